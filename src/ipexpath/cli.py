@@ -1,0 +1,104 @@
+"""The `ipexpath` command line: a thin layer over the library's public names.
+
+Each sub-command lives in `ipexpath.commands.<name>` and exposes a `command` (a click command).
+Exit codes: 0 ok, 1 error, 2 bad input. Problems are printed as plain sentences, never tracebacks
+(set IPEXPATH_DEBUG=1 to see one for a programming error).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from ipexpath import __version__
+from ipexpath.errors import InputError, IpexpathError
+
+# Order is the order shown in --help.
+COMMAND_MODULES = ("case", "terms", "rank", "bench", "classify", "family", "assess", "demo")
+
+
+def _version_text() -> str:
+    from ipexpath.knowledge.release import default_release_label
+
+    return f"ipexpath {__version__} (HPO release {default_release_label()})"
+
+
+class _Cli(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMAND_MODULES if self.get_command(ctx, name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMAND_MODULES:
+            return None
+        try:
+            module = importlib.import_module(f"ipexpath.commands.{cmd_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"ipexpath.commands.{cmd_name}":
+                return None
+            raise
+        command: click.Command = module.command
+        return command
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(_version_text())
+    ctx.exit(0)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the ipexpath version and the HPO release it uses.",
+)
+def cli() -> None:
+    """ipexpath — decision support for IPEX syndrome (FOXP3) and IPEX-like disorders.
+
+    Suspect (rank diseases from HPO terms), confirm (classify variants with ACMG/AMP),
+    counsel (X-linked family risks), report. Outputs are decision support, not a diagnosis.
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and map ipexpath errors to exit codes 2 (bad input) and 1 (other)."""
+    try:
+        cli.main(args=argv, prog_name="ipexpath", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.UsageError | click.BadParameter) else exc.exit_code)
+    except InputError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    except IpexpathError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a programming error: say so plainly, keep the traceback for developers
+        if os.environ.get("IPEXPATH_DEBUG"):
+            raise
+        click.echo(
+            f"Internal error ({type(exc).__name__}): {exc}. This is a bug in ipexpath, not in your input; "
+            "set IPEXPATH_DEBUG=1 to see the details and please report it.",
+            err=True,
+        )
+        sys.exit(1)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Sub-commands of the `ipexpath` CLI, one module each; every module exposes `command`."""
