@@ -1,0 +1,145 @@
+"""Build a Case from raw identifiers: resolve ids, apply sanitation, and record what was changed.
+
+Sanitation follows LIRICAL's "lenient" input rules (Robinson et al. 2020, doi:10.1016/j.ajhg.2020.06.021;
+LIRICAL docs input-sanitation): obsolete/alt ids mapped to the primary id, duplicates removed, an observed
+ancestor of another observed term removed, terms outside Phenotypic abnormality not used as phenotypes
+(onset terms become the onset age).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ipexpath.case.ages import onset_class_midpoint
+from ipexpath.case.model import Case, Finding, FindingLevel, Sex, Term
+from ipexpath.errors import InputError, UnknownTermError
+from ipexpath.knowledge.base import ONSET, KnowledgeBase
+from ipexpath.knowledge.resolve import ResolvedTerm, resolve_term
+
+
+@dataclass(frozen=True)
+class RawTerm:
+    """A term as the input wrote it, before resolution."""
+
+    id: str
+    onset_days: float | None = None
+    label: str | None = None
+
+
+def build_case(
+    kb: KnowledgeBase,
+    *,
+    case_id: str,
+    observed: list[RawTerm],
+    excluded: list[RawTerm],
+    sex: Sex = Sex.UNKNOWN_SEX,
+    age_days: float | None = None,
+    onset_days: float | None = None,
+    family_history: str | None = None,
+    source: str = "flags",
+    lenient: bool = False,
+    findings: list[Finding] | None = None,
+) -> Case:
+    """Resolve and clean the terms; unknown ids raise (or, when `lenient`, are dropped with a finding)."""
+    notes: list[Finding] = list(findings or [])
+    obs = _resolve_all(kb, observed, notes, lenient, "observed")
+    exc = _resolve_all(kb, excluded, notes, lenient, "excluded")
+
+    # Onset classes given as features set the disease onset instead of being phenotypes.
+    phenotype_obs: list[tuple[ResolvedTerm, RawTerm]] = []
+    for resolved, raw in obs:
+        if kb.is_under(resolved.index, ONSET):
+            midpoint = onset_class_midpoint(resolved.id)
+            if midpoint is not None and onset_days is None:
+                onset_days = midpoint
+            notes.append(Finding(FindingLevel.INFO, f"{resolved.id} ({resolved.label}) is an onset class; "
+                                 "used as the age at onset, not as a clinical feature."))
+            continue
+        if not kb.is_phenotype(resolved.index):
+            notes.append(Finding(FindingLevel.WARNING, f"{resolved.id} ({resolved.label}) is not a phenotypic "
+                                 "abnormality (it is a modifier or inheritance term) and is not used as a feature."))
+            continue
+        phenotype_obs.append((resolved, raw))
+    exc = [(r, raw) for r, raw in exc if kb.is_phenotype(r.index)]
+
+    observed_terms = _dedupe_specific(kb, phenotype_obs, notes)
+    observed_ids = {t.id for t in observed_terms}
+    excluded_terms: list[Term] = []
+    seen_excluded: set[str] = set()
+    for resolved, raw in exc:
+        if resolved.id in observed_ids:
+            notes.append(Finding(FindingLevel.WARNING, f"{resolved.id} ({resolved.label}) is both observed and "
+                                 "excluded; it is kept as observed.", "Correct the case so each term appears once."))
+            continue
+        if resolved.id in seen_excluded:
+            continue
+        seen_excluded.add(resolved.id)
+        excluded_terms.append(Term(resolved.id, resolved.label, raw.onset_days, resolved.original_id))
+
+    if onset_days is None:
+        onsets = [t.onset_days for t in observed_terms if t.onset_days is not None]
+        if onsets:
+            onset_days = min(onsets)
+    return Case(
+        id=case_id,
+        observed=tuple(observed_terms),
+        excluded=tuple(excluded_terms),
+        sex=sex,
+        age_days=age_days,
+        onset_days=onset_days,
+        family_history=family_history,
+        source=source,
+        findings=tuple(notes),
+        hpo_version=kb.release_label,
+    )
+
+
+def _resolve_all(
+    kb: KnowledgeBase, raws: list[RawTerm], notes: list[Finding], lenient: bool, kind: str
+) -> list[tuple[ResolvedTerm, RawTerm]]:
+    out: list[tuple[ResolvedTerm, RawTerm]] = []
+    for raw in raws:
+        try:
+            resolved = resolve_term(kb, raw.id)
+        except UnknownTermError as err:
+            if not lenient:
+                label = f" ('{raw.label}')" if raw.label else ""
+                raise UnknownTermError(f"{kind.capitalize()} term{label}: {err.message}", err.suggestion) from None
+            notes.append(Finding(FindingLevel.WARNING, f"{kind.capitalize()} term dropped: {err.message}",
+                                 err.suggestion))
+            continue
+        if resolved.note:
+            notes.append(Finding(FindingLevel.WARNING, resolved.note,
+                                 "Update the case to the current identifier."))
+        out.append((resolved, raw))
+    return out
+
+
+def _dedupe_specific(
+    kb: KnowledgeBase, items: list[tuple[ResolvedTerm, RawTerm]], notes: list[Finding]
+) -> list[Term]:
+    """Drop duplicates and any observed term that is an ancestor of another observed term."""
+    unique: dict[int, tuple[ResolvedTerm, RawTerm]] = {}
+    for resolved, raw in items:
+        unique.setdefault(resolved.index, (resolved, raw))
+    ancestors_of_others: set[int] = set()
+    for index in unique:
+        ancestors_of_others.update(a for a in kb.ancestors(index).tolist() if a != index)
+    terms: list[Term] = []
+    for index, (resolved, raw) in unique.items():
+        if index in ancestors_of_others:
+            notes.append(Finding(FindingLevel.INFO, f"{resolved.id} ({resolved.label}) is implied by a more "
+                                 "specific observed term and was removed."))
+            continue
+        terms.append(Term(resolved.id, resolved.label, raw.onset_days, resolved.original_id))
+    return terms
+
+
+def require_observed(case: Case) -> None:
+    """Raise a clear InputError if the case has no usable observed feature (needed to rank)."""
+    if not case.observed:
+        detail = " (it has only excluded terms)" if case.excluded else ""
+        raise InputError(
+            f"Case '{case.id}' has no observed clinical feature that ipexpath can use{detail}.",
+            "Add at least one observed HPO term (--hpo HP:... or the case file's 'observed' list).",
+        )

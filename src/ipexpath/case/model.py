@@ -1,0 +1,119 @@
+"""The Case: what is known about one patient, as ipexpath understood it.
+
+Observed and excluded HPO terms (already resolved to current ids of the loaded release), sex, ages,
+family history; `findings` lists what was noticed while reading the input (obsolete ids mapped, …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Sex(Enum):
+    """Phenotypic sex, with the GA4GH Phenopacket v2 `Sex` names (UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX)."""
+
+    UNKNOWN_SEX = "UNKNOWN_SEX"
+    FEMALE = "FEMALE"
+    MALE = "MALE"
+    OTHER_SEX = "OTHER_SEX"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Sex:
+        """Accept 'male'/'m'/'MALE', 'female'/'f', 'unknown', 'other' (case-insensitive)."""
+        if text is None:
+            return cls.UNKNOWN_SEX
+        value = str(text).strip().upper()
+        aliases = {"M": "MALE", "BOY": "MALE", "F": "FEMALE", "GIRL": "FEMALE", "UNKNOWN": "UNKNOWN_SEX",
+                   "": "UNKNOWN_SEX", "U": "UNKNOWN_SEX", "OTHER": "OTHER_SEX"}
+        value = aliases.get(value, value)
+        try:
+            return cls(value)
+        except ValueError:
+            from ipexpath.errors import InputError
+
+            raise InputError(
+                f"Unknown sex '{text}'.", "Use male, female, unknown or other."
+            ) from None
+
+
+class FindingLevel(Enum):
+    """How serious a problem found while reading input is."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem noticed in the input, with a suggested fix (LIRICAL-style sanity issue)."""
+
+    level: FindingLevel
+    message: str
+    suggestion: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"level": self.level.value, "message": self.message, "suggestion": self.suggestion}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A resolved HPO term of the case, with the id the input used when it differs (obsolete/alt id)."""
+
+    id: str
+    label: str
+    onset_days: float | None = None  # age at onset of this feature, in days, when given
+    original_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        out: dict[str, Any] = {"id": self.id, "label": self.label}
+        if self.onset_days is not None:
+            out["onset_days"] = self.onset_days
+        if self.original_id:
+            out["original_id"] = self.original_id
+        return out
+
+
+@dataclass(frozen=True)
+class Case:
+    """One patient: resolved phenotype, sex and ages; input to every step of the pathway."""
+
+    id: str
+    observed: tuple[Term, ...]
+    excluded: tuple[Term, ...] = ()
+    sex: Sex = Sex.UNKNOWN_SEX
+    age_days: float | None = None  # age at last encounter
+    onset_days: float | None = None  # age at onset of the disease (first symptoms)
+    family_history: str | None = None
+    source: str = "flags"
+    findings: tuple[Finding, ...] = field(default=())
+    hpo_version: str = ""
+
+    @property
+    def observed_ids(self) -> list[str]:
+        """Observed HPO ids."""
+        return [t.id for t in self.observed]
+
+    @property
+    def excluded_ids(self) -> list[str]:
+        """Excluded HPO ids."""
+        return [t.id for t in self.excluded]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form, as `ipexpath case --json` prints it."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "hpo_version": self.hpo_version,
+            "sex": self.sex.value,
+            "age_days": self.age_days,
+            "onset_days": self.onset_days,
+            "family_history": self.family_history,
+            "observed": [t.to_dict() for t in self.observed],
+            "excluded": [t.to_dict() for t in self.excluded],
+            "findings": [f.to_dict() for f in self.findings],
+        }

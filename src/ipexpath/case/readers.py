@@ -1,0 +1,183 @@
+"""Read a Case from a GA4GH Phenopacket v2 (JSON or YAML), or from ipexpath's small hand-written YAML form.
+
+The phenopacket is validated with the `phenopackets` protobuf schema; only `subject` and
+`phenotypicFeatures` are used (never interpretations, so a benchmark cannot read the answer).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ipexpath.case.ages import onset_class_midpoint, parse_age, parse_iso8601_duration
+from ipexpath.case.builder import RawTerm, build_case
+from ipexpath.case.model import Case, Finding, FindingLevel, Sex
+from ipexpath.errors import InputError
+from ipexpath.files import read_text
+from ipexpath.knowledge.base import KnowledgeBase
+
+_PHENOPACKET_KEYS = {"phenotypicFeatures", "subject", "metaData"}
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """Parse a JSON or YAML case file into a mapping, with the file and line in any error."""
+    text = read_text(path, "case file")
+    if not text.strip():
+        raise InputError(f"The case file '{path}' is empty.")
+    if path.suffix.lower() in {".json", ".gz"} or text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"The case file '{path}' is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+                "Check for a missing comma, quote or bracket near that position.",
+            ) from None
+    else:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or "syntax error"
+            raise InputError(f"The case file '{path}' is not valid YAML: {problem}{where}.",
+                             "Check the indentation and the ':' after each key.") from None
+    if not isinstance(data, dict):
+        raise InputError(f"The case file '{path}' must hold a mapping (keys and values), not a list or text.")
+    return data
+
+
+def read_case(path: Path, kb: KnowledgeBase, *, lenient: bool = False) -> Case:
+    """Read a phenopacket (JSON/YAML) or an ipexpath case form from `path`."""
+    path = Path(path)
+    data = load_document(path)
+    if "proband" in data and isinstance(data["proband"], dict):  # a Phenopacket v2 Family: use the proband
+        data = data["proband"]
+    if _PHENOPACKET_KEYS & set(data):
+        return case_from_phenopacket(data, kb, lenient=lenient, source=str(path))
+    return case_from_form(data, kb, source=str(path))
+
+
+def case_from_phenopacket(
+    data: dict[str, Any], kb: KnowledgeBase, *, lenient: bool = False, source: str = "phenopacket"
+) -> Case:
+    """Build a Case from a phenopacket mapping, validated against the Phenopacket v2 schema."""
+    from google.protobuf.json_format import ParseDict, ParseError
+    from phenopackets import Phenopacket
+
+    try:
+        packet = ParseDict(data, Phenopacket(), ignore_unknown_fields=True)
+    except ParseError as exc:
+        raise InputError(
+            f"'{source}' is not a valid GA4GH Phenopacket v2: {exc}.",
+            "Validate the file with phenopacket-tools or compare it with the Phenopacket v2 schema.",
+        ) from None
+    if len(packet.phenotypic_features) == 0:
+        raise InputError(
+            f"The phenopacket '{source}' has no phenotypic features.",
+            "Add the patient's clinical features as phenotypicFeatures (HPO terms).",
+        )
+    findings: list[Finding] = []
+    observed: list[RawTerm] = []
+    excluded: list[RawTerm] = []
+    for feature in packet.phenotypic_features:
+        onset = _time_element_days(feature.onset, findings) if feature.HasField("onset") else None
+        raw = RawTerm(feature.type.id, onset, feature.type.label or None)
+        (excluded if feature.excluded else observed).append(raw)
+    subject = packet.subject
+    sex_name = {0: "UNKNOWN_SEX", 1: "FEMALE", 2: "MALE", 3: "OTHER_SEX"}.get(int(subject.sex), "UNKNOWN_SEX")
+    age = (_time_element_days(subject.time_at_last_encounter, findings)
+           if subject.HasField("time_at_last_encounter") else None)
+    onset_days = None
+    for disease in packet.diseases:  # disease onset when the phenopacket records one
+        if disease.HasField("onset"):
+            onset_days = _time_element_days(disease.onset, findings)
+            break
+    return build_case(
+        kb,
+        case_id=packet.id or subject.id or "case",
+        observed=observed,
+        excluded=excluded,
+        sex=Sex(sex_name),
+        age_days=age,
+        onset_days=onset_days,
+        source=source,
+        lenient=lenient,
+        findings=findings,
+    )
+
+
+def _time_element_days(element: Any, findings: list[Finding]) -> float | None:
+    kind = element.WhichOneof("element")
+    try:
+        if kind == "age":
+            return parse_iso8601_duration(element.age.iso8601duration)
+        if kind == "age_range":
+            start = parse_iso8601_duration(element.age_range.start.iso8601duration)
+            end = parse_iso8601_duration(element.age_range.end.iso8601duration)
+            return (start + end) / 2
+        if kind == "ontology_class":
+            return onset_class_midpoint(element.ontology_class.id)
+        if kind == "gestational_age":
+            return -7.0 * (40 - element.gestational_age.weeks)
+    except InputError as exc:
+        findings.append(Finding(FindingLevel.WARNING, f"Age ignored: {exc.message}"))
+    return None
+
+
+def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "case form") -> Case:
+    """Build a Case from the hand-written form (keys: id, sex, age, onset, observed, excluded, text)."""
+    allowed = {"id", "sex", "age", "onset", "observed", "excluded", "family_history", "text", "notes"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise InputError(
+            f"The case file '{source}' has unknown keys: {', '.join(unknown)}.",
+            f"Allowed keys: {', '.join(sorted(allowed))}. (A phenopacket needs 'phenotypicFeatures'.)",
+        )
+    observed = [_form_term(item, source, "observed") for item in _as_list(data.get("observed"), "observed", source)]
+    excluded = [_form_term(item, source, "excluded") for item in _as_list(data.get("excluded"), "excluded", source)]
+    findings: list[Finding] = []
+    if data.get("text"):
+        from ipexpath.knowledge.textmine import recognise
+
+        found = recognise(kb, str(data["text"]))
+        for hit in found.hits:
+            (excluded if hit.negated else observed).append(RawTerm(hit.term_id, None, hit.label))
+        findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
+    if not observed and not excluded:
+        raise InputError(
+            f"The case file '{source}' lists no clinical features.",
+            "Add an 'observed' list of HPO terms (for example - HP:0002014 for diarrhea) or a 'text' field.",
+        )
+    return build_case(
+        kb,
+        case_id=str(data.get("id") or Path(source).stem),
+        observed=observed,
+        excluded=excluded,
+        sex=Sex.parse(data.get("sex")),
+        age_days=parse_age(data["age"]) if data.get("age") is not None else None,
+        onset_days=parse_age(data["onset"]) if data.get("onset") is not None else None,
+        family_history=str(data["family_history"]) if data.get("family_history") else None,
+        source=source,
+        findings=findings,
+    )
+
+
+def _as_list(value: Any, key: str, source: str) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    raise InputError(f"In '{source}', '{key}' must be a list of HPO terms.", f"Write '{key}:' then '- HP:...' lines.")
+
+
+def _form_term(item: Any, source: str, key: str) -> RawTerm:
+    if isinstance(item, str):
+        return RawTerm(item.split("#")[0].strip())
+    if isinstance(item, dict) and "id" in item:
+        onset = parse_age(item["onset"]) if item.get("onset") is not None else None
+        return RawTerm(str(item["id"]), onset, item.get("label"))
+    raise InputError(f"In '{source}', an entry of '{key}' is not an HPO term: {item!r}.",
+                     "Write each term as HP:0002014, or as {id: HP:0002014, onset: P2M}.")

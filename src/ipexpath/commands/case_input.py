@@ -1,0 +1,92 @@
+"""How every command takes a case: a file (phenopacket or YAML form) or flags (--hpo, --excluded, --sex,
+--age, --onset, --text). Shared so that `case`, `rank`, `classify`, `assess` behave the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ipexpath.case import Case, RawTerm, Sex, build_case, parse_age, read_case
+from ipexpath.case.model import Finding, FindingLevel
+from ipexpath.errors import InputError
+from ipexpath.knowledge.base import KnowledgeBase
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CASE_OPTION_NAMES = ("case_file", "hpo", "excluded", "sex", "age", "onset", "text")
+
+
+def case_options(func: F) -> F:
+    """Add the CASE argument (optional) and the case flags to a command."""
+    decorators = [
+        click.argument("case_file", metavar="[CASE]", required=False, type=click.Path(path_type=Path)),
+        click.option("--hpo", multiple=True, metavar="HP:ID", help="Observed HPO term (repeat, or comma-separate)."),
+        click.option("--excluded", multiple=True, metavar="HP:ID", help="Excluded HPO term (repeat or comma-separate)."),
+        click.option("--sex", default=None, help="male, female, unknown or other."),
+        click.option("--age", default=None, help="Age now, e.g. P3M, '3 months', '2 years'."),
+        click.option("--onset", default=None, help="Age at onset of symptoms, e.g. P1M."),
+        click.option("--text", default=None, help="Clinical text to turn into HPO terms (negation understood)."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
+    """Build the case from a file or from flags (not both, so nothing is silently merged)."""
+    path: Path | None = options.get("case_file")
+    hpo = _split(options.get("hpo") or ())
+    excluded = _split(options.get("excluded") or ())
+    text = options.get("text")
+    if path is not None:
+        if hpo or excluded or text:
+            raise InputError("Give either a case file or --hpo/--excluded/--text flags, not both.",
+                             "Put all terms in the case file, or leave the file out.")
+        return read_case(path, kb)
+    findings: list[Finding] = []
+    observed = [RawTerm(t) for t in hpo]
+    excluded_terms = [RawTerm(t) for t in excluded]
+    sex = Sex.parse(options.get("sex"))
+    age = parse_age(options["age"]) if options.get("age") else None
+    if text:
+        from ipexpath.knowledge.textmine import recognise
+
+        found = recognise(kb, text)
+        for hit in found.hits:
+            (excluded_terms if hit.negated else observed).append(RawTerm(hit.term_id, None, hit.label))
+        findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
+        if not found.hits:
+            findings.append(Finding(FindingLevel.WARNING, "No HPO term was recognised in the text.",
+                                    "Rephrase with standard clinical terms, or give --hpo ids."))
+        if sex is Sex.UNKNOWN_SEX and found.sex:
+            sex = Sex(found.sex)
+            findings.append(Finding(FindingLevel.INFO, f"Sex taken from the text: {found.sex.lower()}."))
+        if age is None and found.age_days is not None:
+            age = found.age_days
+            findings.append(Finding(FindingLevel.INFO, f"Age taken from the text: {round(found.age_days)} days."))
+    if not observed and not excluded_terms:
+        raise InputError("No case given.", "Name a case file (phenopacket or YAML), or give --hpo HP:... terms "
+                         "or --text \"clinical description\".")
+    return build_case(
+        kb,
+        case_id="command-line case",
+        observed=observed,
+        excluded=excluded_terms,
+        sex=sex,
+        age_days=age,
+        onset_days=parse_age(options["onset"]) if options.get("onset") else None,
+        source="command line" if not text else "command line (text)",
+        findings=findings,
+    )
+
+
+def pop_case_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Take the case options out of a command's kwargs."""
+    return {name: kwargs.pop(name, None) for name in CASE_OPTION_NAMES}

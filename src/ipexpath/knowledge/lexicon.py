@@ -1,0 +1,52 @@
+"""Normalised names of HPO terms (labels and synonyms) shared by term search and text recognition."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ipexpath.knowledge.base import KnowledgeBase
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Function words that carry no meaning for matching a clinical phrase to a term name.
+STOPWORDS = frozenset(
+    "a an the of in on at to for with by from and or as is are was were be been his her their its this that "
+    "which who whom whose".split()
+)
+
+
+def stem(token: str) -> str:
+    """A light English plural stemmer (enough to match 'infections' with 'infection')."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "ous")):
+        return token[:-1]
+    return token
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case alphanumeric tokens of `text`."""
+    return _TOKEN.findall(text.lower())
+
+
+def content_key(words: list[str]) -> tuple[str, ...]:
+    """Order-free key of a phrase: sorted stemmed tokens without function words."""
+    return tuple(sorted({stem(w) for w in words if w not in STOPWORDS}))
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    """One name of a term: its label (is_label) or one of its synonyms."""
+
+    term: int
+    text: str
+    is_label: bool
+
+
+def term_names(kb: KnowledgeBase) -> list[NameEntry]:
+    """All labels and synonyms of current (non-obsolete) terms."""
+    names = [NameEntry(i, label, True) for i, label in enumerate(kb.labels) if not kb.obsolete[i] and label]
+    for text, term in zip(kb.synonym_text, kb.synonym_term.tolist(), strict=True):
+        if not kb.obsolete[term] and text:
+            names.append(NameEntry(term, text, False))
+    return names

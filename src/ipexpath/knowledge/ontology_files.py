@@ -1,0 +1,127 @@
+"""Parse the HPO ontology file (`hp.obo` or the OBO Graphs `hp.json`) into plain term records."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipexpath.errors import HpoDirectoryError
+
+_QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"\s*(\w+)?')
+_HP_ID = re.compile(r"HP[:_]\d{7}")
+
+
+@dataclass
+class TermRecord:
+    """One ontology term as written in the release file."""
+
+    id: str
+    name: str = ""
+    definition: str = ""
+    synonyms: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+    alt_ids: list[str] = field(default_factory=list)
+    obsolete: bool = False
+    replaced_by: str | None = None
+    consider: list[str] = field(default_factory=list)
+
+
+def parse_ontology(path: Path) -> tuple[list[TermRecord], str]:
+    """Return the HP terms of `path` and its data-version line; errors name the file."""
+    try:
+        if path.suffix == ".json":
+            return _parse_json(path)
+        return _parse_obo(path)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        raise HpoDirectoryError(f"The HPO ontology file '{path}' could not be read: {exc}.") from exc
+
+
+def _parse_obo(path: Path) -> tuple[list[TermRecord], str]:
+    terms: list[TermRecord] = []
+    version = ""
+    current: TermRecord | None = None
+    in_term = False
+    with path.open(encoding="utf-8") as handle:
+        for raw in handle:
+            line = raw.rstrip("\n")
+            if line.startswith("["):
+                if current is not None and in_term:
+                    terms.append(current)
+                current = None
+                in_term = line == "[Term]"
+                continue
+            if not line or ":" not in line:
+                continue
+            key, _, value = line.partition(": ")
+            if not in_term:
+                if key == "data-version":
+                    version = value.strip()
+                continue
+            if key == "id":
+                current = TermRecord(id=value.strip())
+            elif current is None:
+                continue
+            elif key == "name":
+                current.name = value.strip()
+            elif key == "def":
+                match = _QUOTED.match(value)
+                current.definition = match.group(1).replace('\\"', '"') if match else value
+            elif key == "synonym":
+                match = _QUOTED.match(value)
+                if match:
+                    current.synonyms.append(match.group(1).replace('\\"', '"'))
+            elif key == "is_a":
+                current.parents.append(value.split("!")[0].strip())
+            elif key == "alt_id":
+                current.alt_ids.append(value.strip())
+            elif key == "is_obsolete":
+                current.obsolete = value.strip() == "true"
+            elif key == "replaced_by":
+                current.replaced_by = value.strip()
+            elif key == "consider":
+                current.consider.append(value.strip())
+    if current is not None and in_term:
+        terms.append(current)
+    terms = [t for t in terms if t.id.startswith("HP:")]
+    if not terms:
+        raise ValueError("no HP terms found")
+    return terms, version
+
+
+def _curie(iri: str) -> str:
+    match = _HP_ID.search(iri)
+    return match.group(0).replace("_", ":") if match else iri
+
+
+def _parse_json(path: Path) -> tuple[list[TermRecord], str]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    graph = data["graphs"][0]
+    version = str(graph.get("meta", {}).get("version", ""))
+    terms: dict[str, TermRecord] = {}
+    for node in graph.get("nodes", []):
+        if node.get("type", "CLASS") != "CLASS" or not _HP_ID.search(node.get("id", "")):
+            continue
+        record = TermRecord(id=_curie(node["id"]), name=node.get("lbl", ""))
+        meta = node.get("meta", {})
+        record.definition = meta.get("definition", {}).get("val", "")
+        record.synonyms = [s.get("val", "") for s in meta.get("synonyms", [])]
+        record.obsolete = bool(meta.get("deprecated", False))
+        for prop in meta.get("basicPropertyValues", []):
+            pred = prop.get("pred", "")
+            if pred.endswith("hasAlternativeId"):
+                record.alt_ids.append(_curie(prop.get("val", "")))
+            elif pred.endswith("IAO_0100001"):
+                record.replaced_by = _curie(prop.get("val", ""))
+            elif pred.endswith("consider"):
+                record.consider.append(_curie(prop.get("val", "")))
+        terms[record.id] = record
+    for edge in graph.get("edges", []):
+        if edge.get("pred") == "is_a":
+            child, parent = _curie(edge["sub"]), _curie(edge["obj"])
+            if child in terms and parent.startswith("HP:"):
+                terms[child].parents.append(parent)
+    if not terms:
+        raise ValueError("no HP terms found")
+    return list(terms.values()), version

@@ -1,0 +1,182 @@
+"""Offline concept recognition: clinical text → HPO terms, with simple negation ("no eczema" → excluded).
+
+Dictionary matching of term labels and synonyms (order-free, light stemming), longest match first,
+non-overlapping; negation triggers in the style of NegEx (Chapman et al. 2001, doi:10.1006/jbin.2001.1029)
+scope to the end of the clause. Also picks up an age ("3 month old") and sex words ("boy", "girl").
+Every recognised span is reported so a person can check and correct it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ipexpath.case.ages import DAYS_PER_MONTH, DAYS_PER_YEAR
+from ipexpath.knowledge.base import KnowledgeBase
+from ipexpath.knowledge.lexicon import STOPWORDS, content_key, term_names
+
+MAX_WINDOW = 8  # longest phrase, in content words, looked up in the dictionary
+_NEGATION_TRIGGERS = ("no", "not", "without", "denies", "denied", "absent", "absence", "negative", "free",
+                      "never", "nor", "lacks", "lack")
+_NEGATION_PHRASES = ("ruled out", "rule out", "no evidence of", "no sign of", "no signs of", "negative for",
+                     "free of", "absence of")
+_SCOPE_BREAKS = {"but", "however", "although", "though", "except", "yet", "whereas", "apart"}
+_CLAUSE_END = re.compile(r"[.;:!?\n]")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_AGE = re.compile(r"(\d+(?:\.\d+)?)[\s-]*(day|week|month|year|yr|mo)s?[\s-]*old", re.IGNORECASE)
+_MALE = re.compile(r"\b(boy|male|man|son|he|his|brother|infant boy)\b", re.IGNORECASE)
+_FEMALE = re.compile(r"\b(girl|female|woman|daughter|she|her|sister)\b", re.IGNORECASE)
+# Words in clinical text that, on their own, match a term name but almost never mean it.
+_AMBIGUOUS_SINGLE = {"old", "boy", "girl", "male", "female", "month", "year", "day", "week", "onset", "case",
+                     "patient", "age", "birth", "born", "type", "present", "history", "normal", "abnormal"}
+
+
+@dataclass(frozen=True)
+class TextHit:
+    """A recognised term: where it was found and whether it was negated."""
+
+    term_id: str
+    label: str
+    span: tuple[int, int]
+    text: str
+    negated: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"id": self.term_id, "label": self.label, "text": self.text, "start": self.span[0],
+                "end": self.span[1], "excluded": self.negated}
+
+
+@dataclass(frozen=True)
+class TextResult:
+    """Everything recognised in a text."""
+
+    text: str
+    hits: tuple[TextHit, ...]
+    sex: str | None = None
+    age_days: float | None = None
+    unmatched: tuple[str, ...] = field(default=())
+
+    def describe(self) -> list[str]:
+        """One line per recognised span, for a person to check."""
+        lines = []
+        for hit in self.hits:
+            state = "excluded" if hit.negated else "observed"
+            lines.append(f"text '{hit.text}' → {hit.term_id} {hit.label} ({state})")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"hits": [h.to_dict() for h in self.hits], "sex": self.sex, "age_days": self.age_days}
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str
+    start: int
+    end: int
+    negated: bool
+
+
+def _dictionary(kb: KnowledgeBase) -> dict[tuple[str, ...], int]:
+    cached = kb._cache.get("text_dictionary")
+    if isinstance(cached, dict):
+        return cached
+    from ipexpath.knowledge.lexicon import tokens
+
+    phenotype_root = kb.term_index.get("HP:0000118")
+    table: dict[tuple[str, ...], tuple[int, int]] = {}  # key → (priority, term)
+    for entry in term_names(kb):
+        if phenotype_root is not None and not kb.is_phenotype(entry.term):
+            continue
+        key = content_key(tokens(entry.text))
+        if not key or len(key) > MAX_WINDOW:
+            continue
+        if len(key) == 1 and (key[0] in _AMBIGUOUS_SINGLE or len(key[0]) < 3):
+            continue
+        # labels beat synonyms; then the more general term (fewer ancestors) for a shared synonym
+        priority = (0 if entry.is_label else 1) * 100000 + len(kb.ancestors(entry.term))
+        if key not in table or priority < table[key][0]:
+            table[key] = (priority, entry.term)
+    result = {key: term for key, (_, term) in table.items()}
+    kb._cache["text_dictionary"] = result
+    return result
+
+
+def _tokenise(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    negated = False
+    window = 0
+    lowered = text.lower()
+    phrase_starts = {m.start() for p in _NEGATION_PHRASES for m in re.finditer(re.escape(p), lowered)}
+    last_end = 0
+    for match in _WORD.finditer(text):
+        if _CLAUSE_END.search(text, last_end, match.start()):
+            negated = False
+        gap = text[last_end:match.start()]
+        if "," in gap and window > 3:
+            negated = False
+        last_end = match.end()
+        word = match.group(0).lower()
+        if word in _SCOPE_BREAKS:
+            negated = False
+            continue
+        if word in _NEGATION_TRIGGERS or match.start() in phrase_starts:
+            negated = True
+            window = 0
+            continue
+        if word in STOPWORDS:
+            continue
+        window += 1
+        out.append(_Token(word, match.start(), match.end(), negated))
+    return out
+
+
+def recognise(kb: KnowledgeBase, text: str) -> TextResult:
+    """Recognise HPO terms, negation, age and sex in `text` (no network, deterministic)."""
+    dictionary = _dictionary(kb)
+    toks = _tokenise(text)
+    hits: list[TextHit] = []
+    seen: set[tuple[str, bool]] = set()
+    i = 0
+    while i < len(toks):
+        matched = False
+        for width in range(min(MAX_WINDOW, len(toks) - i), 0, -1):
+            window = toks[i : i + width]
+            key = content_key([t.word for t in window])
+            term = dictionary.get(key)
+            if term is None:
+                continue
+            negated = window[0].negated
+            span = (window[0].start, window[-1].end)
+            term_id = kb.term_ids[term]
+            if (term_id, negated) not in seen:
+                seen.add((term_id, negated))
+                hits.append(TextHit(term_id, kb.labels[term], span, text[span[0] : span[1]], negated))
+            i += width
+            matched = True
+            break
+        if not matched:
+            i += 1
+    return TextResult(text=text, hits=tuple(hits), sex=_sex(text), age_days=_age(text))
+
+
+def _age(text: str) -> float | None:
+    match = _AGE.search(text)
+    if not match:
+        return None
+    value = float(match.group(1))
+    unit = match.group(2).lower()
+    factor = {"day": 1.0, "week": 7.0, "month": DAYS_PER_MONTH, "mo": DAYS_PER_MONTH, "year": DAYS_PER_YEAR,
+              "yr": DAYS_PER_YEAR}[unit]
+    return value * factor
+
+
+def _sex(text: str) -> str | None:
+    male, female = bool(_MALE.search(text)), bool(_FEMALE.search(text))
+    if male and not female:
+        return "MALE"
+    if female and not male:
+        return "FEMALE"
+    return None
