@@ -1,0 +1,131 @@
+"""The family tree as domain objects: people, their sex, evidence (phenotype, age, test) and parents.
+
+Sex is stored as an explicit enum and converted at every file boundary, because PED (1 = male,
+2 = female) and the Phenopacket `Sex` enum (FEMALE = 1, MALE = 2) number it the other way round
+(phenopacket-schema issues #391/#438); for an X-linked risk a swapped sex silently gives wrong answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+
+class Sex(Enum):
+    """Sex relevant to X-linked transmission (karyotypic sex; the drawing uses the same shape)."""
+
+    MALE = "male"
+    FEMALE = "female"
+    UNKNOWN = "unknown"
+
+
+class Affection(Enum):
+    """Whether the person has the IPEX phenotype (PED phenotype column: 1, 2, 0)."""
+
+    UNAFFECTED = "unaffected"
+    AFFECTED = "affected"
+    UNKNOWN = "unknown"
+
+
+class TestResult(Enum):
+    """Result of a targeted test for the familial FOXP3 variant."""
+
+    FOUND = "found"
+    NOT_FOUND = "not-found"
+
+
+@dataclass(frozen=True)
+class GeneticTest:
+    """A test for the familial variant; `sensitivity`/`specificity` None means 'use the model default'."""
+
+    result: TestResult
+    sensitivity: float | None = None
+    specificity: float | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """One member of the pedigree with the evidence that bears on their genotype.
+
+    `age` is in years: the current age, or the age at death when `deceased` is true.
+    """
+
+    id: str
+    sex: Sex
+    father: str | None = None
+    mother: str | None = None
+    affected: Affection = Affection.UNKNOWN
+    age: float | None = None
+    deceased: bool = False
+    proband: bool = False
+    test: GeneticTest | None = None
+    name: str | None = None
+
+    @property
+    def is_founder(self) -> bool:
+        """True when neither parent is recorded in the pedigree."""
+        return self.father is None and self.mother is None
+
+
+@dataclass(frozen=True)
+class Pedigree:
+    """A validated family: people in file order, with fast lookup of parents and children."""
+
+    family_id: str
+    persons: tuple[Person, ...]
+    source: str = ""
+    _index: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {p.id: i for i, p in enumerate(self.persons)})
+
+    def __len__(self) -> int:
+        return len(self.persons)
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self.persons)
+
+    def __contains__(self, person_id: object) -> bool:
+        return person_id in self._index
+
+    def get(self, person_id: str) -> Person:
+        """The person with this id (KeyError if absent)."""
+        return self.persons[self._index[person_id]]
+
+    def index(self, person_id: str) -> int:
+        """Position of the person in file order."""
+        return self._index[person_id]
+
+    def children(self, person_id: str) -> tuple[Person, ...]:
+        """Children of a person, in file order."""
+        return tuple(p for p in self.persons if person_id in (p.father, p.mother))
+
+    def parents_of_anyone(self) -> frozenset[str]:
+        """Ids of everyone who is recorded as a parent."""
+        return frozenset(x for p in self.persons for x in (p.father, p.mother) if x is not None)
+
+    def probands(self) -> tuple[Person, ...]:
+        """People flagged as proband."""
+        return tuple(p for p in self.persons if p.proband)
+
+    def ancestors(self, person_id: str) -> frozenset[str]:
+        """All recorded ancestors of a person (not including the person)."""
+        seen: set[str] = set()
+        stack = [person_id]
+        while stack:
+            person = self.get(stack.pop())
+            for parent in (person.father, person.mother):
+                if parent is not None and parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return frozenset(seen)
+
+    def with_test(self, person_id: str, test: GeneticTest | None) -> Pedigree:
+        """A copy of the pedigree where one person has (or no longer has) a test result."""
+        persons = tuple(replace(p, test=test) if p.id == person_id else p for p in self.persons)
+        return Pedigree(self.family_id, persons, self.source)
+
+    def with_persons(self, persons: tuple[Person, ...]) -> Pedigree:
+        """A copy with another list of persons (same family id and source)."""
+        return Pedigree(self.family_id, persons, self.source)

@@ -1,0 +1,271 @@
+"""Every relative's probability of carrying the familial variant, and risks for future pregnancies.
+
+`compute_risks` turns a pedigree and an inheritance model into a Bayesian network (one genotype
+variable per person; a hidden parent is added when only one parent is recorded; a hidden future
+daughter for a woman whose partner is in the pedigree) and calls the exact engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ipexpath.counsel.elimination import Factor, FloatArray, ImpossibleEvidenceError, exact_marginals
+from ipexpath.counsel.model import InheritanceModel, StateSpace
+from ipexpath.counsel.pedigree import Affection, Pedigree, Person, Sex
+from ipexpath.counsel.xlinked import XLinkedRecessive
+from ipexpath.errors import InputError
+
+
+@dataclass(frozen=True)
+class IndividualRisk:
+    """Posterior genotype of one person."""
+
+    id: str
+    sex: Sex
+    p_variant: float
+    genotype: dict[str, float]
+    prior_p_variant: float
+    p_germline_mosaic: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "sex": self.sex.value,
+            "p_variant": self.p_variant,
+            "genotype": self.genotype,
+            "prior_p_variant": self.prior_p_variant,
+        }
+        if self.p_germline_mosaic:
+            out["p_germline_mosaic"] = self.p_germline_mosaic
+        return out
+
+
+@dataclass(frozen=True)
+class PregnancyRisk:
+    """Risks for a future child of a woman who could have children."""
+
+    mother: str
+    p_affected_son: float
+    p_carrier_daughter: float
+    p_variant_son: float
+    partner: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "mother": self.mother,
+            "p_affected_son": self.p_affected_son,
+            "p_carrier_daughter": self.p_carrier_daughter,
+            "p_variant_son": self.p_variant_son,
+            "partner": self.partner,
+        }
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    """Exact posterior risks for a pedigree under one model."""
+
+    family_id: str
+    model: dict[str, Any]
+    individuals: tuple[IndividualRisk, ...]
+    pregnancies: tuple[PregnancyRisk, ...]
+    log_likelihood: float
+    testing_plan: tuple[Any, ...] = field(default=())
+
+    def by_id(self) -> dict[str, IndividualRisk]:
+        """Risks keyed by person id."""
+        return {r.id: r for r in self.individuals}
+
+    def p_variant(self, person_id: str) -> float:
+        """Shortcut: P(person carries the familial variant)."""
+        return self.by_id()[person_id].p_variant
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `ipexpath family --json`."""
+        return {
+            "family": self.family_id,
+            "model": self.model,
+            "individuals": [r.to_dict() for r in self.individuals],
+            "pregnancies": [p.to_dict() for p in self.pregnancies],
+            "testing_plan": [s.to_dict() for s in self.testing_plan],
+            "log_likelihood": self.log_likelihood,
+        }
+
+
+@dataclass(frozen=True)
+class Network:
+    """The Bayesian network of a pedigree: variables, state spaces and factors."""
+
+    names: tuple[str, ...]  # person id, or '~…' for hidden helpers
+    spaces: tuple[StateSpace, ...]
+    factors: tuple[Factor, ...]
+    person_var: dict[str, int]
+    daughter_var: dict[str, int]  # woman id -> hidden future daughter variable
+    partner_of: dict[str, str | None]
+
+
+def may_have_children(person: Person, model: XLinkedRecessive) -> bool:
+    """A living woman below the reproductive age limit (or of unknown age)."""
+    if person.sex is not Sex.FEMALE or person.deceased:
+        return False
+    return person.age is None or person.age <= model.reproductive_age_limit
+
+
+def _partner(pedigree: Pedigree, woman: Person) -> str | None:
+    fathers = {c.father for c in pedigree.children(woman.id)}
+    if len(fathers) == 1:
+        (only,) = fathers
+        return only
+    return None
+
+
+def build_network(pedigree: Pedigree, model: XLinkedRecessive) -> Network:
+    """One variable per person, hidden parents where one is missing, transmission and evidence factors."""
+    parents = pedigree.parents_of_anyone()
+    names: list[str] = []
+    spaces: list[StateSpace] = []
+    person_var: dict[str, int] = {}
+    partner_of: dict[str, str | None] = {}
+    women = [p for p in pedigree if may_have_children(p, model)]
+    for w in women:
+        partner_of[w.id] = _partner(pedigree, w)
+    future_fathers = {x for x in partner_of.values() if x is not None}
+    for person in pedigree:
+        person_var[person.id] = len(names)
+        names.append(person.id)
+        is_parent = person.id in parents or person.id in partner_of or person.id in future_fathers
+        spaces.append(model.state_space(person.sex, is_parent))
+    factors: list[Factor] = []
+
+    def hidden(label: str, sex: Sex) -> int:
+        names.append(label)
+        spaces.append(model.state_space(sex, True))
+        var = len(names) - 1
+        factors.append(Factor((var,), model.founder_prior(spaces[var], is_father=sex is Sex.MALE)))
+        return var
+
+    for person in pedigree:
+        v = person_var[person.id]
+        evidence = model.evidence_likelihood(person, spaces[v])
+        if person.is_founder:
+            prior = model.founder_prior(spaces[v], is_father=person.sex is Sex.MALE and person.id in parents)
+            factors.append(Factor((v,), prior * evidence))
+            continue
+        f = person_var[person.father] if person.father else hidden(f"~father-of-{person.id}", Sex.MALE)
+        m = person_var[person.mother] if person.mother else hidden(f"~mother-of-{person.id}", Sex.FEMALE)
+        table = model.transmission(spaces[v], spaces[f], spaces[m]) * evidence[:, None, None]
+        factors.append(Factor((v, f, m), table))
+    daughter_var: dict[str, int] = {}
+    for w in women:
+        partner = partner_of[w.id]
+        if partner is None:
+            continue
+        var = len(names)
+        names.append(f"~future-daughter-of-{w.id}")
+        spaces.append(model.state_space(Sex.FEMALE, False))
+        f, m = person_var[partner], person_var[w.id]
+        factors.append(Factor((var, f, m), model.transmission(spaces[var], spaces[f], spaces[m])))
+        daughter_var[w.id] = var
+    return Network(tuple(names), tuple(spaces), tuple(factors), person_var, daughter_var, partner_of)
+
+
+def _impossible(pedigree: Pedigree, model: XLinkedRecessive) -> InputError:
+    hints = []
+    if model.fitness == 0.0 and any(
+        p.sex is Sex.MALE and p.affected is Affection.AFFECTED and pedigree.children(p.id) for p in pedigree
+    ):
+        hints.append("an affected man has children while the fitness is 0: use --fitness above 0")
+    if model.phenocopy_fraction == 0.0:
+        hints.append("affected people without the variant need a phenocopy fraction above 0")
+    hints.append("check test results that contradict each other or a sensitivity/specificity of exactly 1")
+    return InputError(
+        f"The evidence in family '{pedigree.family_id}' is impossible under the model (probability 0).",
+        "; ".join(hints) + ".",
+    )
+
+
+def compute_risks(pedigree: Pedigree, model: XLinkedRecessive | None = None) -> RiskResult:
+    """Exact posterior risks (variable elimination) for everyone, plus future-pregnancy risks."""
+    model = model if model is not None else XLinkedRecessive.defaults()
+    net = build_network(pedigree, model)
+    cards = [len(s) for s in net.spaces]
+    try:
+        marginals, log_z = exact_marginals(cards, net.factors)
+    except ImpossibleEvidenceError as exc:
+        raise _impossible(pedigree, model) from exc
+    return summarise(pedigree, model, net, marginals, log_z)
+
+
+def summarise(
+    pedigree: Pedigree,
+    model: XLinkedRecessive,
+    net: Network,
+    marginals: list[FloatArray],
+    log_z: float,
+) -> RiskResult:
+    """Turn variable marginals into per-person risks and pregnancy risks."""
+    parents = pedigree.parents_of_anyone()
+    individuals = []
+    for person in pedigree:
+        v = net.person_var[person.id]
+        space = net.spaces[v]
+        post = marginals[v]
+        genotype: dict[str, float] = {}
+        for s, p in zip(space.states, post, strict=True):
+            key = s.label if person.sex is not Sex.UNKNOWN else f"{s.sex.value}-{s.label}"
+            genotype[key] = genotype.get(key, 0.0) + float(p)
+        prior_space = model.state_space(person.sex, False)
+        prior = model.founder_prior(prior_space, is_father=person.sex is Sex.MALE and person.id in parents)
+        individuals.append(
+            IndividualRisk(
+                id=person.id,
+                sex=person.sex,
+                p_variant=_clip(float(post @ space.carrier_mask())),
+                genotype=genotype,
+                prior_p_variant=float(prior @ prior_space.carrier_mask()),
+                p_germline_mosaic=_clip(float(post @ space.mosaic_mask())),
+            )
+        )
+    pregnancies = []
+    for woman_id, partner in net.partner_of.items():
+        v = net.person_var[woman_id]
+        a = _clip(float(marginals[v] @ model.maternal_transmission(net.spaces[v])))
+        if woman_id in net.daughter_var:
+            d = net.daughter_var[woman_id]
+            p_daughter = float(marginals[d] @ net.spaces[d].carrier_mask())
+        else:
+            father_space = model.state_space(Sex.MALE, False)
+            b = float(
+                model.founder_prior(father_space, True)
+                @ model.paternal_transmission_to_daughter(father_space)
+            )
+            p_daughter = 1.0 - (1.0 - a) * (1.0 - b)
+        pregnancies.append(
+            PregnancyRisk(
+                mother=woman_id,
+                p_affected_son=_clip(a * model.penetrance.lifetime),
+                p_carrier_daughter=_clip(p_daughter),
+                p_variant_son=a,
+                partner=partner,
+            )
+        )
+    return RiskResult(
+        family_id=pedigree.family_id,
+        model=model.to_dict(),
+        individuals=tuple(individuals),
+        pregnancies=tuple(pregnancies),
+        log_likelihood=log_z,
+    )
+
+
+def _clip(p: float) -> float:
+    return float(np.clip(p, 0.0, 1.0))
+
+
+def model_protocol_check(model: XLinkedRecessive) -> InheritanceModel:
+    """Static check that the X-linked model satisfies the engine's `InheritanceModel` protocol."""
+    return model
