@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-def example_case_path() -> "Path":  # noqa: UP037
+def example_case_path() -> "Path":
     """The bundled, fictional example IPEX case (a phenopacket)."""
     from importlib import resources
 

@@ -52,12 +52,22 @@ def build_case(
             midpoint = onset_class_midpoint(resolved.id)
             if midpoint is not None and onset_days is None:
                 onset_days = midpoint
-            notes.append(Finding(FindingLevel.INFO, f"{resolved.id} ({resolved.label}) is an onset class; "
-                                 "used as the age at onset, not as a clinical feature."))
+            notes.append(
+                Finding(
+                    FindingLevel.INFO,
+                    f"{resolved.id} ({resolved.label}) is an onset class; "
+                    "used as the age at onset, not as a clinical feature.",
+                )
+            )
             continue
         if not kb.is_phenotype(resolved.index):
-            notes.append(Finding(FindingLevel.WARNING, f"{resolved.id} ({resolved.label}) is not a phenotypic "
-                                 "abnormality (it is a modifier or inheritance term) and is not used as a feature."))
+            notes.append(
+                Finding(
+                    FindingLevel.WARNING,
+                    f"{resolved.id} ({resolved.label}) is not a phenotypic "
+                    "abnormality (it is a modifier or inheritance term) and is not used as a feature.",
+                )
+            )
             continue
         phenotype_obs.append((resolved, raw))
     exc = [(r, raw) for r, raw in exc if kb.is_phenotype(r.index)]
@@ -68,8 +78,14 @@ def build_case(
     seen_excluded: set[str] = set()
     for resolved, raw in exc:
         if resolved.id in observed_ids:
-            notes.append(Finding(FindingLevel.WARNING, f"{resolved.id} ({resolved.label}) is both observed and "
-                                 "excluded; it is kept as observed.", "Correct the case so each term appears once."))
+            notes.append(
+                Finding(
+                    FindingLevel.WARNING,
+                    f"{resolved.id} ({resolved.label}) is both observed and "
+                    "excluded; it is kept as observed.",
+                    "Correct the case so each term appears once.",
+                )
+            )
             continue
         if resolved.id in seen_excluded:
             continue
@@ -104,13 +120,19 @@ def _resolve_all(
         except UnknownTermError as err:
             if not lenient:
                 label = f" ('{raw.label}')" if raw.label else ""
-                raise UnknownTermError(f"{kind.capitalize()} term{label}: {err.message}", err.suggestion) from None
-            notes.append(Finding(FindingLevel.WARNING, f"{kind.capitalize()} term dropped: {err.message}",
-                                 err.suggestion))
+                raise UnknownTermError(
+                    f"{kind.capitalize()} term{label}: {err.message}", err.suggestion
+                ) from None
+            notes.append(
+                Finding(
+                    FindingLevel.WARNING, f"{kind.capitalize()} term dropped: {err.message}", err.suggestion
+                )
+            )
             continue
         if resolved.note:
-            notes.append(Finding(FindingLevel.WARNING, resolved.note,
-                                 "Update the case to the current identifier."))
+            notes.append(
+                Finding(FindingLevel.WARNING, resolved.note, "Update the case to the current identifier.")
+            )
         out.append((resolved, raw))
     return out
 
@@ -128,8 +150,13 @@ def _dedupe_specific(
     terms: list[Term] = []
     for index, (resolved, raw) in unique.items():
         if index in ancestors_of_others:
-            notes.append(Finding(FindingLevel.INFO, f"{resolved.id} ({resolved.label}) is implied by a more "
-                                 "specific observed term and was removed."))
+            notes.append(
+                Finding(
+                    FindingLevel.INFO,
+                    f"{resolved.id} ({resolved.label}) is implied by a more "
+                    "specific observed term and was removed.",
+                )
+            )
             continue
         terms.append(Term(resolved.id, resolved.label, raw.onset_days, resolved.original_id))
     return terms

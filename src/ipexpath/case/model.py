@@ -25,17 +25,23 @@ class Sex(Enum):
         if text is None:
             return cls.UNKNOWN_SEX
         value = str(text).strip().upper()
-        aliases = {"M": "MALE", "BOY": "MALE", "F": "FEMALE", "GIRL": "FEMALE", "UNKNOWN": "UNKNOWN_SEX",
-                   "": "UNKNOWN_SEX", "U": "UNKNOWN_SEX", "OTHER": "OTHER_SEX"}
+        aliases = {
+            "M": "MALE",
+            "BOY": "MALE",
+            "F": "FEMALE",
+            "GIRL": "FEMALE",
+            "UNKNOWN": "UNKNOWN_SEX",
+            "": "UNKNOWN_SEX",
+            "U": "UNKNOWN_SEX",
+            "OTHER": "OTHER_SEX",
+        }
         value = aliases.get(value, value)
         try:
             return cls(value)
         except ValueError:
             from ipexpath.errors import InputError
 
-            raise InputError(
-                f"Unknown sex '{text}'.", "Use male, female, unknown or other."
-            ) from None
+            raise InputError(f"Unknown sex '{text}'.", "Use male, female, unknown or other.") from None
 
 
 class FindingLevel(Enum):

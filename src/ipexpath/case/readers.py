@@ -32,7 +32,8 @@ def load_document(path: Path) -> dict[str, Any]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
-                f"The case file '{path}' is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+                f"The case file '{path}' is not valid JSON: {exc.msg} "
+                f"at line {exc.lineno}, column {exc.colno}.",
                 "Check for a missing comma, quote or bracket near that position.",
             ) from None
     else:
@@ -42,8 +43,10 @@ def load_document(path: Path) -> dict[str, Any]:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             problem = getattr(exc, "problem", None) or "syntax error"
-            raise InputError(f"The case file '{path}' is not valid YAML: {problem}{where}.",
-                             "Check the indentation and the ':' after each key.") from None
+            raise InputError(
+                f"The case file '{path}' is not valid YAML: {problem}{where}.",
+                "Check the indentation and the ':' after each key.",
+            ) from None
     if not isinstance(data, dict):
         raise InputError(f"The case file '{path}' must hold a mapping (keys and values), not a list or text.")
     return data
@@ -67,19 +70,24 @@ def case_from_phenopacket(
     from google.protobuf.json_format import ParseDict, ParseError
     from phenopackets import Phenopacket
 
+    findings: list[Finding] = []
     try:
-        packet = ParseDict(data, Phenopacket(), ignore_unknown_fields=True)
+        packet = ParseDict(data, Phenopacket(), ignore_unknown_fields=False)
     except ParseError as exc:
-        raise InputError(
-            f"'{source}' is not a valid GA4GH Phenopacket v2: {exc}.",
-            "Validate the file with phenopacket-tools or compare it with the Phenopacket v2 schema.",
-        ) from None
+        if "has no field named" not in str(exc):
+            raise InputError(
+                f"'{source}' is not a valid GA4GH Phenopacket v2: {exc}.",
+                "Validate the file with phenopacket-tools or compare it with the Phenopacket v2 schema.",
+            ) from None
+        packet = ParseDict(data, Phenopacket(), ignore_unknown_fields=True)
+        findings.append(
+            Finding(FindingLevel.WARNING, f"Fields outside the Phenopacket v2 schema were ignored ({exc}).")
+        )
     if len(packet.phenotypic_features) == 0:
         raise InputError(
             f"The phenopacket '{source}' has no phenotypic features.",
             "Add the patient's clinical features as phenotypicFeatures (HPO terms).",
         )
-    findings: list[Finding] = []
     observed: list[RawTerm] = []
     excluded: list[RawTerm] = []
     for feature in packet.phenotypic_features:
@@ -88,8 +96,11 @@ def case_from_phenopacket(
         (excluded if feature.excluded else observed).append(raw)
     subject = packet.subject
     sex_name = {0: "UNKNOWN_SEX", 1: "FEMALE", 2: "MALE", 3: "OTHER_SEX"}.get(int(subject.sex), "UNKNOWN_SEX")
-    age = (_time_element_days(subject.time_at_last_encounter, findings)
-           if subject.HasField("time_at_last_encounter") else None)
+    age = (
+        _time_element_days(subject.time_at_last_encounter, findings)
+        if subject.HasField("time_at_last_encounter")
+        else None
+    )
     onset_days = None
     for disease in packet.diseases:  # disease onset when the phenopacket records one
         if disease.HasField("onset"):
@@ -136,8 +147,12 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
             f"The case file '{source}' has unknown keys: {', '.join(unknown)}.",
             f"Allowed keys: {', '.join(sorted(allowed))}. (A phenopacket needs 'phenotypicFeatures'.)",
         )
-    observed = [_form_term(item, source, "observed") for item in _as_list(data.get("observed"), "observed", source)]
-    excluded = [_form_term(item, source, "excluded") for item in _as_list(data.get("excluded"), "excluded", source)]
+    observed = [
+        _form_term(item, source, "observed") for item in _as_list(data.get("observed"), "observed", source)
+    ]
+    excluded = [
+        _form_term(item, source, "excluded") for item in _as_list(data.get("excluded"), "excluded", source)
+    ]
     findings: list[Finding] = []
     if data.get("text"):
         from ipexpath.knowledge.textmine import recognise
@@ -170,7 +185,9 @@ def _as_list(value: Any, key: str, source: str) -> list[Any]:
         return []
     if isinstance(value, list):
         return value
-    raise InputError(f"In '{source}', '{key}' must be a list of HPO terms.", f"Write '{key}:' then '- HP:...' lines.")
+    raise InputError(
+        f"In '{source}', '{key}' must be a list of HPO terms.", f"Write '{key}:' then '- HP:...' lines."
+    )
 
 
 def _form_term(item: Any, source: str, key: str) -> RawTerm:
@@ -179,5 +196,7 @@ def _form_term(item: Any, source: str, key: str) -> RawTerm:
     if isinstance(item, dict) and "id" in item:
         onset = parse_age(item["onset"]) if item.get("onset") is not None else None
         return RawTerm(str(item["id"]), onset, item.get("label"))
-    raise InputError(f"In '{source}', an entry of '{key}' is not an HPO term: {item!r}.",
-                     "Write each term as HP:0002014, or as {id: HP:0002014, onset: P2M}.")
+    raise InputError(
+        f"In '{source}', an entry of '{key}' is not an HPO term: {item!r}.",
+        "Write each term as HP:0002014, or as {id: HP:0002014, onset: P2M}.",
+    )

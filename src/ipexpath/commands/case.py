@@ -29,18 +29,24 @@ def command(as_json: bool, hpo_dir: Path | None, **kwargs: Any) -> None:
 
 def render_case(case: Case) -> str:
     """A short text view of the case for the terminal."""
-    lines = [f"Case {case.id}  (from {case.source}; HPO release {case.hpo_version})",
-             f"  Sex: {case.sex.value.replace('_', ' ').lower()}   Age: {describe_days(case.age_days)}   "
-             f"Onset: {describe_days(case.onset_days)}"]
+    lines = [
+        f"Case {case.id}  (from {case.source}; HPO release {case.hpo_version})",
+        f"  Sex: {case.sex.value.replace('_', ' ').lower()}   Age: {describe_days(case.age_days)}   "
+        f"Onset: {describe_days(case.onset_days)}",
+    ]
     if case.family_history:
         lines.append(f"  Family history: {case.family_history}")
     lines.append(f"  Observed ({len(case.observed)}):")
-    lines += [f"    {t.id}  {t.label}" + (f"  (given as {t.original_id})" if t.original_id else "")
-              for t in case.observed]
+    lines += [
+        f"    {t.id}  {t.label}" + (f"  (given as {t.original_id})" if t.original_id else "")
+        for t in case.observed
+    ]
     lines.append(f"  Excluded ({len(case.excluded)}):")
     lines += [f"    {t.id}  {t.label}" for t in case.excluded]
     if case.findings:
         lines.append("  Notes:")
-        lines += [f"    [{f.level.value}] {f.message}" + (f" — {f.suggestion}" if f.suggestion else "")
-                  for f in case.findings]
+        lines += [
+            f"    [{f.level.value}] {f.message}" + (f" — {f.suggestion}" if f.suggestion else "")
+            for f in case.findings
+        ]
     return "\n".join(lines)

@@ -23,12 +23,18 @@ def case_options(func: F) -> F:
     """Add the CASE argument (optional) and the case flags to a command."""
     decorators = [
         click.argument("case_file", metavar="[CASE]", required=False, type=click.Path(path_type=Path)),
-        click.option("--hpo", multiple=True, metavar="HP:ID", help="Observed HPO term (repeat, or comma-separate)."),
-        click.option("--excluded", multiple=True, metavar="HP:ID", help="Excluded HPO term (repeat or comma-separate)."),
+        click.option(
+            "--hpo", multiple=True, metavar="HP:ID", help="Observed HPO term (repeat, or comma-separate)."
+        ),
+        click.option(
+            "--excluded", multiple=True, metavar="HP:ID", help="Excluded HPO term (repeat or comma-separate)."
+        ),
         click.option("--sex", default=None, help="male, female, unknown or other."),
         click.option("--age", default=None, help="Age now, e.g. P3M, '3 months', '2 years'."),
         click.option("--onset", default=None, help="Age at onset of symptoms, e.g. P1M."),
-        click.option("--text", default=None, help="Clinical text to turn into HPO terms (negation understood)."),
+        click.option(
+            "--text", default=None, help="Clinical text to turn into HPO terms (negation understood)."
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -47,8 +53,10 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
     text = options.get("text")
     if path is not None:
         if hpo or excluded or text:
-            raise InputError("Give either a case file or --hpo/--excluded/--text flags, not both.",
-                             "Put all terms in the case file, or leave the file out.")
+            raise InputError(
+                "Give either a case file or --hpo/--excluded/--text flags, not both.",
+                "Put all terms in the case file, or leave the file out.",
+            )
         return read_case(path, kb)
     findings: list[Finding] = []
     observed = [RawTerm(t) for t in hpo]
@@ -63,17 +71,27 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
             (excluded_terms if hit.negated else observed).append(RawTerm(hit.term_id, None, hit.label))
         findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
         if not found.hits:
-            findings.append(Finding(FindingLevel.WARNING, "No HPO term was recognised in the text.",
-                                    "Rephrase with standard clinical terms, or give --hpo ids."))
+            findings.append(
+                Finding(
+                    FindingLevel.WARNING,
+                    "No HPO term was recognised in the text.",
+                    "Rephrase with standard clinical terms, or give --hpo ids.",
+                )
+            )
         if sex is Sex.UNKNOWN_SEX and found.sex:
             sex = Sex(found.sex)
             findings.append(Finding(FindingLevel.INFO, f"Sex taken from the text: {found.sex.lower()}."))
         if age is None and found.age_days is not None:
             age = found.age_days
-            findings.append(Finding(FindingLevel.INFO, f"Age taken from the text: {round(found.age_days)} days."))
+            findings.append(
+                Finding(FindingLevel.INFO, f"Age taken from the text: {round(found.age_days)} days.")
+            )
     if not observed and not excluded_terms:
-        raise InputError("No case given.", "Name a case file (phenopacket or YAML), or give --hpo HP:... terms "
-                         "or --text \"clinical description\".")
+        raise InputError(
+            "No case given.",
+            "Name a case file (phenopacket or YAML), or give --hpo HP:... terms "
+            'or --text "clinical description".',
+        )
     return build_case(
         kb,
         case_id="command-line case",

@@ -17,10 +17,12 @@ from ipexpath.knowledge import require_knowledge
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200), help="Results to show.")
 @hpo_dir_option
 @json_option
-def command(query: tuple[str, ...], text: str | None, limit: int, hpo_dir: Path | None, as_json: bool) -> None:
+def command(
+    query: tuple[str, ...], text: str | None, limit: int, hpo_dir: Path | None, as_json: bool
+) -> None:
     """Find HPO terms matching QUERY (id, label or synonym; typos tolerated), or read --text."""
     if not query and not text:
-        raise InputError("Nothing to look up.", "Give words (ipexpath terms diarrhea) or --text \"...\".")
+        raise InputError("Nothing to look up.", 'Give words (ipexpath terms diarrhea) or --text "...".')
     kb = require_knowledge(hpo_dir)
     if text:
         from ipexpath.knowledge.textmine import recognise
@@ -33,19 +35,31 @@ def command(query: tuple[str, ...], text: str | None, limit: int, hpo_dir: Path 
         for line in result.describe() or ["  (no HPO term recognised)"]:
             click.echo(f"  {line}")
         if result.sex or result.age_days is not None:
-            click.echo(f"  sex: {result.sex or 'not stated'}; age: "
-                       f"{round(result.age_days) if result.age_days is not None else 'not stated'} days")
+            click.echo(
+                f"  sex: {result.sex or 'not stated'}; age: "
+                f"{round(result.age_days) if result.age_days is not None else 'not stated'} days"
+            )
         return
     from ipexpath.knowledge.search import search_terms
 
     hits = search_terms(kb, " ".join(query), limit=limit)
     if as_json:
-        emit_json({"hpo_version": kb.release_label, "query": " ".join(query), "results": [h.to_dict() for h in hits]})
+        emit_json(
+            {
+                "hpo_version": kb.release_label,
+                "query": " ".join(query),
+                "results": [h.to_dict() for h in hits],
+            }
+        )
         return
     if not hits:
         click.echo(f"No HPO term matches '{' '.join(query)}' (HPO release {kb.release_label}).")
         return
     click.echo(f"HPO release {kb.release_label}")
     for hit in hits:
-        extra = f"  (matched synonym '{hit.matched}')" if hit.matched != hit.label and hit.matched != hit.id else ""
+        extra = (
+            f"  (matched synonym '{hit.matched}')"
+            if hit.matched != hit.label and hit.matched != hit.id
+            else ""
+        )
         click.echo(f"  {hit.id}  {hit.label}{extra}")

@@ -1,4 +1,4 @@
-"""On-disk cache of the knowledge-base arrays, keyed by HPO release; a damaged cache is rebuilt, never trusted.
+"""On-disk cache of the knowledge-base arrays, keyed by HPO release; damaged caches are rebuilt, not trusted.
 
 Format: one `.npz` (no pickles) per release fingerprint. String lists are stored as one UTF-8 blob joined
 by the unit separator. Zip CRCs plus a stored SHA-256 of every member detect damage.

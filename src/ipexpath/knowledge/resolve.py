@@ -50,8 +50,13 @@ def resolve_term(kb: KnowledgeBase, text: str) -> ResolvedTerm:
                 "Check the identifier, or point --hpo-dir to a newer HPO release if the term is new.",
             )
         current = kb.term_ids[alt]
-        return ResolvedTerm(alt, current, kb.labels[alt], curie,
-                            f"{curie} is an alternative id of {current} ({kb.labels[alt]}); using {current}.")
+        return ResolvedTerm(
+            alt,
+            current,
+            kb.labels[alt],
+            curie,
+            f"{curie} is an alternative id of {current} ({kb.labels[alt]}); using {current}.",
+        )
     if kb.obsolete[index]:
         replacement = int(kb.replaced_by[index])
         if replacement < 0:
@@ -62,7 +67,10 @@ def resolve_term(kb: KnowledgeBase, text: str) -> ResolvedTerm:
             )
         current = kb.term_ids[replacement]
         return ResolvedTerm(
-            replacement, current, kb.labels[replacement], curie,
+            replacement,
+            current,
+            kb.labels[replacement],
+            curie,
             f"{curie} is obsolete; replaced by {current} ({kb.labels[replacement]}).",
         )
     return ResolvedTerm(index, curie, kb.labels[index])

@@ -25,8 +25,13 @@ class TermHit:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"id": self.id, "label": self.label, "matched": self.matched, "score": round(self.score, 1),
-                "definition": self.definition}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "matched": self.matched,
+            "score": round(self.score, 1),
+            "definition": self.definition,
+        }
 
 
 def search_terms(kb: KnowledgeBase, query: str, limit: int = 10) -> list[TermHit]:
@@ -39,13 +44,26 @@ def search_terms(kb: KnowledgeBase, query: str, limit: int = 10) -> list[TermHit
             resolved = resolve_term(kb, query)
         except UnknownTermError:
             return []
-        return [TermHit(resolved.id, resolved.label, resolved.original_id or resolved.id, 100.0,
-                        kb.definitions[resolved.index])]
+        return [
+            TermHit(
+                resolved.id,
+                resolved.label,
+                resolved.original_id or resolved.id,
+                100.0,
+                kb.definitions[resolved.index],
+            )
+        ]
     names = _names(kb)
     choices = [entry.text for entry in names]
     processed = utils.default_process(query)
-    raw = process.extract(processed, choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                          limit=limit * 8, score_cutoff=60)
+    raw = process.extract(
+        processed,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit * 8,
+        score_cutoff=60,
+    )
     best: dict[int, TermHit] = {}
     for text, score, position in raw:
         entry = names[position]
@@ -60,8 +78,9 @@ def search_terms(kb: KnowledgeBase, query: str, limit: int = 10) -> list[TermHit
         adjusted -= min(len(normalised), 80) / 40  # prefer shorter, more general names on ties
         current = best.get(entry.term)
         if current is None or adjusted > current.score:
-            best[entry.term] = TermHit(kb.term_ids[entry.term], kb.labels[entry.term], text, adjusted,
-                                       kb.definitions[entry.term])
+            best[entry.term] = TermHit(
+                kb.term_ids[entry.term], kb.labels[entry.term], text, adjusted, kb.definitions[entry.term]
+            )
     ranked = sorted(best.values(), key=lambda hit: (-hit.score, hit.label))[:limit]
     return [TermHit(h.id, h.label, h.matched, min(100.0, max(0.0, h.score)), h.definition) for h in ranked]
 

@@ -17,10 +17,31 @@ from ipexpath.knowledge.base import KnowledgeBase
 from ipexpath.knowledge.lexicon import STOPWORDS, content_key, term_names
 
 MAX_WINDOW = 8  # longest phrase, in content words, looked up in the dictionary
-_NEGATION_TRIGGERS = ("no", "not", "without", "denies", "denied", "absent", "absence", "negative", "free",
-                      "never", "nor", "lacks", "lack")
-_NEGATION_PHRASES = ("ruled out", "rule out", "no evidence of", "no sign of", "no signs of", "negative for",
-                     "free of", "absence of")
+_NEGATION_TRIGGERS = (
+    "no",
+    "not",
+    "without",
+    "denies",
+    "denied",
+    "absent",
+    "absence",
+    "negative",
+    "free",
+    "never",
+    "nor",
+    "lacks",
+    "lack",
+)
+_NEGATION_PHRASES = (
+    "ruled out",
+    "rule out",
+    "no evidence of",
+    "no sign of",
+    "no signs of",
+    "negative for",
+    "free of",
+    "absence of",
+)
 _SCOPE_BREAKS = {"but", "however", "although", "though", "except", "yet", "whereas", "apart"}
 _CLAUSE_END = re.compile(r"[.;:!?\n]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -28,8 +49,28 @@ _AGE = re.compile(r"(\d+(?:\.\d+)?)[\s-]*(day|week|month|year|yr|mo)s?[\s-]*old"
 _MALE = re.compile(r"\b(boy|male|man|son|he|his|brother|infant boy)\b", re.IGNORECASE)
 _FEMALE = re.compile(r"\b(girl|female|woman|daughter|she|her|sister)\b", re.IGNORECASE)
 # Words in clinical text that, on their own, match a term name but almost never mean it.
-_AMBIGUOUS_SINGLE = {"old", "boy", "girl", "male", "female", "month", "year", "day", "week", "onset", "case",
-                     "patient", "age", "birth", "born", "type", "present", "history", "normal", "abnormal"}
+_AMBIGUOUS_SINGLE = {
+    "old",
+    "boy",
+    "girl",
+    "male",
+    "female",
+    "month",
+    "year",
+    "day",
+    "week",
+    "onset",
+    "case",
+    "patient",
+    "age",
+    "birth",
+    "born",
+    "type",
+    "present",
+    "history",
+    "normal",
+    "abnormal",
+}
 
 
 @dataclass(frozen=True)
@@ -44,8 +85,14 @@ class TextHit:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"id": self.term_id, "label": self.label, "text": self.text, "start": self.span[0],
-                "end": self.span[1], "excluded": self.negated}
+        return {
+            "id": self.term_id,
+            "label": self.label,
+            "text": self.text,
+            "start": self.span[0],
+            "end": self.span[1],
+            "excluded": self.negated,
+        }
 
 
 @dataclass(frozen=True)
@@ -114,7 +161,7 @@ def _tokenise(text: str) -> list[_Token]:
     for match in _WORD.finditer(text):
         if _CLAUSE_END.search(text, last_end, match.start()):
             negated = False
-        gap = text[last_end:match.start()]
+        gap = text[last_end : match.start()]
         if "," in gap and window > 3:
             negated = False
         last_end = match.end()
@@ -168,8 +215,14 @@ def _age(text: str) -> float | None:
         return None
     value = float(match.group(1))
     unit = match.group(2).lower()
-    factor = {"day": 1.0, "week": 7.0, "month": DAYS_PER_MONTH, "mo": DAYS_PER_MONTH, "year": DAYS_PER_YEAR,
-              "yr": DAYS_PER_YEAR}[unit]
+    factor = {
+        "day": 1.0,
+        "week": 7.0,
+        "month": DAYS_PER_MONTH,
+        "mo": DAYS_PER_MONTH,
+        "year": DAYS_PER_YEAR,
+        "yr": DAYS_PER_YEAR,
+    }[unit]
     return value * factor
 
 
