@@ -52,3 +52,8 @@ def test_text_recognition_with_negation_age_and_sex(kb: KnowledgeBase) -> None:
     assert states["HP:0000964"] is True
     assert states["HP:0001508"] is False
     assert states["HP:0002719"] is False
+
+
+def test_term_that_starts_with_a_negation_word_is_not_negated(kb: KnowledgeBase) -> None:
+    hits = {h.term_id: h.negated for h in recognise(kb, "Absent speech and no seizures.").hits}
+    assert hits == {"HP:0001344": False, "HP:0001250": True}

@@ -130,9 +130,16 @@ def load_knowledge(hpo_dir: Path | None = None, cache_directory: Path | None = N
 
 
 def require_knowledge(hpo_dir: Path | None = None) -> KnowledgeBase:
-    """`load_knowledge`, turning unexpected parse failures into a KnowledgeError for the CLI."""
+    """`load_knowledge` for the CLI: shows a progress spinner on stderr while the index is first built."""
     try:
-        return load_knowledge(hpo_dir)
+        release = locate_release(hpo_dir)
+        if cache_path(release).exists():
+            return load_knowledge(hpo_dir)
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        with console.status(f"Building the HPO index for release {release.label} (first run only)…"):
+            return load_knowledge(hpo_dir)
     except KnowledgeError:
         raise
     except (OSError, MemoryError) as exc:

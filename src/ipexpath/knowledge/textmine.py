@@ -123,7 +123,13 @@ class _Token:
     word: str
     start: int
     end: int
-    negated: bool
+    negated: bool  # inside a negation scope opened before this token
+    segment: int  # phrases never span a clause boundary (. ; : ! ? or 'but')
+    trigger: bool = False  # a negation word that can also begin a term name ("absent speech")
+
+
+# Negation words that are also the first word of HPO term names ("Absent speech", "Absence of ...").
+_CONTENT_TRIGGERS = {"absent", "absence", "lack", "lacks", "negative", "free"}
 
 
 def _dictionary(kb: KnowledgeBase) -> dict[tuple[str, ...], int]:
@@ -155,28 +161,33 @@ def _tokenise(text: str) -> list[_Token]:
     out: list[_Token] = []
     negated = False
     window = 0
+    segment = 0
     lowered = text.lower()
     phrase_starts = {m.start() for p in _NEGATION_PHRASES for m in re.finditer(re.escape(p), lowered)}
     last_end = 0
     for match in _WORD.finditer(text):
-        if _CLAUSE_END.search(text, last_end, match.start()):
-            negated = False
         gap = text[last_end : match.start()]
-        if "," in gap and window > 3:
+        if _CLAUSE_END.search(gap):
+            negated = False
+            segment += 1
+        elif "," in gap and window > 3:
             negated = False
         last_end = match.end()
         word = match.group(0).lower()
         if word in _SCOPE_BREAKS:
             negated = False
+            segment += 1
             continue
         if word in _NEGATION_TRIGGERS or match.start() in phrase_starts:
+            if word in _CONTENT_TRIGGERS:
+                out.append(_Token(word, match.start(), match.end(), negated, segment, trigger=True))
             negated = True
             window = 0
             continue
         if word in STOPWORDS:
             continue
         window += 1
-        out.append(_Token(word, match.start(), match.end(), negated))
+        out.append(_Token(word, match.start(), match.end(), negated, segment))
     return out
 
 
@@ -191,10 +202,13 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
         matched = False
         for width in range(min(MAX_WINDOW, len(toks) - i), 0, -1):
             window = toks[i : i + width]
+            if window[-1].segment != window[0].segment:
+                continue
             key = content_key([t.word for t in window])
             term = dictionary.get(key)
             if term is None:
                 continue
+            # a term that begins with its own negation word ("absent speech") keeps the scope before it
             negated = window[0].negated
             span = (window[0].start, window[-1].end)
             term_id = kb.term_ids[term]
