@@ -86,13 +86,14 @@ class Fact:
 
 @dataclass(frozen=True)
 class Feature:
-    """A clinical feature of IPEX as an HPO term, with its category and sources."""
+    """A clinical feature of IPEX as an HPO term, with its category, cited frequency (if any) and sources."""
 
     hpo: str
     label: str
     category: str
     sources: tuple[str, ...]
     note: str | None = None
+    frequency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -377,6 +378,7 @@ def _parse_ipex(raw: Any, known: Mapping[str, Source]) -> IpexDisease:
             label=_text(f, "label", _where("ipex.features", f, i)),
             category=_opt(f, "category") or "other",
             note=_opt(f, "note"),
+            frequency=_opt(f, "frequency"),
             sources=_cites(f, _where("ipex.features", f, i), known),
         )
         for i, f in enumerate(_rows(row.get("features"), "ipex.features"))
