@@ -1,0 +1,346 @@
+"""Benchmark on published cases (phenopackets): rank of the true diagnosis, strata and speed.
+
+Scoring sees only what a clinician would enter: the phenotypic features (observed / excluded, with
+onsets), sex, age at last encounter and the age at disease onset. The phenopacket is reduced to those
+fields (`clinical_view`) before it is read, so the scorer cannot see the interpretation, the disease id,
+the variants or the phenopacket id. Truth (interpretations) and publication ids are read separately and
+only by the benchmark, to compute the rank and the cited / uncited strata.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import multiprocessing as mp
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ipexpath.case import case_from_phenopacket
+from ipexpath.errors import InputError
+from ipexpath.knowledge.base import KnowledgeBase
+from ipexpath.suspect.model import FloatVec, RankingModel
+from ipexpath.suspect.phenomizer import PhenomizerModel
+from ipexpath.suspect.ranking import CaseTerms, score_lr
+
+TOPS = (1, 3, 10)
+FEW_TERMS = 2  # the "≤ 2 observed terms" stratum
+_PMID_RE = re.compile(r"PMID[:_](\d+)")
+
+# problem codes (per case), counted separately in the summary
+NO_TRUTH = "no_truth"
+TRUTH_NOT_IN_KB = "truth_not_in_kb"
+UNREADABLE = "unreadable"
+NO_KNOWN_TERMS = "no_known_terms"
+ONLY_EXCLUDED = "only_excluded"
+
+
+@dataclass(frozen=True)
+class RawCase:
+    """One benchmark input: where it came from and the parsed phenopacket (or the error reading it)."""
+
+    where: str
+    packet: dict[str, Any] | None
+    error: str | None = None
+
+
+def iter_cases(path: Path) -> Iterator[RawCase]:
+    """Phenopackets of a .jsonl / .jsonl.gz file (one per line) or a folder of .json files."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"The benchmark cases '{path}' do not exist.", "Check the path.")
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix == ".json" or p.name.endswith(".json.gz"))
+        if not files:
+            raise InputError(f"The folder '{path}' holds no phenopacket .json files.")
+        for file in files:
+            try:
+                opener = gzip.open if file.suffix == ".gz" else open
+                with opener(file, "rt", encoding="utf-8") as handle:
+                    obj = json.load(handle)
+            except (OSError, ValueError) as exc:
+                yield RawCase(file.name, None, f"not readable JSON: {exc}")
+                continue
+            if isinstance(obj, dict):
+                yield RawCase(file.name, obj)
+            else:
+                yield RawCase(file.name, None, "not a JSON object")
+        return
+    if not (path.name.endswith(".jsonl") or path.name.endswith(".jsonl.gz")):
+        raise InputError(
+            f"'{path}' is neither a .jsonl / .jsonl.gz file nor a folder.",
+            "Give one phenopacket per line in a .jsonl(.gz) file, or a folder of phenopacket .json files.",
+        )
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for lineno, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except ValueError as exc:
+                    yield RawCase(f"line {lineno}", None, f"not valid JSON: {exc}")
+                    continue
+                if isinstance(obj, dict):
+                    yield RawCase(f"line {lineno}", obj)
+                else:
+                    yield RawCase(f"line {lineno}", None, "not a JSON object")
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(f"The benchmark file '{path}' could not be read: {exc}.") from exc
+
+
+def clinical_view(packet: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields the ranking may use: features, sex, age at last encounter, onset age of disease."""
+    subject = packet.get("subject") if isinstance(packet.get("subject"), dict) else {}
+    assert isinstance(subject, dict)
+    view_subject = {k: subject[k] for k in ("sex", "timeAtLastEncounter") if k in subject}
+    diseases = []
+    for disease in packet.get("diseases") or []:
+        if isinstance(disease, dict) and "onset" in disease:
+            diseases.append({"term": {"id": "NCIT:C0000", "label": "hidden"}, "onset": disease["onset"]})
+            break
+    return {
+        "id": "case",
+        "subject": view_subject,
+        "phenotypicFeatures": packet.get("phenotypicFeatures") or [],
+        "diseases": diseases,
+    }
+
+
+def truth_ids(packet: dict[str, Any]) -> list[str]:
+    """Diagnosed disease ids of the interpretations (benchmark only, never given to the scorer)."""
+    out: list[str] = []
+    for interp in packet.get("interpretations") or []:
+        try:
+            disease_id = interp["diagnosis"]["disease"]["id"]
+        except (KeyError, TypeError):
+            continue
+        if isinstance(disease_id, str) and disease_id not in out:
+            out.append(disease_id)
+    return out
+
+
+def case_pmids(packet: dict[str, Any]) -> set[str]:
+    """PMIDs of the case's publication (metaData.externalReferences, or the phenopacket id)."""
+    found: set[str] = set()
+    meta = packet.get("metaData") or {}
+    for ref in meta.get("externalReferences") or [] if isinstance(meta, dict) else []:
+        if isinstance(ref, dict):
+            found.update(f"PMID:{m}" for m in _PMID_RE.findall(str(ref.get("id", ""))))
+    found.update(f"PMID:{m}" for m in _PMID_RE.findall(str(packet.get("id", ""))))
+    return found
+
+
+def disease_references(kb: KnowledgeBase) -> dict[int, frozenset[str]]:
+    """Disease index → references (e.g. PMID:…) of its annotation lines."""
+    counts = np.diff(kb.ann_ref_ptr)
+    ann_of_ref = np.repeat(np.arange(counts.size), counts)
+    pairs = np.unique(kb.ann_disease[ann_of_ref].astype(np.int64) * (1 << 32) + kb.ann_ref_idx)
+    refs: dict[int, set[str]] = {}
+    for code in pairs.tolist():
+        refs.setdefault(code >> 32, set()).add(kb.reference_ids[code & 0xFFFFFFFF])
+    return {d: frozenset(r) for d, r in refs.items()}
+
+
+def pessimistic_rank(scores: FloatVec, mask: np.ndarray, disease: int) -> int:
+    """Rank of `disease` among the masked diseases, placed after every disease with an equal score."""
+    s = scores[disease]
+    return int(np.count_nonzero(mask & (scores >= s)) + (0 if mask[disease] else 1))
+
+
+def split_half(pmids: set[str], fallback: str) -> str:
+    """'A' or 'B': a fixed split by publication (all cases of one paper fall in the same half)."""
+    key = min(pmids) if pmids else fallback
+    return "A" if hashlib.sha1(key.encode()).digest()[0] % 2 == 0 else "B"
+
+
+# ------------------------------------------------------------------------------------------ per-case work
+_STATE: dict[str, Any] = {}
+
+
+def prepare(model: RankingModel, methods: tuple[str, ...]) -> None:
+    """Set the per-process state (called before forking workers so that they inherit it)."""
+    _STATE["model"] = model
+    _STATE["methods"] = methods
+    _STATE["phenomizer"] = (
+        PhenomizerModel.build(model.kb, model.propagated) if "phenomizer" in methods else None
+    )
+    _STATE["refs"] = disease_references(model.kb)
+
+
+def evaluate(raw: RawCase) -> dict[str, Any]:
+    """Score one case with every method and return its output line (never raises for bad input)."""
+    start = time.perf_counter()
+    model: RankingModel = _STATE["model"]
+    kb = model.kb
+    row: dict[str, Any] = {"id": raw.where, "truth": [], "rank": None, "n_observed": 0, "n_excluded": 0}
+    problems: list[str] = []
+    message: str | None = raw.error
+    if raw.packet is None:
+        problems.append(UNREADABLE)
+        packet: dict[str, Any] = {}
+    else:
+        packet = raw.packet
+        row["id"] = str(packet.get("id") or raw.where)
+    truth = truth_ids(packet)
+    row["truth"] = truth
+    known = [kb.disease_index[t] for t in truth if t in kb.disease_index and t.startswith("OMIM:")]
+    if not truth:
+        problems.append(NO_TRUTH)
+    elif truth and not known:
+        problems.append(TRUTH_NOT_IN_KB)
+    pmids = case_pmids(packet)
+    refs: dict[int, frozenset[str]] = _STATE["refs"]
+    row["cited"] = bool(known) and any(pmids & refs.get(d, frozenset()) for d in known)
+    row["half"] = split_half(pmids, row["id"])
+    terms: CaseTerms | None = None
+    if raw.packet is not None:
+        try:
+            case = case_from_phenopacket(clinical_view(packet), kb, lenient=True, source=raw.where)
+            terms = CaseTerms.from_case(case, model)
+        except InputError as exc:
+            problems.append(NO_KNOWN_TERMS)
+            message = exc.message
+    if terms is not None:
+        row["n_observed"], row["n_excluded"] = len(terms.observed), len(terms.excluded)
+        if not terms.observed and not terms.excluded:
+            problems.append(NO_KNOWN_TERMS)
+            message = "no HPO term of the case is known to this HPO release"
+        elif not terms.observed:
+            problems.append(ONLY_EXCLUDED)
+            message = "only excluded terms: ranked on excluded terms, sex and age alone"
+    for method in _STATE["methods"]:
+        key = "rank" if method == "lr" else f"rank_{method}"
+        row[key] = None
+        if terms is None or not known:
+            continue
+        scores = _scores(method, model, terms)
+        ranks = [pessimistic_rank(scores, model.omim_mask, d) for d in known]
+        best = min(ranks)
+        row[key] = best
+        if method == "lr":
+            d = known[ranks.index(best)]
+            row["ties"] = int(np.count_nonzero(model.omim_mask & (scores == scores[d]))) - 1
+    row["problems"] = problems
+    if message:
+        row["message"] = message
+    row["seconds"] = round(time.perf_counter() - start, 6)
+    return row
+
+
+def _scores(method: str, model: RankingModel, terms: CaseTerms) -> FloatVec:
+    if method == "lr":
+        return score_lr(model, terms)
+    pheno: PhenomizerModel = _STATE["phenomizer"]
+    return pheno.score(terms)
+
+
+def run(
+    cases: Iterable[RawCase],
+    model: RankingModel,
+    *,
+    methods: tuple[str, ...] = ("lr", "phenomizer"),
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[dict[str, Any]], float]:
+    """Evaluate every case; returns the output lines (input order) and the wall time of scoring."""
+    prepare(model, methods)
+    rows: list[dict[str, Any]] = []
+    start = time.perf_counter()
+    if workers <= 1:
+        for raw in cases:
+            rows.append(evaluate(raw))
+            if progress:
+                progress(1)
+    else:
+        ctx = mp.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            for row in pool.imap(evaluate, cases, chunksize=32):
+                rows.append(row)
+                if progress:
+                    progress(1)
+    return rows, time.perf_counter() - start
+
+
+# ------------------------------------------------------------------------------------------ statistics
+def _stats(ranks: list[int | None]) -> dict[str, Any]:
+    n = len(ranks)
+    out: dict[str, Any] = {"n": n}
+    for k in TOPS:
+        out[f"top{k}"] = round(sum(1 for r in ranks if r is not None and r <= k) / n, 4) if n else None
+    out["mrr"] = round(sum(1.0 / r for r in ranks if r) / n, 4) if n else None
+    return out
+
+
+def _macro(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    by_disease: dict[str, list[int | None]] = {}
+    for r in rows:
+        by_disease.setdefault(r["truth"][0], []).append(r.get(key))
+    per = [_stats(v) for v in by_disease.values()]
+    out: dict[str, Any] = {"n_diseases": len(per)}
+    for k in TOPS:
+        out[f"top{k}"] = round(float(np.mean([p[f"top{k}"] for p in per])), 4) if per else None
+    out["mrr"] = round(float(np.mean([p["mrr"] for p in per])), 4) if per else None
+    return out
+
+
+def method_summary(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """Top-1/3/10 and MRR for the strata of the design note, for one method's rank column."""
+    rankable = [r for r in rows if TRUTH_NOT_IN_KB not in r["problems"] and NO_TRUTH not in r["problems"]]
+    strata = {
+        "all": rows,
+        "rankable": rankable,
+        "cited": [r for r in rankable if r["cited"]],
+        "uncited": [r for r in rankable if not r["cited"]],
+        "few_terms": [r for r in rankable if r["n_observed"] <= FEW_TERMS],
+        "half_A": [r for r in rankable if r["half"] == "A"],
+        "half_B": [r for r in rankable if r["half"] == "B"],
+        "uncited_half_B": [r for r in rankable if r["half"] == "B" and not r["cited"]],
+    }
+    out = {name: _stats([r.get(key) for r in group]) for name, group in strata.items()}
+    out["macro_rankable"] = _macro(rankable, key)
+    out["macro_uncited"] = _macro(strata["uncited"], key)
+    return out
+
+
+def summarise(
+    rows: list[dict[str, Any]], seconds: float, hpo_version: str, methods: tuple[str, ...]
+) -> dict[str, Any]:
+    """Summary JSON of `ipexpath bench` (headline fields for the LR model; every method under `methods`)."""
+    main_key = "rank" if "lr" in methods else f"rank_{methods[0]}"
+    per_method = {m: method_summary(rows, "rank" if m == "lr" else f"rank_{m}") for m in methods}
+    main = per_method["lr" if "lr" in methods else methods[0]]
+    problems: dict[str, int] = {}
+    for r in rows:
+        for p in r["problems"]:
+            problems[p] = problems.get(p, 0) + 1
+    ties = [r.get("ties", 0) for r in rows if r.get(main_key) is not None]
+    return {
+        "cases": len(rows),
+        "rankable": main["rankable"]["n"],
+        "top1": main["all"]["top1"],
+        "top3": main["all"]["top3"],
+        "top10": main["all"]["top10"],
+        "mrr": main["all"]["mrr"],
+        "top1_rankable": main["rankable"]["top1"],
+        "top3_rankable": main["rankable"]["top3"],
+        "top10_rankable": main["rankable"]["top10"],
+        "mrr_rankable": main["rankable"]["mrr"],
+        "uncited_rankable": main["uncited"]["n"],
+        "top1_uncited": main["uncited"]["top1"],
+        "top3_uncited": main["uncited"]["top3"],
+        "top10_uncited": main["uncited"]["top10"],
+        "cases_per_second": round(len(rows) / seconds, 1) if seconds > 0 else None,
+        "seconds": round(seconds, 2),
+        "hpo_version": hpo_version,
+        "problems": problems,
+        "cases_with_tied_truth": sum(1 for t in ties if t > 0),
+        "methods": per_method,
+    }

@@ -1,0 +1,377 @@
+"""The likelihood-ratio ranking model: per-release arrays and the per-term likelihood-ratio vectors.
+
+Built once per HPO release (`RankingModel.build(kb)`, ~1–2 s) from the knowledge-base annotation arrays:
+
+* ``direct``  (disease × term, sparse): annotated frequency of each positive phenotype annotation;
+* ``propagated`` (disease × term, sparse): for every ancestor of an annotation the maximum frequency of
+  the annotations below it (true-path rule, no double counting; LIRICAL's "induced disease graph");
+* ``negated`` (disease × term, sparse 0/1): explicit NOT annotations;
+* ``background[t]`` = mean over diseases of ``propagated[:, t]`` (LIRICAL's background frequency);
+* sex and onset factors per disease.
+
+A case is scored as a sum of cached per-term log10-LR vectors over all diseases (see `log10_lr_observed`,
+`log10_lr_excluded`), so ranking ~12,700 diseases costs a few vector additions. The modelling choices
+are explained in docs/ranking-model.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from ipexpath.knowledge.base import ONSET, PHENOTYPIC_ABNORMALITY, KnowledgeBase
+from ipexpath.suspect import clinical
+
+FloatVec = npt.NDArray[np.float64]
+Float32Vec = npt.NDArray[np.float32]
+IntVec = npt.NDArray[np.int64]
+BoolVec = npt.NDArray[np.bool_]
+
+MODEL_VERSION = "lr-2"
+# Bounded cache of per-term vectors: 2,048 × 12,700 diseases × 4 bytes ≈ 100 MB per process at most.
+TERM_CACHE_SIZE = 2048
+# A term that annotates no disease still needs a finite background (LIRICAL uses 1e-4).
+MIN_BACKGROUND = 1e-4
+
+
+@dataclass(frozen=True)
+class ModelParameters:
+    """Global hyper-parameters of the LR model (tuned on publication half A only, see the design note)."""
+
+    # Frequency assumed when the HPOA line has none. LIRICAL uses 1.0; most frequency-less lines come from
+    # OMIM clinical synopses, which list features seen in some but not all patients.
+    default_frequency: float = 0.5
+    # Query term more specific than a disease annotation (disease: "Seizure", patient: "Focal seizure"):
+    # P(q | D) = f(a) · P(q | a) with P(q | a) ≈ bg(q)/bg(a), times this factor.
+    specific_factor: float = 1.0
+    # Disease and query share an ancestor t but neither subsumes the other (siblings/cousins):
+    # P(q | D) = F_D(t) · bg(q)/bg(t) · related_factor — the disease's features under t are known
+    # and are not q, so a match through a common ancestor is discounted.
+    related_factor: float = 0.25
+    # Noise floor: a finding that the disease does not explain at all (false positive / co-morbidity /
+    # curation noise, BOQA's alpha) has LR = unexplained_lr instead of LIRICAL's hard 1/100.
+    unexplained_lr: float = 0.05
+    # Excluded terms: log10 LR of LIRICAL's (1 − F)/(1 − bg) rule multiplied by this weight
+    # (curated "excluded" terms are often "not reported", see the design note).
+    excluded_weight: float = 0.3
+    # Lower bound on P(absent | D) for an excluded term the disease shows with frequency F (LIRICAL 0.01).
+    excluded_floor: float = 0.05
+    # Ancestors whose background is above this are too general to count as a "related" match
+    # (organ-system level terms); the finding is then unexplained.
+    related_max_background: float = 0.5
+    use_sex: bool = True
+    use_onset: bool = True
+
+    def with_changes(self, **changes: float | bool) -> ModelParameters:
+        """A copy with some parameters changed (for tuning)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _max_reduce(rows: IntVec, cols: IntVec, vals: FloatVec, shape: tuple[int, int]) -> sp.csc_matrix:
+    """Sparse matrix keeping the maximum value for duplicated (row, col) pairs."""
+    if rows.size == 0:
+        return sp.csc_matrix(shape, dtype=np.float32)
+    key = rows.astype(np.int64) * shape[1] + cols.astype(np.int64)
+    order = np.lexsort((-vals, key))
+    key_sorted = key[order]
+    first = np.ones(key_sorted.size, dtype=bool)
+    first[1:] = key_sorted[1:] != key_sorted[:-1]
+    keep = order[first]
+    matrix = sp.coo_matrix(
+        (vals[keep].astype(np.float32), (rows[keep], cols[keep])), shape=shape, dtype=np.float32
+    )
+    return matrix.tocsc()
+
+
+@dataclass(frozen=True, eq=False)
+class RankingModel:
+    """Per-release arrays for ranking every disease of the knowledge base (see module docstring)."""
+
+    kb: KnowledgeBase
+    params: ModelParameters
+    direct: sp.csc_matrix
+    propagated: sp.csc_matrix
+    negated: sp.csc_matrix
+    background: FloatVec
+    is_phenotype: BoolVec
+    omim_mask: BoolVec
+    sex_log10_female: FloatVec
+    sex_log10_male: FloatVec
+    onset_distribution: npt.NDArray[np.float64]  # diseases × bins, rows sum to 1
+    onset_background: FloatVec
+    has_onset: BoolVec
+    _cache: OrderedDict[tuple[str, int], Float32Vec] = field(default_factory=OrderedDict, repr=False)
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def build(cls, kb: KnowledgeBase, params: ModelParameters | None = None) -> RankingModel:
+        """Build the model arrays for one knowledge base (a second or two)."""
+        params = params or ModelParameters()
+        n_d, n_t = kb.n_diseases, kb.n_terms
+        pa = kb.term_index[PHENOTYPIC_ABNORMALITY]
+        is_pheno = np.zeros(n_t, dtype=bool)
+        anc_ptr, anc_idx = kb.ancestor_ptr, kb.ancestor_idx
+        owner = np.repeat(np.arange(n_t), np.diff(anc_ptr))
+        is_pheno[owner[anc_idx == pa]] = True
+
+        freq = kb.ann_frequency.astype(np.float64)
+        freq = np.where(np.isnan(freq), params.default_frequency, freq)
+        phen = (kb.ann_aspect == 0) & is_pheno[kb.ann_term]
+        positive = phen & ~kb.ann_negated & (freq > 0)
+        # frequency 0 ("Excluded (0%)", HP:0040285) means the same as a NOT line
+        negative = phen & (kb.ann_negated | (freq == 0))
+
+        d_pos = kb.ann_disease[positive].astype(np.int64)
+        t_pos = kb.ann_term[positive].astype(np.int64)
+        f_pos = freq[positive]
+        direct = _max_reduce(d_pos, t_pos, f_pos, (n_d, n_t))
+
+        # propagate each annotation to its ancestors (phenotype subtree only)
+        counts = np.diff(anc_ptr)[t_pos]
+        starts = anc_ptr[t_pos]
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        anc = anc_idx[np.repeat(starts, counts) + offsets].astype(np.int64)
+        rows = np.repeat(d_pos, counts)
+        vals = np.repeat(f_pos, counts)
+        keep = is_pheno[anc]
+        propagated = _max_reduce(rows[keep], anc[keep], vals[keep], (n_d, n_t))
+
+        d_neg = kb.ann_disease[negative].astype(np.int64)
+        t_neg = kb.ann_term[negative].astype(np.int64)
+        negated = _max_reduce(d_neg, t_neg, np.ones(d_neg.size), (n_d, n_t))
+
+        background = np.asarray(propagated.sum(axis=0)).ravel().astype(np.float64) / n_d
+        background = np.maximum(background, MIN_BACKGROUND)
+
+        omim = np.array([d.startswith("OMIM:") for d in kb.disease_ids], dtype=bool)
+        female, male = _sex_factors(kb)
+        onset_dist, onset_bg, has_onset = _onset_distributions(kb)
+        return cls(
+            kb=kb,
+            params=params,
+            direct=direct,
+            propagated=propagated,
+            negated=negated,
+            background=background,
+            is_phenotype=is_pheno,
+            omim_mask=omim,
+            sex_log10_female=female,
+            sex_log10_male=male,
+            onset_distribution=onset_dist,
+            onset_background=onset_bg,
+            has_onset=has_onset,
+        )
+
+    def with_parameters(self, params: ModelParameters) -> RankingModel:
+        """Same arrays with other parameters (rebuilds only if the default frequency changes)."""
+        if params.default_frequency != self.params.default_frequency:
+            return RankingModel.build(self.kb, params)
+        return replace(self, params=params, _cache=OrderedDict())
+
+    # ------------------------------------------------------------------ helpers
+    @cached_property
+    def direct_rows(self) -> sp.csr_matrix:
+        """`direct` in row (disease) order, for explanations."""
+        return self.direct.tocsr()
+
+    @cached_property
+    def negated_rows(self) -> sp.csr_matrix:
+        """`negated` in row (disease) order, for explanations."""
+        return self.negated.tocsr()
+
+    def negated_rows_of(self, disease: int) -> list[int]:
+        """Terms a disease is annotated NOT to show."""
+        csr = self.negated_rows
+        return [int(t) for t in csr.indices[csr.indptr[disease] : csr.indptr[disease + 1]]]
+
+    def inheritance_labels(self, disease: int) -> list[str]:
+        """Labels of the disease's mode-of-inheritance annotations."""
+        kb = self.kb
+        sel = (kb.ann_disease == disease) & (kb.ann_aspect == 1)
+        return sorted({kb.labels[t] for t in kb.ann_term[sel].tolist()})
+
+    def onset_labels(self, disease: int) -> list[str]:
+        """Labels of the disease's onset annotations (aspect C, under Onset)."""
+        kb = self.kb
+        sel = (kb.ann_disease == disease) & (kb.ann_aspect == 2)
+        return sorted(
+            {kb.labels[t] for t in kb.ann_term[sel].tolist() if kb.term_ids[t] in clinical.ONSET_TERM_BINS}
+        )
+
+    @property
+    def n_diseases(self) -> int:
+        """Number of diseases ranked (OMIM, Orphanet and DECIPHER entries of the release)."""
+        return self.kb.n_diseases
+
+    def phenotype_ancestors(self, term: int) -> npt.NDArray[np.int32]:
+        """Proper ancestors of a term inside Phenotypic abnormality, the root HP:0000118 excluded."""
+        anc = self.kb.ancestors(term)
+        pa = self.kb.term_index[PHENOTYPIC_ABNORMALITY]
+        return anc[(anc != term) & self.is_phenotype[anc] & (anc != pa)]
+
+    def column(self, matrix: sp.csc_matrix, term: int) -> tuple[npt.NDArray[np.int32], Float32Vec]:
+        """Row indices and values of one column of a CSC matrix."""
+        lo, hi = matrix.indptr[term], matrix.indptr[term + 1]
+        return matrix.indices[lo:hi], matrix.data[lo:hi]
+
+    def _cached(self, key: tuple[str, int]) -> Float32Vec | None:
+        vec = self._cache.get(key)
+        if vec is not None:
+            self._cache.move_to_end(key)
+        return vec
+
+    def _store(self, key: tuple[str, int], vec: Float32Vec) -> Float32Vec:
+        self._cache[key] = vec
+        if len(self._cache) > TERM_CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return vec
+
+    # ------------------------------------------------------------------ per-term likelihood ratios
+    def log10_lr_observed(self, term: int) -> Float32Vec:
+        """log10 LR of an observed term for every disease (cached)."""
+        key = ("obs", term)
+        hit = self._cached(key)
+        if hit is not None:
+            return hit
+        p = self.params
+        bg = self.background
+        lr = np.full(self.n_diseases, p.unexplained_lr, dtype=np.float64)
+        # related (common ancestor) and query-more-specific (ancestor is itself an annotation)
+        for anc in self.phenotype_ancestors(term).tolist():
+            if bg[anc] > p.related_max_background:
+                continue
+            rows, vals = self.column(self.propagated, anc)
+            cand = vals * (p.related_factor / bg[anc])
+            _max_into(lr, rows, cand)
+            rows, vals = self.column(self.direct, anc)
+            _max_into(lr, rows, vals * (p.specific_factor / bg[anc]))
+        # exact match or query less specific than an annotation (propagated frequency)
+        rows, vals = self.column(self.propagated, term)
+        _max_into(lr, rows, vals / bg[term])
+        # explicit NOT annotations of the term or of one of its ancestors
+        for anc in self.kb.ancestors(term).tolist():
+            rows, _ = self.column(self.negated, anc)
+            if rows.size:
+                lr[rows] = np.minimum(lr[rows], clinical.NOT_ANNOTATION_LR)
+        return self._store(key, np.log10(lr).astype(np.float32))
+
+    def log10_lr_excluded(self, term: int) -> Float32Vec:
+        """log10 LR of an excluded term for every disease (cached): weighted (1 − F)/(1 − bg)."""
+        key = ("exc", term)
+        hit = self._cached(key)
+        if hit is not None:
+            return hit
+        p = self.params
+        bg = min(float(self.background[term]), 0.99)
+        present = np.zeros(self.n_diseases, dtype=np.float64)
+        rows, vals = self.column(self.propagated, term)
+        present[rows] = vals
+        absent = np.maximum(1.0 - present, p.excluded_floor)
+        log_lr = p.excluded_weight * (np.log10(absent) - math.log10(1.0 - bg))
+        # disease documented NOT to have the term (or a broader one): the absence is expected
+        for anc in self.kb.ancestors(term).tolist():
+            rows, _ = self.column(self.negated, anc)
+            if rows.size:
+                log_lr[rows] = np.maximum(log_lr[rows], -p.excluded_weight * math.log10(1.0 - bg))
+        return self._store(key, log_lr.astype(np.float32))
+
+    def log10_lr_sex(self, sex: str) -> FloatVec:
+        """Per-disease log10 LR of the patient's sex ('MALE', 'FEMALE'; anything else gives zeros)."""
+        if not self.params.use_sex:
+            return np.zeros(self.n_diseases)
+        if sex == "FEMALE":
+            return self.sex_log10_female
+        if sex == "MALE":
+            return self.sex_log10_male
+        return np.zeros(self.n_diseases)
+
+    def log10_lr_onset(self, onset_days: float | None, age_days: float | None) -> FloatVec:
+        """Per-disease log10 LR of the onset (a point) or, failing that, of "onset ≤ age at last visit"."""
+        if not self.params.use_onset or (onset_days is None and age_days is None):
+            return np.zeros(self.n_diseases)
+        if onset_days is not None:
+            b = onset_bin(onset_days)
+            num = self.onset_distribution[:, b]
+            den = self.onset_background[b]
+        else:
+            assert age_days is not None
+            b = onset_bin(age_days)
+            num = self.onset_distribution[:, : b + 1].sum(axis=1)
+            den = float(self.onset_background[: b + 1].sum())
+        out: FloatVec = np.log10(num / den)
+        return out
+
+
+def _max_into(target: FloatVec, rows: npt.NDArray[np.int32], values: npt.NDArray[np.floating]) -> None:
+    """target[rows] = max(target[rows], values) for unique rows (one CSC column)."""
+    if rows.size:
+        target[rows] = np.maximum(target[rows], values)
+
+
+def onset_bin(days: float) -> int:
+    """Index of the onset bin (clinical.ONSET_BIN_NAMES) of an age in days; ≤ 0 days is congenital."""
+    if days <= 0:
+        return 0
+    return int(np.searchsorted(np.asarray(clinical.ONSET_BIN_EDGES_DAYS), days, side="left"))
+
+
+def _inheritance_sets(kb: KnowledgeBase) -> list[set[str]]:
+    modes: list[set[str]] = [set() for _ in range(kb.n_diseases)]
+    for d, t in zip(
+        kb.ann_disease[kb.ann_aspect == 1].tolist(), kb.ann_term[kb.ann_aspect == 1].tolist(), strict=True
+    ):
+        modes[d].add(kb.term_ids[t])
+    return modes
+
+
+def _sex_factors(kb: KnowledgeBase) -> tuple[FloatVec, FloatVec]:
+    """log10 LR of female and male sex per disease from its inheritance annotations."""
+    female = np.zeros(kb.n_diseases)
+    male = np.zeros(kb.n_diseases)
+    not_x = {clinical.AUTOSOMAL_DOMINANT, clinical.AUTOSOMAL_RECESSIVE, clinical.MITOCHONDRIAL}
+    for d, modes in enumerate(_inheritance_sets(kb)):
+        if modes & {clinical.Y_LINKED, clinical.MALE_LIMITED}:
+            female[d] = math.log10(clinical.Y_LINKED_IN_FEMALE_LR)
+        elif modes & not_x or clinical.X_LINKED_DOMINANT in modes:
+            pass  # another route to disease in a girl exists
+        elif clinical.X_LINKED_RECESSIVE in modes:
+            female[d] = math.log10(clinical.XLR_IN_FEMALE_LR)
+        elif clinical.X_LINKED in modes:
+            female[d] = math.log10(clinical.X_LINKED_UNSPECIFIED_IN_FEMALE_LR)
+        if clinical.FEMALE_LIMITED in modes:
+            male[d] = math.log10(clinical.FEMALE_LIMITED_IN_MALE_LR)
+    return female, male
+
+
+def _onset_distributions(
+    kb: KnowledgeBase,
+) -> tuple[npt.NDArray[np.float64], FloatVec, BoolVec]:
+    """Per-disease distribution over onset bins from onset annotations (aspect C, under HP:0003674)."""
+    n_bins = len(clinical.ONSET_BIN_NAMES)
+    raw = np.zeros((kb.n_diseases, n_bins))
+    onset_root = kb.term_index.get(ONSET)
+    term_bins = {kb.term_index[t]: b for t, b in clinical.ONSET_TERM_BINS.items() if t in kb.term_index}
+    sel = np.flatnonzero((kb.ann_aspect == 2) & ~kb.ann_negated)
+    for i in sel.tolist():
+        t = int(kb.ann_term[i])
+        span = term_bins.get(t)
+        if span is None:
+            if onset_root is None or not kb.is_under(t, ONSET):
+                continue
+            continue  # an onset term without a bin mapping (e.g. "Pediatric onset" variants): ignored
+        lo, hi = span
+        raw[int(kb.ann_disease[i]), lo : hi + 1] += 1.0 / (hi - lo + 1)
+    has = raw.sum(axis=1) > 0
+    dist = np.zeros_like(raw)
+    dist[has] = raw[has] / raw[has].sum(axis=1, keepdims=True)
+    background = dist[has].mean(axis=0) if has.any() else np.full(n_bins, 1.0 / n_bins)
+    w = clinical.ONSET_BACKGROUND_WEIGHT
+    dist[has] = (1 - w) * dist[has] + w * background
+    dist[~has] = background
+    return dist, background, has

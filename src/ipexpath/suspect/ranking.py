@@ -1,0 +1,423 @@
+"""Rank every disease for a case: posterior, log10 likelihood ratio and a per-term explanation.
+
+`score_case` turns a case into a vector of log10 LRs over all diseases (a sum of cached per-term vectors
+plus sex and onset factors); `rank_case` adds the posterior (uniform prior over the diseases ranked), the
+ranking and the explanation rows a clinician can check.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ipexpath.case.model import Case
+from ipexpath.suspect import clinical
+from ipexpath.suspect.ipex_flags import IpexFlag, ipex_flags
+from ipexpath.suspect.model import FloatVec, RankingModel, onset_bin
+from ipexpath.suspect.phenomizer import PhenomizerModel
+
+DEFAULT_TOP = 10
+
+
+class Method(Enum):
+    """Ranking method: the likelihood-ratio model or the Phenomizer-style baseline."""
+
+    LR = "lr"
+    PHENOMIZER = "phenomizer"
+
+
+class MatchKind(Enum):
+    """How a case term relates to the disease's annotations."""
+
+    EXACT = "exact"
+    QUERY_LESS_SPECIFIC = "query_less_specific"  # the case term is an ancestor of a disease feature
+    QUERY_MORE_SPECIFIC = "query_more_specific"  # the case term is a descendant of a disease feature
+    RELATED = "related"  # the two share a (not too general) ancestor
+    UNMATCHED = "unmatched"
+    CONTRADICTED = "contradicted"  # the disease is annotated NOT to show it
+    EXCLUDED_ABSENT_IN_DISEASE = "excluded_absent_in_disease"  # excluded, and the disease does not show it
+    EXCLUDED_DISEASE_FEATURE = "excluded_disease_feature"  # excluded, but the disease usually shows it
+    EXCLUDED_NOT_IN_DISEASE = "excluded_not_in_disease"  # excluded, and the disease is annotated NOT
+
+
+@dataclass(frozen=True)
+class CaseTerms:
+    """The parts of a case the scorers use, as term indices of the knowledge base."""
+
+    observed: tuple[int, ...]
+    excluded: tuple[int, ...]
+    sex: str  # "MALE", "FEMALE" or other
+    onset_days: float | None
+    age_days: float | None
+
+    @classmethod
+    def from_case(cls, case: Case, model: RankingModel) -> CaseTerms:
+        """Map a Case to term indices (ids unknown to this release are skipped)."""
+        index = model.kb.term_index
+        obs = tuple(index[t.id] for t in case.observed if t.id in index)
+        exc = tuple(index[t.id] for t in case.excluded if t.id in index)
+        return cls(obs, exc, case.sex.value, case.onset_days, case.age_days)
+
+    @classmethod
+    def from_ids(
+        cls,
+        model: RankingModel,
+        observed: list[str],
+        excluded: list[str] | None = None,
+        sex: str = "UNKNOWN_SEX",
+        onset_days: float | None = None,
+        age_days: float | None = None,
+    ) -> CaseTerms:
+        """Build from HPO ids (for tests and library use); unknown ids are skipped."""
+        index = model.kb.term_index
+        return cls(
+            tuple(index[t] for t in observed if t in index),
+            tuple(index[t] for t in excluded or [] if t in index),
+            sex,
+            onset_days,
+            age_days,
+        )
+
+
+def score_lr(model: RankingModel, terms: CaseTerms) -> FloatVec:
+    """Total log10 LR of every disease (observed + excluded terms, sex, onset)."""
+    total = np.zeros(model.n_diseases, dtype=np.float64)
+    for t in terms.observed:
+        total += model.log10_lr_observed(t)
+    for t in terms.excluded:
+        total += model.log10_lr_excluded(t)
+    total += model.log10_lr_sex(terms.sex)
+    total += model.log10_lr_onset(terms.onset_days, terms.age_days)
+    return total
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One case term against one disease: which disease feature it matched and with which LR."""
+
+    term: str
+    label: str
+    match: MatchKind
+    disease_term: str | None
+    disease_term_label: str | None
+    frequency: float | None
+    lr: float
+    log10_lr: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "term": self.term,
+            "label": self.label,
+            "match": self.match.value,
+            "disease_term": self.disease_term,
+            "disease_term_label": self.disease_term_label,
+            "frequency": None if self.frequency is None else round(self.frequency, 4),
+            "lr": _round_sig(self.lr),
+            "log10_lr": round(self.log10_lr, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A non-phenotype factor (sex, onset) of the likelihood ratio, with its reason."""
+
+    name: str
+    log10_lr: float
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "factor": self.name,
+            "lr": _round_sig(10**self.log10_lr),
+            "log10_lr": round(self.log10_lr, 4),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class DiseaseScore:
+    """One row of the differential."""
+
+    rank: int
+    disease_id: str
+    name: str
+    posterior: float
+    log10_lr: float
+    score: float  # the value ranked on (log10 LR for the LR model, similarity for the baseline)
+    flag: IpexFlag | None
+    genes: tuple[str, ...]
+    explanation: tuple[Explanation, ...]
+    factors: tuple[Factor, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (the `results` rows of `ipexpath rank --json`)."""
+        return {
+            "rank": self.rank,
+            "disease_id": self.disease_id,
+            "name": self.name,
+            "posterior": _round_sig(self.posterior),
+            "log10_lr": round(self.log10_lr, 4),
+            "score": round(self.score, 6),
+            "ipex": None if self.flag is None else self.flag.value,
+            "genes": list(self.genes),
+            "explanation": [e.to_dict() for e in self.explanation],
+            "factors": [f.to_dict() for f in self.factors],
+        }
+
+
+@dataclass(frozen=True)
+class Differential:
+    """The ranked differential for one case."""
+
+    case_id: str
+    method: Method
+    hpo_version: str
+    model_version: str
+    n_diseases: int
+    prior: float
+    n_observed: int
+    n_excluded: int
+    results: tuple[DiseaseScore, ...]
+    ipex_rows: tuple[DiseaseScore, ...]  # IPEX and IPEX-like rows, whatever their rank
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `ipexpath rank --json`."""
+        return {
+            "case_id": self.case_id,
+            "hpo_version": self.hpo_version,
+            "method": self.method.value,
+            "model_version": self.model_version,
+            "prior": {
+                "kind": "uniform",
+                "value": self.prior,
+                "over": f"{self.n_diseases} diseases of the HPO annotations (OMIM, Orphanet, DECIPHER)",
+            },
+            "n_observed": self.n_observed,
+            "n_excluded": self.n_excluded,
+            "results": [r.to_dict() for r in self.results],
+            "ipex_and_ipex_like": [r.to_dict() for r in self.ipex_rows],
+            "notes": list(self.notes),
+        }
+
+
+def _round_sig(x: float, digits: int = 4) -> float:
+    if x == 0 or not math.isfinite(x):
+        return x
+    return float(f"{x:.{digits}g}")
+
+
+def posteriors(log10_lr: FloatVec) -> FloatVec:
+    """Posterior probabilities under a uniform prior: LR_D / Σ LR (computed stably in log space)."""
+    shifted = (log10_lr - log10_lr.max()) * math.log(10)
+    w = np.exp(shifted)
+    out: FloatVec = w / w.sum()
+    return out
+
+
+def order_by_score(scores: FloatVec) -> npt.NDArray[np.int64]:
+    """Disease indices best first (stable: equal scores keep knowledge-base order)."""
+    return np.argsort(-scores, kind="stable")
+
+
+def rank_case(
+    model: RankingModel,
+    case: Case,
+    *,
+    top: int = DEFAULT_TOP,
+    method: Method = Method.LR,
+    phenomizer: PhenomizerModel | None = None,
+) -> Differential:
+    """Rank all diseases for `case`; the top `top` rows plus every IPEX / IPEX-like row are explained."""
+    terms = CaseTerms.from_case(case, model)
+    notes: list[str] = []
+    if not terms.observed:
+        notes.append(
+            "The case has no usable observed feature: the ranking rests on excluded terms, sex and "
+            "age only and is not informative."
+        )
+    if method is Method.PHENOMIZER:
+        pheno = phenomizer or PhenomizerModel.build(model.kb)
+        scores = pheno.score(terms)
+        log10_lr = score_lr(model, terms)
+        notes.append(
+            "Phenomizer-style baseline: ranked by Resnik best-match average similarity; posterior "
+            "and log10_lr are the LR model's values for the same disease, shown for comparison."
+        )
+    else:
+        scores = score_lr(model, terms)
+        log10_lr = scores
+    post = posteriors(log10_lr)
+    order = order_by_score(scores)
+    rank_of = np.empty_like(order)
+    rank_of[order] = np.arange(1, order.size + 1)
+    flags = ipex_flags(model.kb)
+    rows = tuple(
+        _row(model, terms, int(d), int(rank_of[d]), post, log10_lr, scores, flags)
+        for d in order[: max(top, 0)].tolist()
+    )
+    ipex_idx = sorted(
+        (model.kb.disease_index[i] for i in flags if i in model.kb.disease_index), key=lambda d: rank_of[d]
+    )
+    ipex_rows = tuple(_row(model, terms, d, int(rank_of[d]), post, log10_lr, scores, flags) for d in ipex_idx)
+    return Differential(
+        case_id=case.id,
+        method=method,
+        hpo_version=model.kb.release_label,
+        model_version=model_version(model),
+        n_diseases=model.n_diseases,
+        prior=1.0 / model.n_diseases,
+        n_observed=len(terms.observed),
+        n_excluded=len(terms.excluded),
+        results=rows,
+        ipex_rows=ipex_rows,
+        notes=tuple(notes),
+    )
+
+
+def model_version(model: RankingModel) -> str:
+    """Model version and parameters, for reports."""
+    from ipexpath.suspect.model import MODEL_VERSION
+
+    return MODEL_VERSION
+
+
+def _row(
+    model: RankingModel,
+    terms: CaseTerms,
+    d: int,
+    rank: int,
+    post: FloatVec,
+    log10_lr: FloatVec,
+    scores: FloatVec,
+    flags: dict[str, IpexFlag],
+) -> DiseaseScore:
+    did = model.kb.disease_ids[d]
+    return DiseaseScore(
+        rank=rank,
+        disease_id=did,
+        name=model.kb.disease_names[d],
+        posterior=float(post[d]),
+        log10_lr=float(log10_lr[d]),
+        score=float(scores[d]),
+        flag=flags.get(did),
+        genes=tuple(model.kb.disease_genes(did)),
+        explanation=explain(model, terms, d),
+        factors=_factors(model, terms, d),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- explanation
+def _annotations(model: RankingModel, d: int) -> dict[int, float]:
+    """Direct positive phenotype annotations of a disease: term → frequency used by the model."""
+    csr = model.direct_rows
+    lo, hi = csr.indptr[d], csr.indptr[d + 1]
+    return dict(zip(csr.indices[lo:hi].tolist(), csr.data[lo:hi].tolist(), strict=True))
+
+
+def _best_below(model: RankingModel, anns: dict[int, float], term: int) -> tuple[int, float] | None:
+    """The disease annotation at or below `term` with the highest frequency (ties: the most specific)."""
+    best: tuple[int, float] | None = None
+    for a, f in anns.items():
+        if term in set(model.kb.ancestors(a).tolist()) and (best is None or f > best[1]):
+            best = (a, f)
+    return best
+
+
+def explain(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Explanation, ...]:
+    """Per-term explanation rows for disease index `d` (LR values are the model's own)."""
+    kb = model.kb
+    p = model.params
+    anns = _annotations(model, d)
+    negated = set(model.negated_rows_of(d))
+    rows: list[Explanation] = []
+    for q in terms.observed:
+        log_lr = float(model.log10_lr_observed(q)[d])
+        kind, dterm, freq = MatchKind.UNMATCHED, None, None
+        anc_q = kb.ancestors(q).tolist()
+        bad = [x for x in anc_q if x in negated]
+        prop = float(model.propagated[d, q])
+        if bad:
+            kind, dterm = MatchKind.CONTRADICTED, bad[0]
+        elif prop > 0 and prop / model.background[q] >= 10**log_lr * 0.999:
+            if q in anns:
+                kind, dterm, freq = MatchKind.EXACT, q, anns[q]
+            else:
+                hit = _best_below(model, anns, q)
+                kind = MatchKind.QUERY_LESS_SPECIFIC
+                dterm, freq = hit if hit else (q, prop)
+        else:
+            best_val = p.unexplained_lr
+            for a in model.phenotype_ancestors(q).tolist():
+                if model.background[a] > p.related_max_background:
+                    continue
+                spec = anns.get(a, 0.0) * p.specific_factor / model.background[a]
+                rel = float(model.propagated[d, a]) * p.related_factor / model.background[a]
+                if spec > best_val and spec >= rel:
+                    best_val, kind, dterm, freq = spec, MatchKind.QUERY_MORE_SPECIFIC, a, anns[a]
+                elif rel > best_val:
+                    hit = _best_below(model, anns, a)
+                    best_val, kind = rel, MatchKind.RELATED
+                    dterm, freq = hit if hit else (a, float(model.propagated[d, a]))
+        rows.append(_explanation(kb.term_ids, kb.labels, q, kind, dterm, freq, log_lr))
+    for q in terms.excluded:
+        log_lr = float(model.log10_lr_excluded(q)[d])
+        prop = float(model.propagated[d, q])
+        anc_q = kb.ancestors(q).tolist()
+        if any(x in negated for x in anc_q):
+            kind, dterm, freq = MatchKind.EXCLUDED_NOT_IN_DISEASE, q, 0.0
+        elif prop > 0:
+            hit = _best_below(model, anns, q)
+            kind = MatchKind.EXCLUDED_DISEASE_FEATURE
+            dterm, freq = hit if hit else (q, prop)
+        else:
+            kind, dterm, freq = MatchKind.EXCLUDED_ABSENT_IN_DISEASE, None, None
+        rows.append(_explanation(kb.term_ids, kb.labels, q, kind, dterm, freq, log_lr))
+    return tuple(rows)
+
+
+def _explanation(
+    ids: list[str],
+    labels: list[str],
+    q: int,
+    kind: MatchKind,
+    dterm: int | None,
+    freq: float | None,
+    log_lr: float,
+) -> Explanation:
+    return Explanation(
+        term=ids[q],
+        label=labels[q],
+        match=kind,
+        disease_term=None if dterm is None else ids[dterm],
+        disease_term_label=None if dterm is None else labels[dterm],
+        frequency=freq,
+        lr=10**log_lr,
+        log10_lr=log_lr,
+    )
+
+
+def _factors(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Factor, ...]:
+    out: list[Factor] = []
+    sex_lr = float(model.log10_lr_sex(terms.sex)[d])
+    if terms.sex in ("MALE", "FEMALE"):
+        modes = ", ".join(model.inheritance_labels(d)) or "no inheritance annotated"
+        out.append(Factor("sex", sex_lr, f"{terms.sex.lower()} patient; disease inheritance: {modes}"))
+    onset_lr = float(model.log10_lr_onset(terms.onset_days, terms.age_days)[d])
+    if model.params.use_onset and (terms.onset_days is not None or terms.age_days is not None):
+        if terms.onset_days is not None:
+            what = f"onset {clinical.ONSET_BIN_NAMES[onset_bin(terms.onset_days)]}"
+        else:
+            assert terms.age_days is not None
+            what = f"onset at or before age ({clinical.ONSET_BIN_NAMES[onset_bin(terms.age_days)]})"
+        annotated = model.onset_labels(d)
+        ann_text = ", ".join(annotated) if annotated else "no onset annotated (background distribution)"
+        out.append(Factor("onset", onset_lr, f"{what}; disease onset: {ann_text}"))
+    return tuple(out)
