@@ -194,6 +194,9 @@ def test_helpers(knowledge: IpexKnowledge) -> None:
     assert gene_for_disease(" OMIM:616100 ") == "CTLA4"
     assert gene_for_disease("OMIM:614700", knowledge) == "LRBA"
     assert gene_for_disease("OMIM:000000") is None
+    narrow = ipex_disease_ids(include_differentials=False)
+    assert "OMIM:240300" in ids and "OMIM:240300" not in narrow  # AIRE/APECED is a differential
+    assert {"OMIM:304790", "OMIM:616100"} <= narrow
 
 
 def test_family_statements_quote_the_msd_manual(knowledge: IpexKnowledge) -> None:

@@ -231,11 +231,12 @@ class IpexKnowledge:
         """Return a new dict of source key to Source."""
         return {src.key: src for src in self.sources}
 
-    def disease_ids(self) -> frozenset[str]:
-        """Disease ids (OMIM and ORPHA) of IPEX and of every IPEX-like disorder."""
+    def disease_ids(self, include_differentials: bool = True) -> frozenset[str]:
+        """Disease ids (OMIM, ORPHA) of IPEX and IPEX-like rows; differentials optional."""
         ids = {self.ipex.omim, self.ipex.orpha}
         for row in self.ipex_like:
-            ids.update(row.disease_ids)
+            if include_differentials or row.role != "differential":
+                ids.update(row.disease_ids)
         return frozenset(ids)
 
     def gene_for_disease(self, disease_id: str) -> str | None:
@@ -551,9 +552,11 @@ def _load_packaged() -> IpexKnowledge:
     return _load(None)
 
 
-def ipex_disease_ids(knowledge: IpexKnowledge | None = None) -> frozenset[str]:
+def ipex_disease_ids(
+    knowledge: IpexKnowledge | None = None, include_differentials: bool = True
+) -> frozenset[str]:
     """Disease ids (OMIM and ORPHA) of IPEX and the IPEX-like disorders in the knowledge file."""
-    return (knowledge or _load_packaged()).disease_ids()
+    return (knowledge or _load_packaged()).disease_ids(include_differentials=include_differentials)
 
 
 def gene_for_disease(disease_id: str, knowledge: IpexKnowledge | None = None) -> str | None:
