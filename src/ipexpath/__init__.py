@@ -4,11 +4,6 @@ The pathway runs one way: case → suspect → confirm → counsel → report. E
 the command line (`ipexpath.cli`) and any later web app only call their public names.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("ipexpath")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"  # single source: pyproject reads it ([tool.setuptools.dynamic])
 
 __all__ = ["__version__"]

@@ -47,8 +47,11 @@ class NameEntry:
 
 def term_names(kb: KnowledgeBase) -> list[NameEntry]:
     """All labels and synonyms of current (non-obsolete) terms."""
-    names = [NameEntry(i, label, True) for i, label in enumerate(kb.labels) if not kb.obsolete[i] and label]
-    for text, term in zip(kb.synonym_text, kb.synonym_term.tolist(), strict=True):
-        if not kb.obsolete[term] and text:
-            names.append(NameEntry(term, text, False))
+    obsolete = kb.obsolete.tolist()
+    names = [NameEntry(i, label, True) for i, label in enumerate(kb.labels) if label and not obsolete[i]]
+    names.extend(
+        NameEntry(term, text, False)
+        for text, term in zip(kb.synonym_text, kb.synonym_term.tolist(), strict=True)
+        if text and not obsolete[term]
+    )
     return names

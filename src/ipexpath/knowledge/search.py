@@ -65,9 +65,9 @@ def search_terms(kb: KnowledgeBase, query: str, limit: int = 10) -> list[TermHit
         score_cutoff=60,
     )
     best: dict[int, TermHit] = {}
-    for text, score, position in raw:
+    for normalised, score, position in raw:
         entry = names[position]
-        normalised = utils.default_process(text)
+        text = entry.text
         adjusted = float(score)
         if normalised == processed:
             adjusted += 20  # exact name
