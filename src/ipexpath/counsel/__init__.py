@@ -2,27 +2,38 @@
 
 Public names: `load_family` (PED, Phenopacket v2 Family, YAML/JSON family file), `compute_risks`
 (exact Bayesian posterior by variable elimination) returning a `RiskResult` whose `.to_dict()` is the
-JSON of `ipexpath family --json`, `XLinkedRecessive` (the model, `.defaults()` with cited values).
+JSON of `ipexpath family --json`, `plan_testing` (cascade-testing order with reasons),
+`draw_pedigree_svg` (standard pedigree symbols with risks), `XLinkedRecessive` (the model; `.defaults()`
+reads the cited values of data/model_defaults.yaml).
 """
 
+from ipexpath.counsel.drawing import draw_pedigree_svg
+from ipexpath.counsel.layout import Layout, layout_pedigree
 from ipexpath.counsel.pedigree import Affection, GeneticTest, Pedigree, Person, Sex, TestResult
 from ipexpath.counsel.readers import load_family, read_family_data, read_ped, read_phenopacket_family
 from ipexpath.counsel.risk import IndividualRisk, PregnancyRisk, RiskResult, compute_risks
+from ipexpath.counsel.testing_plan import TestingStep, TestOutcome, plan_testing
 from ipexpath.counsel.xlinked import XLinkedRecessive
 
 __all__ = [
     "Affection",
     "GeneticTest",
     "IndividualRisk",
+    "Layout",
     "Pedigree",
     "Person",
     "PregnancyRisk",
     "RiskResult",
     "Sex",
+    "TestOutcome",
     "TestResult",
+    "TestingStep",
     "XLinkedRecessive",
     "compute_risks",
+    "draw_pedigree_svg",
+    "layout_pedigree",
     "load_family",
+    "plan_testing",
     "read_family_data",
     "read_ped",
     "read_phenopacket_family",

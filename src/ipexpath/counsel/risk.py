@@ -7,7 +7,7 @@ daughter for a woman whose partner is in the pedigree) and calls the exact engin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -76,6 +76,10 @@ class RiskResult:
     log_likelihood: float
     testing_plan: tuple[Any, ...] = field(default=())
 
+    def with_testing_plan(self, plan: tuple[Any, ...]) -> RiskResult:
+        """A copy carrying a testing plan (from `plan_testing`)."""
+        return replace(self, testing_plan=tuple(plan))
+
     def by_id(self) -> dict[str, IndividualRisk]:
         """Risks keyed by person id."""
         return {r.id: r for r in self.individuals}
@@ -123,7 +127,7 @@ def _partner(pedigree: Pedigree, woman: Person) -> str | None:
     return None
 
 
-def build_network(pedigree: Pedigree, model: XLinkedRecessive) -> Network:
+def build_network(pedigree: Pedigree, model: XLinkedRecessive, future_daughters: bool = True) -> Network:
     """One variable per person, hidden parents where one is missing, transmission and evidence factors."""
     parents = pedigree.parents_of_anyone()
     names: list[str] = []
@@ -162,7 +166,7 @@ def build_network(pedigree: Pedigree, model: XLinkedRecessive) -> Network:
     daughter_var: dict[str, int] = {}
     for w in women:
         partner = partner_of[w.id]
-        if partner is None:
+        if partner is None or not future_daughters:
             continue
         var = len(names)
         names.append(f"~future-daughter-of-{w.id}")

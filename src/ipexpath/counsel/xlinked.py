@@ -150,7 +150,10 @@ class XLinkedRecessive:
         """P(IPEX-like phenotype | no familial variant), calibrated so that an isolated affected male
         from the population has P(no FOXP3 variant) = phenocopy_fraction (see docs/risk-model.md)."""
         c = self.phenocopy_fraction
-        return c / (1.0 - c) * self.maternal_variant_frequency * self.penetrance.lifetime
+        x = self.maternal_variant_frequency
+        if x >= 1.0:
+            return 0.0
+        return min(c * x * self.penetrance.lifetime / ((1.0 - c) * (1.0 - x)), 1.0)
 
     # --- InheritanceModel -------------------------------------------------------------------------
 

@@ -1,0 +1,274 @@
+"""Cascade-testing plan: whom to test for the familial variant, in which order, and why.
+
+Each candidate's targeted test is scored by the expected reduction of the summed uncertainty
+(binary entropy, in bits) of every living relative's carrier probability, computed exactly by
+re-running the risk engine with the test result set to 'found' and to 'not found'. The order is
+greedy: the next test is the one with the largest expected gain *given the earlier tests' results*
+(averaged over their possible outcomes), so a sister's test ranks lower once the mother's result
+already tells most of what the sister's would. This is a decision aid, not a substitute for
+genetic counselling; who is offered testing first is also a clinical and personal decision.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+from ipexpath.counsel.pedigree import Affection, GeneticTest, Pedigree, Person, Sex, TestResult
+from ipexpath.counsel.risk import RiskResult, compute_risks
+from ipexpath.counsel.xlinked import XLinkedRecessive
+from ipexpath.errors import InputError
+
+MIN_RISK_TO_OFFER = 1e-3  # below this carrier probability a test is not proposed (documented choice)
+NEAR_CERTAIN = 0.999  # above this a carrier is treated as obligate: testing confirms, informs little
+MAX_CONDITIONAL_DEPTH = 3  # earlier tests whose outcomes are enumerated when ordering later ones
+NEAR_TIE = 0.95  # tests within 5% of the best gain are ordered by closeness to the index case (cascade)
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """One possible result of a proposed test and the risks it would leave every relative at."""
+
+    result: TestResult
+    probability: float
+    risks: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"result": self.result.value, "probability": self.probability, "p_variant_after": self.risks}
+
+
+@dataclass(frozen=True)
+class TestingStep:
+    """A proposed targeted test, its rank and the reason for it."""
+
+    order: int
+    id: str
+    p_variant: float
+    expected_information_bits: float
+    reason: str
+    outcomes: tuple[TestOutcome, ...]
+    most_affected: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "order": self.order,
+            "id": self.id,
+            "p_variant": self.p_variant,
+            "expected_information_bits": self.expected_information_bits,
+            "reason": self.reason,
+            "most_affected": list(self.most_affected),
+            "outcomes": [o.to_dict() for o in self.outcomes],
+        }
+
+
+def _entropy(p: float) -> float:
+    if p <= 0.0 or p >= 1.0:
+        return 0.0
+    return -(p * math.log2(p) + (1.0 - p) * math.log2(1.0 - p))
+
+
+def _uncertainty(result: RiskResult, living: frozenset[str]) -> float:
+    return sum(_entropy(r.p_variant) for r in result.individuals if r.id in living)
+
+
+def _with_tests(pedigree: Pedigree, tests: dict[str, GeneticTest]) -> Pedigree:
+    from dataclasses import replace
+
+    return pedigree.with_persons(tuple(replace(p, test=tests.get(p.id, p.test)) for p in pedigree.persons))
+
+
+def _p_positive(person_id: str, result: RiskResult, model: XLinkedRecessive) -> float:
+    p = result.p_variant(person_id)
+    return p * model.test_sensitivity + (1.0 - p) * (1.0 - model.test_specificity)
+
+
+def _safe_risks(pedigree: Pedigree, model: XLinkedRecessive) -> RiskResult | None:
+    try:
+        return compute_risks(pedigree, model)
+    except InputError:
+        return None
+
+
+def _candidates(pedigree: Pedigree, result: RiskResult, max_candidates: int) -> list[Person]:
+    risks = result.by_id()
+    pool = [
+        p
+        for p in pedigree
+        if not p.deceased and p.test is None and risks[p.id].p_variant >= MIN_RISK_TO_OFFER
+    ]
+    pool.sort(key=lambda p: (-_entropy(min(risks[p.id].p_variant, 0.5)), pedigree.index(p.id)))
+    return pool[:max_candidates]
+
+
+def _branches(
+    pedigree: Pedigree, model: XLinkedRecessive, chosen: list[str], base: RiskResult
+) -> list[tuple[float, Pedigree, RiskResult]]:
+    """All outcome combinations of the already chosen tests (up to the depth limit) with their weight."""
+    enumerated = chosen[-MAX_CONDITIONAL_DEPTH:]
+    out = []
+    for outcome in product((TestResult.FOUND, TestResult.NOT_FOUND), repeat=len(enumerated)):
+        tests = {pid: GeneticTest(res) for pid, res in zip(enumerated, outcome, strict=True)}
+        ped = _with_tests(pedigree, tests)
+        res = _safe_risks(ped, model)
+        if res is None:
+            continue
+        weight = math.exp(res.log_likelihood - base.log_likelihood)
+        if weight > 1e-9:
+            out.append((weight, ped, res))
+    total = sum(w for w, _, _ in out) or 1.0
+    return [(w / total, p, r) for w, p, r in out]
+
+
+def _expected_gain(
+    pedigree: Pedigree, model: XLinkedRecessive, person_id: str, before: RiskResult, living: frozenset[str]
+) -> tuple[float, list[TestOutcome]]:
+    now = _uncertainty(before, living)
+    p_pos = _p_positive(person_id, before, model)
+    gain = 0.0
+    outcomes = []
+    for res, prob in ((TestResult.FOUND, p_pos), (TestResult.NOT_FOUND, 1.0 - p_pos)):
+        if prob <= 1e-12:
+            continue
+        after = _safe_risks(pedigree.with_test(person_id, GeneticTest(res)), model)
+        if after is None:
+            continue
+        gain += prob * (now - _uncertainty(after, living))
+        outcomes.append(TestOutcome(res, prob, {r.id: r.p_variant for r in after.individuals}))
+    return gain, outcomes
+
+
+def plan_testing(
+    pedigree: Pedigree,
+    model: XLinkedRecessive | None = None,
+    result: RiskResult | None = None,
+    max_steps: int = 8,
+    max_candidates: int = 12,
+) -> tuple[TestingStep, ...]:
+    """Ordered targeted tests for living, untested relatives at risk, each with its reason and outcomes."""
+    model = model if model is not None else XLinkedRecessive.defaults()
+    base = result if result is not None else compute_risks(pedigree, model)
+    living = frozenset(p.id for p in pedigree if not p.deceased)
+    candidates = _candidates(pedigree, base, max_candidates)
+    single = {}
+    for person in candidates:
+        single[person.id] = _expected_gain(pedigree, model, person.id, base, living)
+    distance = _distance_to_index_cases(pedigree)
+    chosen: list[str] = []
+    steps: list[TestingStep] = []
+    remaining = [p.id for p in candidates]
+    while remaining and len(steps) < max_steps:
+        if chosen:
+            branches = _branches(pedigree, model, chosen, base)
+            scores = {
+                pid: sum(w * _expected_gain(ped, model, pid, res, living)[0] for w, ped, res in branches)
+                for pid in remaining
+            }
+        else:
+            scores = {pid: single[pid][0] for pid in remaining}
+        top = max(scores.values())
+        close = [pid for pid in remaining if scores[pid] >= NEAR_TIE * top]
+        best = min(close, key=lambda pid: (distance.get(pid, 99), -scores[pid], pedigree.index(pid)))
+        remaining.remove(best)
+        chosen.append(best)
+        gain_now, outcomes = single[best]
+        steps.append(
+            TestingStep(
+                order=len(steps) + 1,
+                id=best,
+                p_variant=base.p_variant(best),
+                expected_information_bits=scores[best],
+                reason=_reason(
+                    pedigree, model, best, base, outcomes, len(steps) == 0, scores[best], gain_now
+                ),
+                outcomes=tuple(outcomes),
+                most_affected=_most_affected(best, base, outcomes),
+            )
+        )
+    return tuple(steps)
+
+
+def _distance_to_index_cases(pedigree: Pedigree) -> dict[str, int]:
+    """Parent-child steps from the nearest proband or relative who tested positive (cascade order)."""
+    neighbours: dict[str, set[str]] = {p.id: set() for p in pedigree}
+    for p in pedigree:
+        for parent in (p.father, p.mother):
+            if parent is not None:
+                neighbours[p.id].add(parent)
+                neighbours[parent].add(p.id)
+    start = [
+        p.id for p in pedigree if p.proband or (p.test is not None and p.test.result is TestResult.FOUND)
+    ]
+    dist = dict.fromkeys(start, 0)
+    frontier = list(start)
+    while frontier:
+        nxt = []
+        for pid in frontier:
+            for other in neighbours[pid]:
+                if other not in dist:
+                    dist[other] = dist[pid] + 1
+                    nxt.append(other)
+        frontier = nxt
+    return dist
+
+
+def _most_affected(
+    person_id: str, base: RiskResult, outcomes: list[TestOutcome], limit: int = 4
+) -> tuple[str, ...]:
+    before = {r.id: r.p_variant for r in base.individuals}
+    change = {
+        pid: max(abs(o.risks[pid] - p) for o in outcomes) if outcomes else 0.0
+        for pid, p in before.items()
+        if pid != person_id
+    }
+    ranked = sorted((pid for pid, c in change.items() if c > 0.01), key=lambda pid: -change[pid])
+    return tuple(ranked[:limit])
+
+
+def _pct(p: float) -> str:
+    if p >= 0.9995 or p <= 0.0005:
+        return f"{p * 100:.2f}%"
+    return f"{p * 100:.1f}%"
+
+
+def _reason(
+    pedigree: Pedigree,
+    model: XLinkedRecessive,
+    person_id: str,
+    base: RiskResult,
+    outcomes: list[TestOutcome],
+    first: bool,
+    conditional_gain: float,
+    gain_now: float,
+) -> str:
+    person = pedigree.get(person_id)
+    p = base.p_variant(person_id)
+    parts = [f"{person_id} carries the familial variant with probability {_pct(p)}."]
+    if p >= NEAR_CERTAIN:
+        parts.append("Near-certain (obligate) carrier: the test confirms it for her own decisions")
+        parts[-1] += " but changes relatives' risks little." if person.sex is not Sex.MALE else "."
+    if person.sex is Sex.MALE and person.age is not None and person.affected is Affection.UNAFFECTED:
+        shown = model.penetrance.at(person.age) * 100
+        parts.append(
+            f"Unaffected so far at {person.age:.2g} y, an age by which {shown:.0f}% of hemizygous boys "
+            "have shown IPEX features; a result now allows early monitoring or treatment."
+        )
+    affected = _most_affected(person_id, base, outcomes) if p < NEAR_CERTAIN else ()
+    if affected:
+        for outcome in outcomes:
+            label = "If found" if outcome.result is TestResult.FOUND else "If not found"
+            changes = ", ".join(
+                f"{pid} {_pct(base.p_variant(pid))} → {_pct(outcome.risks[pid])}" for pid in affected
+            )
+            parts.append(f"{label} (chance {_pct(outcome.probability)}): {changes}.")
+    if first:
+        parts.append(
+            "Test first: no other single test tells more about the family, and this person is closest "
+            "to the index case."
+        )
+    elif conditional_gain < 0.5 * gain_now:
+        parts.append("Earlier tests in this plan already answer much of what this test would.")
+    return " ".join(x for x in parts if x)
