@@ -38,8 +38,12 @@ def main() -> None:
         cold.append(timed(env))
         warm.append(timed(env))
         shutil.rmtree(folder, ignore_errors=True)
-    print(f"ipexpath terms diarrhea  cold start: median {statistics.median(cold):.2f} s (max {max(cold):.2f})")
-    print(f"ipexpath terms diarrhea  warm start: median {statistics.median(warm):.2f} s (max {max(warm):.2f})")
+    print(
+        f"ipexpath terms diarrhea  cold start: median {statistics.median(cold):.2f} s (max {max(cold):.2f})"
+    )
+    print(
+        f"ipexpath terms diarrhea  warm start: median {statistics.median(warm):.2f} s (max {max(warm):.2f})"
+    )
     print(f"cpu cores: {os.cpu_count()}")
 
 
