@@ -1,0 +1,312 @@
+"""`ipexpath classify`: read the genetic test and classify FOXP3 / IPEX-like variants with ACMG/AMP evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ipexpath.commands.options import emit_json, hpo_dir_option, json_option, warn
+from ipexpath.errors import InputError
+
+
+@click.command("classify")
+@click.option(
+    "--vcf",
+    "vcf_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="VCF or bgzipped VCF (tabix index used when present).",
+)
+@click.option("--sample", default=None, help="Sample (patient) in a multi-sample VCF.")
+@click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    metavar="HGVS",
+    help='HGVS on a panel transcript, e.g. "NM_014009.4:c.1150G>A" (optionally with p.). Repeatable.',
+)
+@click.option(
+    "--build",
+    default=None,
+    help="Declared genome build of the VCF: GRCh38 or GRCh37 (checked against the header).",
+)
+@click.option(
+    "--clinvar",
+    "clinvar_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Your ClinVar VCF download (clinvar.vcf.gz) for PS1/PM5 and context.",
+)
+@click.option(
+    "--case",
+    "case_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Case file (phenopacket or YAML form): the phenotype ranking feeds PP4 and the re-ranking.",
+)
+@click.option(
+    "--ranking",
+    "ranking_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output of `ipexpath rank --json` to use instead of ranking --case again.",
+)
+@click.option(
+    "--family",
+    "family_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Family file (PED, YAML or phenopacket family); sample ids = person ids (PS2/PM6, PP1, BS2, BS4).",
+)
+@click.option(
+    "--override",
+    "overrides",
+    multiple=True,
+    metavar="[VARIANT@]CODE=STRENGTH:reason",
+    help="Clinician override, e.g. 'PS3=moderate:Treg assay PMID ...' or 'PM2=off:reason'. Repeatable.",
+)
+@click.option(
+    "--sex",
+    type=click.Choice(["male", "female"]),
+    default=None,
+    help="Patient's sex (else from the family file, the case, or haploid chrX calls).",
+)
+@click.option(
+    "--zygosity",
+    type=click.Choice(["hemizygous", "homozygous", "heterozygous"]),
+    default=None,
+    help="Zygosity of the --variant entries (unknown if not given).",
+)
+@click.option(
+    "--parentage-confirmed",
+    is_flag=True,
+    help="Maternity/paternity confirmed: de novo counts as PS2, not PM6.",
+)
+@click.option(
+    "--all-criteria/--applied-only",
+    default=False,
+    help="Text output: list every criterion, not only applied ones.",
+)
+@click.option(
+    "--output",
+    "output_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the JSON result to this file (written only when everything succeeded).",
+)
+@hpo_dir_option
+@json_option
+def command(
+    vcf_path: Path | None,
+    sample: str | None,
+    variants: tuple[str, ...],
+    build: str | None,
+    clinvar_path: Path | None,
+    case_path: Path | None,
+    ranking_path: Path | None,
+    family_path: Path | None,
+    overrides: tuple[str, ...],
+    sex: str | None,
+    zygosity: str | None,
+    parentage_confirmed: bool,
+    all_criteria: bool,
+    output_path: Path | None,
+    hpo_dir: Path | None,
+    as_json: bool,
+) -> None:
+    """Classify the FOXP3 and IPEX-like variants of a VCF (--vcf) or of HGVS descriptions (--variant).
+
+    Every ACMG/AMP criterion is listed as applied or not, with the evidence; points follow Tavtigian 2020.
+    Decision support: a clinical scientist must review the classification before it is reported.
+    """
+    from ipexpath.confirm import (
+        EvaluationContext,
+        Zygosity,
+        classify_variants,
+        load_family_file,
+        load_panel,
+        parse_hgvs_variant,
+        parse_override,
+        read_clinvar,
+        read_variants,
+        rerank_with_genotype,
+    )
+    from ipexpath.confirm.phenotype import phenotype_from_rows
+
+    if bool(vcf_path) == bool(variants):
+        raise click.UsageError("Give either --vcf FILE or one or more --variant HGVS (not both).")
+    panel = load_panel()
+    parsed_overrides = [parse_override(text) for text in overrides]
+    family_people = load_family_file(family_path) if family_path else None
+    notes: list[str] = []
+    if sex is None and family_people:
+        proband = next((p for p in family_people if p.person_id == sample or p.proband), None)
+        sex = proband.sex if proband else None
+    rows, case_sex = _phenotype_rows(case_path, ranking_path, hpo_dir, notes)
+    sex = sex or case_sex
+    build_info: dict[str, Any] | None = None
+    if vcf_path:
+        result = read_variants(vcf_path, panel, sample=sample, build=build, sex=sex)
+        found = result.variants
+        sex = sex or result.sex
+        notes += list(result.notes)
+        build_info = {
+            "declared": result.build.declared,
+            "detected": result.build.detected,
+            "used": result.build.used,
+            "evidence": result.build.evidence,
+        }
+        source = {
+            "vcf": str(vcf_path),
+            "sample": result.sample,
+            "annotation": result.annotation,
+            "indexed": result.indexed,
+            "panel_records": result.records_read,
+        }
+        if result.annotation is None:
+            notes.append(
+                "The VCF carries no VEP/SnpEff/bcftools csq annotation: consequences and HGVS are unknown; "
+                "annotate with VEP (--hgvs --mane --af_gnomade, REVEL, SpliceAI) first."
+            )
+    else:
+        used_build = build or "GRCh38"
+        zyg = Zygosity(zygosity) if zygosity else Zygosity.UNKNOWN
+        found = [parse_hgvs_variant(text, panel, zygosity=zyg, build=used_build) for text in variants]
+        source = {"variants": list(variants)}
+    clinvar = None
+    if clinvar_path:
+        used = build_info["used"] if build_info else (build or "GRCh38")
+        clinvar = read_clinvar(clinvar_path, panel, used)
+    phenotype = phenotype_from_rows(rows, panel) if rows is not None else None
+    ctx = EvaluationContext(
+        panel=panel,
+        phenotype=phenotype,
+        clinvar=clinvar,
+        parentage_confirmed=parentage_confirmed,
+        proband_sex=sex,
+    )
+    classified = classify_variants(found, ctx, parsed_overrides, family_people)
+    data: dict[str, Any] = {
+        "input": source,
+        "build": build_info,
+        "sex": sex,
+        "panel_version": panel.version,
+        "variants": [c.to_dict() for c in classified],
+        "notes": notes,
+        "disclaimer": "Decision support, not a diagnosis: review every criterion before reporting.",
+    }
+    if rows is not None and vcf_path:
+        data["differential"] = rerank_with_genotype(rows, classified, panel, sex)
+    if output_path:
+        from ipexpath.files import atomic_write_text
+
+        atomic_write_text(output_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(render(data, all_criteria=all_criteria))
+
+
+def _phenotype_rows(
+    case_path: Path | None, ranking_path: Path | None, hpo_dir: Path | None, notes: list[str]
+) -> tuple[list[dict[str, Any]] | None, str | None]:
+    """Differential rows from `--ranking` JSON or by ranking `--case` with ipexpath.suspect."""
+    if ranking_path:
+        from ipexpath.files import read_text
+
+        try:
+            data = json.loads(read_text(ranking_path, "ranking file"))
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"The ranking file '{ranking_path}' is not valid JSON ({exc.msg}).",
+                "Give the output of `ipexpath rank --json`.",
+            ) from exc
+        rows = data if isinstance(data, list) else data.get("results") or data.get("diseases")
+        if not isinstance(rows, list):
+            raise InputError(
+                f"The ranking file '{ranking_path}' has no 'results' list.",
+                "Give the output of `ipexpath rank --json`.",
+            )
+        extra = data.get("ipex_rows", []) if isinstance(data, dict) else []
+        seen = {r.get("disease_id") for r in rows}
+        rows = rows + [r for r in extra if isinstance(r, dict) and r.get("disease_id") not in seen]
+        sex = (data.get("case") or {}).get("sex") if isinstance(data, dict) else None
+        return rows, _sex_text(sex)
+    if not case_path:
+        return None, None
+    try:
+        from ipexpath.case import read_case
+        from ipexpath.knowledge import require_knowledge
+        from ipexpath.suspect import RankingModel, rank_case
+    except ImportError:
+        notes.append("PP4 not evaluated: the phenotype ranking (ipexpath.suspect) is not available.")
+        return None, None
+    kb = require_knowledge(hpo_dir)
+    case = read_case(case_path, kb)
+    differential = rank_case(RankingModel.build(kb), case, top=20)
+    rows = [r.to_dict() for r in differential.results]
+    seen = {r["disease_id"] for r in rows}
+    rows += [r.to_dict() for r in getattr(differential, "ipex_rows", ()) if r.disease_id not in seen]
+    return rows, _sex_text(getattr(case, "sex", None))
+
+
+def _sex_text(sex: Any) -> str | None:
+    text = str(getattr(sex, "value", sex) or "").lower()
+    return text if text in ("male", "female") else None
+
+
+def render(data: dict[str, Any], all_criteria: bool = False) -> str:
+    """Plain-text report of the classification."""
+    out: list[str] = []
+    if data.get("build"):
+        b = data["build"]
+        out.append(f"Genome build: {b['used']} ({b['evidence']}).")
+    if data.get("sex"):
+        out.append(f"Patient sex: {data['sex']}.")
+    variants = data["variants"]
+    if not variants:
+        out.append("No variant was found in the panel genes (FOXP3 and IPEX-like genes).")
+    for v in variants:
+        name = " ".join(
+            x
+            for x in (
+                v["gene"],
+                v.get("transcript") and f"{v['transcript']}:{v['hgvs_c']}" if v.get("hgvs_c") else None,
+                v.get("hgvs_p"),
+            )
+            if x
+        )
+        if not v.get("hgvs_c") and v.get("location"):
+            loc = v["location"]
+            name += f" {loc['chrom']}:{loc['pos']} {loc['ref']}>{loc['alt']}"
+        out.append("")
+        out.append(f"{name}  [{v['consequence']}, {v['zygosity']}]")
+        out.append(f"  {v['classification'].upper()}  ({v['points']:+d} points; Tavtigian 2020)")
+        for c in v["criteria"]:
+            if c["applied"]:
+                out.append(f"  + {c['label']:<16} {c['points']:+d}  {c['evidence']}")
+        for c in v["criteria"]:
+            if not c["applied"] and (all_criteria or c["evaluated"]):
+                out.append(f"  - {c['code']:<16}     {c['evidence']}")
+        if not all_criteria:
+            skipped = [c["code"] for c in v["criteria"] if not c["applied"] and not c["evaluated"]]
+            if skipped:
+                out.append(f"  (not evaluated: {', '.join(skipped)}; --all-criteria shows why)")
+        for note in v.get("notes", []):
+            out.append(f"  Note: {note}")
+    if data.get("differential"):
+        out.append("")
+        out.append("Differential re-ranked with the genotype:")
+        for row in data["differential"][:10]:
+            out.append(
+                f"  {row['rank']:>3}. {row.get('name', row['disease_id'])} — posterior {row['posterior']:.3g} "
+                f"(was rank {row['previous_rank']}, {row['rank_change']}): {row['genotype_explanation']}"
+            )
+    for note in data.get("notes", []):
+        warn(note)
+    out.append("")
+    out.append(data["disclaimer"])
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""ACMG/AMP criteria, one small module per criterion group."""

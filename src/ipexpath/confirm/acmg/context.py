@@ -1,0 +1,27 @@
+"""What the criteria may look at besides the variant itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ipexpath.confirm.panel import Panel
+
+if TYPE_CHECKING:
+    from ipexpath.confirm.clinvar import ClinvarIndex
+    from ipexpath.confirm.phenotype import PhenotypeEvidence
+    from ipexpath.confirm.segregation import FamilySegregation
+
+
+@dataclass(frozen=True)
+class EvaluationContext:
+    panel: Panel
+    phenotype: list[PhenotypeEvidence] | None = None
+    family: list[FamilySegregation] | None = None
+    clinvar: ClinvarIndex | None = None
+    parentage_confirmed: bool = False
+    proband_sex: str | None = None
+
+    @property
+    def criteria(self) -> dict[str, Any]:
+        return self.panel.criteria

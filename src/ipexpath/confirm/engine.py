@@ -1,0 +1,178 @@
+"""Run every criterion for each variant and combine the points into a class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ipexpath.confirm.acmg.base import CriterionResult
+from ipexpath.confirm.acmg.computational import evaluate_computational
+from ipexpath.confirm.acmg.context import EvaluationContext
+from ipexpath.confirm.acmg.domains import evaluate_pm1
+from ipexpath.confirm.acmg.family import evaluate_de_novo, evaluate_segregation
+from ipexpath.confirm.acmg.known_variants import clinvar_same_variant, evaluate_known, exact_match
+from ipexpath.confirm.acmg.not_automated import not_automated
+from ipexpath.confirm.acmg.null_variant import evaluate_pm4, evaluate_pvs1
+from ipexpath.confirm.acmg.population import evaluate_frequency
+from ipexpath.confirm.classification import (
+    AcmgClassification,
+    Override,
+    apply_overrides,
+    classify_points,
+    total_points,
+    with_pm1_pp3_cap,
+)
+from ipexpath.confirm.model import Variant, Zygosity
+from ipexpath.confirm.panel import Gene
+from ipexpath.confirm.phenotype import apply_pp4
+from ipexpath.confirm.segregation import FamilyPerson, segregation_for_variant
+
+ORDER = [
+    "PVS1", "PS1", "PS2", "PS3", "PS4", "PM1", "PM2", "PM3", "PM4", "PM5", "PM6", "PP1", "PP2", "PP3", "PP4",
+    "BA1", "BS1", "BS2", "BS3", "BS4", "BP1", "BP2", "BP3", "BP4", "BP5", "BP7",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class VariantClassification:
+    variant: Variant
+    gene: Gene
+    criteria: list[CriterionResult]
+    points: int
+    classification: AcmgClassification
+    notes: list[str] = field(default_factory=list)
+    inheritance_compatible: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        v = self.variant
+        applied = [c for c in self.criteria if c.applied]
+        return {
+            "gene": v.gene,
+            "transcript": v.transcript,
+            "hgvs_c": v.hgvs_c,
+            "hgvs_p": v.hgvs_p,
+            "consequence": v.consequence.value,
+            "zygosity": v.zygosity.value,
+            "location": v.location(),
+            "in_par": v.in_par,
+            "sample": v.sample,
+            "population": v.population.to_dict(),
+            "annotation_source": v.annotation_source,
+            "inheritance": self.gene.inheritance,
+            "mechanism": self.gene.mechanism,
+            "disease": self.gene.diseases[0].name if self.gene.diseases else None,
+            "disease_id": self.gene.diseases[0].id if self.gene.diseases else None,
+            "inheritance_compatible": self.inheritance_compatible,
+            "criteria": [c.to_dict() for c in self.criteria],
+            "criteria_applied": [c.display_code for c in applied],
+            "points": self.points,
+            "classification": self.classification.label,
+            "classification_code": self.classification.value,
+            "notes": self.notes,
+        }
+
+
+def inheritance_compatible(variant: Variant, gene: Gene, sex: str | None) -> bool | None:
+    """Whether the genotype alone could explain the disease (one variant considered)."""
+    z = variant.zygosity
+    if z == Zygosity.UNKNOWN:
+        return None
+    if gene.inheritance == "XLR":
+        if sex == "female":
+            return z == Zygosity.HOMOZYGOUS
+        return z in (Zygosity.HEMIZYGOUS, Zygosity.HOMOZYGOUS)
+    if gene.inheritance == "AR":
+        return z == Zygosity.HOMOZYGOUS
+    return z in (Zygosity.HETEROZYGOUS, Zygosity.HOMOZYGOUS, Zygosity.HEMIZYGOUS)
+
+
+def classify_variant(
+    variant: Variant,
+    ctx: EvaluationContext,
+    overrides: list[Override] | None = None,
+    family_people: list[FamilyPerson] | None = None,
+) -> VariantClassification:
+    gene = ctx.panel.gene(variant.gene)
+    if gene is None:
+        raise ValueError(f"{variant.gene} is not a panel gene")
+    if family_people:
+        family = segregation_for_variant(
+            family_people, variant.family_genotypes, variant.sample, variant.zygosity, variant.gene
+        )
+        ctx = replace(ctx, family=family)
+    criteria: list[CriterionResult] = [evaluate_pvs1(variant, gene, ctx)]
+    criteria += evaluate_known(variant, gene, ctx)
+    criteria += evaluate_de_novo(variant, gene, ctx)
+    criteria.append(evaluate_pm1(variant, gene, ctx))
+    criteria += evaluate_frequency(variant, gene, ctx)
+    criteria.append(evaluate_pm4(variant, gene, ctx))
+    criteria += evaluate_segregation(variant, gene, ctx)
+    criteria += evaluate_computational(variant, ctx)
+    criteria.append(apply_pp4(ctx.phenotype, gene, ctx.criteria))
+    criteria += not_automated(variant, gene)
+    criteria = with_pm1_pp3_cap(criteria, int(ctx.criteria["pp3_bp4"]["pm1_pp3_cap_points"]))
+    location = f"{variant.chrom}-{variant.pos}-{variant.ref}-{variant.alt}" if variant.chrom else None
+    mine = [o for o in overrides or [] if o.matches(variant.hgvs_c, variant.hgvs_p, location)]
+    if mine:
+        criteria = apply_overrides(criteria, mine)
+    criteria.sort(key=lambda c: ORDER.index(c.code) if c.code in ORDER else len(ORDER))
+    points = total_points(criteria)
+    ba1 = any(c.code == "BA1" and c.applied for c in criteria)
+    label = classify_points(points, ctx.criteria["classes"], stand_alone_benign=ba1)
+    notes = _notes(variant, gene, ctx, criteria, ba1)
+    sex = ctx.proband_sex
+    return VariantClassification(
+        variant, gene, criteria, points, label, notes, inheritance_compatible(variant, gene, sex)
+    )
+
+
+def _notes(
+    variant: Variant, gene: Gene, ctx: EvaluationContext, criteria: list[CriterionResult], ba1: bool
+) -> list[str]:
+    notes = []
+    known = exact_match(variant, gene)
+    if known:
+        notes.append(
+            f"Reported variant: {known.classification} ({known.source}). Its published functional and case "
+            "evidence (PS3, PS4) is not scored automatically; add it with --override after review."
+        )
+    clinvar = clinvar_same_variant(variant, ctx)
+    if clinvar:
+        notes.append(f"Same variant in ClinVar: {clinvar} (context only; PP5 is retired).")
+    pathogenic = sum(c.points for c in criteria if c.points > 0)
+    benign = sum(c.points for c in criteria if c.points < 0)
+    if pathogenic and benign:
+        notes.append(
+            f"Conflicting evidence: +{pathogenic} pathogenic and {benign} benign points were summed."
+        )
+    if ba1 and pathogenic:
+        notes.append(
+            "BA1 (stand-alone) decides the class despite pathogenic criteria; review the frequency source."
+        )
+    if variant.in_par:
+        notes.append("The variant lies in a pseudoautosomal region: diploid in males.")
+    if variant.zygosity == Zygosity.HETEROZYGOUS and gene.inheritance == "XLR" and ctx.proband_sex == "male":
+        notes.append(
+            "Heterozygous call on chrX outside PAR in a male: check for mosaicism, a sample mix-up or a "
+            "mapping artefact."
+        )
+    if not gene.known_variants and gene.symbol != "FOXP3":
+        notes.append(
+            f"{gene.symbol}: gene facts outside FOXP3 are partly background knowledge [K]; verify "
+            "transcript and coordinates before clinical use."
+        )
+    return notes
+
+
+def classify_variants(
+    variants: list[Variant],
+    ctx: EvaluationContext,
+    overrides: list[Override] | None = None,
+    family_people: list[FamilyPerson] | None = None,
+) -> list[VariantClassification]:
+    """Classify each variant; results are ordered pathogenic first, then by gene and position."""
+    results = [classify_variant(v, ctx, overrides, family_people) for v in variants]
+    order = list(AcmgClassification)
+    return sorted(
+        results, key=lambda r: (order.index(r.classification), -r.points, r.variant.gene, r.variant.pos or 0)
+    )

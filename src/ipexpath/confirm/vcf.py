@@ -1,0 +1,411 @@
+"""Read the laboratory's VCF (plain or bgzipped, single or multi-sample, GRCh38 or GRCh37) with cyvcf2.
+
+Only records inside the panel genes are kept: with a tabix/CSI index they are fetched by region, otherwise the file
+is scanned once. chrX calls outside the pseudoautosomal regions are hemizygous in males whether written `1` or
+`1/1`. The genome build is checked against the header (contig lengths, ##reference) so that a GRCh37 file declared
+as GRCh38 is refused before anything is classified.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ipexpath.confirm.annotations import (
+    AnnotationLayout,
+    TranscriptAnnotation,
+    layout_from_header,
+    parse_annotations,
+)
+from ipexpath.confirm.model import Consequence, PopulationData, Variant, Zygosity
+from ipexpath.confirm.panel import Gene, Panel, check_build, normalize_chrom
+from ipexpath.errors import InputError
+
+_BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+
+
+@dataclass(frozen=True)
+class BuildCheck:
+    declared: str | None
+    detected: str | None
+    evidence: str
+    used: str
+
+
+@dataclass(frozen=True)
+class VcfReadResult:
+    variants: list[Variant]
+    sample: str | None
+    samples: tuple[str, ...]
+    build: BuildCheck
+    annotation: str | None
+    indexed: bool
+    records_read: int
+    sex: str | None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+# --------------------------------------------------------------------------------------------- file checks
+def _check_file(path: Path) -> bool:
+    """Raise InputError for a missing, empty, truncated or header-less file; return True if compressed."""
+    if not path.exists():
+        raise InputError(f"The VCF file '{path}' does not exist.", "Check the path and spelling.")
+    if path.is_dir():
+        raise InputError(f"'{path}' is a folder, but a VCF file was expected.")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"The VCF file '{path}' is empty.")
+    with path.open("rb") as handle:
+        magic = handle.read(2)
+        compressed = magic == b"\x1f\x8b"
+        if compressed:
+            handle.seek(max(0, size - len(_BGZF_EOF)))
+            tail = handle.read()
+    if compressed and tail != _BGZF_EOF:
+        _check_gzip_integrity(path)
+    first = _first_line(path, compressed)
+    if not first.startswith("##fileformat=VCF"):
+        raise InputError(
+            f"'{path}' does not start with a VCF header (first line: '{first[:60]}').",
+            "A VCF must begin with '##fileformat=VCFv4.x' and have a '#CHROM' header line; export the full VCF "
+            "from the laboratory pipeline.",
+        )
+    return compressed
+
+
+def _check_gzip_integrity(path: Path) -> None:
+    """A gzip file without the BGZF end-of-file block: read it to the end to tell truncation from plain gzip."""
+    try:
+        with gzip.open(path, "rb") as handle:
+            while handle.read(1 << 22):
+                pass
+    except (EOFError, OSError, zlib.error) as exc:
+        raise InputError(
+            f"The compressed VCF '{path}' is truncated or corrupt ({exc}).",
+            "Copy or download the file again; check it with 'bgzip -t' or 'gzip -t'.",
+        ) from exc
+
+
+def _first_line(path: Path, compressed: bool) -> str:
+    try:
+        if compressed:
+            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
+                return handle.readline().strip()
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            return handle.readline().strip()
+    except (EOFError, OSError, zlib.error) as exc:
+        raise InputError(f"The VCF '{path}' could not be read: {exc}.") from exc
+
+
+# --------------------------------------------------------------------------------------------- build
+_CONTIG_RE = re.compile(r"##contig=<([^>]*)>")
+
+
+def detect_build(header: str, panel: Panel) -> tuple[str | None, str]:
+    """Detect GRCh37/GRCh38 from ##contig lengths (chr1, chr2, chrX) or, failing that, ##reference / assembly."""
+    lengths: dict[str, int] = {}
+    for match in _CONTIG_RE.finditer(header):
+        attrs = dict(
+            part.split("=", 1) for part in re.split(r",(?=[A-Za-z_]+=)", match.group(1)) if "=" in part
+        )
+        if "ID" in attrs and "length" in attrs:
+            try:
+                lengths[normalize_chrom(attrs["ID"])] = int(attrs["length"])
+            except ValueError:
+                continue
+    votes: dict[str, list[str]] = {}
+    for name, info in panel.builds.items():
+        for chrom, length in info.contig_lengths.items():
+            if lengths.get(chrom) == length:
+                votes.setdefault(name, []).append(f"chr{chrom} length {length:,}")
+    if len(votes) == 1:
+        name, evidence = next(iter(votes.items()))
+        return name, f"header contig lengths match {name} ({', '.join(evidence)})"
+    for line in header.splitlines():
+        if line.startswith(("##reference", "##assembly")) or (
+            "assembly=" in line and line.startswith("##contig")
+        ):
+            lowered = line.lower()
+            for name, info in panel.builds.items():
+                if any(alias.lower() in lowered for alias in info.aliases):
+                    return name, f"header line '{line[:80]}' names {name}"
+    return None, "no contig lengths or reference line identify the build"
+
+
+def _resolve_build(declared: str | None, header: str, panel: Panel, path: Path) -> BuildCheck:
+    declared_name = check_build(panel, declared) if declared else None
+    detected, evidence = detect_build(header, panel)
+    if declared_name and detected and declared_name != detected:
+        raise InputError(
+            f"The VCF '{path.name}' was declared as {declared_name}, but its header says {detected} ({evidence}).",
+            f"Use --build {detected}, or lift the file over to {declared_name} first.",
+        )
+    used = declared_name or detected or "GRCh38"
+    return BuildCheck(declared_name, detected, evidence, used)
+
+
+# --------------------------------------------------------------------------------------------- reading
+def _open(path: Path) -> Any:
+    import cyvcf2
+
+    try:
+        return cyvcf2.VCF(str(path), lazy=True)
+    except (OSError, Exception) as exc:
+        raise InputError(
+            f"The VCF '{path}' could not be opened: {exc}.",
+            "Check that the file is a valid VCF (with a '#CHROM' header line) and not truncated.",
+        ) from exc
+
+
+def _header_infos(header: str) -> dict[str, str]:
+    infos = {}
+    for match in re.finditer(r'##INFO=<ID=([^,]+),.*?Description="((?:[^"\\]|\\.)*)"', header):
+        infos[match.group(1)] = match.group(2)
+    return infos
+
+
+def _has_index(path: Path) -> bool:
+    return any(Path(str(path) + ext).exists() for ext in (".tbi", ".csi"))
+
+
+def _choose_sample(samples: list[str], sample: str | None, path: Path) -> str | None:
+    if sample is not None:
+        if sample not in samples:
+            shown = ", ".join(samples[:20]) + (" ..." if len(samples) > 20 else "") if samples else "none"
+            raise InputError(
+                f"The sample '{sample}' is not in '{path.name}'.", f"Samples in the file: {shown}."
+            )
+        return sample
+    if len(samples) == 1:
+        return samples[0]
+    if not samples:
+        return None
+    raise InputError(
+        f"'{path.name}' has {len(samples)} samples; say which one is the patient.",
+        f"Use --sample with one of: {', '.join(samples[:20])}.",
+    )
+
+
+def read_variants(
+    path: Path | str,
+    panel: Panel,
+    sample: str | None = None,
+    build: str | None = None,
+    sex: str | None = None,
+) -> VcfReadResult:
+    """The variants of `sample` that fall in the panel genes, with zygosity and annotations."""
+    path = Path(path)
+    _check_file(path)
+    vcf = _open(path)
+    header = vcf.raw_header
+    if "#CHROM" not in header:
+        raise InputError(f"'{path}' has no '#CHROM' header line.", "Export the complete VCF with its header.")
+    samples = list(vcf.samples)
+    chosen = _choose_sample(samples, sample, path)
+    build_check = _resolve_build(build, header, panel, path)
+    infos = _header_infos(header)
+    layout = layout_from_header(infos)
+    declared = frozenset(infos)
+    indexed = _has_index(path)
+    index_of = samples.index(chosen) if chosen is not None else None
+    notes: list[str] = []
+    records = _records(vcf, panel, build_check.used, indexed, path)
+    variants: list[Variant] = []
+    count = 0
+    observed_haploid_x = False
+    try:
+        for gene, rec in records:
+            count += 1
+            for alt_index, alt in enumerate(rec.ALT, start=1):
+                calls = _calls(rec, samples, alt_index)
+                if index_of is not None:
+                    zyg, haploid = calls[index_of]
+                    if zyg in (Zygosity.REFERENCE, Zygosity.UNKNOWN):
+                        continue
+                    observed_haploid_x = observed_haploid_x or (haploid and normalize_chrom(rec.CHROM) == "X")
+                else:
+                    zyg = Zygosity.UNKNOWN
+                variants.append(
+                    _variant(
+                        rec, alt, gene, zyg, layout, declared, panel, build_check.used, chosen, samples, calls
+                    )
+                )
+    except InputError:
+        raise
+    except Exception as exc:  # htslib parse errors surface here (malformed line, truncated block)
+        raise InputError(
+            f"The VCF '{path}' could not be read to the end ({exc}).",
+            "The file may be truncated or malformed; check it with 'bcftools view'.",
+        ) from exc
+    inferred_sex = sex
+    if inferred_sex is None and observed_haploid_x:
+        inferred_sex = "male"
+        notes.append("sex inferred as male from haploid chrX genotype calls")
+    variants = [_apply_sex(v, inferred_sex, panel, build_check.used) for v in variants]
+    return VcfReadResult(
+        variants=variants,
+        sample=chosen,
+        samples=tuple(samples),
+        build=build_check,
+        annotation=layout.tool if layout else None,
+        indexed=indexed,
+        records_read=count,
+        sex=inferred_sex,
+        notes=tuple(notes),
+    )
+
+
+def _region_table(panel: Panel, build: str) -> dict[str, list[tuple[int, int, Gene]]]:
+    table: dict[str, list[tuple[int, int, Gene]]] = {}
+    for gene in panel.genes:
+        region = gene.regions.get(build)
+        if region is None:
+            continue
+        for name in (region.chrom, f"chr{region.chrom}"):
+            table.setdefault(name, []).append((region.start, region.end, gene))
+    return table
+
+
+def _records(vcf: Any, panel: Panel, build: str, indexed: bool, path: Path) -> Iterator[tuple[Gene, Any]]:
+    table = _region_table(panel, build)
+    if indexed:
+        seqnames = set(vcf.seqnames)
+        for gene in panel.genes:
+            region = gene.regions.get(build)
+            if region is None:
+                continue
+            names = [n for n in (f"chr{region.chrom}", region.chrom) if n in seqnames] or [
+                f"chr{region.chrom}"
+            ]
+            for name in names:
+                try:
+                    fetched = vcf(f"{name}:{region.start}-{region.end}")
+                except Exception:  # contig absent from the index
+                    continue
+                for rec in fetched:
+                    yield gene, rec
+        return
+    for rec in vcf:
+        entries = table.get(rec.CHROM)
+        if entries is None:
+            continue
+        pos = rec.POS
+        for start, end, gene in entries:
+            if start <= pos <= end:
+                yield gene, rec
+                break
+
+
+def _calls(rec: Any, samples: list[str], alt_index: int) -> list[tuple[Zygosity, bool]]:
+    """Per sample: zygosity for allele `alt_index` and whether the call is haploid."""
+    if not samples:
+        return []
+    result = []
+    for gt in rec.genotypes:
+        alleles = [a for a in gt[:-1]]
+        haploid = len(alleles) == 1
+        if not alleles or all(a < 0 for a in alleles):
+            result.append((Zygosity.UNKNOWN, haploid))
+            continue
+        n_alt = sum(1 for a in alleles if a == alt_index)
+        if n_alt == 0:
+            result.append((Zygosity.REFERENCE, haploid))
+        elif haploid:
+            result.append((Zygosity.HEMIZYGOUS, True))
+        elif n_alt == len(alleles):
+            result.append((Zygosity.HOMOZYGOUS, False))
+        else:
+            result.append((Zygosity.HETEROZYGOUS, False))
+    return result
+
+
+def _vep_allele(ref: str, alt: str) -> str:
+    if len(ref) == 1 and len(alt) == 1:
+        return alt
+    if ref[:1] == alt[:1]:
+        return alt[1:] or "-"
+    return alt
+
+
+def _pick(
+    annotations: list[TranscriptAnnotation], gene: Gene, ref: str, alt: str
+) -> TranscriptAnnotation | None:
+    allele_names = {alt, _vep_allele(ref, alt)}
+    candidates = [a for a in annotations if a.allele is None or a.allele in allele_names] or annotations
+    mane_bases = {tx.base for tx in gene.transcripts} | {
+        tx.ensembl.split(".")[0] for tx in gene.transcripts if tx.ensembl
+    }
+    in_gene = [a for a in candidates if a.gene and a.gene.upper() == gene.symbol.upper()]
+    for ann in in_gene:
+        if ann.transcript and ann.transcript.split(".")[0] in mane_bases:
+            return ann
+    for ann in in_gene:
+        if ann.mane:
+            return ann
+    if in_gene:
+        return in_gene[0]
+    return candidates[0] if candidates else None
+
+
+def _variant(
+    rec: Any,
+    alt: str,
+    gene: Gene,
+    zygosity: Zygosity,
+    layout: AnnotationLayout | None,
+    declared: frozenset[str],
+    panel: Panel,
+    build: str,
+    sample: str | None,
+    samples: list[str],
+    calls: list[tuple[Zygosity, bool]],
+) -> Variant:
+    info = {key: value for key, value in rec.INFO}
+    annotation = None
+    if layout is not None and layout.tag in info:
+        annotation = _pick(parse_annotations(layout, info[layout.tag], info, declared), gene, rec.REF, alt)
+    chrom = normalize_chrom(rec.CHROM)
+    population = annotation.population if annotation else _population_only(info, declared)
+    family = {name: calls[i][0] for i, name in enumerate(samples) if name != sample}
+    return Variant(
+        gene=gene.symbol,
+        transcript=annotation.transcript if annotation else None,
+        hgvs_c=annotation.hgvs_c if annotation else None,
+        hgvs_p=annotation.hgvs_p if annotation else None,
+        consequence=annotation.consequence if annotation else Consequence.OTHER,
+        zygosity=zygosity,
+        chrom=rec.CHROM,
+        pos=int(rec.POS),
+        ref=rec.REF,
+        alt=alt,
+        build=build,
+        exon=annotation.exon if annotation else None,
+        population=population,
+        sample=sample,
+        in_par=panel.builds[build].in_par(chrom, int(rec.POS)),
+        family_genotypes=family,
+        source="vcf",
+        annotation_source=layout.tool if (layout and annotation) else None,
+    )
+
+
+def _population_only(info: dict[str, Any], declared: frozenset[str]) -> PopulationData:
+    from ipexpath.confirm.annotations import population_from
+
+    return population_from({}, info, declared)
+
+
+def _apply_sex(variant: Variant, sex: str | None, panel: Panel, build: str) -> Variant:
+    """chrX outside PAR in a male: `1/1` is a hemizygous call."""
+    from dataclasses import replace
+
+    if normalize_chrom(variant.chrom or "") != "X" or variant.in_par or sex != "male":
+        return variant
+    if variant.zygosity == Zygosity.HOMOZYGOUS:
+        return replace(variant, zygosity=Zygosity.HEMIZYGOUS)
+    return variant
