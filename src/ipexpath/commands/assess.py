@@ -1,0 +1,58 @@
+"""`ipexpath assess`: the whole pathway for one case → report.html, leaflet.html and assessment.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ipexpath.commands.case_input import case_from_options, case_options, pop_case_options
+from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
+from ipexpath.knowledge import require_knowledge
+
+DEFAULT_OUT = Path("ipexpath-output")
+
+
+@click.command("assess")
+@case_options
+@click.option(
+    "--vcf",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The proband's VCF (FOXP3 and IPEX-like genes).",
+)
+@click.option(
+    "--family",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Family file (YAML/JSON, PED or Phenopacket Family).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for report.html, leaflet.html and assessment.json.",
+)
+@hpo_dir_option
+@json_option
+def command(
+    vcf: Path | None, family: Path | None, out_dir: Path, as_json: bool, hpo_dir: Path | None, **kwargs: Any
+) -> None:
+    """Run Suspect, Confirm and Counsel on CASE and write the professional report and the family leaflet."""
+    from ipexpath.report import run_assessment, summary_text, write_outputs
+
+    kb = require_knowledge(hpo_dir)
+    case = case_from_options(kb, pop_case_options(kwargs))
+    assessment = run_assessment(kb, case, vcf=vcf, family=family)
+    outputs = write_outputs(assessment, out_dir)
+    if as_json:
+        emit_json(assessment.to_dict())
+        return
+    click.echo(summary_text(assessment))
+    click.echo("")
+    click.echo(f"Professional report: {outputs.report}")
+    click.echo(f"Family leaflet:      {outputs.leaflet}")
+    click.echo(f"Machine-readable:    {outputs.json}")

@@ -1,0 +1,46 @@
+"""A one-screen text summary of an assessment for the terminal (about 20 lines)."""
+
+from __future__ import annotations
+
+from ipexpath.report.assessment import Assessment, variant_label
+from ipexpath.report.plain import percent
+
+TOP_ROWS = 5
+MAX_RELATIVES = 8
+
+
+def summary_text(assessment: Assessment) -> str:
+    """The headline results: status, top diagnoses, the genetic finding, key family risks, first steps."""
+    a = assessment
+    lines = [
+        f"ipexpath {a.ipexpath_version} · HPO {a.hpo_release} · case {a.case.get('id')}",
+        "DECISION SUPPORT, NOT A DIAGNOSIS.",
+        f"IPEX: {a.status.level.upper()} — {a.status.reason}",
+        f"Differential (posterior, uniform prior {float(a.differential['prior']['value']):.2g}):",
+    ]
+    for row in a.differential.get("results", [])[:TOP_ROWS]:
+        flag = row.get("ipex") or row.get("ipex_flag")
+        mark = f" [{flag}]" if flag else ""
+        share = percent(float(row["posterior"]))
+        lines.append(f"  {row['rank']:>2}. {share:>6}  {row['name']} ({row['disease_id']}){mark}")
+    if a.genetics is not None:
+        v = a.status.variant
+        lines.append(
+            f"Genetics: {variant_label(v)} — {v.get('classification')} ({v.get('points')} ACMG points)"
+            if v
+            else "Genetics: no FOXP3 variant of pathogenic or uncertain class."
+        )
+    if a.family is not None:
+        shown = [p for p in a.family.persons if not p["proband"] and p.get("p_variant") is not None]
+        shown.sort(key=lambda p: -float(p["p_variant"]))
+        risks = ", ".join(
+            f"{p['name'] or p['id']} {p['id']} {percent(float(p['p_variant']))}"
+            for p in shown[:MAX_RELATIVES]
+        )
+        lines.append(f"Family {a.family.family_id}: P(carries variant): {risks}")
+        if a.family.testing_plan:
+            lines.append("Test next: " + ", ".join(str(s["id"]) for s in a.family.testing_plan))
+    firsts = [r.title for r in a.recommendations if r.category in ("referral",)]
+    if firsts:
+        lines.append("Recommended: " + "; ".join(firsts))
+    return "\n".join(lines)
