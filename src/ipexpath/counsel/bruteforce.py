@@ -139,7 +139,8 @@ def random_small_pedigree(rng: np.random.Generator, max_people: int = 12) -> Ped
 
 
 def random_large_pedigree(rng: np.random.Generator, n_people: int, loops: int = 0) -> Pedigree:
-    """A realistic multi-generation family of about `n_people`, with `loops` cousin marriages."""
+    """A multi-generation family of about `n_people` (1-4 children per couple, most children marry in),
+    with up to `loops` cousin marriages (each closes a loop through the shared grandparents)."""
     persons: list[Person] = []
     counter = [0]
 
@@ -153,33 +154,40 @@ def random_large_pedigree(rng: np.random.Generator, n_people: int, loops: int = 
     loops_left = loops
     while len(persons) < n_people:
         next_children: list[tuple[str, Sex]] = []
-        for father, mother in generation:
-            for _ in range(int(rng.integers(1, 5))):
-                if len(persons) >= n_people:
-                    break
-                sex = Sex.MALE if rng.random() < 0.5 else Sex.FEMALE
-                next_children.append((add(sex, father, mother), sex))
+        wanted = [int(rng.integers(1, 5)) for _ in generation]
+        for round_ in range(max(wanted)):  # round-robin so every couple gets a child first
+            for (father, mother), n_kids in zip(generation, wanted, strict=True):
+                if round_ < n_kids and len(persons) < n_people:
+                    sex = Sex.MALE if rng.random() < 0.5 else Sex.FEMALE
+                    next_children.append((add(sex, father, mother), sex))
         if not next_children:
             break
         rng.shuffle(next_children)
-        couples = []
-        singles = [c for c in next_children]
-        while loops_left > 0 and len(singles) >= 2:
-            # cousin / sibling-line marriage between two relatives of opposite sex -> a loop
-            males = [c for c in singles if c[1] is Sex.MALE]
-            females = [c for c in singles if c[1] is Sex.FEMALE]
-            if not males or not females:
-                break
-            couples.append((males[0][0], females[0][0]))
-            singles.remove(males[0])
-            singles.remove(females[0])
-            loops_left -= 1
+        couples: list[tuple[str, str]] = []
+        singles = list(next_children)
+        parents_of = {p.id: (p.father, p.mother) for p in persons}
+        if loops_left > 0:
+            # cousin marriage (different parents, shared ancestors) -> a loop in the pedigree
+            pairs = [
+                (m, f)
+                for m in singles
+                for f in singles
+                if m[1] is Sex.MALE and f[1] is Sex.FEMALE and parents_of[m[0]] != parents_of[f[0]]
+            ]
+            if pairs:
+                m, f = pairs[0]
+                couples.append((m[0], f[0]))
+                singles.remove(m)
+                singles.remove(f)
+                loops_left -= 1
         for pid, sex in singles:
-            if len(persons) >= n_people or rng.random() < 0.3:
+            if len(persons) >= n_people - len(couples) - 1 or (couples and rng.random() < 0.3):
                 continue
             spouse = add(Sex.FEMALE if sex is Sex.MALE else Sex.MALE, None, None)
             couples.append((pid, spouse) if sex is Sex.MALE else (spouse, pid))
         if not couples:
             break
         generation = couples
-    return Pedigree("LARGE", tuple(persons), "generated")
+    has_children = {x for p in persons for x in (p.father, p.mother) if x}
+    kept = tuple(p for p in persons if not p.is_founder or p.id in has_children)
+    return Pedigree("LARGE", kept, "generated")

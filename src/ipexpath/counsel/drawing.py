@@ -23,6 +23,7 @@ ROW_HEIGHT = 150.0
 MARGIN_LEFT = 60.0
 MARGIN_TOP = 60.0
 OBLIGATE = 0.999
+RAISED = 7.0  # partner line drawn this far above the symbols when the partners are not side by side
 FONT = "font-family='Helvetica, Arial, sans-serif'"
 
 
@@ -179,16 +180,15 @@ def _lines(pedigree: Pedigree, layout: Layout, pos: dict[str, tuple[float, float
             row = layout.rows[layout.generation[pid]]
             between = [q for q in row if xa < pos[q][0] < xb] if ya == yb else []
             if between or ya != yb:  # not adjacent: a raised partner line above the symbols
-                top = min(ya, yb) - h - 12
+                top = min(ya, yb) - h - RAISED
                 path = f"M{xa:.1f},{ya - h:.1f} V{top:.1f} H{xb:.1f} V{yb - h:.1f}"
-                out.append(f"<path d='{path}' {line} stroke-dasharray='0'/>")
-                mid = ((xa + xb) / 2, top)
+                out.append(f"<path d='{path}' {line}/>")
+                x1, x2, y2 = xa, xb, top + 4
             else:
                 out.append(f"<line x1='{xa + h:.1f}' y1='{ya:.1f}' x2='{xb - h:.1f}' y2='{yb:.1f}' {line}/>")
-                mid = ((xa + xb) / 2, ya)
+                x1, x2, y2 = xa + h, xb - h, ya + 4
             if _consanguineous(pedigree, pid, mate):
-                y2 = mid[1] + 4
-                out.append(f"<line x1='{xa + h:.1f}' y1='{y2:.1f}' x2='{xb - h:.1f}' y2='{y2:.1f}' {line}/>")
+                out.append(f"<line x1='{x1:.1f}' y1='{y2:.1f}' x2='{x2:.1f}' y2='{y2:.1f}' {line}/>")
     # lines of descent: from the middle of the partner line (or the single parent) to the sibship line
     sibships: dict[tuple[str | None, str | None], list[str]] = {}
     for child in pedigree:
@@ -201,7 +201,7 @@ def _lines(pedigree: Pedigree, layout: Layout, pos: dict[str, tuple[float, float
             adjacent = ya == yb and not any(
                 xa < pos[q][0] < xb for q in layout.rows[layout.generation[parents[0]]]
             )
-            sx, sy = (xa + xb) / 2, (max(ya, yb) if adjacent else min(ya, yb) - h - 12)
+            sx, sy = (xa + xb) / 2, (max(ya, yb) if adjacent else min(ya, yb) - h - RAISED)
         else:
             sx, sy = pos[parents[0]][0], pos[parents[0]][1] + h
         child_y = min(pos[k][1] for k in kids)

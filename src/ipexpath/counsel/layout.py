@@ -134,7 +134,19 @@ def _sibships_below(
         return sum(xs) / len(xs) if xs else 1e9
 
     ordered = sorted(groups, key=couple_pos)
-    return [[c.id for c in sorted(groups[k], key=lambda c: _birth_key(pedigree, c))] for k in ordered]
+    own = {c.id: couple_pos(k) for k, kids in groups.items() for c in kids}
+    partners = partners_of(pedigree)
+
+    def pull(child: Person) -> int:
+        """-1/+1 when the child's partner grew up in a sibship to the left/right: sit on that side."""
+        for mate in partners[child.id]:
+            if mate in own and own[mate] != own[child.id]:
+                return -1 if own[mate] < own[child.id] else 1
+        return 0
+
+    return [
+        [c.id for c in sorted(groups[k], key=lambda c: (pull(c), _birth_key(pedigree, c)))] for k in ordered
+    ]
 
 
 def _isotonic(values: list[float], weights: list[float]) -> list[float]:

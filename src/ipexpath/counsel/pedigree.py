@@ -35,6 +35,9 @@ class TestResult(Enum):
     NOT_FOUND = "not-found"
 
 
+TestResult.__test__ = False  # type: ignore[attr-defined]  # tell pytest this is not a test class
+
+
 @dataclass(frozen=True)
 class GeneticTest:
     """A test for the familial variant; `sensitivity`/`specificity` None means 'use the model default'."""

@@ -31,6 +31,8 @@ NEAR_TIE = 0.95  # tests within 5% of the best gain are ordered by closeness to 
 class TestOutcome:
     """One possible result of a proposed test and the risks it would leave every relative at."""
 
+    __test__ = False  # not a pytest test class
+
     result: TestResult
     probability: float
     risks: dict[str, float]
@@ -43,6 +45,8 @@ class TestOutcome:
 @dataclass(frozen=True)
 class TestingStep:
     """A proposed targeted test, its rank and the reason for it."""
+
+    __test__ = False  # not a pytest test class
 
     order: int
     id: str
