@@ -57,3 +57,11 @@ def test_text_recognition_with_negation_age_and_sex(kb: KnowledgeBase) -> None:
 def test_term_that_starts_with_a_negation_word_is_not_negated(kb: KnowledgeBase) -> None:
     hits = {h.term_id: h.negated for h in recognise(kb, "Absent speech and no seizures.").hits}
     assert hits == {"HP:0001344": False, "HP:0001250": True}
+
+
+def test_findings_of_relatives_are_family_history(kb: KnowledgeBase) -> None:
+    result = recognise(kb, "Chronic diarrhea since 1 month. His maternal uncle died of diarrhea and sepsis.")
+    observed, excluded = result.patient_terms()
+    assert [h.term_id for h in observed] == ["HP:0002028"] and not excluded
+    assert any(h.relative for h in result.hits)
+    assert result.sex == "MALE"

@@ -158,8 +158,9 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         from ipexpath.knowledge.textmine import recognise
 
         found = recognise(kb, str(data["text"]))
-        for hit in found.hits:
-            (excluded if hit.negated else observed).append(RawTerm(hit.term_id, None, hit.label))
+        seen, negated = found.patient_terms()
+        observed += [RawTerm(h.term_id, None, h.label) for h in seen]
+        excluded += [RawTerm(h.term_id, None, h.label) for h in negated]
         findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
     if not observed and not excluded:
         raise InputError(

@@ -67,8 +67,9 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
         from ipexpath.knowledge.textmine import recognise
 
         found = recognise(kb, text)
-        for hit in found.hits:
-            (excluded_terms if hit.negated else observed).append(RawTerm(hit.term_id, None, hit.label))
+        seen, negated = found.patient_terms()
+        observed += [RawTerm(h.term_id, None, h.label) for h in seen]
+        excluded_terms += [RawTerm(h.term_id, None, h.label) for h in negated]
         findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
         if not found.hits:
             findings.append(

@@ -46,8 +46,33 @@ _SCOPE_BREAKS = {"but", "however", "although", "though", "except", "yet", "where
 _CLAUSE_END = re.compile(r"[.;:!?\n]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _AGE = re.compile(r"(\d+(?:\.\d+)?)[\s-]*(day|week|month|year|yr|mo)s?[\s-]*old", re.IGNORECASE)
-_MALE = re.compile(r"\b(boy|male|man|son|he|his|brother|infant boy)\b", re.IGNORECASE)
-_FEMALE = re.compile(r"\b(girl|female|woman|daughter|she|her|sister)\b", re.IGNORECASE)
+_MALE = re.compile(r"\b(boy|male|man|son|he|his)\b", re.IGNORECASE)
+_FEMALE = re.compile(r"\b(girl|female|woman|daughter|she|her)\b", re.IGNORECASE)
+# Words that put a clause about a relative ("his maternal uncle died of diarrhea"): findings there are family
+# history, not the patient's features.
+_RELATIVES = {
+    "mother",
+    "father",
+    "brother",
+    "brothers",
+    "sister",
+    "sisters",
+    "uncle",
+    "uncles",
+    "aunt",
+    "aunts",
+    "cousin",
+    "cousins",
+    "sibling",
+    "siblings",
+    "grandmother",
+    "grandfather",
+    "grandparent",
+    "parents",
+    "relative",
+    "relatives",
+    "family",
+}
 # Words in clinical text that, on their own, match a term name but almost never mean it.
 _AMBIGUOUS_SINGLE = {
     "old",
@@ -82,6 +107,7 @@ class TextHit:
     span: tuple[int, int]
     text: str
     negated: bool
+    relative: bool = False  # said of a relative (family history), not of the patient
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -92,6 +118,7 @@ class TextHit:
             "start": self.span[0],
             "end": self.span[1],
             "excluded": self.negated,
+            "family_history": self.relative,
         }
 
 
@@ -110,8 +137,15 @@ class TextResult:
         lines = []
         for hit in self.hits:
             state = "excluded" if hit.negated else "observed"
+            if hit.relative:
+                state = "said of a relative: family history, not used as the patient's feature"
             lines.append(f"text '{hit.text}' → {hit.term_id} {hit.label} ({state})")
         return lines
+
+    def patient_terms(self) -> tuple[list[TextHit], list[TextHit]]:
+        """(observed, excluded) hits said of the patient; hits about relatives are left out."""
+        own = [h for h in self.hits if not h.relative]
+        return [h for h in own if not h.negated], [h for h in own if h.negated]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -126,6 +160,7 @@ class _Token:
     negated: bool  # inside a negation scope opened before this token
     segment: int  # phrases never span a clause boundary (. ; : ! ? or 'but')
     trigger: bool = False  # a negation word that can also begin a term name ("absent speech")
+    relative: bool = False  # the clause is about a relative
 
 
 # Negation words that are also the first word of HPO term names ("Absent speech", "Absence of ...").
@@ -162,6 +197,7 @@ def _tokenise(text: str) -> list[_Token]:
     negated = False
     window = 0
     segment = 0
+    relative = False
     lowered = text.lower()
     phrase_starts = {m.start() for p in _NEGATION_PHRASES for m in re.finditer(re.escape(p), lowered)}
     last_end = 0
@@ -169,6 +205,7 @@ def _tokenise(text: str) -> list[_Token]:
         gap = text[last_end : match.start()]
         if _CLAUSE_END.search(gap):
             negated = False
+            relative = False
             segment += 1
         elif "," in gap and window > 3:
             negated = False
@@ -176,18 +213,22 @@ def _tokenise(text: str) -> list[_Token]:
         word = match.group(0).lower()
         if word in _SCOPE_BREAKS:
             negated = False
+            relative = False
             segment += 1
+            continue
+        if word in _RELATIVES:
+            relative = True
             continue
         if word in _NEGATION_TRIGGERS or match.start() in phrase_starts:
             if word in _CONTENT_TRIGGERS:
-                out.append(_Token(word, match.start(), match.end(), negated, segment, trigger=True))
+                out.append(_Token(word, match.start(), match.end(), negated, segment, True, relative))
             negated = True
             window = 0
             continue
         if word in STOPWORDS:
             continue
         window += 1
-        out.append(_Token(word, match.start(), match.end(), negated, segment))
+        out.append(_Token(word, match.start(), match.end(), negated, segment, False, relative))
     return out
 
 
@@ -196,7 +237,7 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
     dictionary = _dictionary(kb)
     toks = _tokenise(text)
     hits: list[TextHit] = []
-    seen: set[tuple[str, bool]] = set()
+    seen: set[tuple[str, bool, bool]] = set()
     i = 0
     while i < len(toks):
         matched = False
@@ -212,9 +253,12 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
             negated = window[0].negated
             span = (window[0].start, window[-1].end)
             term_id = kb.term_ids[term]
-            if (term_id, negated) not in seen:
-                seen.add((term_id, negated))
-                hits.append(TextHit(term_id, kb.labels[term], span, text[span[0] : span[1]], negated))
+            relative = window[0].relative
+            if (term_id, negated, relative) not in seen:
+                seen.add((term_id, negated, relative))
+                hits.append(
+                    TextHit(term_id, kb.labels[term], span, text[span[0] : span[1]], negated, relative)
+                )
             i += width
             matched = True
             break
