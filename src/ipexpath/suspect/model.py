@@ -33,7 +33,7 @@ Float32Vec = npt.NDArray[np.float32]
 IntVec = npt.NDArray[np.int64]
 BoolVec = npt.NDArray[np.bool_]
 
-MODEL_VERSION = "lr-2"
+MODEL_VERSION = "lr-3"
 # Bounded cache of per-term vectors: 2,048 × 12,700 diseases × 4 bytes ≈ 100 MB per process at most.
 TERM_CACHE_SIZE = 2048
 # A term that annotates no disease still needs a finite background (LIRICAL uses 1e-4).
@@ -47,24 +47,36 @@ class ModelParameters:
     # Frequency assumed when the HPOA line has none. LIRICAL uses 1.0; most frequency-less lines come from
     # OMIM clinical synopses, which list features seen in some but not all patients.
     default_frequency: float = 0.5
+    # If > 0, the missing frequency depends on how many features the disease lists: a synopsis that lists
+    # n features describes patients who show only some of them, so f = clip(budget / n, floor, 1)
+    # (budget = expected number of annotated features a patient shows). 0 = use default_frequency.
+    default_frequency_budget: float = 20.0
+    default_frequency_floor: float = 0.05
     # Query term more specific than a disease annotation (disease: "Seizure", patient: "Focal seizure"):
     # P(q | D) = f(a) · P(q | a) with P(q | a) ≈ bg(q)/bg(a), times this factor.
-    specific_factor: float = 1.0
+    specific_factor: float = 0.25
     # Disease and query share an ancestor t but neither subsumes the other (siblings/cousins):
     # P(q | D) = F_D(t) · bg(q)/bg(t) · related_factor — the disease's features under t are known
     # and are not q, so a match through a common ancestor is discounted.
-    related_factor: float = 0.25
+    related_factor: float = 0.05
     # Noise floor: a finding that the disease does not explain at all (false positive / co-morbidity /
     # curation noise, BOQA's alpha) has LR = unexplained_lr instead of LIRICAL's hard 1/100.
-    unexplained_lr: float = 0.05
+    unexplained_lr: float = 0.1
     # Excluded terms: log10 LR of LIRICAL's (1 − F)/(1 − bg) rule multiplied by this weight
     # (curated "excluded" terms are often "not reported", see the design note).
-    excluded_weight: float = 0.3
+    excluded_weight: float = 1.0
     # Lower bound on P(absent | D) for an excluded term the disease shows with frequency F (LIRICAL 0.01).
-    excluded_floor: float = 0.05
+    excluded_floor: float = 0.7
+    # Only a disease that shows the term at least this often is penalised by its exclusion ("usually shows").
+    excluded_min_frequency: float = 0.8
     # Ancestors whose background is above this are too general to count as a "related" match
     # (organ-system level terms); the finding is then unexplained.
     related_max_background: float = 0.5
+    # Grading of partial matches by the information lost: P(q | D) = F_D(t) · (bg(q)/bg(t))^exponent · factor,
+    # i.e. LR = factor · F_D(t)/bg(q) · (bg(q)/bg(t))^exponent. Exponent 1 is "the patient's term is a
+    # random specialisation of t"; larger values penalise distant ancestors more (graded by IC distance
+    # instead of LIRICAL's direct-children-only rule).
+    ancestor_exponent: float = 2.0
     use_sex: bool = True
     use_onset: bool = True
 
@@ -121,8 +133,15 @@ class RankingModel:
         is_pheno[owner[anc_idx == pa]] = True
 
         freq = kb.ann_frequency.astype(np.float64)
-        freq = np.where(np.isnan(freq), params.default_frequency, freq)
         phen = (kb.ann_aspect == 0) & is_pheno[kb.ann_term]
+        if params.default_frequency_budget > 0:
+            n_feat = np.bincount(kb.ann_disease[phen & ~kb.ann_negated], minlength=n_d).astype(np.float64)
+            per_disease = np.clip(
+                params.default_frequency_budget / np.maximum(n_feat, 1.0), params.default_frequency_floor, 1.0
+            )
+            freq = np.where(np.isnan(freq), per_disease[kb.ann_disease], freq)
+        else:
+            freq = np.where(np.isnan(freq), params.default_frequency, freq)
         positive = phen & ~kb.ann_negated & (freq > 0)
         # frequency 0 ("Excluded (0%)", HP:0040285) means the same as a NOT line
         negative = phen & (kb.ann_negated | (freq == 0))
@@ -170,7 +189,11 @@ class RankingModel:
 
     def with_parameters(self, params: ModelParameters) -> RankingModel:
         """Same arrays with other parameters (rebuilds only if the default frequency changes)."""
-        if params.default_frequency != self.params.default_frequency:
+        if (params.default_frequency, params.default_frequency_budget, params.default_frequency_floor) != (
+            self.params.default_frequency,
+            self.params.default_frequency_budget,
+            self.params.default_frequency_floor,
+        ):
             return RankingModel.build(self.kb, params)
         return replace(self, params=params, _cache=OrderedDict())
 
@@ -242,15 +265,16 @@ class RankingModel:
         p = self.params
         bg = self.background
         lr = np.full(self.n_diseases, p.unexplained_lr, dtype=np.float64)
+        lam = p.ancestor_exponent
         # related (common ancestor) and query-more-specific (ancestor is itself an annotation)
         for anc in self.phenotype_ancestors(term).tolist():
             if bg[anc] > p.related_max_background:
                 continue
+            grade = (bg[term] / bg[anc]) ** lam / bg[term]
             rows, vals = self.column(self.propagated, anc)
-            cand = vals * (p.related_factor / bg[anc])
-            _max_into(lr, rows, cand)
+            _max_into(lr, rows, vals * (p.related_factor * grade))
             rows, vals = self.column(self.direct, anc)
-            _max_into(lr, rows, vals * (p.specific_factor / bg[anc]))
+            _max_into(lr, rows, vals * (p.specific_factor * grade))
         # exact match or query less specific than an annotation (propagated frequency)
         rows, vals = self.column(self.propagated, term)
         _max_into(lr, rows, vals / bg[term])
@@ -272,6 +296,7 @@ class RankingModel:
         present = np.zeros(self.n_diseases, dtype=np.float64)
         rows, vals = self.column(self.propagated, term)
         present[rows] = vals
+        present[present < p.excluded_min_frequency] = 0.0
         absent = np.maximum(1.0 - present, p.excluded_floor)
         log_lr = p.excluded_weight * (np.log10(absent) - math.log10(1.0 - bg))
         # disease documented NOT to have the term (or a broader one): the absence is expected

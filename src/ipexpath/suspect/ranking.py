@@ -358,8 +358,10 @@ def explain(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Explanation,
             for a in model.phenotype_ancestors(q).tolist():
                 if model.background[a] > p.related_max_background:
                     continue
-                spec = anns.get(a, 0.0) * p.specific_factor / model.background[a]
-                rel = float(model.propagated[d, a]) * p.related_factor / model.background[a]
+                bgq = model.background[q]
+                grade = (bgq / model.background[a]) ** p.ancestor_exponent / bgq
+                spec = anns.get(a, 0.0) * p.specific_factor * grade
+                rel = float(model.propagated[d, a]) * p.related_factor * grade
                 if spec > best_val and spec >= rel:
                     best_val, kind, dterm, freq = spec, MatchKind.QUERY_MORE_SPECIFIC, a, anns[a]
                 elif rel > best_val:
