@@ -1,4 +1,5 @@
-"""`ipexpath classify`: read the genetic test and classify FOXP3 / IPEX-like variants with ACMG/AMP evidence."""
+"""`ipexpath classify`: read the genetic test and classify FOXP3 / IPEX-like variants with ACMG/AMP
+evidence."""
 
 from __future__ import annotations
 
@@ -159,7 +160,7 @@ def command(
             "used": result.build.used,
             "evidence": result.build.evidence,
         }
-        source = {
+        source: dict[str, Any] = {
             "vcf": str(vcf_path),
             "sample": result.sample,
             "annotation": result.annotation,
@@ -302,7 +303,8 @@ def render(data: dict[str, Any], all_criteria: bool = False) -> str:
         out.append("Differential re-ranked with the genotype:")
         for row in data["differential"][:10]:
             out.append(
-                f"  {row['rank']:>3}. {row.get('name', row['disease_id'])} — posterior {row['posterior']:.3g} "
+                f"  {row['rank']:>3}. {row.get('name', row['disease_id'])} — posterior "
+                f"{row['posterior']:.3g} "
                 f"(was rank {row['previous_rank']}, {row['rank_change']}): {row['genotype_explanation']}"
             )
     for note in data.get("notes", []):

@@ -1,6 +1,7 @@
 """Read consequence annotations written by Ensembl VEP (CSQ), SnpEff (ANN) or bcftools csq (BCSQ).
 
-The field order is always taken from the VCF header's description ("Format: Allele|Consequence|...") so that any
+The field order is always taken from the VCF header's description ("Format: Allele|Consequence|...") so
+that any
 VEP field selection works. Population frequency and in-silico scores are read from the annotation when present
 (VEP plugins/custom fields) or from INFO keys written by `bcftools annotate` or the SpliceAI VCF.
 """
@@ -71,7 +72,7 @@ def layout_from_header(header_infos: dict[str, str]) -> AnnotationLayout | None:
         desc = header_infos.get(tag)
         if desc is None:
             continue
-        match = re.search(r"Format:\s*'?([^'\"]+)'?", desc)
+        match = re.search(r"Format:\s*'?([^'\"]+)'?", desc) or re.search(r"'([^']*\|[^']*)'", desc)
         if match:
             fields = tuple(f.strip() for f in match.group(1).strip().strip("'\"").split("|"))
         elif tag == "BCSQ":
@@ -224,9 +225,9 @@ def _from_snpeff(rec: dict[str, Any], info: dict[str, Any], declared: frozenset[
 
 
 _AA3 = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly", "H": "His",
-    "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp",
-    "Y": "Tyr", "V": "Val", "*": "Ter",
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
+    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
+    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter",
 }  # fmt: skip
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from ipexpath.confirm.acmg.base import DEFAULT_STRENGTH, CriterionResult, Strength
 from ipexpath.errors import InputError
 
 
-class AcmgClassification(str, Enum):
+class AcmgClassification(StrEnum):
     """Named like the GA4GH Phenopackets v2 AcmgPathogenicityClassification enum."""
 
     PATHOGENIC = "PATHOGENIC"
@@ -72,7 +72,8 @@ _OVERRIDE_RE = re.compile(r"^\s*([PB](?:VS|S|M|P|A|B)?\d)\s*=\s*([A-Za-z_ -]+?)\
 def parse_override(text: str) -> Override:
     """'PS3=strong:Treg suppression assay, PMID ...' or 'PM2=off:seen in 3 healthy hemizygotes'.
 
-    Prefix 'VARIANT@' to limit the override to one variant: 'c.1150G>A@PS3=moderate:...' (c., p. or CHROM-POS-REF-ALT).
+    Prefix 'VARIANT@' to limit the override to one variant: 'c.1150G>A@PS3=moderate:...' (c., p. or
+    CHROM-POS-REF-ALT).
     """
     target = None
     head, sep, tail = text.partition("@")

@@ -1,8 +1,11 @@
 """The user's own ClinVar VCF download (clinvar.vcf.gz), read for the panel genes only.
 
-ClinVar's VCF carries the clinical significance (CLNSIG), review status (CLNREVSTAT), gene (GENEINFO) and molecular
-consequence (MC) of each variant, but not its protein change. ipexpath uses it for (1) the same variant, reported
-as context, and (2) pathogenic missense variants at other nucleotides of the same codon (PM5; see known_variants.py).
+ClinVar's VCF carries the clinical significance (CLNSIG), review status (CLNREVSTAT), gene (GENEINFO) and
+molecular
+consequence (MC) of each variant, but not its protein change. ipexpath uses it for (1) the same variant,
+reported
+as context, and (2) pathogenic missense variants at other nucleotides of the same codon (PM5; see
+known_variants.py).
 """
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ def _text(value: Any) -> str:
 
 
 def read_clinvar(path: Path | str, panel: Panel, build: str) -> ClinvarIndex:
-    """Index the ClinVar records that fall in the panel genes (region queries when a .tbi/.csi index exists)."""
+    """Index the ClinVar records that fall in the panel genes (region queries when a .tbi/.csi index
+    exists)."""
     from ipexpath.confirm import vcf as vcf_module
 
     path = Path(path)

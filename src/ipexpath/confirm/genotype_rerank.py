@@ -2,9 +2,11 @@
 
 Model (after LIRICAL, Robinson et al. 2020, AJHG 107:403, doi:10.1016/j.ajhg.2020.06.021): each disease's
 phenotype posterior is multiplied by a genotype likelihood ratio and the differential is renormalised.
-  - P variant(s) in the disease gene compatible with its inheritance (hemizygous male for XLR, homozygous or two
+  - P variant(s) in the disease gene compatible with its inheritance (hemizygous male for XLR, homozygous
+  or two
     P/LP variants for AR, heterozygous for AD): log10 LR +3; LP: +2.
-  - gene on the tested panel but no P/LP/VUS variant found: log10 LR -1.3 (LR 0.05; assumes the test covered the
+  - gene on the tested panel but no P/LP/VUS variant found: log10 LR -1.3 (LR 0.05; assumes the test
+  covered the
     gene with ~95% sensitivity), i.e. "excluded by genotype" unless the test missed it.
   - only VUS, or P/LP variants not matching the inheritance (one heterozygous variant in an AR gene; a female
     heterozygous for an XLR gene): LR 1 (no change), explained in the output.
@@ -63,13 +65,13 @@ def genotype_log10_lr(
             f"{label} in {gene.symbol} does not by itself fit {gene.inheritance} inheritance "
             f"(e.g. a second allele may be missed): unchanged."
         )
-    return float(rules["log10_lr_vus_compatible"]), (
-        f"Only variant(s) of uncertain or benign significance in {gene.symbol}: unchanged."
-        if any(v.classification == AcmgClassification.UNCERTAIN_SIGNIFICANCE for v in mine)
-        else f"Only benign/likely benign variant(s) in {gene.symbol}: treated as no reportable variant."
-    ) if any(v.classification == AcmgClassification.UNCERTAIN_SIGNIFICANCE for v in mine) else (
-        float(rules["log10_lr_no_variant"]),
-        f"Only benign/likely benign variant(s) in {gene.symbol} (assuming the test covered it): disease less likely.",
+    if any(v.classification == AcmgClassification.UNCERTAIN_SIGNIFICANCE for v in mine):
+        return float(rules["log10_lr_vus_compatible"]), (
+            f"Only variant(s) of uncertain significance in {gene.symbol}: unchanged."
+        )
+    return float(rules["log10_lr_no_variant"]), (
+        f"Only benign/likely benign variant(s) in {gene.symbol} (assuming the test covered it): "
+        "disease less likely."
     )
 
 
@@ -90,7 +92,8 @@ def rerank_with_genotype(
     panel: Panel,
     sex: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows shaped like `ipexpath rank` JSON, re-ranked; each gets genotype_log10_lr, explanation, previous_rank."""
+    """Rows shaped like `ipexpath rank` JSON, re-ranked; each gets genotype_log10_lr, explanation,
+    previous_rank."""
     rules = panel.criteria["rerank"]
     if not differential_rows:
         return []

@@ -1,7 +1,8 @@
 """HGVS given by hand (`--variant "NM_014009.4:c.1150G>A"`), parsed with the biocommons `hgvs` parser offline.
 
 No transcript database is consulted: the consequence is derived from the c. and p. descriptions themselves
-(nonsense, frameshift, missense, synonymous, canonical splice ±1/2, in-frame, start loss), and the codon is mapped
+(nonsense, frameshift, missense, synonymous, canonical splice ±1/2, in-frame, start loss), and the codon
+is mapped
 to a domain with the panel's protein coordinates.
 """
 
@@ -18,11 +19,28 @@ from ipexpath.errors import InputError
 _EXAMPLE = (
     'NM_014009.4:c.1150G>A, optionally followed by the protein change: "NM_014009.4:c.1150G>A p.(Ala384Thr)"'
 )
-_INPUT_RE = re.compile(
-    r"^\s*(?P<acc>[A-Za-z]{2}_\d+(?:\.\d+)?|ENS[TP]\d+(?:\.\d+)?)(?:\((?P<gene>[A-Za-z0-9-]+)\))?"
-    r":(?P<kind>[cgnmrp])\.(?P<change>[^\s()]+(?:\([^\s)]*\))?[^\s()]*|\([^\s]+\))"
-    r"(?:\s*\(?\s*(?:p\.)(?P<p>\(?[^\s]+?\)?)\s*\)?)?\s*$"
+_HEAD_RE = re.compile(
+    r"^(?P<acc>[A-Za-z]{2}_\d+(?:\.\d+)?|ENS[TP]\d+(?:\.\d+)?)(?:\((?P<gene>[A-Za-z0-9-]+)\))?"
+    r":(?P<kind>[cgnmrp])\.(?P<change>\S+)$"
 )
+
+
+def _split_input(text: str) -> tuple[re.Match[str], str | None] | None:
+    """'NM_x:c.1A>G (p.Met1?)' -> (match of the c. part, 'p.Met1?' or None)."""
+    parts = text.strip().split(None, 1)
+    if not parts:
+        return None
+    match = _HEAD_RE.match(parts[0])
+    if match is None:
+        return None
+    protein = None
+    if len(parts) == 2:
+        protein = parts[1].strip()
+        while protein.startswith("(") and protein.endswith(")") and protein[1:3] == "p.":
+            protein = protein[1:-1].strip()
+        if not protein.startswith("p."):
+            return None
+    return match, protein
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +57,8 @@ def _parse_error() -> type[Exception]:
 
 
 def normalize_protein(text: str | None) -> str | None:
-    """'p.(A384T)' / 'Ala384Thr' / 'p.Ala384Thr' -> 'p.Ala384Thr' (three-letter, no brackets); None if unparsable."""
+    """'p.(A384T)' / 'Ala384Thr' / 'p.Ala384Thr' -> 'p.Ala384Thr' (three-letter, no brackets); None if
+    unparsable."""
     posedit = _parse_p(text)
     if posedit is None:
         return None
@@ -186,9 +205,10 @@ def parse_hgvs_variant(
     text: str, panel: Panel, zygosity: Zygosity = Zygosity.UNKNOWN, build: str = "GRCh38"
 ) -> Variant:
     """Parse `NM_...:c.... [p....]` (or `NP_...:p....`) against the panel's transcripts."""
-    match = _INPUT_RE.match(text)
-    if not match:
+    split = _split_input(text)
+    if split is None:
         raise InputError(f"'{text}' is not a valid HGVS variant description.", f"Write it like {_EXAMPLE}.")
+    match, p_text = split
     accession, kind = match.group("acc"), match.group("kind")
     found = panel.gene_for_transcript(accession) or _gene_for_protein(panel, accession)
     if found is None:
@@ -207,7 +227,6 @@ def parse_hgvs_variant(
         )
     hgvs_c: str | None = None
     consequence: Consequence | None = None
-    p_text = match.group("p")
     if kind == "c":
         c_text = f"{transcript.accession}:c.{match.group('change')}"
         try:
@@ -227,12 +246,12 @@ def parse_hgvs_variant(
         hgvs_p = normalize_protein(p_text)
         if hgvs_p is None:
             raise InputError(
-                f"The protein change 'p.{p_text}' in '{text}' could not be parsed.",
+                f"The protein change '{p_text}' in '{text}' could not be parsed.",
                 f"Write it like {_EXAMPLE}.",
             )
     known = find_known(gene, hgvs_c)
     if hgvs_p is None and known is not None and known.hgvs_p:
-        hgvs_p = known.hgvs_p
+        hgvs_p = normalize_protein(known.hgvs_p) or known.hgvs_p
         notes.append("protein change taken from the panel's list of reported variants")
     p_consequence = consequence_from_p(hgvs_p)
     if p_consequence is not None and (consequence is None or consequence in _REFINABLE):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Consequence(str, Enum):
+class Consequence(StrEnum):
     """Variant consequences used by the criteria (Sequence Ontology terms)."""
 
     STOP_GAINED = "stop_gained"
@@ -111,7 +111,8 @@ _SO_ALIASES = {
 
 
 def consequence_from_terms(terms: str) -> Consequence:
-    """The most severe consequence from '&'- or ','-joined terms, e.g. 'missense_variant&splice_region_variant'."""
+    """The most severe consequence from '&'- or ','-joined terms, e.g.
+    'missense_variant&splice_region_variant'."""
     found: list[Consequence] = []
     for raw in terms.replace(",", "&").split("&"):
         term = raw.strip().lstrip("*").lower()
@@ -122,7 +123,7 @@ def consequence_from_terms(terms: str) -> Consequence:
     return min(found, key=SEVERITY.index)
 
 
-class Zygosity(str, Enum):
+class Zygosity(StrEnum):
     HEMIZYGOUS = "hemizygous"
     HOMOZYGOUS = "homozygous"
     HETEROZYGOUS = "heterozygous"

@@ -1,9 +1,11 @@
 """Phenotype evidence from the `suspect` ranking, used for PP4 and to grade PS2/PM6.
 
-PP4 rule (ipexpath's choice, documented in docs/acmg-automation.md): Richards et al. 2015 define PP4 as "patient's
+PP4 rule (ipexpath's choice, documented in docs/acmg-automation.md): Richards et al. 2015 define PP4 as
+"patient's
 phenotype or family history is highly specific for a disease with a single genetic etiology". IPEX has locus
 heterogeneity (Gambineri et al. 2018, PMID 30443250: only 88/173 patients with an IPEX phenotype carried FOXP3
-variants), so the clinical triad alone is not enough. PP4 (Supporting) is applied only when the phenotype ranking
+variants), so the clinical triad alone is not enough. PP4 (Supporting) is applied only when the phenotype
+ranking
 puts the gene's disease first, with posterior >= 0.8 and a phenotype likelihood ratio >= 100 (log10 LR >= 2)
 (thresholds in criteria.yaml `pp4`).
 """
@@ -102,14 +104,16 @@ def apply_pp4(
             "PP4",
             Strength.SUPPORTING,
             f"The phenotype ranking places {disease} first ({figures}), meeting ipexpath's threshold for a "
-            f"phenotype highly specific for the {gene.symbol}-related disease (posterior >= {rule['min_posterior']}, "
+            f"phenotype highly specific for the {gene.symbol}-related disease (posterior >= "
+            f"{rule['min_posterior']}, "
             f"log10 LR >= {rule['min_log10_lr']}).",
             source,
         )
     return not_applied(
         "PP4",
         f"The phenotype is not specific enough for {disease} ({figures}); PP4 needs rank 1, posterior >= "
-        f"{rule['min_posterior']} and log10 LR >= {rule['min_log10_lr']} because IPEX-like disorders share the "
+        f"{rule['min_posterior']} and log10 LR >= {rule['min_log10_lr']} because IPEX-like "
+        "disorders share the "
         "phenotype (locus heterogeneity).",
         source,
     )

@@ -1,4 +1,5 @@
-"""Family members' genotypes and phenotypes for PS2/PM6, PP1, BS2 and BS4, and an adapter from the pedigree."""
+"""Family members' genotypes and phenotypes for PS2/PM6, PP1, BS2 and BS4, and an adapter from the
+pedigree."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ def _affected(value: Any) -> bool | None:
 
 
 def family_from_pedigree(pedigree: Any) -> list[FamilyPerson]:
-    """Adapter from `ipexpath.counsel` Pedigree (persons with id, sex, father, mother, affected, age, proband)."""
+    """Adapter from `ipexpath.counsel` Pedigree (persons with id, sex, father, mother, affected, age,
+    proband)."""
     persons = _get(pedigree, "persons", "people", "members", "individuals")
     if isinstance(persons, dict):
         persons = list(persons.values())
@@ -141,7 +143,8 @@ def _read_ped(path: Any, error: Any) -> list[FamilyPerson]:
         cols = line.split()
         if len(cols) < 6:
             raise error(
-                f"{path}, line {lineno}: a PED line needs 6 columns (family, id, father, mother, sex, phenotype)."
+                f"{path}, line {lineno}: a PED line needs 6 columns (family, id, father, mother, "
+                "sex, phenotype)."
             )
         people.append(
             FamilyPerson(
@@ -166,7 +169,8 @@ def segregation_for_variant(
 ) -> list[FamilySegregation]:
     """Join pedigree members with their genotypes for one variant.
 
-    Genotypes come from the VCF (sample id = person id); for FOXP3 variants, relatives absent from the VCF take
+    Genotypes come from the VCF (sample id = person id); for FOXP3 variants, relatives absent from the VCF
+    take
     the result of the pedigree's targeted test for the familial variant. Otherwise the genotype is None.
     """
     proband = next((p for p in people if p.person_id == proband_id), None) or next(

@@ -1,8 +1,10 @@
 """Read the laboratory's VCF (plain or bgzipped, single or multi-sample, GRCh38 or GRCh37) with cyvcf2.
 
-Only records inside the panel genes are kept: with a tabix/CSI index they are fetched by region, otherwise the file
+Only records inside the panel genes are kept: with a tabix/CSI index they are fetched by region, otherwise
+the file
 is scanned once. chrX calls outside the pseudoautosomal regions are hemizygous in males whether written `1` or
-`1/1`. The genome build is checked against the header (contig lengths, ##reference) so that a GRCh37 file declared
+`1/1`. The genome build is checked against the header (contig lengths, ##reference) so that a GRCh37 file
+declared
 as GRCh38 is refused before anything is classified.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import warnings
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +25,7 @@ from ipexpath.confirm.annotations import (
     layout_from_header,
     parse_annotations,
 )
+from ipexpath.confirm.hgvs_input import normalize_protein
 from ipexpath.confirm.model import Consequence, PopulationData, Variant, Zygosity
 from ipexpath.confirm.panel import Gene, Panel, check_build, normalize_chrom
 from ipexpath.errors import InputError
@@ -72,14 +76,16 @@ def _check_file(path: Path) -> bool:
     if not first.startswith("##fileformat=VCF"):
         raise InputError(
             f"'{path}' does not start with a VCF header (first line: '{first[:60]}').",
-            "A VCF must begin with '##fileformat=VCFv4.x' and have a '#CHROM' header line; export the full VCF "
+            "A VCF must begin with '##fileformat=VCFv4.x' and have a '#CHROM' header line; export "
+            "the full VCF "
             "from the laboratory pipeline.",
         )
     return compressed
 
 
 def _check_gzip_integrity(path: Path) -> None:
-    """A gzip file without the BGZF end-of-file block: read it to the end to tell truncation from plain gzip."""
+    """A gzip file without the BGZF end-of-file block: read it to the end to tell truncation from plain
+    gzip."""
     try:
         with gzip.open(path, "rb") as handle:
             while handle.read(1 << 22):
@@ -107,7 +113,8 @@ _CONTIG_RE = re.compile(r"##contig=<([^>]*)>")
 
 
 def detect_build(header: str, panel: Panel) -> tuple[str | None, str]:
-    """Detect GRCh37/GRCh38 from ##contig lengths (chr1, chr2, chrX) or, failing that, ##reference / assembly."""
+    """Detect GRCh37/GRCh38 from ##contig lengths (chr1, chr2, chrX) or, failing that, ##reference /
+    assembly."""
     lengths: dict[str, int] = {}
     for match in _CONTIG_RE.finditer(header):
         attrs = dict(
@@ -142,7 +149,8 @@ def _resolve_build(declared: str | None, header: str, panel: Panel, path: Path) 
     detected, evidence = detect_build(header, panel)
     if declared_name and detected and declared_name != detected:
         raise InputError(
-            f"The VCF '{path.name}' was declared as {declared_name}, but its header says {detected} ({evidence}).",
+            f"The VCF '{path.name}' was declared as {declared_name}, but its header says "
+            f"{detected} ({evidence}).",
             f"Use --build {detected}, or lift the file over to {declared_name} first.",
         )
     used = declared_name or detected or "GRCh38"
@@ -279,14 +287,13 @@ def _records(vcf: Any, panel: Panel, build: str, indexed: bool, path: Path) -> I
             region = gene.regions.get(build)
             if region is None:
                 continue
-            names = [n for n in (f"chr{region.chrom}", region.chrom) if n in seqnames] or [
-                f"chr{region.chrom}"
-            ]
-            for name in names:
-                try:
-                    fetched = vcf(f"{name}:{region.start}-{region.end}")
-                except Exception:  # contig absent from the index
-                    continue
+            for name in (n for n in (f"chr{region.chrom}", region.chrom) if n in seqnames):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # htslib: "no intervals found" for an empty region
+                    try:
+                        fetched = list(vcf(f"{name}:{region.start}-{region.end}"))
+                    except Exception:  # contig absent from the index
+                        continue
                 for rec in fetched:
                     yield gene, rec
         return
@@ -376,7 +383,9 @@ def _variant(
         gene=gene.symbol,
         transcript=annotation.transcript if annotation else None,
         hgvs_c=annotation.hgvs_c if annotation else None,
-        hgvs_p=annotation.hgvs_p if annotation else None,
+        hgvs_p=(normalize_protein(annotation.hgvs_p) or annotation.hgvs_p)
+        if annotation and annotation.hgvs_p
+        else None,
         consequence=annotation.consequence if annotation else Consequence.OTHER,
         zygosity=zygosity,
         chrom=rec.CHROM,

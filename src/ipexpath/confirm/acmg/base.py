@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Strength(str, Enum):
+class Strength(StrEnum):
     STAND_ALONE = "stand_alone"
     VERY_STRONG = "very_strong"
     STRONG = "strong"

@@ -1,10 +1,14 @@
 """PS1 and PM5: same amino-acid change / another pathogenic missense at the same codon.
 
 Sources: the panel's list of reported variants (panel.yaml `known_variants`, each with its citation) and, when
-given, the user's ClinVar VCF. An established *Pathogenic* comparison variant gives the full strength; a Likely
-pathogenic (or mixed P/LP, or literature-only) one gives one level less (PS1_Moderate, PM5_Supporting), following
-common ClinGen VCEP practice. The exact same variant is not PS1 (PS1 needs a different nucleotide change); that
-the variant itself is reported is shown as context, and its published evidence (functional PS3, case counts PS4)
+given, the user's ClinVar VCF. An established *Pathogenic* comparison variant gives the full strength; a
+Likely
+pathogenic (or mixed P/LP, or literature-only) one gives one level less (PS1_Moderate, PM5_Supporting),
+following
+common ClinGen VCEP practice. The exact same variant is not PS1 (PS1 needs a different nucleotide change);
+that
+the variant itself is reported is shown as context, and its published evidence (functional PS3, case counts
+PS4)
 must be added by a curator.
 """
 
@@ -14,7 +18,7 @@ import re
 
 from ipexpath.confirm.acmg.base import CriterionResult, Strength, applied, not_applied
 from ipexpath.confirm.acmg.context import EvaluationContext
-from ipexpath.confirm.hgvs_input import _strip_ref, consequence_from_p, protein_position
+from ipexpath.confirm.hgvs_input import _strip_ref, consequence_from_p, normalize_protein, protein_position
 from ipexpath.confirm.model import Consequence, Variant
 from ipexpath.confirm.panel import Gene, KnownVariant
 
@@ -45,7 +49,8 @@ def exact_match(variant: Variant, gene: Gene) -> KnownVariant | None:
 
 
 def _codon_positions(variant: Variant, gene: Gene) -> list[int]:
-    """Genomic positions of the variant's codon (same exon assumed) from its c. position and the gene strand."""
+    """Genomic positions of the variant's codon (same exon assumed) from its c. position and the gene
+    strand."""
     if not (variant.hgvs_c and variant.pos and gene.strand):
         return []
     match = re.match(r"^c\.(\d+)[ACGT]>[ACGT]$", variant.hgvs_c)
@@ -76,7 +81,10 @@ def evaluate_known(variant: Variant, gene: Gene, ctx: EvaluationContext) -> list
     same_codon = [
         k
         for k in gene.known_variants
-        if k is not exact and k.hgvs_p != variant.hgvs_p and _is_missense(k) and k.codon == codon
+        if k is not exact
+        and normalize_protein(k.hgvs_p) != variant.hgvs_p
+        and _is_missense(k)
+        and k.codon == codon
     ]
     results: list[CriterionResult] = []
     if same_aa:
@@ -130,7 +138,11 @@ def evaluate_known(variant: Variant, gene: Gene, ctx: EvaluationContext) -> list
             not_applied(
                 "PM5",
                 f"No other pathogenic missense change is known at codon {codon}"
-                f"{' in the panel list or ClinVar' if ctx.clinvar else ' in the panel list (no ClinVar file given)'}.",
+                + (
+                    " in the panel list or ClinVar."
+                    if ctx.clinvar
+                    else " in the panel list (no ClinVar file given)."
+                ),
                 PM5_SOURCE,
             )
         )

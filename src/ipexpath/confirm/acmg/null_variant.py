@@ -2,7 +2,8 @@
 
 What the tree needs and where it comes from here:
 - LOF as disease mechanism: panel.yaml `lof_is_mechanism` (GOF genes such as STAT1/STAT3 never get PVS1).
-- NMD: the exon number from the annotation (VEP EXON "n/m"): a premature stop in the last exon escapes NMD. With
+- NMD: the exon number from the annotation (VEP EXON "n/m"): a premature stop in the last exon escapes NMD.
+With
   no exon number (HGVS input, SnpEff without rank) NMD is "not assessed" and the lower branch is used.
 - Critical region: panel.yaml `critical_region_end` (FOXP3: forkhead domain ends at residue 423).
 - >10% of the protein removed: compared with the MANE protein length in panel.yaml.

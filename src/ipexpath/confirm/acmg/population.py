@@ -1,10 +1,11 @@
 """BA1, BS1 and PM2: population allele frequency against a threshold computed for each gene.
 
-The maximum credible population allele frequency follows Whiffin et al. 2017 (Genet Med 19:1151, PMID 28518168,
+The maximum credible population allele frequency follows Whiffin et al. 2017 (Genet Med 19:1151, PMID
+28518168,
 doi:10.1038/gim.2017.26) with the inputs recorded per gene in panel.yaml:
   X-linked recessive (affected males):  q = (2 x prevalence) x allelic x genetic / penetrance
-      (all patients are male, so the prevalence among males is twice the population prevalence; a male carries one
-       X, so the male allele frequency equals the male carrier frequency)
+      (all patients are male, so the prevalence among males is twice the population prevalence;
+       a male carries one X, so the male allele frequency equals the male carrier frequency)
   autosomal dominant:                    q = prevalence x allelic x genetic / (2 x penetrance)
   autosomal recessive:                   q = sqrt(prevalence x genetic / penetrance) x allelic
 """
@@ -57,7 +58,10 @@ def evaluate_frequency(variant: Variant, gene: Gene, ctx: EvaluationContext) -> 
     threshold = max_credible_af(gene)
     ba1_af = float(rules["ba1_af"])
     if not pop.af_checked and pop.af is None:
-        reason = "Not evaluated: no population allele frequency (gnomAD) in the input; annotate with VEP --af_gnomade."
+        reason = (
+            "Not evaluated: no population allele frequency (gnomAD) in the input; "
+            "annotate with VEP --af_gnomade."
+        )
         return [
             not_applied("BA1", reason, rules["ba1_source"], evaluated=False),
             not_applied("BS1", reason, rules["bs1_source"], evaluated=False),
@@ -94,11 +98,15 @@ def evaluate_frequency(variant: Variant, gene: Gene, ctx: EvaluationContext) -> 
         ]
     bs1 = not_applied(
         "BS1",
-        f"{where} = {af:.4g} does not exceed the maximum credible allele frequency ({threshold.computation}).",
+        f"{where} = {af:.4g} does not exceed the maximum credible allele frequency "
+        f"({threshold.computation}).",
         rules["bs1_source"],
     )
     if af == 0:
-        text = f"Absent from the population database ({where} empty){hemi}; applied at Supporting strength (ClinGen SVI)."
+        text = (
+            f"Absent from the population database ({where} empty){hemi}; "
+            "applied at Supporting strength (ClinGen SVI)."
+        )
     else:
         text = (
             f"Rare: {where} = {af:.4g}{hemi}, below the maximum credible allele frequency "

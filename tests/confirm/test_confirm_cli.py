@@ -1,0 +1,134 @@
+"""`ipexpath classify` end to end: JSON shape, bad input (exit 2, nothing written), re-ranking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from vcfmaker import Record, VcfSpec, foxp3_vep
+
+from ipexpath.cli import cli
+from ipexpath.confirm import classify_variants, load_panel, parse_hgvs_variant, rerank_with_genotype
+from ipexpath.confirm.acmg.context import EvaluationContext
+from ipexpath.confirm.model import Zygosity
+
+EXAMPLE = (
+    Path(__file__).resolve().parents[2] / "src" / "ipexpath" / "confirm" / "data" / "example_proband.vcf"
+)
+CLASSES = {"Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign"}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    from ipexpath.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(cli, list(args), standalone_mode=False, catch_exceptions=True)
+    if result.exception is None:
+        return 0, result.stdout, result.stderr
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    return int(exit_info.value.code or 0), result.stdout, str(result.exception)
+
+
+def test_example_vcf_json_shape() -> None:
+    code, out, _ = run("classify", "--vcf", str(EXAMPLE), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["build"]["used"] == "GRCh38"
+    genes = [v["gene"] for v in data["variants"]]
+    assert genes[0] == "FOXP3" and len(genes) == 4
+    for v in data["variants"]:
+        assert {
+            "gene",
+            "hgvs_c",
+            "hgvs_p",
+            "consequence",
+            "zygosity",
+            "criteria",
+            "points",
+            "classification",
+        } <= set(v)
+        assert v["classification"] in CLASSES
+        for c in v["criteria"]:
+            assert {"code", "strength", "points", "evidence"} <= set(c)
+    foxp3 = data["variants"][0]
+    assert foxp3["hgvs_p"] == "p.Ala384Thr" and foxp3["zygosity"] == "hemizygous"
+    assert sum(1 for v in data["variants"] if v["classification"] == "Benign") == 3
+
+
+def test_hgvs_text_output() -> None:
+    code, out, _ = run("classify", "--variant", "NM_014009.4:c.1150G>A", "--override", "PS3=moderate:assay x")
+    assert code == 0
+    assert "PM1" in out and "PS3_Moderate" in out and "Clinician override" in out
+
+
+@pytest.mark.parametrize("args", [
+    ("--variant", "NM_000546.6:c.743G>A"),
+    ("--variant", "NM_014009.4:c.11x50G>A"),
+    ("--vcf", str(EXAMPLE), "--sample", "NOBODY"),
+    ("--vcf", "does-not-exist.vcf"),
+    ("--variant", "NM_014009.4:c.1150G>A", "--override", "PS3=huge:x"),
+    (),
+])  # fmt: skip
+def test_bad_input_exit_2(args: tuple[str, ...], tmp_path: Path) -> None:
+    out_file = tmp_path / "result.json"
+    code, _, _ = run("classify", *args, "--output", str(out_file))
+    assert code == 2
+    assert not out_file.exists()
+
+
+def test_grch37_declared_as_grch38(tmp_path: Path) -> None:
+    record = Record("X", 49107940, "C", "T", "CSQ=" + foxp3_vep("c.1150G>A", "p.Ala384Thr"), ["1"])
+    path = VcfSpec([record], build="GRCh37").write(tmp_path / "b37.vcf")
+    out_file = tmp_path / "r.json"
+    code, _, _ = run("classify", "--vcf", str(path), "--build", "GRCh38", "--output", str(out_file))
+    assert code == 2 and not out_file.exists()
+
+
+def test_output_written_on_success(tmp_path: Path) -> None:
+    out_file = tmp_path / "r.json"
+    code, _, _ = run("classify", "--variant", "NM_014009.4:c.1189C>T", "--output", str(out_file))
+    assert code == 0 and json.loads(out_file.read_text())["variants"][0]["hgvs_p"] == "p.Arg397Trp"
+
+
+def test_trio_with_family_file(tmp_path: Path) -> None:
+    record = Record(
+        "X", 49251480, "C", "T", "CSQ=" + foxp3_vep("c.1150G>A", "p.Ala384Thr"), ["1", "0/0", "0"]
+    )
+    vcf = VcfSpec([record], samples=("PROBAND", "MOTHER", "FATHER")).write(tmp_path / "trio.vcf")
+    ped = tmp_path / "trio.ped"
+    ped.write_text("F1 PROBAND FATHER MOTHER 1 2\nF1 MOTHER 0 0 2 1\nF1 FATHER 0 0 1 1\n")
+    code, out, err = run("classify", "--vcf", str(vcf), "--sample", "PROBAND", "--family", str(ped), "--json")
+    assert code == 0, err
+    pm6 = next(c for c in json.loads(out)["variants"][0]["criteria"] if c["code"] == "PM6")
+    assert pm6["points"] == 1 and "De novo" in pm6["evidence"]
+
+
+def test_rerank_with_genotype() -> None:
+    panel = load_panel()
+    variant = parse_hgvs_variant("NM_014009.4:c.100C>T p.(Gln34Ter)", panel, zygosity=Zygosity.HEMIZYGOUS)
+    from dataclasses import replace
+
+    from ipexpath.confirm import PopulationData
+
+    variant = replace(variant, exon="3/12", population=PopulationData(af_checked=True))
+    classified = classify_variants([variant], EvaluationContext(panel))
+    assert classified[0].classification.label == "Likely pathogenic"
+    rows = [
+        {
+            "disease_id": "OMIM:606367",
+            "name": "CD25 deficiency",
+            "posterior": 0.5,
+            "log10_lr": 3.0,
+            "rank": 1,
+        },
+        {"disease_id": "OMIM:304790", "name": "IPEX", "posterior": 0.3, "log10_lr": 2.8, "rank": 2},
+        {"disease_id": "OMIM:999999", "name": "Other", "posterior": 0.2, "log10_lr": 2.5, "rank": 3},
+    ]
+    out = rerank_with_genotype(rows, classified, panel, sex="male")
+    assert [r["disease_id"] for r in out] == ["OMIM:304790", "OMIM:999999", "OMIM:606367"]
+    assert out[0]["previous_rank"] == 2 and out[0]["rank_change"] == "up 1"
+    assert out[-1]["genotype_log10_lr"] < 0 and "less likely" in out[-1]["genotype_explanation"]
+    assert sum(r["posterior"] for r in out) == pytest.approx(1.0)
