@@ -12,7 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from ipexpath.counsel.elimination import Factor, FloatArray, ImpossibleEvidenceError, exact_marginals
+from ipexpath.counsel.elimination import (
+    CliqueTree,
+    Factor,
+    FloatArray,
+    ImpossibleEvidenceError,
+    build_clique_tree,
+    exact_marginals,
+)
 from ipexpath.counsel.model import InheritanceModel, StateSpace
 from ipexpath.counsel.pedigree import Affection, Pedigree, Person, Sex
 from ipexpath.counsel.xlinked import XLinkedRecessive
@@ -192,16 +199,30 @@ def _impossible(pedigree: Pedigree, model: XLinkedRecessive) -> InputError:
     )
 
 
-def compute_risks(pedigree: Pedigree, model: XLinkedRecessive | None = None) -> RiskResult:
-    """Exact posterior risks (variable elimination) for everyone, plus future-pregnancy risks."""
+def compute_risks(
+    pedigree: Pedigree, model: XLinkedRecessive | None = None, tree: CliqueTree | None = None
+) -> RiskResult:
+    """Exact posterior risks (variable elimination) for everyone, plus future-pregnancy risks.
+
+    `tree` (from `clique_tree_for`) may be passed to reuse the elimination structure when only the
+    evidence changes (same people, parents and sexes), as the testing plan does.
+    """
     model = model if model is not None else XLinkedRecessive.defaults()
     net = build_network(pedigree, model)
     cards = [len(s) for s in net.spaces]
     try:
-        marginals, log_z = exact_marginals(cards, net.factors)
+        marginals, log_z = exact_marginals(cards, net.factors, tree)
     except ImpossibleEvidenceError as exc:
         raise _impossible(pedigree, model) from exc
     return summarise(pedigree, model, net, marginals, log_z)
+
+
+def clique_tree_for(pedigree: Pedigree, model: XLinkedRecessive) -> CliqueTree:
+    """The elimination structure of a pedigree (depends on people, parents and sexes, not on evidence)."""
+    net = build_network(pedigree, model)
+    return build_clique_tree(
+        len(net.spaces), [len(s) for s in net.spaces], [f.variables for f in net.factors]
+    )
 
 
 def summarise(

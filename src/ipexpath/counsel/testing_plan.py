@@ -4,7 +4,9 @@ Each candidate's targeted test is scored by the expected reduction of the summed
 (binary entropy, in bits) of every living relative's carrier probability, computed exactly by
 re-running the risk engine with the test result set to 'found' and to 'not found'. The order is
 greedy: the next test is the one with the largest expected gain *given the earlier tests' results*
-(averaged over their possible outcomes), so a sister's test ranks lower once the mother's result
+(averaged over the outcomes of the last two chosen; only the six best single tests are re-scored;
+above 60 people the single-test gains alone give the order, for speed),
+so a sister's test ranks lower once the mother's result
 already tells most of what the sister's would. This is a decision aid, not a substitute for
 genetic counselling; who is offered testing first is also a clinical and personal decision.
 """
@@ -16,14 +18,17 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
+from ipexpath.counsel.elimination import CliqueTree
 from ipexpath.counsel.pedigree import Affection, GeneticTest, Pedigree, Person, Sex, TestResult
-from ipexpath.counsel.risk import RiskResult, compute_risks
+from ipexpath.counsel.risk import RiskResult, clique_tree_for, compute_risks
 from ipexpath.counsel.xlinked import XLinkedRecessive
 from ipexpath.errors import InputError
 
 MIN_RISK_TO_OFFER = 1e-3  # below this carrier probability a test is not proposed (documented choice)
 NEAR_CERTAIN = 0.999  # above this a carrier is treated as obligate: testing confirms, informs little
-MAX_CONDITIONAL_DEPTH = 3  # earlier tests whose outcomes are enumerated when ordering later ones
+MAX_CONDITIONAL_DEPTH = 2  # earlier tests whose outcomes are enumerated when ordering later ones
+LARGE_PEDIGREE = 60  # above this many people later steps use single-test gains only (speed)
+RESCORED = 6  # after the first step only this many best single-test candidates are re-scored (speed)
 NEAR_TIE = 0.95  # tests within 5% of the best gain are ordered by closeness to the index case (cascade)
 
 
@@ -90,9 +95,11 @@ def _p_positive(person_id: str, result: RiskResult, model: XLinkedRecessive) -> 
     return p * model.test_sensitivity + (1.0 - p) * (1.0 - model.test_specificity)
 
 
-def _safe_risks(pedigree: Pedigree, model: XLinkedRecessive) -> RiskResult | None:
+def _safe_risks(
+    pedigree: Pedigree, model: XLinkedRecessive, tree: CliqueTree | None = None
+) -> RiskResult | None:
     try:
-        return compute_risks(pedigree, model)
+        return compute_risks(pedigree, model, tree)
     except InputError:
         return None
 
@@ -109,7 +116,7 @@ def _candidates(pedigree: Pedigree, result: RiskResult, max_candidates: int) -> 
 
 
 def _branches(
-    pedigree: Pedigree, model: XLinkedRecessive, chosen: list[str], base: RiskResult
+    pedigree: Pedigree, model: XLinkedRecessive, chosen: list[str], base: RiskResult, tree: CliqueTree
 ) -> list[tuple[float, Pedigree, RiskResult]]:
     """All outcome combinations of the already chosen tests (up to the depth limit) with their weight."""
     enumerated = chosen[-MAX_CONDITIONAL_DEPTH:]
@@ -117,7 +124,7 @@ def _branches(
     for outcome in product((TestResult.FOUND, TestResult.NOT_FOUND), repeat=len(enumerated)):
         tests = {pid: GeneticTest(res) for pid, res in zip(enumerated, outcome, strict=True)}
         ped = _with_tests(pedigree, tests)
-        res = _safe_risks(ped, model)
+        res = _safe_risks(ped, model, tree)
         if res is None:
             continue
         weight = math.exp(res.log_likelihood - base.log_likelihood)
@@ -128,7 +135,12 @@ def _branches(
 
 
 def _expected_gain(
-    pedigree: Pedigree, model: XLinkedRecessive, person_id: str, before: RiskResult, living: frozenset[str]
+    pedigree: Pedigree,
+    model: XLinkedRecessive,
+    person_id: str,
+    before: RiskResult,
+    living: frozenset[str],
+    tree: CliqueTree,
 ) -> tuple[float, list[TestOutcome]]:
     now = _uncertainty(before, living)
     p_pos = _p_positive(person_id, before, model)
@@ -137,7 +149,7 @@ def _expected_gain(
     for res, prob in ((TestResult.FOUND, p_pos), (TestResult.NOT_FOUND, 1.0 - p_pos)):
         if prob <= 1e-12:
             continue
-        after = _safe_risks(pedigree.with_test(person_id, GeneticTest(res)), model)
+        after = _safe_risks(pedigree.with_test(person_id, GeneticTest(res)), model, tree)
         if after is None:
             continue
         gain += prob * (now - _uncertainty(after, living))
@@ -157,18 +169,24 @@ def plan_testing(
     base = result if result is not None else compute_risks(pedigree, model)
     living = frozenset(p.id for p in pedigree if not p.deceased)
     candidates = _candidates(pedigree, base, max_candidates)
+    tree = clique_tree_for(pedigree, model)
     single = {}
     for person in candidates:
-        single[person.id] = _expected_gain(pedigree, model, person.id, base, living)
+        single[person.id] = _expected_gain(pedigree, model, person.id, base, living, tree)
     distance = _distance_to_index_cases(pedigree)
     chosen: list[str] = []
     steps: list[TestingStep] = []
     remaining = [p.id for p in candidates]
     while remaining and len(steps) < max_steps:
-        if chosen:
-            branches = _branches(pedigree, model, chosen, base)
+        if chosen and len(pedigree) <= LARGE_PEDIGREE:
+            branches = _branches(pedigree, model, chosen, base, tree)
+            rescored = sorted(remaining, key=lambda pid: -single[pid][0])[:RESCORED]
             scores = {
-                pid: sum(w * _expected_gain(ped, model, pid, res, living)[0] for w, ped, res in branches)
+                pid: sum(
+                    w * _expected_gain(ped, model, pid, res, living, tree)[0] for w, ped, res in branches
+                )
+                if pid in rescored
+                else 0.0
                 for pid in remaining
             }
         else:
