@@ -4,6 +4,7 @@ evidence."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,17 @@ from ipexpath.errors import InputError
     help="Zygosity of the --variant entries (unknown if not given).",
 )
 @click.option(
+    "--af",
+    "population_af",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="--variant only: population (gnomAD grpmax) allele frequency; 0 = absent from gnomAD.",
+)
+@click.option("--revel", type=click.FloatRange(0, 1), default=None, help="--variant only: REVEL score.")
+@click.option(
+    "--spliceai", type=click.FloatRange(0, 1), default=None, help="--variant only: SpliceAI max delta score."
+)
+@click.option(
     "--parentage-confirmed",
     is_flag=True,
     help="Maternity/paternity confirmed: de novo counts as PS2, not PM6.",
@@ -112,6 +124,9 @@ def command(
     overrides: tuple[str, ...],
     sex: str | None,
     zygosity: str | None,
+    population_af: float | None,
+    revel: float | None,
+    spliceai: float | None,
     parentage_confirmed: bool,
     all_criteria: bool,
     output_path: Path | None,
@@ -125,6 +140,7 @@ def command(
     """
     from ipexpath.confirm import (
         EvaluationContext,
+        PopulationData,
         Zygosity,
         classify_variants,
         load_family_file,
@@ -139,6 +155,8 @@ def command(
 
     if bool(vcf_path) == bool(variants):
         raise click.UsageError("Give either --vcf FILE or one or more --variant HGVS (not both).")
+    if vcf_path and (population_af is not None or revel is not None or spliceai is not None or zygosity):
+        raise click.UsageError("--af, --revel, --spliceai and --zygosity apply to --variant only.")
     panel = load_panel()
     parsed_overrides = [parse_override(text) for text in overrides]
     family_people = load_family_file(family_path) if family_path else None
@@ -176,6 +194,15 @@ def command(
         used_build = build or "GRCh38"
         zyg = Zygosity(zygosity) if zygosity else Zygosity.UNKNOWN
         found = [parse_hgvs_variant(text, panel, zygosity=zyg, build=used_build) for text in variants]
+        if population_af is not None or revel is not None or spliceai is not None:
+            given = PopulationData(
+                af=population_af or None,
+                af_source="gnomAD AF (--af)" if population_af is not None else None,
+                af_checked=population_af is not None,
+                revel=revel,
+                spliceai=spliceai,
+            )
+            found = [replace(v, population=given) for v in found]
         source = {"variants": list(variants)}
     clinvar = None
     if clinvar_path:

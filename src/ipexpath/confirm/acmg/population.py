@@ -81,7 +81,8 @@ def evaluate_frequency(variant: Variant, gene: Gene, ctx: EvaluationContext) -> 
             not_applied("BS1", "Superseded by BA1.", rules["bs1_source"]),
             not_applied("PM2", f"Common variant ({where} = {af:.4g}).", rules["pm2_source"]),
         ]
-    ba1 = not_applied("BA1", f"{where} = {af:.4g} is not above {ba1_af:g}.", rules["ba1_source"])
+    shown = f"{where} = {af:.4g}" if af else f"absent from the population data ({where}: no allele observed)"
+    ba1 = not_applied("BA1", f"{shown[0].upper()}{shown[1:]}: not above {ba1_af:g}.", rules["ba1_source"])
     if af > threshold.max_credible_af:
         return [
             ba1,
@@ -104,7 +105,7 @@ def evaluate_frequency(variant: Variant, gene: Gene, ctx: EvaluationContext) -> 
     )
     if af == 0:
         text = (
-            f"Absent from the population database ({where} empty){hemi}; "
+            f"Absent from the population database ({where}: no allele observed){hemi}; "
             "applied at Supporting strength (ClinGen SVI)."
         )
     else:
