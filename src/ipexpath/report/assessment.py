@@ -209,6 +209,9 @@ def variant_label(variant: dict[str, Any]) -> str:
         parts.append(str(variant["hgvs_c"]))
     if variant.get("hgvs_p"):
         parts.append(f"({variant['hgvs_p']})")
+    location = variant.get("location") or {}
+    if not variant.get("hgvs_c") and location.get("chrom"):
+        parts.append(f"{location['chrom']}:{location.get('pos')} {location.get('ref')}>{location.get('alt')}")
     return " ".join(p for p in parts if p)
 
 

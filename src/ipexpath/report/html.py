@@ -44,6 +44,13 @@ def sig(x: Any, digits: int = 3) -> str:
     return f"{float(x):.{digits}g}"
 
 
+def lr10(log10_lr: Any) -> str:
+    """A log10 likelihood ratio shown as the ratio itself ('—' when absent)."""
+    if log10_lr is None:
+        return "—"
+    return sig(10 ** float(log10_lr))
+
+
 def bar(p: Any, width: int = 160) -> Markup:
     """A posterior bar as inline SVG (the exact value is printed next to it)."""
     value = max(0.0, min(1.0, float(p or 0.0)))
@@ -64,7 +71,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=lambda p: "—" if p is None else percent(float(p)), sig=sig, bar=bar)
+    env.filters.update(pct=lambda p: "—" if p is None else percent(float(p)), sig=sig, bar=bar, lr10=lr10)
     env.filters.update(chance=lambda p: chance_with_percent(float(p)), svg=inline_svg)
     env.filters.update(
         label=variant_label, basename=lambda path: str(path).replace("\\", "/").rsplit("/", 1)[-1]

@@ -76,6 +76,8 @@ def relative_chance(person: dict[str, Any]) -> RelativeChance | None:
     sex = person.get("sex")
     if person.get("proband"):
         return None
+    if person.get("father") is None and person.get("mother") is None and p <= NEAR_ZERO:
+        return None  # someone who married into the family: not at risk, not listed
     if sex == "female":
         if p >= NEAR_CERTAIN:
             meaning = "She is almost certainly a carrier. A test can confirm it."
@@ -85,9 +87,12 @@ def relative_chance(person: dict[str, Any]) -> RelativeChance | None:
             meaning = "She may be a carrier. A test for the family's gene change can tell."
         return RelativeChance(person["id"], who(person), chance_with_percent(p), meaning, p)
     if person.get("deceased"):
-        meaning = (
-            "He probably had the gene change." if p >= 0.5 else "He probably did not have the gene change."
-        )
+        if p >= NEAR_CERTAIN:
+            meaning = "He almost certainly had the gene change."
+        elif p >= 0.5:
+            meaning = "He probably had the gene change."
+        else:
+            meaning = "He probably did not have the gene change."
     elif p <= NEAR_ZERO:
         meaning = "He is very unlikely to have the gene change."
     else:

@@ -17,7 +17,7 @@ def percent(p: float) -> str:
         return ">99.99%"
     if value < 0.1 or value > 99.9:
         return f"{value:.2g}%" if value < 0.1 else f"{value:.2f}%"
-    if value < 10 or value > 90:
+    if (value < 10 or value > 90) and round(value, 1) != round(value):
         return f"{value:.1f}%"
     return f"{value:.0f}%"
 
