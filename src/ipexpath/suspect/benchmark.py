@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ipexpath.case import case_from_phenopacket
+from ipexpath.case import Case, RawTerm, Sex, build_case, case_from_phenopacket
+from ipexpath.case.ages import onset_class_midpoint, parse_iso8601_duration
 from ipexpath.errors import InputError
 from ipexpath.knowledge.base import KnowledgeBase
 from ipexpath.suspect.model import FloatVec, RankingModel
@@ -114,6 +115,56 @@ def clinical_view(packet: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class _SlowPath(Exception):
+    """A time element the fast reader does not handle: use the full Phenopacket reader."""
+
+
+def _days(element: Any) -> float | None:
+    if not isinstance(element, dict):
+        raise _SlowPath
+    age = element.get("age")
+    if isinstance(age, dict) and isinstance(age.get("iso8601duration"), str):
+        return parse_iso8601_duration(age["iso8601duration"])
+    cls = element.get("ontologyClass")
+    if isinstance(cls, dict) and isinstance(cls.get("id"), str):
+        return onset_class_midpoint(cls["id"])
+    raise _SlowPath
+
+
+def read_clinical_view(view: dict[str, Any], kb: KnowledgeBase, source: str) -> Case:
+    """Case from a `clinical_view` (fast path for plain ages; otherwise the full Phenopacket v2 reader)."""
+    try:
+        features = view["phenotypicFeatures"]
+        if not isinstance(features, list) or not features:
+            raise _SlowPath
+        observed: list[RawTerm] = []
+        excluded: list[RawTerm] = []
+        for feature in features:
+            term = feature["type"]["id"]
+            if not isinstance(term, str):
+                raise _SlowPath
+            onset = _days(feature["onset"]) if "onset" in feature else None
+            raw = RawTerm(term, onset, feature["type"].get("label"))
+            (excluded if feature.get("excluded") is True else observed).append(raw)
+        subject = view["subject"]
+        sex = Sex(subject.get("sex", "UNKNOWN_SEX"))
+        age = _days(subject["timeAtLastEncounter"]) if "timeAtLastEncounter" in subject else None
+        onset_days = _days(view["diseases"][0]["onset"]) if view["diseases"] else None
+    except (_SlowPath, KeyError, TypeError, ValueError, InputError):
+        return case_from_phenopacket(view, kb, lenient=True, source=source)
+    return build_case(
+        kb,
+        case_id="case",
+        observed=observed,
+        excluded=excluded,
+        sex=sex,
+        age_days=age,
+        onset_days=onset_days,
+        source=source,
+        lenient=True,
+    )
+
+
 def truth_ids(packet: dict[str, Any]) -> list[str]:
     """Diagnosed disease ids of the interpretations (benchmark only, never given to the scorer)."""
     out: list[str] = []
@@ -203,7 +254,7 @@ def evaluate(raw: RawCase) -> dict[str, Any]:
     terms: CaseTerms | None = None
     if raw.packet is not None:
         try:
-            case = case_from_phenopacket(clinical_view(packet), kb, lenient=True, source=raw.where)
+            case = read_clinical_view(clinical_view(packet), kb, raw.where)
             terms = CaseTerms.from_case(case, model)
         except InputError as exc:
             problems.append(NO_KNOWN_TERMS)

@@ -77,6 +77,10 @@ class ModelParameters:
     # random specialisation of t"; larger values penalise distant ancestors more (graded by IC distance
     # instead of LIRICAL's direct-children-only rule).
     ancestor_exponent: float = 2.0
+    # Tempering of the specificity reward: LR = F / bg(q)^exponent. 1 is the plain likelihood ratio; < 1
+    # shrinks the reward for matching very rare terms (annotation and case terms are not independent
+    # draws, and a single rare match should not outweigh several common ones).
+    background_exponent: float = 1.0
     use_sex: bool = True
     use_onset: bool = True
 
@@ -119,6 +123,7 @@ class RankingModel:
     onset_background: FloatVec
     has_onset: BoolVec
     _cache: OrderedDict[tuple[str, int], Float32Vec] = field(default_factory=OrderedDict, repr=False)
+    _onset_cache: dict[tuple[str, int], FloatVec] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -195,7 +200,7 @@ class RankingModel:
             self.params.default_frequency_floor,
         ):
             return RankingModel.build(self.kb, params)
-        return replace(self, params=params, _cache=OrderedDict())
+        return replace(self, params=params, _cache=OrderedDict(), _onset_cache={})
 
     # ------------------------------------------------------------------ helpers
     @cached_property
@@ -270,14 +275,14 @@ class RankingModel:
         for anc in self.phenotype_ancestors(term).tolist():
             if bg[anc] > p.related_max_background:
                 continue
-            grade = (bg[term] / bg[anc]) ** lam / bg[term]
+            grade = (bg[term] / bg[anc]) ** lam / bg[term] ** p.background_exponent
             rows, vals = self.column(self.propagated, anc)
             _max_into(lr, rows, vals * (p.related_factor * grade))
             rows, vals = self.column(self.direct, anc)
             _max_into(lr, rows, vals * (p.specific_factor * grade))
         # exact match or query less specific than an annotation (propagated frequency)
         rows, vals = self.column(self.propagated, term)
-        _max_into(lr, rows, vals / bg[term])
+        _max_into(lr, rows, vals / bg[term] ** p.background_exponent)
         # explicit NOT annotations of the term or of one of its ancestors
         for anc in self.kb.ancestors(term).tolist():
             rows, _ = self.column(self.negated, anc)
@@ -320,6 +325,14 @@ class RankingModel:
         """Per-disease log10 LR of the onset (a point) or, failing that, of "onset ≤ age at last visit"."""
         if not self.params.use_onset or (onset_days is None and age_days is None):
             return np.zeros(self.n_diseases)
+        key = (
+            ("onset", onset_bin(onset_days))
+            if onset_days is not None
+            else ("age", onset_bin(age_days or 0.0))
+        )
+        hit = self._onset_cache.get(key)
+        if hit is not None:
+            return hit
         if onset_days is not None:
             b = onset_bin(onset_days)
             num = self.onset_distribution[:, b]
@@ -330,6 +343,7 @@ class RankingModel:
             num = self.onset_distribution[:, : b + 1].sum(axis=1)
             den = float(self.onset_background[: b + 1].sum())
         out: FloatVec = np.log10(num / den)
+        self._onset_cache[key] = out
         return out
 
 

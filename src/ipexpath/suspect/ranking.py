@@ -346,7 +346,7 @@ def explain(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Explanation,
         prop = float(model.propagated[d, q])
         if bad:
             kind, dterm = MatchKind.CONTRADICTED, bad[0]
-        elif prop > 0 and prop / model.background[q] >= 10**log_lr * 0.999:
+        elif prop > 0 and prop / model.background[q] ** p.background_exponent >= 10**log_lr * 0.999:
             if q in anns:
                 kind, dterm, freq = MatchKind.EXACT, q, anns[q]
             else:
@@ -359,7 +359,7 @@ def explain(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Explanation,
                 if model.background[a] > p.related_max_background:
                     continue
                 bgq = model.background[q]
-                grade = (bgq / model.background[a]) ** p.ancestor_exponent / bgq
+                grade = (bgq / model.background[a]) ** p.ancestor_exponent / bgq**p.background_exponent
                 spec = anns.get(a, 0.0) * p.specific_factor * grade
                 rel = float(model.propagated[d, a]) * p.related_factor * grade
                 if spec > best_val and spec >= rel:
