@@ -132,3 +132,25 @@ def test_rerank_with_genotype() -> None:
     assert out[0]["previous_rank"] == 2 and out[0]["rank_change"] == "up 1"
     assert out[-1]["genotype_log10_lr"] < 0 and "less likely" in out[-1]["genotype_explanation"]
     assert sum(r["posterior"] for r in out) == pytest.approx(1.0)
+
+
+def test_vcf_with_ranking_reranks(tmp_path: Path) -> None:
+    ranking = {
+        "results": [
+            {"rank": 1, "disease_id": "OMIM:606367", "name": "CD25 deficiency", "posterior": 0.6, "log10_lr": 9.0,
+             "genes": ["IL2RA"]},
+            {"rank": 2, "disease_id": "OMIM:304790", "name": "IPEX", "posterior": 0.4, "log10_lr": 8.8,
+             "genes": ["FOXP3"]},
+        ],
+        "case": {"sex": "male"},
+    }  # fmt: skip
+    path = tmp_path / "rank.json"
+    path.write_text(json.dumps(ranking))
+    code, out, err = run("classify", "--vcf", str(EXAMPLE), "--ranking", str(path), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    pp4 = next(c for c in data["variants"][0]["criteria"] if c["code"] == "PP4")
+    assert not pp4["points"] and "rank 2" in pp4["evidence"]
+    top = data["differential"][0]
+    assert top["disease_id"] == "OMIM:304790" and top["previous_rank"] == 2
+    assert "IL2RA" in data["differential"][1]["genotype_explanation"]

@@ -171,3 +171,15 @@ def test_multiallelic(tmp_path: Path, panel) -> None:  # type: ignore[no-untyped
     path = _spec(Record("X", 49251480, "C", "T,G", f"CSQ={csq}", ["0/2"])).write(tmp_path / "m.vcf")
     (variant,) = read_variants(path, panel, sex="female").variants
     assert variant.alt == "G" and variant.hgvs_p == "p.Ala384Pro"
+
+
+def test_par_call_stays_diploid_in_male(panel) -> None:  # type: ignore[no-untyped-def]
+    from ipexpath.confirm.model import Variant
+    from ipexpath.confirm.vcf import _apply_sex
+
+    in_par = Variant("FOXP3", None, None, None, Consequence.OTHER, Zygosity.HOMOZYGOUS, "chrX", 20000, "A", "G",
+                     "GRCh38", in_par=True)  # fmt: skip
+    outside = Variant("FOXP3", None, None, None, Consequence.OTHER, Zygosity.HOMOZYGOUS, "chrX", 49251480, "C", "T",
+                      "GRCh38")  # fmt: skip
+    assert _apply_sex(in_par, "male", panel, "GRCh38").zygosity == Zygosity.HOMOZYGOUS
+    assert _apply_sex(outside, "male", panel, "GRCh38").zygosity == Zygosity.HEMIZYGOUS
