@@ -64,14 +64,17 @@ def test_hgvs_text_output() -> None:
     assert "PM1" in out and "PS3_Moderate" in out and "Clinician override" in out
 
 
-@pytest.mark.parametrize("args", [
-    ("--variant", "NM_000546.6:c.743G>A"),
-    ("--variant", "NM_014009.4:c.11x50G>A"),
-    ("--vcf", str(EXAMPLE), "--sample", "NOBODY"),
-    ("--vcf", "does-not-exist.vcf"),
-    ("--variant", "NM_014009.4:c.1150G>A", "--override", "PS3=huge:x"),
-    (),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--variant", "NM_000546.6:c.743G>A"),
+        ("--variant", "NM_014009.4:c.11x50G>A"),
+        ("--vcf", str(EXAMPLE), "--sample", "NOBODY"),
+        ("--vcf", "does-not-exist.vcf"),
+        ("--variant", "NM_014009.4:c.1150G>A", "--override", "PS3=huge:x"),
+        (),
+    ],
+)
 def test_bad_input_exit_2(args: tuple[str, ...], tmp_path: Path) -> None:
     out_file = tmp_path / "result.json"
     code, _, _ = run("classify", *args, "--output", str(out_file))
@@ -137,13 +140,25 @@ def test_rerank_with_genotype() -> None:
 def test_vcf_with_ranking_reranks(tmp_path: Path) -> None:
     ranking = {
         "results": [
-            {"rank": 1, "disease_id": "OMIM:606367", "name": "CD25 deficiency", "posterior": 0.6, "log10_lr": 9.0,
-             "genes": ["IL2RA"]},
-            {"rank": 2, "disease_id": "OMIM:304790", "name": "IPEX", "posterior": 0.4, "log10_lr": 8.8,
-             "genes": ["FOXP3"]},
+            {
+                "rank": 1,
+                "disease_id": "OMIM:606367",
+                "name": "CD25 deficiency",
+                "posterior": 0.6,
+                "log10_lr": 9.0,
+                "genes": ["IL2RA"],
+            },
+            {
+                "rank": 2,
+                "disease_id": "OMIM:304790",
+                "name": "IPEX",
+                "posterior": 0.4,
+                "log10_lr": 8.8,
+                "genes": ["FOXP3"],
+            },
         ],
         "case": {"sex": "male"},
-    }  # fmt: skip
+    }
     path = tmp_path / "rank.json"
     path.write_text(json.dumps(ranking))
     code, out, err = run("classify", "--vcf", str(EXAMPLE), "--ranking", str(path), "--json")

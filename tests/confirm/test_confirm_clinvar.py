@@ -12,20 +12,38 @@ from ipexpath.errors import InputError
 
 CLINVAR_HEADERS = [
     '##INFO=<ID=ALLELEID,Number=1,Type=Integer,Description="the ClinVar Allele ID">',
-    '##INFO=<ID=CLNSIG,Number=.,Type=String,Description="Aggregate germline classification for this single variant">',
-    '##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="ClinVar review status of germline classification">',
-    '##INFO=<ID=GENEINFO,Number=1,Type=String,Description="Gene(s) for the variant reported as gene symbol:gene id">',
-    '##INFO=<ID=MC,Number=.,Type=String,Description="comma separated list of molecular consequence in the form of '
+    '##INFO=<ID=CLNSIG,Number=.,Type=String,Description="Aggregate germline classification for '
+    'this single variant">',
+    '##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="ClinVar review status of germline '
+    'classification">',
+    '##INFO=<ID=GENEINFO,Number=1,Type=String,Description="Gene(s) for the variant reported as '
+    'gene symbol:gene id">',
+    '##INFO=<ID=MC,Number=.,Type=String,Description="comma separated list of molecular '
+    "consequence in the form of "
     'Sequence Ontology ID|molecular_consequence">',
 ]
-# Test content only: the c.1151 entry below is invented to exercise the codon logic (c.1150-c.1152 = codon 384,
-# minus strand: chrX 49,251,480 / 479 / 478 on GRCh38).
+# Test content only: the c.1151 entry below is invented to exercise the codon logic
+# (c.1150-c.1152 = codon 384; minus strand: chrX 49,251,480 / 479 / 478 on GRCh38).
 CLINVAR = [
-    Record("X", 49251480, "C", "T", "ALLELEID=26449;CLNSIG=Pathogenic;CLNREVSTAT=criteria_provided,_multiple_submitters,"
-           "_no_conflicts;GENEINFO=FOXP3:50943;MC=SO:0001583|missense_variant", id="11410"),
-    Record("X", 49251479, "G", "A", "ALLELEID=1;CLNSIG=Pathogenic;CLNREVSTAT=criteria_provided,_single_submitter;"
-           "GENEINFO=FOXP3:50943;MC=SO:0001583|missense_variant", id="999999"),
-]  # fmt: skip
+    Record(
+        "X",
+        49251480,
+        "C",
+        "T",
+        "ALLELEID=26449;CLNSIG=Pathogenic;CLNREVSTAT=criteria_provided,_multiple_submitters,"
+        "_no_conflicts;GENEINFO=FOXP3:50943;MC=SO:0001583|missense_variant",
+        id="11410",
+    ),
+    Record(
+        "X",
+        49251479,
+        "G",
+        "A",
+        "ALLELEID=1;CLNSIG=Pathogenic;CLNREVSTAT=criteria_provided,_single_submitter;"
+        "GENEINFO=FOXP3:50943;MC=SO:0001583|missense_variant",
+        id="999999",
+    ),
+]
 
 
 @pytest.fixture()

@@ -35,13 +35,16 @@ def test_vep_single_sample(tmp_path: Path, panel) -> None:  # type: ignore[no-un
     assert result.sex == "male"
 
 
-@pytest.mark.parametrize(("gt", "sex", "expected"), [
-    ("1", None, Zygosity.HEMIZYGOUS),
-    ("1/1", "male", Zygosity.HEMIZYGOUS),
-    ("1/1", None, Zygosity.HOMOZYGOUS),
-    ("0/1", "female", Zygosity.HETEROZYGOUS),
-    ("1|1", "male", Zygosity.HEMIZYGOUS),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("gt", "sex", "expected"),
+    [
+        ("1", None, Zygosity.HEMIZYGOUS),
+        ("1/1", "male", Zygosity.HEMIZYGOUS),
+        ("1/1", None, Zygosity.HOMOZYGOUS),
+        ("0/1", "female", Zygosity.HETEROZYGOUS),
+        ("1|1", "male", Zygosity.HEMIZYGOUS),
+    ],
+)
 def test_chrx_zygosity(tmp_path: Path, panel, gt: str, sex: str | None, expected: Zygosity) -> None:  # type: ignore[no-untyped-def]
     record = Record(A384T.chrom, A384T.pos, A384T.ref, A384T.alt, A384T.info, [gt])
     result = read_variants(_spec(record).write(tmp_path / "z.vcf"), panel, sex=sex)
@@ -166,8 +169,9 @@ def test_empty_and_missing(tmp_path: Path, panel) -> None:  # type: ignore[no-un
 
 
 def test_multiallelic(tmp_path: Path, panel) -> None:  # type: ignore[no-untyped-def]
-    csq = ",".join([foxp3_vep("c.1150G>A", "p.Ala384Thr", allele="T"),
-                    foxp3_vep("c.1150G>C", "p.Ala384Pro", allele="G")])  # fmt: skip
+    csq = ",".join(
+        [foxp3_vep("c.1150G>A", "p.Ala384Thr", allele="T"), foxp3_vep("c.1150G>C", "p.Ala384Pro", allele="G")]
+    )
     path = _spec(Record("X", 49251480, "C", "T,G", f"CSQ={csq}", ["0/2"])).write(tmp_path / "m.vcf")
     (variant,) = read_variants(path, panel, sex="female").variants
     assert variant.alt == "G" and variant.hgvs_p == "p.Ala384Pro"
@@ -177,9 +181,32 @@ def test_par_call_stays_diploid_in_male(panel) -> None:  # type: ignore[no-untyp
     from ipexpath.confirm.model import Variant
     from ipexpath.confirm.vcf import _apply_sex
 
-    in_par = Variant("FOXP3", None, None, None, Consequence.OTHER, Zygosity.HOMOZYGOUS, "chrX", 20000, "A", "G",
-                     "GRCh38", in_par=True)  # fmt: skip
-    outside = Variant("FOXP3", None, None, None, Consequence.OTHER, Zygosity.HOMOZYGOUS, "chrX", 49251480, "C", "T",
-                      "GRCh38")  # fmt: skip
+    in_par = Variant(
+        "FOXP3",
+        None,
+        None,
+        None,
+        Consequence.OTHER,
+        Zygosity.HOMOZYGOUS,
+        "chrX",
+        20000,
+        "A",
+        "G",
+        "GRCh38",
+        in_par=True,
+    )
+    outside = Variant(
+        "FOXP3",
+        None,
+        None,
+        None,
+        Consequence.OTHER,
+        Zygosity.HOMOZYGOUS,
+        "chrX",
+        49251480,
+        "C",
+        "T",
+        "GRCh38",
+    )
     assert _apply_sex(in_par, "male", panel, "GRCh38").zygosity == Zygosity.HOMOZYGOUS
     assert _apply_sex(outside, "male", panel, "GRCh38").zygosity == Zygosity.HEMIZYGOUS
