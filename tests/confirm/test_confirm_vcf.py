@@ -149,7 +149,7 @@ def test_truncated_gzip(tmp_path: Path, panel) -> None:  # type: ignore[no-untyp
     data = path.read_bytes()
     cut = tmp_path / "cut.vcf.gz"
     cut.write_bytes(data[: len(data) // 2])
-    with pytest.raises(InputError, match="truncated or corrupt"):
+    with pytest.raises(InputError, match="truncated"):
         read_variants(cut, panel)
 
 

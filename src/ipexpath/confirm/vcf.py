@@ -65,12 +65,19 @@ def _check_file(path: Path) -> bool:
     if size == 0:
         raise InputError(f"The VCF file '{path}' is empty.")
     with path.open("rb") as handle:
-        magic = handle.read(2)
-        compressed = magic == b"\x1f\x8b"
+        head = handle.read(18)
+        compressed = head[:2] == b"\x1f\x8b"
+        tail = b""
         if compressed:
             handle.seek(max(0, size - len(_BGZF_EOF)))
             tail = handle.read()
-    if compressed and tail != _BGZF_EOF:
+    is_bgzf = compressed and len(head) >= 14 and bool(head[3] & 4) and head[12:14] == b"BC"
+    if is_bgzf and tail != _BGZF_EOF:
+        raise InputError(
+            f"The bgzipped VCF '{path}' is truncated: its BGZF end-of-file block is missing.",
+            "Copy or download the file again; check it with 'bgzip -t'.",
+        )
+    if compressed and not is_bgzf:
         _check_gzip_integrity(path)
     first = _first_line(path, compressed)
     if not first.startswith("##fileformat=VCF"):
