@@ -99,9 +99,9 @@ from ipexpath.errors import InputError
     help="Maternity/paternity confirmed: de novo counts as PS2, not PM6.",
 )
 @click.option(
-    "--all-criteria/--applied-only",
-    default=False,
-    help="Text output: list every criterion, not only applied ones.",
+    "--all-criteria",
+    is_flag=True,
+    help="Text output: also list the criteria that could not be evaluated, with the reason.",
 )
 @click.option(
     "--output",
@@ -168,7 +168,8 @@ def command(
     sex = sex or case_sex
     build_info: dict[str, Any] | None = None
     if vcf_path:
-        result = read_variants(vcf_path, panel, sample=sample, build=build, sex=sex)
+        proband_id = next((p.person_id for p in family_people or [] if p.proband), None)
+        result = read_variants(vcf_path, panel, sample=sample, build=build, sex=sex, prefer_sample=proband_id)
         found = result.variants
         sex = sex or result.sex
         notes += list(result.notes)

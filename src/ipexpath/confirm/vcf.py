@@ -188,7 +188,9 @@ def _has_index(path: Path) -> bool:
     return any(Path(str(path) + ext).exists() for ext in (".tbi", ".csi"))
 
 
-def _choose_sample(samples: list[str], sample: str | None, path: Path) -> str | None:
+def _choose_sample(
+    samples: list[str], sample: str | None, path: Path, prefer: str | None = None
+) -> str | None:
     if sample is not None:
         if sample not in samples:
             shown = ", ".join(samples[:20]) + (" ..." if len(samples) > 20 else "") if samples else "none"
@@ -198,6 +200,8 @@ def _choose_sample(samples: list[str], sample: str | None, path: Path) -> str | 
         return sample
     if len(samples) == 1:
         return samples[0]
+    if prefer is not None and prefer in samples:
+        return prefer
     if not samples:
         return None
     raise InputError(
@@ -212,8 +216,12 @@ def read_variants(
     sample: str | None = None,
     build: str | None = None,
     sex: str | None = None,
+    prefer_sample: str | None = None,
 ) -> VcfReadResult:
-    """The variants of `sample` that fall in the panel genes, with zygosity and annotations."""
+    """The variants of `sample` that fall in the panel genes, with zygosity and annotations.
+
+    In a multi-sample file without `sample`, `prefer_sample` (e.g. the pedigree's proband) is used if present.
+    """
     path = Path(path)
     _check_file(path)
     vcf = _open(path)
@@ -221,7 +229,7 @@ def read_variants(
     if "#CHROM" not in header:
         raise InputError(f"'{path}' has no '#CHROM' header line.", "Export the complete VCF with its header.")
     samples = list(vcf.samples)
-    chosen = _choose_sample(samples, sample, path)
+    chosen = _choose_sample(samples, sample, path, prefer_sample)
     build_check = _resolve_build(build, header, panel, path)
     infos = _header_infos(header)
     layout = layout_from_header(infos)
