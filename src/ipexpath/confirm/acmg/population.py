@@ -99,7 +99,7 @@ def evaluate_frequency(variant: Variant, gene: Gene, ctx: EvaluationContext) -> 
         ]
     bs1 = not_applied(
         "BS1",
-        f"{where} = {af:.4g} does not exceed the maximum credible allele frequency "
+        f"{shown[0].upper()}{shown[1:]}: does not exceed the maximum credible allele frequency "
         f"({threshold.computation}).",
         rules["bs1_source"],
     )
