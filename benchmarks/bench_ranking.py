@@ -8,6 +8,7 @@ Same numbers as `ipexpath bench CASES --workers 2`; this script adds load/build 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
 import sys
@@ -39,7 +40,7 @@ def main() -> int:
     t1 = time.perf_counter()
     model = RankingModel.build(kb)
     t2 = time.perf_counter()
-    raw = list(iter_cases(args.cases))[: args.limit]
+    raw = itertools.islice(iter_cases(args.cases), args.limit)
     rows, seconds = run(raw, model, methods=("lr", "phenomizer"), workers=args.workers)
     summary = summarise(rows, seconds, kb.release_label, ("lr", "phenomizer"))
     # ru_maxrss is in KiB on Linux; children = the largest worker

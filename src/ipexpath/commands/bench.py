@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -64,11 +65,7 @@ def command(
     kb = require_knowledge(hpo_dir)
     model = RankingModel.build(kb)
     methods: tuple[str, ...] = ("lr", "phenomizer") if method == "both" else (method,)
-    raw = list(iter_cases(cases))
-    if limit is not None:
-        raw = raw[:limit]
-    if not raw:
-        raise InputError(f"No cases found in '{cases}'.")
+    raw = itertools.islice(iter_cases(cases), limit)  # streamed: the cases are never all in memory
     console = Console(stderr=True)
     with Progress(
         TextColumn("ranking"),
@@ -79,10 +76,12 @@ def command(
         transient=True,
         disable=not sys.stderr.isatty(),
     ) as bar:
-        task = bar.add_task("bench", total=len(raw))
+        task = bar.add_task("bench", total=None)
         rows, seconds = run(
             raw, model, methods=methods, workers=workers, progress=lambda n: bar.advance(task, n)
         )
+    if not rows:
+        raise InputError(f"No cases found in '{cases}'.")
     summary = summarise(rows, seconds, kb.release_label, methods)
     if out is not None:
         atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
