@@ -210,3 +210,11 @@ def test_par_call_stays_diploid_in_male(panel) -> None:  # type: ignore[no-untyp
     )
     assert _apply_sex(in_par, "male", panel, "GRCh38").zygosity == Zygosity.HOMOZYGOUS
     assert _apply_sex(outside, "male", panel, "GRCh38").zygosity == Zygosity.HEMIZYGOUS
+
+
+def test_neighbouring_gene_in_padding_left_out(tmp_path: Path, panel) -> None:  # type: ignore[no-untyped-def]
+    other = vep(Allele="A", Consequence="intron_variant", SYMBOL="PPP1R3F", Feature="NM_033215.5")
+    record = Record("X", 49268000, "G", "A", "CSQ=" + other, ["1"])
+    result = read_variants(_spec(record, A384T).write(tmp_path / "n.vcf"), panel)
+    assert [v.hgvs_c for v in result.variants] == ["c.1150G>A"]
+    assert any("neighbouring genes" in n for n in result.notes)

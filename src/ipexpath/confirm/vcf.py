@@ -240,6 +240,7 @@ def read_variants(
     records = _records(vcf, panel, build_check.used, indexed, path)
     variants: list[Variant] = []
     count = 0
+    skipped_other_gene = 0
     observed_haploid_x = False
     try:
         for gene, rec in records:
@@ -253,11 +254,13 @@ def read_variants(
                     observed_haploid_x = observed_haploid_x or (haploid and normalize_chrom(rec.CHROM) == "X")
                 else:
                     zyg = Zygosity.UNKNOWN
-                variants.append(
-                    _variant(
-                        rec, alt, gene, zyg, layout, declared, panel, build_check.used, chosen, samples, calls
-                    )
+                variant = _variant(
+                    rec, alt, gene, zyg, layout, declared, panel, build_check.used, chosen, samples, calls
                 )
+                if variant is None:
+                    skipped_other_gene += 1
+                else:
+                    variants.append(variant)
     except InputError:
         raise
     except Exception as exc:  # htslib parse errors surface here (malformed line, truncated block)
@@ -265,6 +268,12 @@ def read_variants(
             f"The VCF '{path}' could not be read to the end ({exc}).",
             "The file may be truncated or malformed; check it with 'bcftools view'.",
         ) from exc
+    if skipped_other_gene:
+        notes.append(
+            f"{skipped_other_gene} record(s) in the padded gene ranges were annotated only to "
+            "neighbouring genes "
+            "and were left out."
+        )
     inferred_sex = sex
     if inferred_sex is None and observed_haploid_x:
         inferred_sex = "male"
@@ -386,11 +395,14 @@ def _variant(
     sample: str | None,
     samples: list[str],
     calls: list[tuple[Zygosity, bool]],
-) -> Variant:
+) -> Variant | None:
     info = {key: value for key, value in rec.INFO}
     annotation = None
     if layout is not None and layout.tag in info:
-        annotation = _pick(parse_annotations(layout, info[layout.tag], info, declared), gene, rec.REF, alt)
+        annotations = parse_annotations(layout, info[layout.tag], info, declared)
+        if annotations and not any(a.gene and a.gene.upper() == gene.symbol.upper() for a in annotations):
+            return None  # annotated, but only to a neighbouring gene (or intergenic) inside the padded range
+        annotation = _pick(annotations, gene, rec.REF, alt)
     chrom = normalize_chrom(rec.CHROM)
     population = annotation.population if annotation else _population_only(info, declared)
     family = {name: calls[i][0] for i, name in enumerate(samples) if name != sample}
