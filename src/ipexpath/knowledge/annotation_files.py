@@ -56,6 +56,7 @@ class AnnotationRow:
     frequency: float
     sex: str
     aspect: str
+    cohort: int = 0  # m of an "n/m" frequency (patients assessed), 0 for % and class frequencies
 
 
 def parse_hpoa(path: Path) -> tuple[list[AnnotationRow], str]:
@@ -82,6 +83,7 @@ def parse_hpoa(path: Path) -> tuple[list[AnnotationRow], str]:
                     frequency = parse_frequency(fields[7])
                 except ValueError as exc:
                     raise ValueError(f"line {lineno}: {exc}") from exc
+                ratio = _RATIO.match(fields[7])
                 rows.append(
                     AnnotationRow(
                         disease_id=fields[0],
@@ -93,6 +95,7 @@ def parse_hpoa(path: Path) -> tuple[list[AnnotationRow], str]:
                         frequency=frequency,
                         sex=fields[8].strip().upper(),
                         aspect=fields[10].strip(),
+                        cohort=int(ratio.group(2)) if ratio else 0,
                     )
                 )
     except (OSError, UnicodeDecodeError, ValueError) as exc:

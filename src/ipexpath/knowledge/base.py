@@ -60,6 +60,7 @@ class KnowledgeBase:
     ann_disease: IntArray
     ann_term: IntArray
     ann_frequency: FloatArray  # NaN when the HPOA gives no frequency
+    ann_cohort: IntArray  # m of an n/m frequency (number of patients assessed), 0 otherwise
     ann_negated: BoolArray
     ann_onset: IntArray  # term index of the per-annotation onset, -1 if none
     ann_sex: npt.NDArray[np.int8]  # 0 any, 1 male, 2 female
@@ -224,7 +225,7 @@ def _assemble(
     disease_names: list[str] = []
     reference_index: dict[str, int] = {}
     ann: dict[str, list[int] | list[float] | list[bool]] = {
-        k: [] for k in ("disease", "term", "freq", "neg", "onset", "sex", "aspect")
+        k: [] for k in ("disease", "term", "freq", "neg", "onset", "sex", "aspect", "cohort")
     }
     ref_lists: list[list[int]] = []
     alt_lookup = dict(zip(alt_ids, alt_term, strict=True))
@@ -245,6 +246,7 @@ def _assemble(
         ann["onset"].append(onset)  # type: ignore[arg-type]
         ann["sex"].append(SEX_CODES.get(row.sex, 0))  # type: ignore[arg-type]
         ann["aspect"].append(ASPECT_CODES.get(row.aspect, 0))  # type: ignore[arg-type]
+        ann["cohort"].append(row.cohort)  # type: ignore[arg-type]
         ref_lists.append([reference_index.setdefault(ref, len(reference_index)) for ref in row.references])
     ref_ptr, ref_idx = _csr(ref_lists)
 
@@ -283,6 +285,7 @@ def _assemble(
         ann_disease=np.array(ann["disease"], dtype=np.int32),
         ann_term=np.array(ann["term"], dtype=np.int32),
         ann_frequency=np.array(ann["freq"], dtype=np.float32),
+        ann_cohort=np.array(ann["cohort"], dtype=np.int32),
         ann_negated=np.array(ann["neg"], dtype=np.bool_),
         ann_onset=np.array(ann["onset"], dtype=np.int32),
         ann_sex=np.array(ann["sex"], dtype=np.int8),

@@ -33,7 +33,7 @@ Float32Vec = npt.NDArray[np.float32]
 IntVec = npt.NDArray[np.int64]
 BoolVec = npt.NDArray[np.bool_]
 
-MODEL_VERSION = "lr-3"
+MODEL_VERSION = "lr-4"
 # Bounded cache of per-term vectors: 2,048 × 12,700 diseases × 4 bytes ≈ 100 MB per process at most.
 TERM_CACHE_SIZE = 2048
 # A term that annotates no disease still needs a finite background (LIRICAL uses 1e-4).
@@ -52,6 +52,14 @@ class ModelParameters:
     # (budget = expected number of annotated features a patient shows). 0 = use default_frequency.
     default_frequency_budget: float = 20.0
     default_frequency_floor: float = 0.05
+    # Upper bound of an assumed frequency: a feature listed without a frequency is taken as at most "Very
+    # frequent" (HP:0040281, 80–99 %, midpoint 0.895); only an explicit "Obligate" or n/n line gives 1.0.
+    default_frequency_ceiling: float = 1.0
+    # An "n/m" frequency from a handful of patients is an uncertain estimate (1/1 is not "always"): it is
+    # replaced by the posterior mean under a Beta prior, (n + s·m0)/(m + s) with strength s and mean m0
+    # (s = 2, m0 = 0.5 is Laplace's rule of succession). 0 keeps the raw ratio.
+    cohort_prior_strength: float = 2.0
+    cohort_prior_mean: float = 0.5
     # Query term more specific than a disease annotation (disease: "Seizure", patient: "Focal seizure"):
     # P(q | D) = f(a) · P(q | a) with P(q | a) ≈ bg(q)/bg(a), times this factor.
     specific_factor: float = 0.25
@@ -81,6 +89,12 @@ class ModelParameters:
     # shrinks the reward for matching very rare terms (annotation and case terms are not independent
     # draws, and a single rare match should not outweigh several common ones).
     background_exponent: float = 1.0
+    # Weight of Orphanet annotations borrowed by an OMIM disease that is the only OMIM disease of a gene,
+    # from Orphanet entries linked to that gene alone (genes_to_phenotype.txt): the two describe the same
+    # single-gene condition, and Orphanet often lists features (with frequency classes) that a sparse OMIM
+    # clinical synopsis lacks. Borrowed frequencies are multiplied by this weight (Orphanet entries may be
+    # broader clinical entities); 0 switches borrowing off. Chosen on publication half A only (0.3/0.5/1.0).
+    orphanet_borrow: float = 0.5
     use_sex: bool = True
     use_onset: bool = True
 
@@ -122,6 +136,7 @@ class RankingModel:
     onset_distribution: npt.NDArray[np.float64]  # diseases × bins, rows sum to 1
     onset_background: FloatVec
     has_onset: BoolVec
+    partners: dict[int, tuple[int, ...]]  # OMIM disease → Orphanet entries whose annotations it borrows
     _cache: OrderedDict[tuple[str, int], Float32Vec] = field(default_factory=OrderedDict, repr=False)
     _onset_cache: dict[tuple[str, int], FloatVec] = field(default_factory=dict, repr=False)
 
@@ -138,11 +153,18 @@ class RankingModel:
         is_pheno[owner[anc_idx == pa]] = True
 
         freq = kb.ann_frequency.astype(np.float64)
+        if params.cohort_prior_strength > 0:
+            m = kb.ann_cohort.astype(np.float64)
+            counted = m > 0
+            s_, m0 = params.cohort_prior_strength, params.cohort_prior_mean
+            freq[counted] = (freq[counted] * m[counted] + s_ * m0) / (m[counted] + s_)
         phen = (kb.ann_aspect == 0) & is_pheno[kb.ann_term]
         if params.default_frequency_budget > 0:
             n_feat = np.bincount(kb.ann_disease[phen & ~kb.ann_negated], minlength=n_d).astype(np.float64)
             per_disease = np.clip(
-                params.default_frequency_budget / np.maximum(n_feat, 1.0), params.default_frequency_floor, 1.0
+                params.default_frequency_budget / np.maximum(n_feat, 1.0),
+                params.default_frequency_floor,
+                params.default_frequency_ceiling,
             )
             freq = np.where(np.isnan(freq), per_disease[kb.ann_disease], freq)
         else:
@@ -172,6 +194,11 @@ class RankingModel:
 
         background = np.asarray(propagated.sum(axis=0)).ravel().astype(np.float64) / n_d
         background = np.maximum(background, MIN_BACKGROUND)
+        # borrowing comes after the background, so that a feature is not counted twice in it
+        partners = single_gene_partners(kb) if params.orphanet_borrow > 0 else {}
+        if partners:
+            direct = _borrow(direct, partners, params.orphanet_borrow)
+            propagated = _borrow(propagated, partners, params.orphanet_borrow)
 
         omim = np.array([d.startswith("OMIM:") for d in kb.disease_ids], dtype=bool)
         female, male = _sex_factors(kb)
@@ -190,15 +217,21 @@ class RankingModel:
             onset_distribution=onset_dist,
             onset_background=onset_bg,
             has_onset=has_onset,
+            partners=partners,
         )
 
     def with_parameters(self, params: ModelParameters) -> RankingModel:
         """Same arrays with other parameters (rebuilds only if the default frequency changes)."""
-        if (params.default_frequency, params.default_frequency_budget, params.default_frequency_floor) != (
-            self.params.default_frequency,
-            self.params.default_frequency_budget,
-            self.params.default_frequency_floor,
-        ):
+        rebuild = (
+            "default_frequency",
+            "default_frequency_budget",
+            "default_frequency_floor",
+            "default_frequency_ceiling",
+            "cohort_prior_strength",
+            "cohort_prior_mean",
+            "orphanet_borrow",
+        )
+        if any(getattr(params, name) != getattr(self.params, name) for name in rebuild):
             return RankingModel.build(self.kb, params)
         return replace(self, params=params, _cache=OrderedDict(), _onset_cache={})
 
@@ -212,6 +245,18 @@ class RankingModel:
     def negated_rows(self) -> sp.csr_matrix:
         """`negated` in row (disease) order, for explanations."""
         return self.negated.tocsr()
+
+    def lender_of(self, disease: int, term: int) -> str | None:
+        """The Orphanet entry whose annotation `term` a disease borrowed (None if it is the disease's own)."""
+        kb = self.kb
+        own = kb.ann_term[(kb.ann_disease == disease) & (kb.ann_aspect == 0)]
+        if term in set(own.tolist()):
+            return None
+        for source in self.partners.get(disease, ()):
+            theirs = kb.ann_term[(kb.ann_disease == source) & (kb.ann_aspect == 0)]
+            if term in set(theirs.tolist()):
+                return kb.disease_ids[source]
+        return None
 
     def negated_rows_of(self, disease: int) -> list[int]:
         """Terms a disease is annotated NOT to show."""
@@ -345,6 +390,46 @@ class RankingModel:
         out: FloatVec = np.log10(num / den)
         self._onset_cache[key] = out
         return out
+
+
+def single_gene_partners(kb: KnowledgeBase) -> dict[int, tuple[int, ...]]:
+    """OMIM disease → Orphanet entries of the same single gene, when the gene has exactly one OMIM disease.
+
+    Both sides must be linked to that one gene only (genes_to_phenotype.txt), so a microdeletion or a
+    multi-gene entry never lends its features.
+    """
+    genes_of: dict[int, set[int]] = {}
+    for g, d in zip(kb.link_gene.tolist(), kb.link_disease.tolist(), strict=True):
+        genes_of.setdefault(d, set()).add(g)
+    omim_of_gene: dict[int, list[int]] = {}
+    orpha_of_gene: dict[int, list[int]] = {}
+    for d, genes in genes_of.items():
+        if len(genes) != 1:
+            continue
+        (gene,) = genes
+        if kb.disease_ids[d].startswith("OMIM:"):
+            omim_of_gene.setdefault(gene, []).append(d)
+        elif kb.disease_ids[d].startswith("ORPHA:"):
+            orpha_of_gene.setdefault(gene, []).append(d)
+    return {
+        omims[0]: tuple(sorted(orpha_of_gene[gene]))
+        for gene, omims in omim_of_gene.items()
+        if len(omims) == 1 and gene in orpha_of_gene
+    }
+
+
+def _borrow(matrix: sp.csc_matrix, partners: dict[int, tuple[int, ...]], weight: float) -> sp.csc_matrix:
+    """Rows of `matrix` raised to `weight` × the rows of their partner entries (element-wise maximum)."""
+    csr = matrix.tocsr()
+    coo = csr.tocoo()
+    rows, cols, vals = [coo.row.astype(np.int64)], [coo.col.astype(np.int64)], [coo.data.astype(np.float64)]
+    for target, sources in partners.items():
+        for source in sources:
+            lo, hi = csr.indptr[source], csr.indptr[source + 1]
+            rows.append(np.full(hi - lo, target, dtype=np.int64))
+            cols.append(csr.indices[lo:hi].astype(np.int64))
+            vals.append(weight * csr.data[lo:hi].astype(np.float64))
+    return _max_reduce(np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), matrix.shape)
 
 
 def _max_into(target: FloatVec, rows: npt.NDArray[np.int32], values: npt.NDArray[np.floating]) -> None:

@@ -8,7 +8,7 @@ ranking and the explanation rows a clinician can check.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -108,10 +108,11 @@ class Explanation:
     frequency: float | None
     lr: float
     log10_lr: float
+    borrowed_from: str | None = None  # Orphanet entry of the same single gene that lists this feature
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {
+        out = {
             "term": self.term,
             "label": self.label,
             "match": self.match.value,
@@ -121,6 +122,9 @@ class Explanation:
             "lr": _round_sig(self.lr),
             "log10_lr": round(self.log10_lr, 4),
         }
+        if self.borrowed_from:
+            out["borrowed_from"] = self.borrowed_from
+        return out
 
 
 @dataclass(frozen=True)
@@ -368,7 +372,10 @@ def explain(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Explanation,
                     hit = _best_below(model, anns, a)
                     best_val, kind = rel, MatchKind.RELATED
                     dterm, freq = hit if hit else (a, float(model.propagated[d, a]))
-        rows.append(_explanation(kb.term_ids, kb.labels, q, kind, dterm, freq, log_lr))
+        row = _explanation(kb.term_ids, kb.labels, q, kind, dterm, freq, log_lr)
+        if dterm is not None and model.partners.get(d):
+            row = replace(row, borrowed_from=model.lender_of(d, dterm))
+        rows.append(row)
     for q in terms.excluded:
         log_lr = float(model.log10_lr_excluded(q)[d])
         prop = float(model.propagated[d, q])
