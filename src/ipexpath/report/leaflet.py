@@ -26,6 +26,7 @@ class LeafletSection:
     paragraphs: tuple[str, ...]
     sources: tuple[str, ...] = ()
     items: tuple[str, ...] = field(default=())
+    ordered: bool = False  # items are steps in order (shown as a numbered list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -34,6 +35,7 @@ class LeafletSection:
             "title": self.title,
             "paragraphs": list(self.paragraphs),
             "items": list(self.items),
+            "ordered": self.ordered,
             "sources": list(self.sources),
         }
 
@@ -159,7 +161,7 @@ def build_leaflet(
                 tuple(future),
             )
         )
-    order = tuple(f"{i}. {name}" for i, name in enumerate(testing_order, start=1))
+    order = tuple(testing_order)
     next_family = _section(knowledge, "what_next_family")
     if next_family is not None and order:
         next_family = LeafletSection(
@@ -168,6 +170,7 @@ def build_leaflet(
             (*next_family.paragraphs, "Your care team may suggest testing relatives in this order:"),
             next_family.sources,
             order,
+            ordered=True,
         )
     sections += [next_family, _section(knowledge, "what_next_treatment")]
     support = _section(knowledge, "support")
