@@ -460,10 +460,11 @@ def _sex_factors(kb: KnowledgeBase) -> tuple[FloatVec, FloatVec]:
     male = np.zeros(kb.n_diseases)
     not_x = {clinical.AUTOSOMAL_DOMINANT, clinical.AUTOSOMAL_RECESSIVE, clinical.MITOCHONDRIAL}
     for d, modes in enumerate(_inheritance_sets(kb)):
+        other_route = bool(modes & not_x) or clinical.X_LINKED_DOMINANT in modes  # disease possible in a girl
         if modes & {clinical.Y_LINKED, clinical.MALE_LIMITED}:
             female[d] = math.log10(clinical.Y_LINKED_IN_FEMALE_LR)
-        elif modes & not_x or clinical.X_LINKED_DOMINANT in modes:
-            pass  # another route to disease in a girl exists
+        elif other_route:
+            female[d] = 0.0
         elif clinical.X_LINKED_RECESSIVE in modes:
             female[d] = math.log10(clinical.XLR_IN_FEMALE_LR)
         elif clinical.X_LINKED in modes:
