@@ -37,6 +37,13 @@ def inline_svg(svg: str | None) -> Markup:
     return Markup(body)
 
 
+def _age_text(days: Any) -> str:
+    """'4 months' for an age in days ('—' when unknown)."""
+    from ipexpath.case import describe_days
+
+    return "—" if days is None else describe_days(float(days))
+
+
 def sig(x: Any, digits: int = 3) -> str:
     """A number with `digits` significant figures ('—' for None)."""
     if x is None:
@@ -71,7 +78,9 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=lambda p: "—" if p is None else percent(float(p)), sig=sig, bar=bar, lr10=lr10)
+    env.filters.update(
+        pct=lambda p: "—" if p is None else percent(float(p)), sig=sig, bar=bar, lr10=lr10, age=_age_text
+    )
     env.filters.update(chance=lambda p: chance_with_percent(float(p)), svg=inline_svg)
     env.filters.update(
         label=variant_label, basename=lambda path: str(path).replace("\\", "/").rsplit("/", 1)[-1]
