@@ -65,3 +65,11 @@ def test_hpo_dir_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     (tmp_path / "hp.obo").write_text("format-version: 1.2\n")
     code, _, err = run(["terms", "diarrhea", "--hpo-dir", str(tmp_path)], capsys)
     assert code == 2 and "phenotype.hpoa" in err
+
+
+def test_every_command_offers_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from ipexpath.cli import COMMAND_MODULES
+
+    for command in COMMAND_MODULES:
+        code, out, _ = run([command, "--help"], capsys)
+        assert code == 0 and "--json" in out, command

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ipexpath.commands.case_input import case_from_options, case_options, pop_case_options
 from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.knowledge import require_knowledge
+
+if TYPE_CHECKING:
+    from ipexpath.report.assessment import Assessment
+    from ipexpath.report.output import Outputs
 
 DEFAULT_OUT = Path("ipexpath-output")
 
@@ -42,14 +46,26 @@ def command(
     vcf: Path | None, family: Path | None, out_dir: Path, as_json: bool, hpo_dir: Path | None, **kwargs: Any
 ) -> None:
     """Run Suspect, Confirm and Counsel on CASE and write the professional report and the family leaflet."""
-    from ipexpath.report import run_assessment, summary_text, write_outputs
+    from ipexpath.report import run_assessment, write_outputs
 
     kb = require_knowledge(hpo_dir)
     case = case_from_options(kb, pop_case_options(kwargs))
     assessment = run_assessment(kb, case, vcf=vcf, family=family)
     outputs = write_outputs(assessment, out_dir)
+    show_assessment(assessment, outputs, as_json)
+
+
+def show_assessment(assessment: Assessment, outputs: Outputs, as_json: bool) -> None:
+    """Print the assessment (JSON with the output paths, or a one-screen summary) for `assess` and `demo`."""
+    from ipexpath.report import summary_text
+
     if as_json:
-        emit_json(assessment.to_dict())
+        emit_json(
+            {
+                **assessment.to_dict(),
+                "outputs": {"report": outputs.report, "leaflet": outputs.leaflet, "assessment": outputs.json},
+            }
+        )
         return
     click.echo(summary_text(assessment))
     click.echo("")

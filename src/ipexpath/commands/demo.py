@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from ipexpath.commands.options import hpo_dir_option
+from ipexpath.commands.assess import DEFAULT_OUT, show_assessment
+from ipexpath.commands.options import hpo_dir_option, json_option
 from ipexpath.knowledge import require_knowledge
-
-DEFAULT_OUT = Path("ipexpath-output")
 
 
 @click.command("demo")
@@ -22,19 +21,17 @@ DEFAULT_OUT = Path("ipexpath-output")
     help="Folder for the example's report.html, leaflet.html and assessment.json.",
 )
 @hpo_dir_option
-def command(out_dir: Path, hpo_dir: Path | None) -> None:
+@json_option
+def command(out_dir: Path, hpo_dir: Path | None, as_json: bool) -> None:
     """Assess the bundled, fictional example family (an infant boy with IPEX features); opens nothing."""
     from ipexpath.case import read_case
-    from ipexpath.report import example_inputs, run_assessment, summary_text, write_outputs
+    from ipexpath.report import example_inputs, run_assessment, write_outputs
 
     kb = require_knowledge(hpo_dir)
     example = example_inputs()
     case = read_case(example.case, kb)
     assessment = run_assessment(kb, case, vcf=example.available_vcf(), family=example.family)
     outputs = write_outputs(assessment, out_dir)
-    click.echo("Example: a FICTIONAL family shipped with ipexpath (not real people).")
-    click.echo(summary_text(assessment))
-    click.echo("")
-    click.echo(f"Professional report: {outputs.report}")
-    click.echo(f"Family leaflet:      {outputs.leaflet}")
-    click.echo(f"Machine-readable:    {outputs.json}")
+    if not as_json:
+        click.echo("Example: a FICTIONAL family shipped with ipexpath (not real people).")
+    show_assessment(assessment, outputs, as_json)
