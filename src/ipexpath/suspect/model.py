@@ -33,7 +33,7 @@ Float32Vec = npt.NDArray[np.float32]
 IntVec = npt.NDArray[np.int64]
 BoolVec = npt.NDArray[np.bool_]
 
-MODEL_VERSION = "lr-4"
+MODEL_VERSION = "lr-5"
 # Bounded cache of per-term vectors: 2,048 × 12,700 diseases × 4 bytes ≈ 100 MB per process at most.
 TERM_CACHE_SIZE = 2048
 # A term that annotates no disease still needs a finite background (LIRICAL uses 1e-4).
@@ -95,6 +95,13 @@ class ModelParameters:
     # clinical synopsis lacks. Borrowed frequencies are multiplied by this weight (Orphanet entries may be
     # broader clinical entities); 0 switches borrowing off. Chosen on publication half A only (0.3/0.5/1.0).
     orphanet_borrow: float = 0.5
+    # Per-disease calibration (Phenomizer's p-value idea, Köhler et al. 2009, doi:10.1016/j.ajhg.2009.09.003,
+    # in likelihood-ratio form): a disease with broad annotations gains evidence even from unrelated findings,
+    # so for each observed term we subtract, times this weight, the disease's expected log10 LR for one
+    # finding of a random other patient. 0 = off. Chosen on publication half A (0.3/0.5/0.7/1.0).
+    null_weight: float = 0.5
+    # The expectation is taken over the terms carrying most of the annotation weight (500 ≈ 55 %).
+    null_terms: int = 500
     use_sex: bool = True
     use_onset: bool = True
 
@@ -230,6 +237,7 @@ class RankingModel:
             "cohort_prior_strength",
             "cohort_prior_mean",
             "orphanet_borrow",
+            "null_terms",
         )
         if any(getattr(params, name) != getattr(self.params, name) for name in rebuild):
             return RankingModel.build(self.kb, params)
@@ -257,6 +265,12 @@ class RankingModel:
             if term in set(theirs.tolist()):
                 return kb.disease_ids[source]
         return None
+
+    @cached_property
+    def null_log10_lr(self) -> FloatVec:
+        """Per disease: expected log10 LR of one finding of a random other patient (centred on the OMIM
+        median), the calibration subtracted per observed term (see `ModelParameters.null_weight`)."""
+        return null_log10_lr(self, self.params.null_terms)
 
     def negated_rows_of(self, disease: int) -> list[int]:
         """Terms a disease is annotated NOT to show."""
@@ -390,6 +404,25 @@ class RankingModel:
         out: FloatVec = np.log10(num / den)
         self._onset_cache[key] = out
         return out
+
+
+def null_log10_lr(model: RankingModel, n_terms: int) -> FloatVec:
+    """E[log10 LR(q | D)] per disease for a finding q drawn like an annotation of another disease.
+
+    q ranges over the `n_terms` phenotype terms with the largest summed annotation frequency, weighted by
+    that sum; the knowledge base alone defines it (never the cases). Computed on a copy of the model so the
+    shared per-term cache is not flooded (~0.1 s).
+    """
+    weight = np.asarray(model.direct.sum(axis=0)).ravel().astype(np.float64)
+    weight[~model.is_phenotype] = 0.0
+    top = np.argsort(-weight, kind="stable")[:n_terms]
+    share = weight[top] / weight[top].sum()
+    scratch = replace(model, _cache=OrderedDict(), _onset_cache={})
+    mu = np.zeros(model.n_diseases)
+    for term, x in zip(top.tolist(), share.tolist(), strict=True):
+        mu += x * scratch.log10_lr_observed(term)
+    centred: FloatVec = mu - np.median(mu[model.omim_mask])
+    return centred
 
 
 def single_gene_partners(kb: KnowledgeBase) -> dict[int, tuple[int, ...]]:

@@ -93,7 +93,15 @@ def score_lr(model: RankingModel, terms: CaseTerms) -> FloatVec:
         total += model.log10_lr_excluded(t)
     total += model.log10_lr_sex(terms.sex)
     total += model.log10_lr_onset(terms.onset_days, terms.age_days)
+    total += calibration_log10(model, terms)
     return total
+
+
+def calibration_log10(model: RankingModel, terms: CaseTerms) -> FloatVec | float:
+    """The per-disease calibration term: −weight × n_observed × expected log10 LR of a random finding."""
+    if model.params.null_weight <= 0 or not terms.observed:
+        return 0.0
+    return -model.params.null_weight * len(terms.observed) * model.null_log10_lr
 
 
 @dataclass(frozen=True)
@@ -429,4 +437,15 @@ def _factors(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Factor, ...
         annotated = model.onset_labels(d)
         ann_text = ", ".join(annotated) if annotated else "no onset annotated (background distribution)"
         out.append(Factor("onset", onset_lr, f"{what}; disease onset: {ann_text}"))
+    calibration = calibration_log10(model, terms)
+    if not isinstance(calibration, float):
+        value = float(calibration[d])
+        out.append(
+            Factor(
+                "calibration",
+                value,
+                "breadth of the disease's annotations: a disease that matches random findings well gets less "
+                f"credit per finding ({len(terms.observed)} findings × weight {model.params.null_weight})",
+            )
+        )
     return tuple(out)
