@@ -270,7 +270,7 @@ def rank_case(
     order = order_by_score(scores)
     rank_of = np.empty_like(order)
     rank_of[order] = np.arange(1, order.size + 1)
-    flags = ipex_flags(model.kb)
+    flags = ipex_flags()
     rows = tuple(
         _row(model, terms, int(d), int(rank_of[d]), post, log10_lr, scores, flags)
         for d in order[: max(top, 0)].tolist()
