@@ -10,8 +10,11 @@ as GRCh38 is refused before anything is classified.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
 import re
+import tempfile
 import warnings
 import zlib
 from collections.abc import Iterator
@@ -165,16 +168,36 @@ def _resolve_build(declared: str | None, header: str, panel: Panel, path: Path) 
 
 
 # --------------------------------------------------------------------------------------------- reading
+@contextlib.contextmanager
+def _htslib_messages() -> Iterator[list[str]]:
+    """Capture what htslib writes to the process's stderr (e.g. "[E::vcf_hdr_read] No sample line") so that
+    the user sees one clear message from ipexpath instead of raw library diagnostics."""
+    captured: list[str] = []
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield captured
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            captured.extend(line for line in sink.read().decode("utf-8", "replace").splitlines() if line)
+
+
 def _open(path: Path) -> Any:
     import cyvcf2
 
-    try:
-        return cyvcf2.VCF(str(path), lazy=True)
-    except (OSError, Exception) as exc:
-        raise InputError(
-            f"The VCF '{path}' could not be opened: {exc}.",
-            "Check that the file is a valid VCF (with a '#CHROM' header line) and not truncated.",
-        ) from exc
+    with _htslib_messages() as messages:
+        try:
+            return cyvcf2.VCF(str(path), lazy=True)
+        except Exception as exc:  # cyvcf2 raises OSError or plain Exception for htslib failures
+            error = exc
+    detail = "; ".join(m.split("] ", 1)[-1] for m in messages) or str(error)
+    raise InputError(
+        f"The VCF '{path}' could not be opened: {detail}.",
+        "Check that the file is a valid VCF (with a '#CHROM' header line) and not truncated.",
+    ) from error
 
 
 def _header_infos(header: str) -> dict[str, str]:
