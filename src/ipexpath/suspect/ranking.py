@@ -98,10 +98,11 @@ def score_lr(model: RankingModel, terms: CaseTerms) -> FloatVec:
 
 
 def calibration_log10(model: RankingModel, terms: CaseTerms) -> FloatVec | float:
-    """The per-disease calibration term: −weight × n_observed × expected log10 LR of a random finding."""
-    if model.params.null_weight <= 0 or not terms.observed:
+    """The per-disease calibration: −weight × (n_observed − k) × expected log10 LR of a random finding."""
+    counted = len(terms.observed) - model.params.null_free_terms
+    if model.params.null_weight <= 0 or counted <= 0:
         return 0.0
-    return -model.params.null_weight * len(terms.observed) * model.null_log10_lr
+    return -model.params.null_weight * counted * model.null_log10_lr
 
 
 @dataclass(frozen=True)
@@ -438,6 +439,8 @@ def _factors(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Factor, ...
         ann_text = ", ".join(annotated) if annotated else "no onset annotated (background distribution)"
         out.append(Factor("onset", onset_lr, f"{what}; disease onset: {ann_text}"))
     calibration = calibration_log10(model, terms)
+    free, weight = model.params.null_free_terms, model.params.null_weight
+    counted = len(terms.observed) - free
     if not isinstance(calibration, float):
         value = float(calibration[d])
         out.append(
@@ -445,7 +448,7 @@ def _factors(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Factor, ...
                 "calibration",
                 value,
                 "breadth of the disease's annotations: a disease that matches random findings well gets less "
-                f"credit per finding ({len(terms.observed)} findings × weight {model.params.null_weight})",
+                f"credit per finding ({counted} findings beyond the first {free} × weight {weight})",
             )
         )
     return tuple(out)
