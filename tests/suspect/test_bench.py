@@ -134,3 +134,16 @@ def test_rank_cli_json() -> None:
 def test_bench_missing_path_is_input_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["bench", str(tmp_path / "nope.jsonl")])
     assert result.exit_code != 0
+
+
+def test_knowledge_without_references_drops_only_that_papers_lines(kb: KnowledgeBase) -> None:
+    from ipexpath.suspect.benchmark import knowledge_without_references
+
+    ipex = kb.disease_index["OMIM:304790"]
+    reduced = knowledge_without_references(kb, {"PMID:30443250"})
+    before = int((kb.ann_disease == ipex).sum())
+    after = int((reduced.ann_disease == ipex).sum())
+    assert 0 < after < before
+    assert reduced.ann_ref_ptr[-1] == reduced.ann_ref_idx.size
+    assert "PMID:30443250" not in {reduced.reference_ids[i] for i in reduced.ann_ref_idx.tolist()}
+    assert knowledge_without_references(kb, {"PMID:1"}) is kb

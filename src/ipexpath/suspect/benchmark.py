@@ -16,7 +16,7 @@ import multiprocessing as mp
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +198,38 @@ def disease_references(kb: KnowledgeBase) -> dict[int, frozenset[str]]:
     for code in pairs.tolist():
         refs.setdefault(code >> 32, set()).add(kb.reference_ids[code & 0xFFFFFFFF])
     return {d: frozenset(r) for d, r in refs.items()}
+
+
+def knowledge_without_references(kb: KnowledgeBase, references: set[str]) -> KnowledgeBase:
+    """The knowledge base minus every annotation line that cites one of `references` (e.g. a case's PMIDs).
+
+    For a leave-one-publication-out evaluation: the disease model a clinician would have had if that paper
+    had never been curated. A line citing the paper and other papers is dropped too (conservative).
+    """
+    wanted = [i for i, ref in enumerate(kb.reference_ids) if ref in references]
+    if not wanted:
+        return kb
+    counts = np.diff(kb.ann_ref_ptr)
+    owner = np.repeat(np.arange(counts.size), counts)
+    keep = np.ones(counts.size, dtype=bool)
+    keep[owner[np.isin(kb.ann_ref_idx, wanted)]] = False
+    kept_refs = np.isin(owner, np.flatnonzero(keep))
+    ptr = np.zeros(int(keep.sum()) + 1, dtype=np.int32)
+    ptr[1:] = np.cumsum(counts[keep])
+    per_line = {
+        name: getattr(kb, name)[keep]
+        for name in (
+            "ann_disease",
+            "ann_term",
+            "ann_frequency",
+            "ann_cohort",
+            "ann_negated",
+            "ann_onset",
+            "ann_sex",
+            "ann_aspect",
+        )
+    }
+    return replace(kb, ann_ref_ptr=ptr, ann_ref_idx=kb.ann_ref_idx[kept_refs], _cache={}, **per_line)
 
 
 def pessimistic_rank(scores: FloatVec, mask: np.ndarray, disease: int) -> int:
