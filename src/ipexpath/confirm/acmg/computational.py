@@ -10,36 +10,28 @@ from ipexpath.confirm.acmg.base import CriterionResult, Strength, applied, not_a
 from ipexpath.confirm.acmg.context import EvaluationContext
 from ipexpath.confirm.model import Consequence, Variant
 
-
-def _revel_strength(score: float, t: dict[str, float]) -> tuple[str, Strength] | None:
-    if score >= t["pp3_strong"]:
-        return "PP3", Strength.STRONG
-    if score >= t["pp3_moderate"]:
-        return "PP3", Strength.MODERATE
-    if score >= t["pp3_supporting"]:
-        return "PP3", Strength.SUPPORTING
-    if score <= t["bp4_very_strong"]:
-        return "BP4", Strength.VERY_STRONG
-    if score <= t["bp4_strong"]:
-        return "BP4", Strength.STRONG
-    if score <= t["bp4_moderate"]:
-        return "BP4", Strength.MODERATE
-    if score <= t["bp4_supporting"]:
-        return "BP4", Strength.SUPPORTING
-    return None
+# Calibrated intervals, strongest first (Pejaver et al. 2022); each tool lists only the levels it reaches.
+_PP3_LEVELS = (
+    ("pp3_strong", Strength.STRONG),
+    ("pp3_moderate", Strength.MODERATE),
+    ("pp3_supporting", Strength.SUPPORTING),
+)
+_BP4_LEVELS = (
+    ("bp4_very_strong", Strength.VERY_STRONG),
+    ("bp4_strong", Strength.STRONG),
+    ("bp4_moderate", Strength.MODERATE),
+    ("bp4_supporting", Strength.SUPPORTING),
+)
 
 
-def _cadd_strength(score: float, t: dict[str, float]) -> tuple[str, Strength] | None:
-    if score >= t["pp3_moderate"]:
-        return "PP3", Strength.MODERATE
-    if score >= t["pp3_supporting"]:
-        return "PP3", Strength.SUPPORTING
-    if score <= t["bp4_strong"]:
-        return "BP4", Strength.STRONG
-    if score <= t["bp4_moderate"]:
-        return "BP4", Strength.MODERATE
-    if score <= t["bp4_supporting"]:
-        return "BP4", Strength.SUPPORTING
+def _calibrated_strength(score: float, t: dict[str, float]) -> tuple[str, Strength] | None:
+    """PP3 or BP4 at the strongest level whose threshold the score reaches (thresholds from criteria.yaml)."""
+    for key, strength in _PP3_LEVELS:
+        if key in t and score >= t[key]:
+            return "PP3", strength
+    for key, strength in _BP4_LEVELS:
+        if key in t and score <= t[key]:
+            return "BP4", strength
     return None
 
 
@@ -54,10 +46,10 @@ def evaluate_computational(variant: Variant, ctx: EvaluationContext) -> list[Cri
     missense_text = ""
     if variant.consequence == Consequence.MISSENSE:
         if pop.revel is not None:
-            missense_call = _revel_strength(pop.revel, rules["revel"])
+            missense_call = _calibrated_strength(pop.revel, rules["revel"])
             missense_text = f"REVEL {pop.revel:.3f}"
         elif pop.cadd_phred is not None:
-            missense_call = _cadd_strength(pop.cadd_phred, rules["cadd_phred"])
+            missense_call = _calibrated_strength(pop.cadd_phred, rules["cadd_phred"])
             missense_text = f"CADD {pop.cadd_phred:.1f} (REVEL not available)"
     splice = pop.spliceai
     splice_pp3 = splice is not None and splice >= rules["spliceai_pp3"]
