@@ -17,18 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ipexpath.errors import InputError
 from ipexpath.knowledge import load_knowledge
-from ipexpath.suspect.benchmark import (
-    case_pmids,
-    clinical_view,
-    disease_references,
-    iter_cases,
-    knowledge_without_references,
-    pessimistic_rank,
-    read_clinical_view,
-    truth_ids,
-)
+from ipexpath.suspect.benchmark import knowledge_without_references, pessimistic_rank, rankable_cases
 from ipexpath.suspect.model import RankingModel
 from ipexpath.suspect.ranking import CaseTerms, score_lr
 
@@ -48,24 +38,11 @@ def main() -> int:
         return 0
     kb = load_knowledge()
     full = RankingModel.build(kb)
-    refs = disease_references(kb)
     omim = full.omim_mask
-    groups: dict[frozenset[str], list[tuple[CaseTerms, list[int]]]] = {}
-    for raw in iter_cases(args.cases):
-        if raw.packet is None:
-            continue
-        truth = [kb.disease_index[t] for t in truth_ids(raw.packet) if t in kb.disease_index]
-        truth = [d for d in truth if omim[d]]
-        pmids = case_pmids(raw.packet)
-        if not truth or not any(pmids & refs.get(d, frozenset()) for d in truth):
-            continue  # only cited, rankable cases
-        try:
-            case = read_clinical_view(clinical_view(raw.packet), kb, raw.where)
-        except InputError:
-            continue
-        terms = CaseTerms.from_case(case, full)
-        if terms.observed:
-            groups.setdefault(frozenset(pmids), []).append((terms, truth))
+    groups: dict[frozenset[str], list[tuple[CaseTerms, tuple[int, ...]]]] = {}
+    for case in rankable_cases(args.cases, full):
+        if case.cited:
+            groups.setdefault(case.pmids, []).append((case.terms, case.truth))
     publications = list(groups.items())[: args.limit_publications]
     full_ranks: list[int] = []
     lopo_ranks: list[int] = []

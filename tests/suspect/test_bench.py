@@ -147,3 +147,17 @@ def test_knowledge_without_references_drops_only_that_papers_lines(kb: Knowledge
     assert reduced.ann_ref_ptr[-1] == reduced.ann_ref_idx.size
     assert "PMID:30443250" not in {reduced.reference_ids[i] for i in reduced.ann_ref_idx.tolist()}
     assert knowledge_without_references(kb, {"PMID:1"}) is kb
+
+
+def test_rankable_cases_keeps_only_rankable_and_marks_the_stratum(kb: KnowledgeBase, tmp_path: Path) -> None:
+    from ipexpath.suspect.benchmark import rankable_cases
+
+    cited = _packet("cited", ["HP:0002028", "HP:0100651"], [], "OMIM:304790")
+    cited["metaData"] = {"externalReferences": [{"id": "PMID:30443250"}]}  # an IPEX annotation reference
+    path = _write(tmp_path, [json.dumps(cited)])
+    found = {c.case_id: c for c in rankable_cases(path, RankingModel.build(kb))}
+    # unknown terms, only excluded terms, a truth outside the release and the broken line are all skipped
+    assert set(found) == {"ipex", "cited"}
+    assert found["cited"].cited and not found["ipex"].cited
+    assert found["ipex"].truth == (kb.disease_index["OMIM:304790"],)
+    assert found["ipex"].half in {"A", "B"} and len(found["ipex"].terms.observed) == 3

@@ -232,6 +232,48 @@ def knowledge_without_references(kb: KnowledgeBase, references: set[str]) -> Kno
     return replace(kb, ann_ref_ptr=ptr, ann_ref_idx=kb.ann_ref_idx[kept_refs], _cache={}, **per_line)
 
 
+@dataclass(frozen=True)
+class RankableCase:
+    """A benchmark case reduced to what offline studies need: terms, OMIM truth, publication stratum."""
+
+    case_id: str
+    terms: CaseTerms
+    truth: tuple[int, ...]  # OMIM disease indices of the knowledge base
+    pmids: frozenset[str]
+    cited: bool
+    half: str
+
+
+def rankable_cases(path: Path, model: RankingModel) -> Iterator[RankableCase]:
+    """The readable cases of `path` with an OMIM truth in the knowledge base and ≥ 1 known observed term.
+
+    For studies beside `ipexpath bench` (leave-one-publication-out, failure analysis); unreadable or
+    unrankable cases are skipped here, `ipexpath bench` counts them.
+    """
+    kb = model.kb
+    refs = disease_references(kb)
+    for raw in iter_cases(path):
+        if raw.packet is None:
+            continue
+        truth = tuple(
+            kb.disease_index[t]
+            for t in truth_ids(raw.packet)
+            if t in kb.disease_index and t.startswith("OMIM:")
+        )
+        if not truth:
+            continue
+        try:
+            terms = CaseTerms.from_case(read_clinical_view(clinical_view(raw.packet), kb, raw.where), model)
+        except InputError:
+            continue
+        if not terms.observed:
+            continue
+        pmids = frozenset(case_pmids(raw.packet))
+        case_id = str(raw.packet.get("id") or raw.where)
+        cited = any(pmids & refs.get(d, frozenset()) for d in truth)
+        yield RankableCase(case_id, terms, truth, pmids, cited, split_half(set(pmids), case_id))
+
+
 def pessimistic_rank(scores: FloatVec, mask: np.ndarray, disease: int) -> int:
     """Rank of `disease` among the masked diseases, placed after every disease with an equal score."""
     s = scores[disease]
