@@ -99,3 +99,23 @@ def test_only_excluded_terms_still_ranks(model: RankingModel) -> None:
     diff = rank_case(model, _case(Sex.MALE, terms=(), excluded=("HP:0001250",)), top=3)
     assert diff.n_observed == 0 and diff.notes
     assert len(diff.results) == 3
+
+
+def test_same_name_orphanet_partner_lends_its_features(model: RankingModel) -> None:
+    from ipexpath.suspect.model import disease_name_key, same_name_partners
+
+    kb = model.kb
+    assert disease_name_key("Ehlers-Danlos syndrome, vascular type") == disease_name_key(
+        "Vascular Ehlers-Danlos syndrome"
+    )
+    assert disease_name_key("Diamond-Blackfan anemia 10") != disease_name_key("Diamond-Blackfan anemia")
+    pairs = same_name_partners(kb)
+    jacobsen = kb.disease_index["OMIM:147791"]
+    assert [kb.disease_ids[o] for o in pairs[jacobsen]] == ["ORPHA:2308"]
+    assert all(kb.disease_ids[d].startswith("OMIM:") for d in pairs)
+    # a feature only the Orphanet entry lists is explained, and the explanation names the lender
+    own = {int(t) for t in kb.ann_term[kb.ann_disease == jacobsen]}
+    lent = [int(t) for t in kb.ann_term[(kb.ann_disease == pairs[jacobsen][0]) & (kb.ann_aspect == 0)]]
+    term = next(t for t in lent if t not in own and model.is_phenotype[t])
+    assert model.lender_of(jacobsen, term) == "ORPHA:2308"
+    assert model.log10_lr_observed(term)[jacobsen] > math.log10(model.params.unexplained_lr)

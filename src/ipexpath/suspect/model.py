@@ -17,6 +17,7 @@ are explained in docs/ranking-model.md.
 from __future__ import annotations
 
 import math
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -33,7 +34,7 @@ Float32Vec = npt.NDArray[np.float32]
 IntVec = npt.NDArray[np.int64]
 BoolVec = npt.NDArray[np.bool_]
 
-MODEL_VERSION = "lr-5"
+MODEL_VERSION = "lr-6"
 # Bounded cache of per-term vectors: 2,048 × 12,700 diseases × 4 bytes ≈ 100 MB per process at most.
 TERM_CACHE_SIZE = 2048
 # A term that annotates no disease still needs a finite background (LIRICAL uses 1e-4).
@@ -89,11 +90,11 @@ class ModelParameters:
     # shrinks the reward for matching very rare terms (annotation and case terms are not independent
     # draws, and a single rare match should not outweigh several common ones).
     background_exponent: float = 1.0
-    # Weight of Orphanet annotations borrowed by an OMIM disease that is the only OMIM disease of a gene,
-    # from Orphanet entries linked to that gene alone (genes_to_phenotype.txt): the two describe the same
-    # single-gene condition, and Orphanet often lists features (with frequency classes) that a sparse OMIM
-    # clinical synopsis lacks. Borrowed frequencies are multiplied by this weight (Orphanet entries may be
-    # broader clinical entities); 0 switches borrowing off. Chosen on publication half A only (0.3/0.5/1.0).
+    # Weight of Orphanet annotations borrowed by an OMIM disease from the Orphanet entries that describe the
+    # same condition (`orphanet_partners`: same single gene, or the same name): Orphanet often lists features
+    # (with frequency classes) that a sparse OMIM clinical synopsis lacks. Borrowed frequencies are multiplied
+    # by this weight (Orphanet entries may be broader clinical entities); 0 switches borrowing off. Chosen on
+    # publication half A only (0.3/0.5/1.0).
     orphanet_borrow: float = 0.5
     # Per-disease calibration (Phenomizer's p-value idea, Köhler et al. 2009, doi:10.1016/j.ajhg.2009.09.003,
     # in likelihood-ratio form): a disease with broad annotations gains evidence even from unrelated findings,
@@ -206,7 +207,7 @@ class RankingModel:
         background = np.asarray(propagated.sum(axis=0)).ravel().astype(np.float64) / n_d
         background = np.maximum(background, MIN_BACKGROUND)
         # borrowing comes after the background, so that a feature is not counted twice in it
-        partners = single_gene_partners(kb) if params.orphanet_borrow > 0 else {}
+        partners = orphanet_partners(kb) if params.orphanet_borrow > 0 else {}
         if partners:
             direct = _borrow(direct, partners, params.orphanet_borrow)
             propagated = _borrow(propagated, partners, params.orphanet_borrow)
@@ -429,15 +430,26 @@ def null_log10_lr(model: RankingModel, n_terms: int) -> FloatVec:
     return centred
 
 
+def orphanet_partners(kb: KnowledgeBase) -> dict[int, tuple[int, ...]]:
+    """OMIM disease → the Orphanet entries that describe the same condition (they lend their annotations).
+
+    The release has no OMIM–Orphanet cross-references, so two offline rules are used, each strict:
+    `single_gene_partners` (the gene's only OMIM disease and the Orphanet entries of that gene alone) and, for
+    OMIM diseases without such partners, `same_name_partners`.
+    """
+    partners = single_gene_partners(kb)
+    for disease, sources in same_name_partners(kb).items():
+        partners.setdefault(disease, sources)
+    return partners
+
+
 def single_gene_partners(kb: KnowledgeBase) -> dict[int, tuple[int, ...]]:
     """OMIM disease → Orphanet entries of the same single gene, when the gene has exactly one OMIM disease.
 
     Both sides must be linked to that one gene only (genes_to_phenotype.txt), so a microdeletion or a
     multi-gene entry never lends its features.
     """
-    genes_of: dict[int, set[int]] = {}
-    for g, d in zip(kb.link_gene.tolist(), kb.link_disease.tolist(), strict=True):
-        genes_of.setdefault(d, set()).add(g)
+    genes_of = _genes_of(kb)
     omim_of_gene: dict[int, list[int]] = {}
     orpha_of_gene: dict[int, list[int]] = {}
     for d, genes in genes_of.items():
@@ -453,6 +465,52 @@ def single_gene_partners(kb: KnowledgeBase) -> dict[int, tuple[int, ...]]:
         for gene, omims in omim_of_gene.items()
         if len(omims) == 1 and gene in orpha_of_gene
     }
+
+
+# Filler words of disease names, ignored with word order and punctuation when OMIM and Orphanet names are
+# compared ("Ehlers-Danlos syndrome, vascular type" = "Vascular Ehlers-Danlos syndrome"). Numbers are kept, so
+# members of a numbered series never match their series' umbrella entry.
+_NAME_FILLER = frozenset(
+    "a and autosomal deficiency disease dominant due form in linked of or recessive related syndrome the to "
+    "type with x".split()
+)
+
+
+def disease_name_key(name: str) -> frozenset[str]:
+    """The words of a disease name that identify it: lower case, punctuation and filler words removed."""
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in _NAME_FILLER)
+
+
+def same_name_partners(kb: KnowledgeBase) -> dict[int, tuple[int, ...]]:
+    """OMIM disease → the one Orphanet entry with the same name (`disease_name_key`), both sides unique.
+
+    A pair is refused when both entries are linked to genes and share none. In the 2025-01-16 release: 849
+    pairs, 622 of them for OMIM diseases without a single-gene partner, e.g. Jacobsen syndrome (OMIM:147791 ←
+    ORPHA:2308), whose OMIM synopsis lacks most of the facial and limb features its Orphanet entry lists.
+    """
+    by_key: dict[frozenset[str], tuple[list[int], list[int]]] = {}
+    for d, disease_id in enumerate(kb.disease_ids):
+        side = 0 if disease_id.startswith("OMIM:") else 1 if disease_id.startswith("ORPHA:") else None
+        key = disease_name_key(kb.disease_names[d])
+        if side is not None and key:
+            by_key.setdefault(key, ([], []))[side].append(d)
+    genes_of = _genes_of(kb)
+    out: dict[int, tuple[int, ...]] = {}
+    for omims, orphas in by_key.values():
+        if len(omims) != 1 or len(orphas) != 1:
+            continue
+        g_omim, g_orpha = genes_of.get(omims[0], set()), genes_of.get(orphas[0], set())
+        if g_omim and g_orpha and not g_omim & g_orpha:
+            continue
+        out[omims[0]] = (orphas[0],)
+    return out
+
+
+def _genes_of(kb: KnowledgeBase) -> dict[int, set[int]]:
+    genes_of: dict[int, set[int]] = {}
+    for g, d in zip(kb.link_gene.tolist(), kb.link_disease.tolist(), strict=True):
+        genes_of.setdefault(d, set()).add(g)
+    return genes_of
 
 
 def _borrow(matrix: sp.csc_matrix, partners: dict[int, tuple[int, ...]], weight: float) -> sp.csc_matrix:

@@ -117,7 +117,7 @@ class Explanation:
     frequency: float | None
     lr: float
     log10_lr: float
-    borrowed_from: str | None = None  # Orphanet entry of the same single gene that lists this feature
+    borrowed_from: str | None = None  # Orphanet entry of the same condition that lists this feature
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
