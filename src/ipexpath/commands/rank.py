@@ -72,7 +72,7 @@ def _explain(row: DiseaseScore) -> list[str]:
         target = f" ~ {e.disease_term} {e.disease_term_label}" if e.disease_term else ""
         freq = f" (freq {e.frequency:.2f})" if e.frequency is not None else ""
         if e.borrowed_from:
-            freq += f" [from {e.borrowed_from}, same gene]"
+            freq += f" [borrowed from Orphanet entry {e.borrowed_from}]"
         lines.append(f"          {e.term} {e.label}: {e.match.value}{target}{freq}  LR {e.lr:.3g}")
     lines += [f"          {f.name}: LR {10**f.log10_lr:.3g} — {f.reason}" for f in row.factors]
     return lines
