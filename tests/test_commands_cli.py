@@ -73,3 +73,16 @@ def test_every_command_offers_json(capsys: pytest.CaptureFixture[str]) -> None:
     for command in COMMAND_MODULES:
         code, out, _ = run([command, "--help"], capsys)
         assert code == 0 and "--json" in out, command
+
+
+def test_text_without_any_term_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["case", "--text", "a patient seen today"], capsys)
+    assert code == 2 and "No HPO term was recognised in the text" in err and "Traceback" not in err
+
+
+def test_text_gives_terms_sex_age_and_onset(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "6 month old boy, T1D and diarrhea since 2 weeks"
+    code, out, _ = run(["case", "--text", text, "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["sex"] == "MALE" and data["onset_days"] == 14.0
+    assert {"HP:0100651", "HP:0002014"} <= {t["id"] for t in data["observed"]}

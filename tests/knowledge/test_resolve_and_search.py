@@ -65,3 +65,17 @@ def test_findings_of_relatives_are_family_history(kb: KnowledgeBase) -> None:
     assert [h.term_id for h in observed] == ["HP:0002028"] and not excluded
     assert any(h.relative for h in result.hits)
     assert result.sex == "MALE"
+
+
+def test_cited_abbreviations_and_stated_onset(kb: KnowledgeBase) -> None:
+    from ipexpath.knowledge.lexicon import abbreviations
+
+    result = recognise(kb, "Infant with T1DM and AIHA, no CMC; watery diarrhea since 3 weeks.")
+    states = {h.term_id: h.negated for h in result.hits}
+    assert states["HP:0100651"] is False and states["HP:0001890"] is False
+    assert states["HP:0002728"] is True
+    assert result.onset_days == 21.0
+    assert recognise(kb, "Enteropathy from birth, eczema since 2 months.").onset_days == 0.0
+    assert recognise(kb, "Recovered from 2 infections.").onset_days is None
+    assert all(a.hpo in kb.term_index and a.source for a in abbreviations())
+    assert search_terms(kb, "t1d")[0].id == "HP:0100651"

@@ -71,6 +71,12 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
         observed += [RawTerm(h.term_id, None, h.label) for h in seen]
         excluded_terms += [RawTerm(h.term_id, None, h.label) for h in negated]
         findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
+        if not found.hits and not observed and not excluded_terms:
+            raise InputError(
+                "No HPO term was recognised in the text.",
+                "Rephrase with standard clinical terms (e.g. 'chronic diarrhea', 'type 1 diabetes'), "
+                "or give --hpo ids.",
+            )
         if not found.hits:
             findings.append(
                 Finding(
@@ -87,6 +93,10 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
             findings.append(
                 Finding(FindingLevel.INFO, f"Age taken from the text: {round(found.age_days)} days.")
             )
+    onset = parse_age(options["onset"]) if options.get("onset") else None
+    if text and onset is None and found.onset_days is not None:
+        onset = found.onset_days
+        findings.append(Finding(FindingLevel.INFO, f"Onset taken from the text: {round(onset)} days."))
     if not observed and not excluded_terms:
         raise InputError(
             "No case given.",
@@ -100,7 +110,7 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
         excluded=excluded_terms,
         sex=sex,
         age_days=age,
-        onset_days=parse_age(options["onset"]) if options.get("onset") else None,
+        onset_days=onset,
         source="command line" if not text else "command line (text)",
         findings=findings,
     )

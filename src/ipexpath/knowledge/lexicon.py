@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from dataclasses import dataclass
+from functools import cache
 
+import yaml
+
+from ipexpath.errors import KnowledgeError
 from ipexpath.knowledge.base import KnowledgeBase
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -38,11 +43,34 @@ def content_key(words: list[str]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class NameEntry:
-    """One name of a term: its label (is_label) or one of its synonyms."""
+    """One name of a term: its label (is_label), one of its synonyms, or a cited clinical abbreviation."""
 
     term: int
     text: str
     is_label: bool
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    """A clinical abbreviation of one HPO term and a publication that uses it (data/abbreviations.yaml)."""
+
+    abbreviation: str
+    hpo: str
+    source: str
+
+
+@cache
+def abbreviations() -> tuple[Abbreviation, ...]:
+    """The packaged abbreviation table (read once)."""
+    resource = importlib.resources.files("ipexpath").joinpath("knowledge").joinpath("data")
+    try:
+        raw = yaml.safe_load(resource.joinpath("abbreviations.yaml").read_text(encoding="utf-8"))
+        return tuple(
+            Abbreviation(str(e["abbreviation"]), str(e["hpo"]), str(e["source"]))
+            for e in raw["abbreviations"]
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise KnowledgeError(f"The packaged abbreviation table is unreadable: {exc}") from exc
 
 
 def term_names(kb: KnowledgeBase) -> list[NameEntry]:
@@ -53,5 +81,10 @@ def term_names(kb: KnowledgeBase) -> list[NameEntry]:
         NameEntry(term, text, False)
         for text, term in zip(kb.synonym_text, kb.synonym_term.tolist(), strict=True)
         if text and not obsolete[term]
+    )
+    names.extend(
+        NameEntry(kb.term_index[a.hpo], a.abbreviation, False)
+        for a in abbreviations()
+        if a.hpo in kb.term_index and not obsolete[kb.term_index[a.hpo]]
     )
     return names

@@ -46,6 +46,12 @@ _SCOPE_BREAKS = {"but", "however", "although", "though", "except", "yet", "where
 _CLAUSE_END = re.compile(r"[.;:!?\n]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _AGE = re.compile(r"(\d+(?:\.\d+)?)[\s-]*(day|week|month|year|yr|mo)s?[\s-]*old", re.IGNORECASE)
+# Onset of symptoms: "since 2 months", "onset at 3 weeks (of age)", "began at 6 months", "from birth".
+_ONSET = re.compile(
+    r"\b(?:since|onset\s+(?:at|of|in)|began\s+at|beginning\s+at|started\s+at|starting\s+at|from)"
+    r"\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?(\d+(?:\.\d+)?|birth)(?:[\s-]*(day|week|month|year|yr|mo)s?)?",
+    re.IGNORECASE,
+)
 _MALE = re.compile(r"\b(boy|male|man|son|he|his)\b", re.IGNORECASE)
 _FEMALE = re.compile(r"\b(girl|female|woman|daughter|she|her)\b", re.IGNORECASE)
 # Words that put a clause about a relative ("his maternal uncle died of diarrhea"): findings there are family
@@ -131,6 +137,7 @@ class TextResult:
     sex: str | None = None
     age_days: float | None = None
     unmatched: tuple[str, ...] = field(default=())
+    onset_days: float | None = None  # earliest onset of symptoms stated in the text
 
     def describe(self) -> list[str]:
         """One line per recognised span, for a person to check."""
@@ -149,7 +156,12 @@ class TextResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"hits": [h.to_dict() for h in self.hits], "sex": self.sex, "age_days": self.age_days}
+        return {
+            "hits": [h.to_dict() for h in self.hits],
+            "sex": self.sex,
+            "age_days": self.age_days,
+            "onset_days": self.onset_days,
+        }
 
 
 @dataclass(frozen=True)
@@ -264,24 +276,38 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
             break
         if not matched:
             i += 1
-    return TextResult(text=text, hits=tuple(hits), sex=_sex(text), age_days=_age(text))
+    return TextResult(
+        text=text, hits=tuple(hits), sex=_sex(text), age_days=_age(text), onset_days=_onset(text)
+    )
+
+
+_UNIT_DAYS = {
+    "day": 1.0,
+    "week": 7.0,
+    "month": DAYS_PER_MONTH,
+    "mo": DAYS_PER_MONTH,
+    "year": DAYS_PER_YEAR,
+    "yr": DAYS_PER_YEAR,
+}
 
 
 def _age(text: str) -> float | None:
     match = _AGE.search(text)
     if not match:
         return None
-    value = float(match.group(1))
-    unit = match.group(2).lower()
-    factor = {
-        "day": 1.0,
-        "week": 7.0,
-        "month": DAYS_PER_MONTH,
-        "mo": DAYS_PER_MONTH,
-        "year": DAYS_PER_YEAR,
-        "yr": DAYS_PER_YEAR,
-    }[unit]
-    return value * factor
+    return float(match.group(1)) * _UNIT_DAYS[match.group(2).lower()]
+
+
+def _onset(text: str) -> float | None:
+    """Earliest stated onset in days (birth = 0); a number without a unit ("from 2") is not an age."""
+    days = []
+    for match in _ONSET.finditer(text):
+        value, unit = match.group(1).lower(), match.group(2)
+        if value == "birth":
+            days.append(0.0)
+        elif unit:
+            days.append(float(value) * _UNIT_DAYS[unit.lower()])
+    return min(days) if days else None
 
 
 def _sex(text: str) -> str | None:
