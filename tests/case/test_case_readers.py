@@ -47,6 +47,14 @@ def test_yaml_form_with_text(kb: KnowledgeBase, tmp_path: Path) -> None:
     assert "HP:0002028" in case.observed_ids and "HP:0000964" in case.excluded_ids
 
 
+def test_yaml_form_onset_from_text_unless_given(kb: KnowledgeBase, tmp_path: Path) -> None:
+    path = _write(tmp_path, "case.yaml", "sex: male\ntext: T1DM and chronic diarrhea since 2 weeks\n")
+    case = read_case(path, kb)
+    assert case.onset_days == 14.0 and "HP:0100651" in case.observed_ids
+    given = _write(tmp_path, "given.yaml", "onset: P1M\ntext: chronic diarrhea since 2 weeks\n")
+    assert read_case(given, kb).onset_days != 14.0
+
+
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [

@@ -154,6 +154,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         _form_term(item, source, "excluded") for item in _as_list(data.get("excluded"), "excluded", source)
     ]
     findings: list[Finding] = []
+    onset = parse_age(data["onset"]) if data.get("onset") is not None else None
     if data.get("text"):
         from ipexpath.knowledge.textmine import recognise
 
@@ -162,6 +163,9 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         observed += [RawTerm(h.term_id, None, h.label) for h in seen]
         excluded += [RawTerm(h.term_id, None, h.label) for h in negated]
         findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
+        if onset is None and found.onset_days is not None:
+            onset = found.onset_days
+            findings.append(Finding(FindingLevel.INFO, f"Onset taken from the text: {round(onset)} days."))
     if not observed and not excluded:
         raise InputError(
             f"The case file '{source}' lists no clinical features.",
@@ -174,7 +178,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         excluded=excluded,
         sex=Sex.parse(data.get("sex")),
         age_days=parse_age(data["age"]) if data.get("age") is not None else None,
-        onset_days=parse_age(data["onset"]) if data.get("onset") is not None else None,
+        onset_days=onset,
         family_history=str(data["family_history"]) if data.get("family_history") else None,
         source=source,
         findings=findings,

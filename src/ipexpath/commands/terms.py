@@ -34,11 +34,10 @@ def command(
         click.echo(f"Recognised in the text (HPO release {kb.release_label}) — please check:")
         for line in result.describe() or ["  (no HPO term recognised)"]:
             click.echo(f"  {line}")
-        if result.sex or result.age_days is not None:
-            click.echo(
-                f"  sex: {result.sex or 'not stated'}; age: "
-                f"{round(result.age_days) if result.age_days is not None else 'not stated'} days"
-            )
+        if result.sex or result.age_days is not None or result.onset_days is not None:
+            age = f"{round(result.age_days)} days" if result.age_days is not None else "not stated"
+            onset = f"{round(result.onset_days)} days" if result.onset_days is not None else "not stated"
+            click.echo(f"  sex: {result.sex or 'not stated'}; age: {age}; onset: {onset}")
         return
     from ipexpath.knowledge.search import search_terms
 
