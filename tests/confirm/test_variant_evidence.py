@@ -1,0 +1,176 @@
+"""The curated variant evidence: strict loading, every observation sourced, known rows present."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ipexpath.confirm.evidence import (
+    EvidenceFileError,
+    FunctionalResult,
+    load_evidence,
+    parse_evidence,
+    read_evidence,
+)
+from ipexpath.confirm.model import Zygosity
+from ipexpath.confirm.panel import load_panel
+from ipexpath.errors import InputError
+
+GOOD: dict[str, Any] = {
+    "version": "test",
+    "curated_on": "2026-11-29",
+    "sources": {"PMID:30443250": {"citation": "Gambineri 2018"}, "DOI:10.1000/xyz": {"citation": "A DOI"}},
+    "variants": [
+        {
+            "gene": "FOXP3",
+            "transcript": "NM_014009.4",
+            "hgvs_c": "c.1150G>A",
+            "hgvs_p": "p.Ala384Thr",
+            "probands": [
+                {"patient": "a", "sources": ["PMID:30443250"], "zygosity": "hemizygous"},
+                {"patient": "b", "families": 3, "sources": ["DOI:10.1000/xyz"], "same_as": ["c"]},
+                {"patient": "c", "families": 2, "sources": ["PMID:30443250"]},
+            ],
+            "segregation": [{"family": "a", "informative_meioses": 2, "sources": ["PMID:30443250"]}],
+        }
+    ],
+}
+
+
+def _bad(mutate: Any) -> str:
+    document = copy.deepcopy(GOOD)
+    mutate(document)
+    with pytest.raises(EvidenceFileError) as info:
+        parse_evidence(document, "test.yaml")
+    return str(info.value)
+
+
+def test_good_document_parses_and_counts_linked_probands_once() -> None:
+    evidence = parse_evidence(copy.deepcopy(GOOD), "test.yaml")
+    variant = evidence.find("FOXP3", "c.1150G>A")
+    assert variant is not None
+    # a (1) + linked group {b: 3, c: 2} counted once as its largest (3) = 4, not 6
+    assert variant.unrelated_probands() == 4
+    assert variant.informative_meioses() == 2
+    assert variant.probands[0].zygosity is Zygosity.HEMIZYGOUS
+    assert variant.sources() == ("PMID:30443250", "DOI:10.1000/xyz")
+
+
+def test_observation_without_source_is_refused_with_a_clear_error() -> None:
+    message = _bad(lambda d: d["variants"][0]["probands"][0].pop("sources"))
+    assert "FOXP3 c.1150G>A" in message and "proband #1" in message and "no source" in message
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d: d["variants"][0]["probands"][0].update(sources=["PMID 123"]), "not PMID:<number>"),
+        (lambda d: d["variants"][0]["probands"][0].update(sources=["PMID:999"]), "not declared"),
+        (lambda d: d["variants"][0]["segregation"][0].update(sources=[]), "no source"),
+        (lambda d: d["variants"].append(copy.deepcopy(d["variants"][0])), "listed twice"),
+        (lambda d: d["variants"][0]["probands"][1].update(patient="a"), "listed twice"),
+        (lambda d: d["variants"][0].update(hgvs_c="1150G>A"), "not a c. change"),
+        (lambda d: d["variants"][0].update(hgvs_p="A384T"), "three-letter"),
+        (lambda d: d["variants"][0].update(transcript="NM_014009"), "versioned RefSeq"),
+        (lambda d: d["variants"][0].update(colour="red"), "unknown field"),
+        (lambda d: d["variants"][0]["probands"][0].update(zygosity="hemi"), "zygosity"),
+        (lambda d: d["variants"][0]["probands"][0].update(families=0), "whole number >= 1"),
+        (
+            lambda d: d["variants"][0].update(
+                functional=[
+                    {
+                        "assay": "x",
+                        "result": "damaging",
+                        "controls": "wt",
+                        "strength": "BS3",
+                        "sources": ["PMID:30443250"],
+                    }
+                ]
+            ),
+            "cannot be given BS3",
+        ),
+        (
+            lambda d: d["variants"][0].update(
+                clinvar=[
+                    {
+                        "variation_id": 1,
+                        "classification": "P",
+                        "review_status": "x",
+                        "stars": 7,
+                        "date": "2026-01-01",
+                        "retrieved_from": "x",
+                    }
+                ]
+            ),
+            "stars are 0-4",
+        ),
+        (lambda d: d.pop("version"), "missing version"),
+    ],
+)
+def test_bad_rows_are_refused(mutate: Any, expected: str) -> None:
+    assert expected in _bad(mutate)
+
+
+def test_user_file_errors_are_input_errors(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    document = copy.deepcopy(GOOD)
+    del document["variants"][0]["probands"][0]["sources"]
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    with pytest.raises(InputError, match=r"mine\.yaml"):
+        read_evidence(path)
+    path.write_text("variants: [unclosed", encoding="utf-8")
+    with pytest.raises(InputError, match="not valid YAML"):
+        read_evidence(path)
+    with pytest.raises(InputError, match="could not be read"):
+        read_evidence(tmp_path / "missing.yaml")
+
+
+def test_bundled_file_loads_once_with_sources_for_everything() -> None:
+    evidence = load_evidence()
+    assert evidence is load_evidence()
+    assert evidence.variants
+    keys = [v.key for v in evidence.variants]
+    assert len(keys) == len(set(keys))
+    panel_genes = {gene.symbol for gene in load_panel().genes}
+    for variant in evidence.variants:
+        assert variant.gene in panel_genes, variant.key
+        observations = (
+            variant.probands
+            + variant.de_novo
+            + variant.segregation
+            + variant.functional
+            + variant.carrier_mothers
+            + variant.unaffected_hemizygotes
+        )
+        for obs in observations:
+            assert obs.sources and all(s in evidence.citations for s in obs.sources), variant.key
+    # every declared source is used (no stale citations)
+    used = {s for v in evidence.variants for s in v.sources()}
+    assert used == set(evidence.citations)
+
+
+def test_example_variant_a384t_has_its_published_evidence() -> None:
+    evidence = load_evidence()
+    a384t = evidence.find("FOXP3", "c.1150G>A")
+    assert a384t is not None and a384t.hgvs_p == "p.Ala384Thr"
+    assert a384t.transcript == "NM_014009.4"
+    assert a384t.grch38 is not None and (a384t.grch38.pos, a384t.grch38.ref, a384t.grch38.alt) == (
+        49251480,
+        "C",
+        "T",
+    )
+    assert evidence.at("GRCh38", "chrX", 49251480, "C", "T") is a384t
+    assert a384t.unrelated_probands() >= 1
+    assert "PMID:30443250" in a384t.sources()  # Gambineri 2018: one of the 5 recurrent FOXP3 mutations
+    assert any(c.variation_id == 11410 and c.stars >= 2 for c in a384t.clinvar)
+
+
+def test_benign_published_variant_records_healthy_hemizygous_men() -> None:
+    a38s = load_evidence().find("FOXP3", "c.112G>T")
+    assert a38s is not None
+    assert a38s.unaffected_hemizygotes and a38s.unaffected_hemizygotes[0].adult
+    assert a38s.functional[0].result is FunctionalResult.NO_EFFECT
