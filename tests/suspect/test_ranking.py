@@ -44,7 +44,8 @@ def test_classic_ipex_boy_ranks_ipex_first(model: RankingModel) -> None:
     diff = rank_case(model, _case(Sex.MALE), top=5)
     assert diff.results[0].disease_id == IPEX
     assert diff.results[0].flag is IpexFlag.IPEX
-    assert math.isclose(diff.prior, 1 / model.n_diseases)
+    assert math.isclose(diff.prior, 1 / model.groups.n_groups)
+    assert model.groups.n_groups < model.n_diseases
 
 
 def test_girl_with_same_features_does_not_rank_ipex_first(model: RankingModel) -> None:
@@ -119,3 +120,30 @@ def test_same_name_orphanet_partner_lends_its_features(model: RankingModel) -> N
     term = next(t for t in lent if t not in own and model.is_phenotype[t])
     assert model.lender_of(jacobsen, term) == "ORPHA:2308"
     assert model.log10_lr_observed(term)[jacobsen] > math.log10(model.params.unexplained_lr)
+
+
+def test_one_row_per_disease_orphanet_id_as_cross_reference(model: RankingModel) -> None:
+    """IPEX (OMIM:304790 / ORPHA:37042) and STAT1 GOF (OMIM:614162 / ORPHA:391487) each take one row."""
+    diff = rank_case(model, _case(Sex.MALE, (*CLASSIC, "HP:0001880")), top=50)
+    ids = [r.disease_id for r in diff.results]
+    assert ids[0] == IPEX and "ORPHA:37042" not in ids
+    assert diff.results[0].cross_references == ("ORPHA:37042",)
+    assert "ORPHA:391487" not in ids
+    stat1 = next(r for r in diff.ipex_rows if r.disease_id == "OMIM:614162")
+    assert "ORPHA:391487" in stat1.cross_references
+    assert [r.rank for r in diff.results] == list(range(1, 51))  # ranks count diseases, not ids
+    every = {i for r in diff.results for i in (r.disease_id, *r.cross_references)}
+    assert len(every) == sum(1 + len(r.cross_references) for r in diff.results)
+
+
+def test_orphanet_frequency_shown_as_its_bin(model: RankingModel) -> None:
+    """A borrowed Orphanet class frequency reads 'occasional, 5–29 %', not its midpoint; n/m reads 'n/m'."""
+    diff = rank_case(model, _case(Sex.MALE, (*CLASSIC, "HP:0001880")), top=1)
+    sources = [e.frequency_source for e in diff.results[0].explanation]
+    assert "97/116 patients" in sources  # eczematoid dermatitis in IPEX (HPOA n/m line)
+    from ipexpath.suspect.model import frequency_label
+
+    assert frequency_label(0.545, 0) == "frequent, 30–79 %"
+    assert frequency_label(0.17, 0) == "occasional, 5–29 %"
+    assert frequency_label(3 / 7, 7) == "3/7 patients"
+    assert frequency_label(float("nan"), 0) == "frequency not stated"

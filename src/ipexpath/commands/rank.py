@@ -60,8 +60,10 @@ def command(top: int, method: str, explain: bool, hpo_dir: Path | None, as_json:
 def _line(row: DiseaseScore) -> str:
     flag = f"  [{row.flag.value}]" if row.flag else ""
     genes = f" ({', '.join(row.genes)})" if row.genes else ""
+    xref = f"\n        also {', '.join(row.cross_references)}" if row.cross_references else ""
+    scored = f"; scored on the annotations of {row.scored_as}" if row.scored_as else ""
     return (
-        f"{row.rank:>5}. {row.disease_id:<14} {row.name}{genes}{flag}\n"
+        f"{row.rank:>5}. {row.disease_id:<14} {row.name}{genes}{flag}{xref}{scored}\n"
         f"        posterior {row.posterior:.3g}   log10 LR {row.log10_lr:+.2f}"
     )
 
@@ -70,7 +72,10 @@ def _explain(row: DiseaseScore) -> list[str]:
     lines = []
     for e in row.explanation:
         target = f" ~ {e.disease_term} {e.disease_term_label}" if e.disease_term else ""
-        freq = f" (freq {e.frequency:.2f})" if e.frequency is not None else ""
+        freq = ""
+        if e.frequency is not None:
+            stated = f"{e.frequency_source}; " if e.frequency_source else ""
+            freq = f" ({stated}model {e.frequency:.2f})"
         if e.borrowed_from:
             freq += f" [borrowed from Orphanet entry {e.borrowed_from}]"
         lines.append(f"          {e.term} {e.label}: {e.match.value}{target}{freq}  LR {e.lr:.3g}")

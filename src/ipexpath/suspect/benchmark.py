@@ -298,6 +298,7 @@ def prepare(model: RankingModel, methods: tuple[str, ...]) -> None:
         PhenomizerModel.build(model.kb, model.propagated) if "phenomizer" in methods else None
     )
     _STATE["refs"] = disease_references(model.kb)
+    _ = model.groups, model.null_log10_lr  # computed once, before the workers fork
 
 
 def evaluate(raw: RawCase) -> dict[str, Any]:
@@ -346,13 +347,15 @@ def evaluate(raw: RawCase) -> dict[str, Any]:
         row[key] = None
         if terms is None or not known:
             continue
-        scores = _scores(method, model, terms)
-        ranks = [pessimistic_rank(scores, model.omim_mask, d) for d in known]
+        groups = model.groups
+        scores = groups.group_scores(_scores(method, model, terms))
+        truth_groups = sorted({int(groups.group_of[d]) for d in known})
+        ranks = [pessimistic_rank(scores, groups.has_omim, g) for g in truth_groups]
         best = min(ranks)
         row[key] = best
         if method == "lr":
-            d = known[ranks.index(best)]
-            row["ties"] = int(np.count_nonzero(model.omim_mask & (scores == scores[d]))) - 1
+            g = truth_groups[ranks.index(best)]
+            row["ties"] = int(np.count_nonzero(groups.has_omim & (scores == scores[g]))) - 1
     row["problems"] = problems
     if message:
         row["message"] = message

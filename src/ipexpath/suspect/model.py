@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 from ipexpath.knowledge.base import ONSET, PHENOTYPIC_ABNORMALITY, KnowledgeBase
 from ipexpath.suspect import clinical
+from ipexpath.suspect.grouping import DiseaseGroups, build_groups
 
 FloatVec = npt.NDArray[np.float64]
 Float32Vec = npt.NDArray[np.float32]
@@ -255,6 +256,40 @@ class RankingModel:
         return self.direct.tocsr()
 
     @cached_property
+    def groups(self) -> DiseaseGroups:
+        """One group per disease: OMIM entries with the Orphanet entries describing the same condition."""
+        return build_groups(self.kb, self.partners, self.propagated)
+
+    @cached_property
+    def _lines_by_disease(self) -> tuple[IntVec, IntVec]:
+        """Annotation line numbers sorted by disease, and the CSR pointer into them."""
+        order = np.argsort(self.kb.ann_disease, kind="stable").astype(np.int64)
+        ptr = np.zeros(self.n_diseases + 1, dtype=np.int64)
+        ptr[1:] = np.cumsum(np.bincount(self.kb.ann_disease, minlength=self.n_diseases))
+        return order, ptr
+
+    def annotation_lines(self, disease: int, term: int) -> list[int]:
+        """Line numbers of the knowledge base's positive phenotype annotations of `disease` to `term`."""
+        order, ptr = self._lines_by_disease
+        lines = order[ptr[disease] : ptr[disease + 1]]
+        kb = self.kb
+        hit = lines[(kb.ann_term[lines] == term) & (kb.ann_aspect[lines] == 0) & ~kb.ann_negated[lines]]
+        return hit.tolist()
+
+    def frequency_text(self, disease: int, term: int) -> str | None:
+        """How the annotation of `term` to `disease` states its frequency, as published (bin, n/m or %)."""
+        lender = self.lender_of(disease, term)
+        source = self.kb.disease_index[lender] if lender else disease
+        lines = self.annotation_lines(source, term)
+        if not lines:
+            return None
+        kb = self.kb
+        texts = sorted(
+            {frequency_label(float(kb.ann_frequency[i]), int(kb.ann_cohort[i])) for i in lines},
+        )
+        return "; ".join(texts)
+
+    @cached_property
     def negated_rows(self) -> sp.csr_matrix:
         """`negated` in row (disease) order, for explanations."""
         return self.negated.tocsr()
@@ -409,6 +444,29 @@ class RankingModel:
         out: FloatVec = np.log10(num / den)
         self._onset_cache[key] = out
         return out
+
+
+# HPO frequency classes (HP:0040280–HP:0040284) by the midpoint the knowledge base stores for them, with the
+# ranges of their HPO definitions: a class is shown as its range, never as its midpoint.
+FREQUENCY_BINS: dict[float, str] = {
+    1.0: "obligate, 100 %",
+    0.895: "very frequent, 80–99 %",
+    0.545: "frequent, 30–79 %",
+    0.17: "occasional, 5–29 %",
+    0.025: "very rare, 1–4 %",
+}
+
+
+def frequency_label(frequency: float, cohort: int) -> str:
+    """An annotation's frequency as published: 'n/m patients', an HPO class range, 'x %' or 'not stated'."""
+    if math.isnan(frequency):
+        return "frequency not stated"
+    if cohort > 0:
+        return f"{round(frequency * cohort)}/{cohort} patients"
+    for midpoint, label in FREQUENCY_BINS.items():
+        if abs(frequency - midpoint) < 1e-6:
+            return label
+    return f"{frequency * 100:.3g} %"
 
 
 def null_log10_lr(model: RankingModel, n_terms: int) -> FloatVec:

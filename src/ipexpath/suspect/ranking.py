@@ -118,10 +118,12 @@ class Explanation:
     lr: float
     log10_lr: float
     borrowed_from: str | None = None  # Orphanet entry of the same condition that lists this feature
+    # the frequency as the source states it ("frequent, 30–79 %", "3/7 patients"); `frequency` is the model's
+    frequency_source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        out = {
+        out: dict[str, Any] = {
             "term": self.term,
             "label": self.label,
             "match": self.match.value,
@@ -133,6 +135,8 @@ class Explanation:
         }
         if self.borrowed_from:
             out["borrowed_from"] = self.borrowed_from
+        if self.frequency_source:
+            out["frequency_source"] = self.frequency_source
         return out
 
 
@@ -168,12 +172,18 @@ class DiseaseScore:
     genes: tuple[str, ...]
     explanation: tuple[Explanation, ...]
     factors: tuple[Factor, ...]
+    # other ids of the same disease (e.g. the Orphanet entry of an OMIM disease), one row per disease
+    cross_references: tuple[str, ...] = ()
+    # the id whose annotations gave the row its score, when it is not `disease_id` (e.g. the Orphanet entry)
+    scored_as: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (the `results` rows of `ipexpath rank --json`)."""
         return {
             "rank": self.rank,
             "disease_id": self.disease_id,
+            "cross_references": list(self.cross_references),
+            "scored_as": self.scored_as,
             "name": self.name,
             "posterior": _round_sig(self.posterior),
             "log10_lr": round(self.log10_lr, 4),
@@ -211,7 +221,8 @@ class Differential:
             "prior": {
                 "kind": "uniform",
                 "value": self.prior,
-                "over": f"{self.n_diseases} diseases of the HPO annotations (OMIM, Orphanet, DECIPHER)",
+                "over": f"{self.n_diseases} diseases of the HPO annotations (OMIM, Orphanet, DECIPHER; an "
+                "Orphanet entry describing an OMIM disease counts once, with it)",
             },
             "n_observed": self.n_observed,
             "n_excluded": self.n_excluded,
@@ -267,26 +278,25 @@ def rank_case(
     else:
         scores = score_lr(model, terms)
         log10_lr = scores
-    post = posteriors(log10_lr)
-    order = order_by_score(scores)
+    groups = model.groups
+    group_scores = groups.group_scores(scores)
+    group_lr = groups.group_scores(log10_lr)
+    post = posteriors(group_lr)
+    order = order_by_score(group_scores)
     rank_of = np.empty_like(order)
     rank_of[order] = np.arange(1, order.size + 1)
     flags = ipex_flags()
-    rows = tuple(
-        _row(model, terms, int(d), int(rank_of[d]), post, log10_lr, scores, flags)
-        for d in order[: max(top, 0)].tolist()
-    )
-    ipex_idx = sorted(
-        (model.kb.disease_index[i] for i in flags if i in model.kb.disease_index), key=lambda d: rank_of[d]
-    )
-    ipex_rows = tuple(_row(model, terms, d, int(rank_of[d]), post, log10_lr, scores, flags) for d in ipex_idx)
+    ctx = _RowContext(model, terms, rank_of, post, group_lr, group_scores, scores, flags)
+    rows = tuple(ctx.row(int(g)) for g in order[: max(top, 0)].tolist())
+    flagged = {int(groups.group_of[model.kb.disease_index[i]]) for i in flags if i in model.kb.disease_index}
+    ipex_rows = tuple(ctx.row(g) for g in sorted(flagged, key=lambda g: rank_of[g]))
     return Differential(
         case_id=case.id,
         method=method,
         hpo_version=model.kb.release_label,
         model_version=model_version(model),
-        n_diseases=model.n_diseases,
-        prior=1.0 / model.n_diseases,
+        n_diseases=groups.n_groups,
+        prior=1.0 / groups.n_groups,
         n_observed=len(terms.observed),
         n_excluded=len(terms.excluded),
         results=rows,
@@ -302,29 +312,41 @@ def model_version(model: RankingModel) -> str:
     return MODEL_VERSION
 
 
-def _row(
-    model: RankingModel,
-    terms: CaseTerms,
-    d: int,
-    rank: int,
-    post: FloatVec,
-    log10_lr: FloatVec,
-    scores: FloatVec,
-    flags: dict[str, IpexFlag],
-) -> DiseaseScore:
-    did = model.kb.disease_ids[d]
-    return DiseaseScore(
-        rank=rank,
-        disease_id=did,
-        name=model.kb.disease_names[d],
-        posterior=float(post[d]),
-        log10_lr=float(log10_lr[d]),
-        score=float(scores[d]),
-        flag=flags.get(did),
-        genes=tuple(model.kb.disease_genes(did)),
-        explanation=explain(model, terms, d),
-        factors=_factors(model, terms, d),
-    )
+@dataclass(frozen=True)
+class _RowContext:
+    """What every row of one differential is built from (group-level ranks and posteriors)."""
+
+    model: RankingModel
+    terms: CaseTerms
+    rank_of: npt.NDArray[np.int64]
+    post: FloatVec
+    group_lr: FloatVec
+    group_scores: FloatVec
+    scores: FloatVec  # per disease id, to find the member that scored
+    flags: dict[str, IpexFlag]
+
+    def row(self, g: int) -> DiseaseScore:
+        """The differential row of disease group `g`."""
+        model, groups, kb = self.model, self.model.groups, self.model.kb
+        shown = groups.members[g][0]
+        d = groups.best_member(g, self.scores)
+        ids = [kb.disease_ids[m] for m in groups.members[g]]
+        flag = next((self.flags[i] for i in ids if i in self.flags), None)
+        genes = sorted({gene for i in ids for gene in kb.disease_genes(i)})
+        return DiseaseScore(
+            rank=int(self.rank_of[g]),
+            disease_id=kb.disease_ids[shown],
+            name=kb.disease_names[shown],
+            posterior=float(self.post[g]),
+            log10_lr=float(self.group_lr[g]),
+            score=float(self.group_scores[g]),
+            flag=flag,
+            genes=tuple(genes),
+            explanation=explain(model, self.terms, d),
+            factors=_factors(model, self.terms, d),
+            cross_references=tuple(ids[1:]),
+            scored_as=None if d == shown else kb.disease_ids[d],
+        )
 
 
 # ---------------------------------------------------------------------------------------------- explanation
@@ -382,8 +404,9 @@ def explain(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Explanation,
                     best_val, kind = rel, MatchKind.RELATED
                     dterm, freq = hit if hit else (a, float(model.propagated[d, a]))
         row = _explanation(kb.term_ids, kb.labels, q, kind, dterm, freq, log_lr)
-        if dterm is not None and model.partners.get(d):
-            row = replace(row, borrowed_from=model.lender_of(d, dterm))
+        if dterm is not None:
+            lender = model.lender_of(d, dterm) if model.partners.get(d) else None
+            row = replace(row, borrowed_from=lender, frequency_source=model.frequency_text(d, dterm))
         rows.append(row)
     for q in terms.excluded:
         log_lr = float(model.log10_lr_excluded(q)[d])
@@ -397,7 +420,10 @@ def explain(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Explanation,
             dterm, freq = hit if hit else (q, prop)
         else:
             kind, dterm, freq = MatchKind.EXCLUDED_ABSENT_IN_DISEASE, None, None
-        rows.append(_explanation(kb.term_ids, kb.labels, q, kind, dterm, freq, log_lr))
+        row = _explanation(kb.term_ids, kb.labels, q, kind, dterm, freq, log_lr)
+        if dterm is not None and kind is MatchKind.EXCLUDED_DISEASE_FEATURE:
+            row = replace(row, frequency_source=model.frequency_text(d, dterm))
+        rows.append(row)
     return tuple(rows)
 
 
