@@ -8,6 +8,7 @@ import pytest
 
 from ipexpath.counsel import Affection, GeneticTest, Pedigree, Person, Sex, TestResult, XLinkedRecessive
 from ipexpath.counsel.model import PenetranceCurve
+from ipexpath.types import Age
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -37,6 +38,8 @@ def person(pid: str, sex: str, father: str | None = None, mother: str | None = N
     test = kw.pop("test", None)
     sens = kw.pop("sensitivity", None)
     gtest = None if test is None else GeneticTest(TestResult(test), sens)  # type: ignore[arg-type]
+    if kw.get("age") is not None:
+        kw["age"] = Age.from_years(float(kw["age"]))  # type: ignore[arg-type]
     return Person(pid, sexes[sex], father, mother, status, test=gtest, **kw)  # type: ignore[arg-type]
 
 

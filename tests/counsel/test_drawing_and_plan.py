@@ -24,8 +24,8 @@ def test_example_drawing_has_standard_symbols():
     rects = [e for e in root.iter(f"{NS}rect") if e.get("width") != "100%"]
     circles = [e for e in root.iter(f"{NS}circle") if e.get("r") != "4"]
     dots = [e for e in root.iter(f"{NS}circle") if e.get("r") == "4"]
-    assert len(rects) == sum(p.sex.value == "male" for p in ped)
-    assert len(circles) == sum(p.sex.value == "female" for p in ped)
+    assert len(rects) == sum(p.sex.word == "male" for p in ped)
+    assert len(circles) == sum(p.sex.word == "female" for p in ped)
     assert len(dots) == 2  # grandmother and mother: obligate carriers
     assert sum(e.get("fill") == "#000" for e in rects) == 2  # two affected males
     texts = [e.text for e in root.iter(f"{NS}text")]

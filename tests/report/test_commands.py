@@ -90,3 +90,20 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "--vcf" in out and "--family" in out and "--out" in out and "--json" in out
     code, out, _ = run(["demo", "--help"], capsys)
     assert code == 0 and "--out" in out
+
+
+@pytest.mark.parametrize(
+    "case_args",
+    [
+        ["--hpo", "HP:0002028"],
+        ["--text", "3 month old with chronic diarrhea, eczema and type 1 diabetes"],
+    ],
+)
+def test_assess_without_a_stated_sex_writes_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case_args: list[str]
+) -> None:
+    """Issue 18 item 1: the phenopacket export wrote UNKNOWN_SEX, which the round-trip check dropped."""
+    code, _, err = run(["assess", *case_args, "--out", str(tmp_path / "o")], capsys)
+    assert code == 0, err
+    packet = json.loads((tmp_path / "o" / "assessment.json").read_text(encoding="utf-8"))["phenopacket"]
+    assert "sex" not in packet["subject"]

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from ipexpath.case import Case, Sex, Term
+from ipexpath.case import Age, Case, Sex, Term
 from ipexpath.knowledge import load_knowledge
 from ipexpath.suspect import (
     CaseTerms,
@@ -35,8 +35,8 @@ def _case(sex: Sex, terms: tuple[str, ...] = CLASSIC, excluded: tuple[str, ...] 
         observed=tuple(Term(t, t) for t in terms),
         excluded=tuple(Term(t, t) for t in excluded),
         sex=sex,
-        age_days=180.0,
-        onset_days=60.0,
+        age=Age.from_days(180.0),
+        onset=Age.from_days(60.0),
     )
 
 

@@ -6,8 +6,10 @@ from ipexpath.case.ages import describe_days, parse_age, parse_iso8601_duration
 from ipexpath.case.builder import RawTerm, build_case, require_observed
 from ipexpath.case.model import Case, Finding, FindingLevel, Sex, Term
 from ipexpath.case.readers import case_from_form, case_from_phenopacket, load_document, read_case
+from ipexpath.types import Age
 
 __all__ = [
+    "Age",
     "Case",
     "Finding",
     "FindingLevel",

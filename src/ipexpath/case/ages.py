@@ -1,15 +1,20 @@
-"""Ages as days: ISO 8601 durations (P3M, P1Y2M10D), plain numbers with units, and HPO onset classes."""
+"""Ages of a case: parsing helpers over the package's one `Age` type, and the HPO onset classes."""
 
 from __future__ import annotations
 
-import re
+from ipexpath.types import DAYS_PER_MONTH, DAYS_PER_YEAR, Age, describe_age
 
-from ipexpath.errors import InputError
-
-DAYS_PER_YEAR = 365.25
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12
-_ISO = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?$")
-_PLAIN = re.compile(r"^(\d+(?:\.\d+)?)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|y|yr|year|years)?$")
+__all__ = [
+    "DAYS_PER_MONTH",
+    "DAYS_PER_YEAR",
+    "ONSET_CLASSES",
+    "Age",
+    "describe_age",
+    "describe_days",
+    "onset_class_midpoint",
+    "parse_age",
+    "parse_iso8601_duration",
+]
 
 # HPO onset classes (sub-ontology HP:0003674) as (start, end) in days, from the term definitions in hp.obo
 # (e.g. Neonatal onset HP:0003623 "within the first 28 days of life", Infantile onset HP:0003593 "between
@@ -29,54 +34,26 @@ ONSET_CLASSES: dict[str, tuple[float, float]] = {
 }
 
 
-def parse_iso8601_duration(text: str) -> float:
-    """'P3M' → 91.3 days; raise InputError for anything that is not an ISO 8601 age."""
-    match = _ISO.match(text.strip().upper())
-    if not match or not any(match.groups()):
-        raise InputError(
-            f"'{text}' is not an ISO 8601 age.", "Write ages like P3M (3 months), P1Y6M or P10D."
-        )
-    years, months, weeks, days = (float(g) if g else 0.0 for g in match.groups())
-    return years * DAYS_PER_YEAR + months * DAYS_PER_MONTH + weeks * 7 + days
+def parse_iso8601_duration(text: str) -> Age:
+    """'P3M' → Age of 91.3 days; InputError for anything that is not an ISO 8601 age."""
+    return Age.from_iso8601(text)
 
 
-def parse_age(text: str | float | int) -> float:
-    """Accept ISO 8601 (P3M), '3 months', '10 d', '2y' or a number of years; return days."""
-    if isinstance(text, int | float):
-        if text < 0:
-            raise InputError(f"Age {text} is negative.")
-        return float(text) * DAYS_PER_YEAR
-    raw = str(text).strip()
-    if raw.upper().startswith("P"):
-        return parse_iso8601_duration(raw)
-    match = _PLAIN.match(raw.lower())
-    if not match:
-        raise InputError(
-            f"'{raw}' is not an age ipexpath understands.",
-            "Write ages like P3M, '3 months', '10 days' or '2 years'.",
-        )
-    value = float(match.group(1))
-    unit = (match.group(2) or "y")[0]
-    factor = {"d": 1.0, "w": 7.0, "m": DAYS_PER_MONTH, "y": DAYS_PER_YEAR}[unit]
-    return value * factor
+def parse_age(text: str | float | int) -> Age:
+    """Accept ISO 8601 (P3M), '3 months', '10 d', '2y' or a number of years."""
+    return Age.parse(text)
 
 
-def onset_class_midpoint(term_id: str) -> float | None:
-    """Midpoint in days of an HPO onset class, or None if the term is not one."""
+def onset_class_midpoint(term_id: str) -> Age | None:
+    """Midpoint of an HPO onset class, or None if the term is not one."""
     span = ONSET_CLASSES.get(term_id)
     if span is None:
         return None
-    return (span[0] + span[1]) / 2
+    return Age.from_days((span[0] + span[1]) / 2)
 
 
-def describe_days(days: float | None) -> str:
-    """A human age: '3 months', '10 days', '2 years'."""
+def describe_days(days: float | Age | None) -> str:
+    """A human age: '3 months', '10 days', '2 years' ('unknown' when None)."""
     if days is None:
         return "unknown"
-    if days < 0:
-        return "before birth"
-    if days < 60:
-        return f"{round(days)} days"
-    if days < 2 * DAYS_PER_YEAR:
-        return f"{round(days / DAYS_PER_MONTH)} months"
-    return f"{days / DAYS_PER_YEAR:.0f} years"
+    return describe_age(days if isinstance(days, Age) else Age.from_days(float(days)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ipexpath.case.ages import onset_class_midpoint
-from ipexpath.case.model import Case, Finding, FindingLevel, Sex, Term
+from ipexpath.case.model import Age, Case, Finding, FindingLevel, Sex, Term
 from ipexpath.errors import InputError, UnknownTermError
 from ipexpath.knowledge.base import ONSET, KnowledgeBase
 from ipexpath.knowledge.resolve import ResolvedTerm, resolve_term
@@ -22,7 +22,7 @@ class RawTerm:
     """A term as the input wrote it, before resolution."""
 
     id: str
-    onset_days: float | None = None
+    onset: Age | None = None
     label: str | None = None
 
 
@@ -32,9 +32,9 @@ def build_case(
     case_id: str,
     observed: list[RawTerm],
     excluded: list[RawTerm],
-    sex: Sex = Sex.UNKNOWN_SEX,
-    age_days: float | None = None,
-    onset_days: float | None = None,
+    sex: Sex = Sex.UNKNOWN,
+    age: Age | None = None,
+    onset: Age | None = None,
     family_history: str | None = None,
     source: str = "flags",
     lenient: bool = False,
@@ -50,8 +50,8 @@ def build_case(
     for resolved, raw in obs:
         if kb.is_under(resolved.index, ONSET):
             midpoint = onset_class_midpoint(resolved.id)
-            if midpoint is not None and onset_days is None:
-                onset_days = midpoint
+            if midpoint is not None and onset is None:
+                onset = midpoint
             notes.append(
                 Finding(
                     FindingLevel.INFO,
@@ -90,19 +90,19 @@ def build_case(
         if resolved.id in seen_excluded:
             continue
         seen_excluded.add(resolved.id)
-        excluded_terms.append(Term(resolved.id, resolved.label, raw.onset_days, resolved.original_id))
+        excluded_terms.append(Term(resolved.id, resolved.label, raw.onset, resolved.original_id))
 
-    if onset_days is None:
-        onsets = [t.onset_days for t in observed_terms if t.onset_days is not None]
+    if onset is None:
+        onsets = [t.onset for t in observed_terms if t.onset is not None]
         if onsets:
-            onset_days = min(onsets)
+            onset = min(onsets)
     return Case(
         id=case_id,
         observed=tuple(observed_terms),
         excluded=tuple(excluded_terms),
         sex=sex,
-        age_days=age_days,
-        onset_days=onset_days,
+        age=age,
+        onset=onset,
         family_history=family_history,
         source=source,
         findings=tuple(notes),
@@ -158,7 +158,7 @@ def _dedupe_specific(
                 )
             )
             continue
-        terms.append(Term(resolved.id, resolved.label, raw.onset_days, resolved.original_id))
+        terms.append(Term(resolved.id, resolved.label, raw.onset, resolved.original_id))
     return terms
 
 

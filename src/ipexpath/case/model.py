@@ -10,38 +10,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ipexpath.types import Age, Sex
 
-class Sex(Enum):
-    """Phenotypic sex, with the GA4GH Phenopacket v2 `Sex` names (UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX)."""
-
-    UNKNOWN_SEX = "UNKNOWN_SEX"
-    FEMALE = "FEMALE"
-    MALE = "MALE"
-    OTHER_SEX = "OTHER_SEX"
-
-    @classmethod
-    def parse(cls, text: str | None) -> Sex:
-        """Accept 'male'/'m'/'MALE', 'female'/'f', 'unknown', 'other' (case-insensitive)."""
-        if text is None:
-            return cls.UNKNOWN_SEX
-        value = str(text).strip().upper()
-        aliases = {
-            "M": "MALE",
-            "BOY": "MALE",
-            "F": "FEMALE",
-            "GIRL": "FEMALE",
-            "UNKNOWN": "UNKNOWN_SEX",
-            "": "UNKNOWN_SEX",
-            "U": "UNKNOWN_SEX",
-            "OTHER": "OTHER_SEX",
-        }
-        value = aliases.get(value, value)
-        try:
-            return cls(value)
-        except ValueError:
-            from ipexpath.errors import InputError
-
-            raise InputError(f"Unknown sex '{text}'.", "Use male, female, unknown or other.") from None
+__all__ = ["Age", "Case", "Finding", "FindingLevel", "Sex", "Term"]
 
 
 class FindingLevel(Enum):
@@ -71,8 +42,13 @@ class Term:
 
     id: str
     label: str
-    onset_days: float | None = None  # age at onset of this feature, in days, when given
+    onset: Age | None = None  # age at onset of this feature, when given
     original_id: str | None = None
+
+    @property
+    def onset_days(self) -> float | None:
+        """The onset in days (for numeric code), or None."""
+        return None if self.onset is None else self.onset.days
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -91,13 +67,23 @@ class Case:
     id: str
     observed: tuple[Term, ...]
     excluded: tuple[Term, ...] = ()
-    sex: Sex = Sex.UNKNOWN_SEX
-    age_days: float | None = None  # age at last encounter
-    onset_days: float | None = None  # age at onset of the disease (first symptoms)
+    sex: Sex = Sex.UNKNOWN
+    age: Age | None = None  # age at last encounter
+    onset: Age | None = None  # age at onset of the disease (first symptoms)
     family_history: str | None = None
     source: str = "flags"
     findings: tuple[Finding, ...] = field(default=())
     hpo_version: str = ""
+
+    @property
+    def age_days(self) -> float | None:
+        """Age at last encounter in days (for numeric code), or None."""
+        return None if self.age is None else self.age.days
+
+    @property
+    def onset_days(self) -> float | None:
+        """Age at onset in days (for numeric code), or None."""
+        return None if self.onset is None else self.onset.days
 
     @property
     def observed_ids(self) -> list[str]:

@@ -14,7 +14,7 @@ import yaml
 
 from ipexpath.case.ages import onset_class_midpoint, parse_age, parse_iso8601_duration
 from ipexpath.case.builder import RawTerm, build_case
-from ipexpath.case.model import Case, Finding, FindingLevel, Sex
+from ipexpath.case.model import Age, Case, Finding, FindingLevel, Sex
 from ipexpath.errors import InputError
 from ipexpath.files import read_text
 from ipexpath.knowledge.base import KnowledgeBase
@@ -95,32 +95,32 @@ def case_from_phenopacket(
         raw = RawTerm(feature.type.id, onset, feature.type.label or None)
         (excluded if feature.excluded else observed).append(raw)
     subject = packet.subject
-    sex_name = {0: "UNKNOWN_SEX", 1: "FEMALE", 2: "MALE", 3: "OTHER_SEX"}.get(int(subject.sex), "UNKNOWN_SEX")
+    sex = {1: Sex.FEMALE, 2: Sex.MALE, 3: Sex.OTHER}.get(int(subject.sex), Sex.UNKNOWN)
     age = (
         _time_element_days(subject.time_at_last_encounter, findings)
         if subject.HasField("time_at_last_encounter")
         else None
     )
-    onset_days = None
+    disease_onset = None
     for disease in packet.diseases:  # disease onset when the phenopacket records one
         if disease.HasField("onset"):
-            onset_days = _time_element_days(disease.onset, findings)
+            disease_onset = _time_element_days(disease.onset, findings)
             break
     return build_case(
         kb,
         case_id=packet.id or subject.id or "case",
         observed=observed,
         excluded=excluded,
-        sex=Sex(sex_name),
-        age_days=age,
-        onset_days=onset_days,
+        sex=sex,
+        age=age,
+        onset=disease_onset,
         source=source,
         lenient=lenient,
         findings=findings,
     )
 
 
-def _time_element_days(element: Any, findings: list[Finding]) -> float | None:
+def _time_element_days(element: Any, findings: list[Finding]) -> Age | None:
     kind = element.WhichOneof("element")
     try:
         if kind == "age":
@@ -128,11 +128,11 @@ def _time_element_days(element: Any, findings: list[Finding]) -> float | None:
         if kind == "age_range":
             start = parse_iso8601_duration(element.age_range.start.iso8601duration)
             end = parse_iso8601_duration(element.age_range.end.iso8601duration)
-            return (start + end) / 2
+            return Age.from_days((start.days + end.days) / 2)
         if kind == "ontology_class":
             return onset_class_midpoint(element.ontology_class.id)
         if kind == "gestational_age":
-            return -7.0 * (40 - element.gestational_age.weeks)
+            return Age.from_days(-7.0 * (40 - element.gestational_age.weeks))
     except InputError as exc:
         findings.append(Finding(FindingLevel.WARNING, f"Age ignored: {exc.message}"))
     return None
@@ -164,8 +164,10 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         excluded += [RawTerm(h.term_id, None, h.label) for h in negated]
         findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
         if onset is None and found.onset_days is not None:
-            onset = found.onset_days
-            findings.append(Finding(FindingLevel.INFO, f"Onset taken from the text: {round(onset)} days."))
+            onset = Age.from_days(found.onset_days)
+            findings.append(
+                Finding(FindingLevel.INFO, f"Onset taken from the text: {round(onset.days)} days.")
+            )
     if not observed and not excluded:
         raise InputError(
             f"The case file '{source}' lists no clinical features.",
@@ -177,8 +179,8 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         observed=observed,
         excluded=excluded,
         sex=Sex.parse(data.get("sex")),
-        age_days=parse_age(data["age"]) if data.get("age") is not None else None,
-        onset_days=onset,
+        age=parse_age(data["age"]) if data.get("age") is not None else None,
+        onset=onset,
         family_history=str(data["family_history"]) if data.get("family_history") else None,
         source=source,
         findings=findings,

@@ -31,7 +31,7 @@ def render_case(case: Case) -> str:
     """A short text view of the case for the terminal."""
     lines = [
         f"Case {case.id}  (from {case.source}; HPO release {case.hpo_version})",
-        f"  Sex: {case.sex.value.replace('_', ' ').lower()}   Age: {describe_days(case.age_days)}   "
+        f"  Sex: {case.sex.word}   Age: {describe_days(case.age_days)}   "
         f"Onset: {describe_days(case.onset_days)}",
     ]
     if case.family_history:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ipexpath.case import Case, RawTerm, Sex, build_case, parse_age, read_case
+from ipexpath.case import Age, Case, RawTerm, Sex, build_case, parse_age, read_case
 from ipexpath.case.model import Finding, FindingLevel
 from ipexpath.errors import InputError
 from ipexpath.knowledge.base import KnowledgeBase
@@ -85,18 +85,18 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
                     "Rephrase with standard clinical terms, or give --hpo ids.",
                 )
             )
-        if sex is Sex.UNKNOWN_SEX and found.sex:
-            sex = Sex(found.sex)
+        if sex is Sex.UNKNOWN and found.sex:
+            sex = Sex.parse(found.sex)
             findings.append(Finding(FindingLevel.INFO, f"Sex taken from the text: {found.sex.lower()}."))
         if age is None and found.age_days is not None:
-            age = found.age_days
+            age = Age.from_days(found.age_days)
             findings.append(
                 Finding(FindingLevel.INFO, f"Age taken from the text: {round(found.age_days)} days.")
             )
     onset = parse_age(options["onset"]) if options.get("onset") else None
     if text and onset is None and found.onset_days is not None:
-        onset = found.onset_days
-        findings.append(Finding(FindingLevel.INFO, f"Onset taken from the text: {round(onset)} days."))
+        onset = Age.from_days(found.onset_days)
+        findings.append(Finding(FindingLevel.INFO, f"Onset taken from the text: {round(onset.days)} days."))
     if not observed and not excluded_terms:
         raise InputError(
             "No case given.",
@@ -109,8 +109,8 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
         observed=observed,
         excluded=excluded_terms,
         sex=sex,
-        age_days=age,
-        onset_days=onset,
+        age=age,
+        onset=onset,
         source="command line" if not text else "command line (text)",
         findings=findings,
     )

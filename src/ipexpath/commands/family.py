@@ -105,7 +105,7 @@ def _text(pedigree: Pedigree, result: RiskResult) -> str:
             f"{k} {_pct(v)}" for k, v in risk.genotype.items() if k != "non-carrier" and v > 5e-5
         )
         lines.append(
-            f"{risk.id:<12} {risk.sex.value:<8} {status:<11} {age:>9} {test:<10} "
+            f"{risk.id:<12} {risk.sex.word:<8} {status:<11} {age:>9} {test:<10} "
             f"{_pct(risk.p_variant):>11}  {geno}"
         )
     lines += ["", "Future pregnancies (partner: the father of her children if one, else an unrelated man):"]

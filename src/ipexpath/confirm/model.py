@@ -6,6 +6,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ipexpath.types import Zygosity
+
+__all__ = [
+    "NULL_CONSEQUENCES",
+    "Consequence",
+    "PopulationData",
+    "Variant",
+    "Zygosity",
+    "consequence_from_terms",
+]
+
 
 class Consequence(StrEnum):
     """Variant consequences used by the criteria (Sequence Ontology terms)."""
@@ -121,14 +132,6 @@ def consequence_from_terms(terms: str) -> Consequence:
     if not found:
         return Consequence.OTHER
     return min(found, key=SEVERITY.index)
-
-
-class Zygosity(StrEnum):
-    HEMIZYGOUS = "hemizygous"
-    HOMOZYGOUS = "homozygous"
-    HETEROZYGOUS = "heterozygous"
-    REFERENCE = "reference"
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from ipexpath.errors import InputError, KnowledgeError
+from ipexpath.types import Inheritance
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Gene:
     symbol: str
     chromosome: str
     diseases: tuple[Disease, ...]
-    inheritance: str  # XLR, AR, AD
+    inheritance: Inheritance
     mechanism: str  # LOF, GOF
     mechanism_source: str
     lof_is_mechanism: bool
@@ -190,7 +191,7 @@ def _gene(raw: dict[str, Any]) -> Gene:
         symbol=raw["symbol"],
         chromosome=str(raw["chromosome"]),
         diseases=tuple(Disease(d["id"], d["name"], d["source"]) for d in raw["diseases"]),
-        inheritance=raw["inheritance"],
+        inheritance=Inheritance(raw["inheritance"]),
         mechanism=raw["mechanism"],
         mechanism_source=raw["mechanism_source"],
         lof_is_mechanism=bool(raw["lof_is_mechanism"]),

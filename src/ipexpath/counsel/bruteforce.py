@@ -14,7 +14,7 @@ import numpy as np
 
 from ipexpath.counsel.elimination import FloatArray
 from ipexpath.counsel.model import PenetranceCurve
-from ipexpath.counsel.pedigree import Affection, GeneticTest, Pedigree, Person, Sex, TestResult
+from ipexpath.counsel.pedigree import Affection, Age, GeneticTest, Pedigree, Person, Sex, TestResult
 from ipexpath.counsel.risk import build_network
 from ipexpath.counsel.xlinked import XLinkedRecessive
 
@@ -103,7 +103,7 @@ def _random_evidence(
 ) -> Person:
     statuses = (Affection.UNKNOWN, Affection.UNAFFECTED, Affection.AFFECTED)
     affected = statuses[int(rng.choice(3, p=[0.3, 0.5, 0.2]))]
-    age = None if rng.random() < 0.3 else float(rng.uniform(0.0, 60.0))
+    age = None if rng.random() < 0.3 else Age.from_years(float(rng.uniform(0.0, 60.0)))
     test = None
     if rng.random() < 0.25:
         result = TestResult.FOUND if rng.random() < 0.5 else TestResult.NOT_FOUND

@@ -30,7 +30,7 @@ FONT = "font-family='Helvetica, Arial, sans-serif'"
 def age_text(person: Person) -> str:
     if person.age is None:
         return "d." if person.deceased else ""
-    age = person.age
+    age = person.age.years
     if age < 1 / 12:
         text = f"{round(age * 365.25)} d"
     elif age < 2:

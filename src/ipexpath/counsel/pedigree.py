@@ -11,13 +11,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from ipexpath.types import Age, Sex
 
-class Sex(Enum):
-    """Sex relevant to X-linked transmission (karyotypic sex; the drawing uses the same shape)."""
-
-    MALE = "male"
-    FEMALE = "female"
-    UNKNOWN = "unknown"
+__all__ = ["Affection", "Age", "GeneticTest", "Pedigree", "Person", "Sex", "TestResult"]
 
 
 class Affection(Enum):
@@ -51,7 +47,7 @@ class GeneticTest:
 class Person:
     """One member of the pedigree with the evidence that bears on their genotype.
 
-    `age` is in years: the current age, or the age at death when `deceased` is true.
+    `age` is the current age, or the age at death when `deceased` is true.
     """
 
     id: str
@@ -59,11 +55,16 @@ class Person:
     father: str | None = None
     mother: str | None = None
     affected: Affection = Affection.UNKNOWN
-    age: float | None = None
+    age: Age | None = None
     deceased: bool = False
     proband: bool = False
     test: GeneticTest | None = None
     name: str | None = None
+
+    @property
+    def age_years(self) -> float | None:
+        """The age in years (penetrance curves and age limits are in years), or None."""
+        return None if self.age is None else self.age.years
 
     @property
     def is_founder(self) -> bool:

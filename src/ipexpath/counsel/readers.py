@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ipexpath.counsel.pedigree import Affection, GeneticTest, Pedigree, Person, Sex, TestResult
+from ipexpath.counsel.pedigree import Affection, Age, GeneticTest, Pedigree, Person, Sex, TestResult
 from ipexpath.counsel.validation import check_unique_ids, validate_pedigree
 from ipexpath.errors import InputError
 from ipexpath.files import read_text
@@ -74,8 +74,8 @@ _ISO_DURATION = re.compile(
 )
 
 
-def parse_age(value: Any, where: str) -> float | None:
-    """Age in years from a number (years), '4 mo', '3y', '10 d' or an ISO 8601 duration 'P1Y6M'."""
+def parse_age(value: Any, where: str) -> Age | None:
+    """Age from a number (years), '4 mo', '3y', '10 d' or an ISO 8601 duration 'P1Y6M'."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -98,7 +98,7 @@ def parse_age(value: Any, where: str) -> float | None:
             age = float(match.group(1)) * _AGE_UNITS.get(match.group(2).lower(), 1.0)
     if age < 0 or age > 130:
         raise InputError(f"{where}: age {value!r} is outside 0-130 years.")
-    return age
+    return Age.from_years(age)
 
 
 def load_family(path: Path | str) -> Pedigree:
@@ -353,7 +353,7 @@ def _validate_phenopacket_family(data: dict[str, Any], source: str) -> None:
 
 def _evidence_from_packet(
     packet: dict[str, Any] | None, where: str
-) -> tuple[float | None, bool, GeneticTest | None]:
+) -> tuple[Age | None, bool, GeneticTest | None]:
     if packet is None:
         return None, False, None
     subject = packet.get("subject", {})

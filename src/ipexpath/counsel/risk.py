@@ -41,7 +41,7 @@ class IndividualRisk:
         """JSON form."""
         out: dict[str, Any] = {
             "id": self.id,
-            "sex": self.sex.value,
+            "sex": self.sex.word,
             "p_variant": self.p_variant,
             "genotype": self.genotype,
             "prior_p_variant": self.prior_p_variant,
@@ -123,7 +123,7 @@ def may_have_children(person: Person, model: XLinkedRecessive) -> bool:
     """A living woman below the reproductive age limit (or of unknown age)."""
     if person.sex is not Sex.FEMALE or person.deceased:
         return False
-    return person.age is None or person.age <= model.reproductive_age_limit
+    return person.age is None or person.age.years <= model.reproductive_age_limit
 
 
 def _partner(pedigree: Pedigree, woman: Person) -> str | None:
@@ -241,7 +241,7 @@ def summarise(
         post = marginals[v]
         genotype: dict[str, float] = {}
         for s, p in zip(space.states, post, strict=True):
-            key = s.label if person.sex is not Sex.UNKNOWN else f"{s.sex.value}-{s.label}"
+            key = s.label if person.sex is not Sex.UNKNOWN else f"{s.sex.word}-{s.label}"
             genotype[key] = genotype.get(key, 0.0) + float(p)
         prior_space = model.state_space(person.sex, False)
         prior = model.founder_prior(prior_space, is_father=person.sex is Sex.MALE and person.id in parents)

@@ -273,9 +273,9 @@ def _reason(
         parts.append("Near-certain (obligate) carrier: the test confirms it for her own decisions")
         parts[-1] += " but changes relatives' risks little." if person.sex is not Sex.MALE else "."
     if person.sex is Sex.MALE and person.age is not None and person.affected is Affection.UNAFFECTED:
-        shown = model.penetrance.at(person.age) * 100
+        shown = model.penetrance.at(person.age.years) * 100
         parts.append(
-            f"Unaffected so far at {person.age:.2g} y, an age by which {shown:.0f}% of hemizygous boys "
+            f"Unaffected so far at {person.age.years:.2g} y, an age by which {shown:.0f}% of hemizygous boys "
             "have shown IPEX features; a result now allows early monitoring or treatment."
         )
     affected = _most_affected(person_id, base, outcomes) if p < NEAR_CERTAIN else ()

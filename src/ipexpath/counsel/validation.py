@@ -84,8 +84,8 @@ def _check_parents(pedigree: Pedigree, person: Person, source: str, lines: Mappi
 
 def _check_evidence(person: Person, source: str, lines: Mapping[str, int] | None) -> None:
     where = _where(source, lines, person.id)
-    if person.age is not None and not 0.0 <= person.age <= 130.0:
-        raise InputError(f"{where}age {person.age} of '{person.id}' is not between 0 and 130 years.")
+    if person.age is not None and not 0.0 <= person.age.years <= 130.0:
+        raise InputError(f"{where}age {person.age.years:g} of '{person.id}' is not between 0 and 130 years.")
     if person.test is not None:
         for label, value in (
             ("sensitivity", person.test.sensitivity),

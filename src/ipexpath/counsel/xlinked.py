@@ -258,7 +258,7 @@ class XLinkedRecessive:
         if person.affected is not Affection.UNKNOWN:
             phi = self.phenocopy_rate
             for i, s in enumerate(space.states):
-                pen = self.penetrance_of(s, person.age)
+                pen = self.penetrance_of(s, person.age_years)
                 p_aff = pen + (1.0 - pen) * phi
                 like[i] = p_aff if person.affected is Affection.AFFECTED else 1.0 - p_aff
         if person.test is not None:

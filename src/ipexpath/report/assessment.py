@@ -358,9 +358,9 @@ def _family(pedigree: Any, case: Case, status: IpexStatus, genetics: Genetics | 
         {
             "id": p.id,
             "name": p.name,
-            "sex": p.sex.value,
+            "sex": p.sex.word,
             "affected": p.affected.value,
-            "age": p.age,
+            "age": p.age_years,
             "deceased": p.deceased,
             "proband": p.id == proband,
             "father": p.father,

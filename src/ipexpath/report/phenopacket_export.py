@@ -115,7 +115,11 @@ def build_packet(assessment: Assessment) -> dict[str, Any]:
     """The Phenopacket v2 JSON (camelCase) before validation."""
     case = assessment.case
     subject = assessment.subject_id
-    subject_block: dict[str, Any] = {"id": subject, "sex": case.get("sex") or "UNKNOWN_SEX"}
+    subject_block: dict[str, Any] = {"id": subject}
+    if case.get("sex") not in (None, "UNKNOWN_SEX"):
+        # UNKNOWN_SEX is the enum's default (0): protobuf JSON leaves it out, so writing it would make the
+        # round trip below fail for every case without a stated sex (issue 18 item 1).
+        subject_block["sex"] = case["sex"]
     age = _age(case.get("age_days"))
     if age:
         subject_block["timeAtLastEncounter"] = age

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ipexpath.case import Case, RawTerm, Sex, build_case, case_from_phenopacket
+from ipexpath.case import Age, Case, RawTerm, Sex, build_case, case_from_phenopacket
 from ipexpath.case.ages import onset_class_midpoint, parse_iso8601_duration
 from ipexpath.errors import InputError
 from ipexpath.knowledge.base import KnowledgeBase
@@ -119,7 +119,7 @@ class _SlowPath(Exception):
     """A time element the fast reader does not handle: use the full Phenopacket reader."""
 
 
-def _days(element: Any) -> float | None:
+def _days(element: Any) -> Age | None:
     if not isinstance(element, dict):
         raise _SlowPath
     age = element.get("age")
@@ -149,7 +149,7 @@ def read_clinical_view(view: dict[str, Any], kb: KnowledgeBase, source: str) -> 
         subject = view["subject"]
         sex = Sex(subject.get("sex", "UNKNOWN_SEX"))
         age = _days(subject["timeAtLastEncounter"]) if "timeAtLastEncounter" in subject else None
-        onset_days = _days(view["diseases"][0]["onset"]) if view["diseases"] else None
+        disease_onset = _days(view["diseases"][0]["onset"]) if view["diseases"] else None
     except (_SlowPath, KeyError, TypeError, ValueError, InputError):
         return case_from_phenopacket(view, kb, lenient=True, source=source)
     return build_case(
@@ -158,8 +158,8 @@ def read_clinical_view(view: dict[str, Any], kb: KnowledgeBase, source: str) -> 
         observed=observed,
         excluded=excluded,
         sex=sex,
-        age_days=age,
-        onset_days=onset_days,
+        age=age,
+        onset=disease_onset,
         source=source,
         lenient=True,
     )
