@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import csv
+import re
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +176,53 @@ def test_benign_published_variant_records_healthy_hemizygous_men() -> None:
     assert a38s is not None
     assert a38s.unaffected_hemizygotes and a38s.unaffected_hemizygotes[0].adult
     assert a38s.functional[0].result is FunctionalResult.NO_EFFECT
+
+
+TRUTH_FILES = ("acmg_truth_foxp3.tsv", "acmg_truth_ipexlike.tsv")
+TRUTH_COLUMNS = (
+    "gene transcript hgvs_c hgvs_p grch38 truth_class truth_group condition condition_matches_panel "
+    "source_type source_id review_status stars source_date retrieved_from gnomad_ac gnomad_an "
+    "gnomad_hemizygotes gnomad_af population_source population_qc_failed in_evidence_file note"
+).split()
+
+
+def _truth_rows(name: str) -> list[dict[str, str]]:
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / name
+    with path.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        assert reader.fieldnames == TRUTH_COLUMNS
+        return list(reader)
+
+
+@pytest.mark.parametrize("name", TRUTH_FILES)
+def test_truth_set_rows_are_sourced_unique_and_flag_overlap_correctly(name: str) -> None:
+    evidence = load_evidence()
+    groups = {"P": "P_LP", "LP": "P_LP", "P/LP": "P_LP", "VUS": "VUS"}
+    groups |= {"B": "B_LB", "LB": "B_LB", "B/LB": "B_LB"}
+    source_types = {
+        "clinvar_expert_panel",
+        "clinvar_multiple_submitters",
+        "clinvar_single_submitter",
+        "clinvar_2021_extract",
+        "publication",
+    }
+    rows = _truth_rows(name)
+    assert rows
+    keys = [(r["gene"], r["hgvs_c"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    for row in rows:
+        assert groups[row["truth_class"]] == row["truth_group"], row["hgvs_c"]
+        assert row["source_type"] in source_types and row["source_id"] and row["retrieved_from"]
+        if row["source_type"].startswith("clinvar_") and row["source_type"] != "clinvar_2021_extract":
+            assert re.fullmatch(r"VCV\d{9}", row["source_id"]) and row["stars"] in {"1", "2", "3", "4"}
+        if row["source_type"] == "publication":
+            assert re.fullmatch(r"PMID:\d+|DOI:10\..+", row["source_id"])
+        if row["gnomad_ac"]:
+            assert int(row["gnomad_ac"]) <= int(row["gnomad_an"])
+        expected = "yes" if evidence.find(row["gene"], row["hgvs_c"]) else "no"
+        assert row["in_evidence_file"] == expected, row["hgvs_c"]
+
+
+def test_truth_set_has_both_pathogenic_and_benign_foxp3_variants() -> None:
+    groups = [row["truth_group"] for row in _truth_rows("acmg_truth_foxp3.tsv")]
+    assert groups.count("P_LP") >= 15 and groups.count("B_LB") >= 1
