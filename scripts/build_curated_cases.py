@@ -102,6 +102,16 @@ def _genes() -> dict[str, dict[str, str]]:
     return genes
 
 
+def _gene_info(gene: str, genes: dict[str, dict[str, str]], kb: KnowledgeBase, where: str) -> dict[str, str]:
+    """HGNC id + MANE transcript from the panel; else the NCBI Gene id of the shipped HPO release."""
+    if gene in genes:
+        return {"id": genes[gene]["hgnc"], "transcript": genes[gene]["transcript"], "protein": genes[gene]["protein"]}
+    if gene in kb.gene_symbols:
+        ncbi = kb.gene_ncbi_ids[kb.gene_symbols.index(gene)]
+        return {"id": ncbi if ncbi.startswith("NCBIGene:") else f"NCBIGene:{ncbi}", "transcript": "", "protein": ""}
+    raise CurationError(f"{where}: gene {gene} is neither in the panel nor in the HPO gene list")
+
+
 def _gene_diseases() -> dict[str, str]:
     """Gene symbol -> the OMIM disease id ipexpath uses for it (knowledge/data/ipex.yaml)."""
     data = yaml.safe_load(IPEX.read_text(encoding="utf-8"))
@@ -130,11 +140,10 @@ def _age(value: Any, where: str) -> dict[str, Any]:
 
 
 def _variants(
-    patient: dict[str, Any], gene: str, genes: dict[str, dict[str, str]], subject: str, where: str
+    patient: dict[str, Any], gene: str, info: dict[str, str], subject: str, where: str
 ) -> list[dict[str, Any]]:
-    """GenomicInterpretations for the patient's variant(s) in `gene`."""
-    info = genes[gene]
-    gene_context = {"valueId": info["hgnc"], "symbol": gene}
+    """GenomicInterpretations for the patient's variant(s) in `gene` (info: gene id and MANE transcript)."""
+    gene_context = {"valueId": info["id"], "symbol": gene}
     out: list[dict[str, Any]] = []
     rows = patient.get("variants") or []
     if not rows:
@@ -144,12 +153,12 @@ def _variants(
         if state not in ALLELIC_STATE:
             raise CurationError(f"{where}: zygosity must be one of {sorted(ALLELIC_STATE)}")
         expressions = []
-        if row.get("c"):
+        if row.get("c") and info["transcript"]:
             expressions.append({"syntax": "hgvs.c", "value": f"{info['transcript']}:{row['c']}"})
-        if row.get("p"):
+        if row.get("p") and info["protein"]:
             expressions.append({"syntax": "hgvs.p", "value": f"{info['protein']}:{row['p']}"})
         descriptor: dict[str, Any] = {
-            "id": f"{subject}-{gene}-{k + 1}",
+            "id": f"{re.sub(r'[^A-Za-z0-9]+', '_', subject).strip('_')}-{gene}-{k + 1}",
             "geneContext": gene_context,
             "moleculeContext": "genomic",
             "allelicState": ALLELIC_STATE[state],
@@ -176,14 +185,6 @@ def build_publication(path: Path, kb: KnowledgeBase) -> dict[str, dict[str, Any]
     pmid = str(data["pmid"])
     if not pmid.isdigit():
         raise CurationError(f"{path.name}: pmid must be digits")
-    gene = data["gene"]
-    if gene not in genes or gene not in diseases:
-        raise CurationError(f"{path.name}: gene {gene} is not in the panel and IPEX knowledge file")
-    disease_id = diseases[gene]
-    disease_index = kb.disease_index.get(disease_id)
-    if disease_index is None:
-        raise CurationError(f"{path.name}: {disease_id} is not in the HPO {HPO_VERSION} annotations")
-    disease = {"id": disease_id, "label": kb.disease_names[disease_index]}
     citation = f"{data['first_author']} et al. {data['year']}. {data['title']}"
     references = [
         {
@@ -204,6 +205,14 @@ def build_publication(path: Path, kb: KnowledgeBase) -> dict[str, dict[str, Any]
     for patient in data["patients"]:
         label = str(patient["id"])
         where = f"{path.name} / {label}"
+        gene = str(patient.get("gene", data["gene"]))
+        if gene not in diseases:
+            raise CurationError(f"{where}: gene {gene} has no disease in the IPEX knowledge file")
+        disease_index = kb.disease_index.get(diseases[gene])
+        if disease_index is None:
+            raise CurationError(f"{where}: {diseases[gene]} is not in the HPO {HPO_VERSION} annotations")
+        disease = {"id": diseases[gene], "label": kb.disease_names[disease_index]}
+        info = _gene_info(gene, genes, kb, where)
         slug = re.sub(r"[^A-Za-z0-9]+", "_", label).strip("_")
         packet_id = f"PMID_{pmid}_{slug}"
         features = []
@@ -237,7 +246,7 @@ def build_publication(path: Path, kb: KnowledgeBase) -> dict[str, dict[str, Any]
                     "progressStatus": "SOLVED",
                     "diagnosis": {
                         "disease": disease,
-                        "genomicInterpretations": _variants(patient, gene, genes, label, where),
+                        "genomicInterpretations": _variants(patient, gene, info, label, where),
                     },
                 }
             ],
@@ -309,9 +318,12 @@ def readme(rows: list[tuple[dict[str, Any], list[str]]]) -> str:
     """The cases folder README: rules, counts per gene, and every source publication with its files."""
     per_gene: dict[str, int] = {}
     per_gene_pubs: dict[str, int] = {}
-    for data, files in rows:
-        per_gene[data["gene"]] = per_gene.get(data["gene"], 0) + len(files)
-        per_gene_pubs[data["gene"]] = per_gene_pubs.get(data["gene"], 0) + 1
+    for _data, files in rows:
+        genes_here = [f.split("/")[0] for f in files]
+        for gene in genes_here:
+            per_gene[gene] = per_gene.get(gene, 0) + 1
+        for gene in set(genes_here):
+            per_gene_pubs[gene] = per_gene_pubs.get(gene, 0) + 1
     lines = [
         README_HEAD.rstrip(),
         "",
@@ -336,7 +348,8 @@ def readme(rows: list[tuple[dict[str, Any], list[str]]]) -> str:
         pub = f"{data['first_author']} {data['year']}. {data['title']}"
         names = ", ".join(f"`{f}`" for f in files)
         link = f"[{data['pmid']}](https://pubmed.ncbi.nlm.nih.gov/{data['pmid']})"
-        lines.append(f"| {link} | {pub} | {data['source']} | {data['gene']} | {names} |")
+        genes_here = ", ".join(sorted({f.split("/")[0] for f in files}))
+        lines.append(f"| {link} | {pub} | {data['source']} | {genes_here} | {names} |")
     return "\n".join(lines) + "\n"
 
 
