@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 error, 2 bad input. Problems are printed as plain sentences,
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import sys
 
@@ -69,35 +70,62 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and map ipexpath errors to exit codes 2 (bad input) and 1 (other)."""
+    sys.exit(run(argv))
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return the exit code: 0 ok, 2 bad input or an unusable output place, 1 other errors.
+
+    Every message goes through `safe_text`, so a terminal escape sequence in an id or a path is shown as
+    text (\\x1b) rather than acted on.
+    """
     try:
         cli.main(args=argv, prog_name="ipexpath", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
+        _say("Aborted.")
+        return 1
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return int(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError | click.BadParameter) else exc.exit_code)
+        shown = io.StringIO()
+        exc.show(file=shown)
+        _say(shown.getvalue())
+        return 2 if isinstance(exc, click.UsageError | click.BadParameter) else exc.exit_code
     except InputError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        _say(f"Error: {exc}")
+        return 2
     except IpexpathError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        _say(f"Error: {exc}")
+        return 1
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(1)
+        _say("Interrupted.")
+        return 1
+    except RecursionError:
+        _say("Error: the input is nested too deeply to be read.")
+        return 2
+    except MemoryError:
+        _say("Error: the input is too large to be processed in the memory available.")
+        return 2
+    except OSError as exc:  # the place to read or write: full disk, no permission, a file where a folder goes
+        where = f" '{exc.filename}'" if exc.filename else ""
+        _say(f"Error: could not read or write{where}: {exc.strerror or exc}.")
+        return 2
     except Exception as exc:  # a programming error: say so plainly, keep the traceback for developers
         if os.environ.get("IPEXPATH_DEBUG"):
             raise
-        click.echo(
+        _say(
             f"Internal error ({type(exc).__name__}): {exc}. This is a bug in ipexpath, not in your input; "
-            "set IPEXPATH_DEBUG=1 to see the details and please report it.",
-            err=True,
+            "set IPEXPATH_DEBUG=1 to see the details and please report it."
         )
-        sys.exit(1)
-    sys.exit(0)
+        return 1
+    return 0
+
+
+def _say(text: str) -> None:
+    """Print a message to stderr with control characters made visible (one line per line of text)."""
+    from ipexpath.files import safe_text
+
+    click.echo("\n".join(safe_text(line, limit=2000) for line in str(text).splitlines()), err=True)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,34 @@
-"""Reading and writing files safely: atomic writes so that a failure never leaves a partial output."""
+"""Reading and writing files safely: atomic writes, and user files read within stated limits.
+
+Every file a user names goes through `check_input_file` (a regular file, not a FIFO or device, and not
+larger than `MAX_INPUT_BYTES`), and every JSON/YAML document through `parse_document`, which refuses YAML
+aliases and anchors (the "billion laughs" expansion), documents nested deeper than `MAX_NESTING`, more than
+`MAX_NODES` values, non-text keys, infinities/NaN, integers longer than `MAX_INT_DIGITS` digits and text
+that is not valid Unicode. The limits are generous for real clinical files and stated in README.
+"""
 
 from __future__ import annotations
 
 import gzip
 import json
+import math
 import os
+import stat
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ipexpath.errors import InputError
+
+MAX_INPUT_BYTES = 64 * 1024 * 1024  # a case, family, ranking or ontology-sized text file (64 MiB)
+MAX_NESTING = 64  # JSON/YAML depth; a phenopacket needs about 8
+MAX_NODES = 1_000_000  # JSON/YAML values in one document
+MAX_INT_DIGITS = 30  # no clinical integer is longer; Python refuses int strings beyond 4,300 digits
+MAX_TEXT_CHARS = 1_000_000  # one string inside a document (e.g. a clinical note in a case form)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -41,20 +59,51 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def read_text(path: Path, what: str = "file") -> str:
+def check_input_file(path: Path, what: str = "file", max_bytes: int | None = MAX_INPUT_BYTES) -> int:
+    """Refuse a missing path, a folder, a FIFO/device/socket or a file above `max_bytes`; return its size."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(
+            f"The {what} '{safe_text(path)}' does not exist.", "Check the path and spelling."
+        ) from None
+    except OSError as exc:
+        raise InputError(f"The {what} '{safe_text(path)}' could not be read: {exc.strerror}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"'{safe_text(path)}' is a folder, but a {what} was expected.")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            f"'{safe_text(path)}' is not a regular file (it is a pipe, device or socket); ipexpath reads "
+            f"the {what} only from a regular file.",
+            "Save the data to a file first and give that file's path.",
+        )
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise InputError(
+            f"The {what} '{safe_text(path)}' is {info.st_size / 1e6:.1f} MB, above the "
+            f"{max_bytes / 1e6:.0f} MB limit for this kind of file.",
+            "Check that this is the right file.",
+        )
+    return info.st_size
+
+
+def read_text(path: Path, what: str = "file", max_bytes: int = MAX_INPUT_BYTES) -> str:
     """Read a UTF-8 (optionally gzipped) text file, turning I/O problems into clear `InputError`s."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"The {what} '{path}' does not exist.", "Check the path and spelling.")
-    if path.is_dir():
-        raise InputError(f"'{path}' is a folder, but a {what} was expected.")
+    check_input_file(path, what, max_bytes)
     try:
         if path.suffix == ".gz":
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                return handle.read()
-        return path.read_text(encoding="utf-8")
+            with gzip.open(path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise InputError(
+                    f"The {what} '{safe_text(path)}' expands to more than {max_bytes / 1e6:.0f} MB.",
+                    "Check that this is the right file.",
+                )
+            return data.decode("utf-8")
+        return path.read_bytes().decode("utf-8")
     except (OSError, EOFError) as exc:
-        raise InputError(f"The {what} '{path}' could not be read: {exc}.") from exc
+        raise InputError(f"The {what} '{safe_text(path)}' could not be read: {exc}.") from exc
     except UnicodeDecodeError as exc:
         raise InputError(
             f"The {what} '{path}' is not a UTF-8 text file (byte {exc.start}).",
@@ -82,3 +131,149 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
                 yield lineno, obj
     except (OSError, EOFError) as exc:
         raise InputError(f"'{path}' could not be read to the end: {exc}.") from exc
+
+
+# --------------------------------------------------------------------------------------------- documents
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses aliases/anchors and counts and nests nodes within the limits."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._nodes = 0
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            mark = event.start_mark
+            raise InputError(
+                "YAML anchors and aliases ('&' and '*') are not accepted in input files "
+                f"(line {mark.line + 1}).",
+                "Write each value out in full.",
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise InputError(f"The document holds more than {MAX_NODES:,} values.")
+        self._depth += 1
+        if self._depth > MAX_NESTING:
+            raise InputError(f"The document is nested more than {MAX_NESTING} levels deep.")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _json_constant(name: str) -> Any:
+    raise InputError(f"The value {name} is not a number ipexpath accepts.", "Write a finite number.")
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise InputError(f"A number with {len(text)} digits is too long to be a clinical value.")
+    return int(text)
+
+
+def _json_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise InputError(f"The number {text[:40]} is outside the range of numbers ipexpath accepts.")
+    return value
+
+
+def parse_document(text: str, source: str, *, yaml_allowed: bool = True) -> Any:
+    """Parse JSON (or YAML when allowed) within the limits above; every problem is an `InputError`."""
+    name = safe_text(source)
+    try:
+        if not yaml_allowed or text.lstrip().startswith(("{", "[")):
+            data = json.loads(
+                text, parse_constant=_json_constant, parse_int=_json_int, parse_float=_json_float
+            )
+        else:
+            loader = _NoAliasLoader(text)
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
+    except InputError as exc:
+        raise InputError(f"'{name}': {exc.message}", exc.suggestion) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"'{name}' is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+            "Check for a missing comma, quote or bracket near that position.",
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise InputError(
+            f"'{name}' is not valid YAML: {safe_text(problem)}{where}.",
+            "Check the indentation and the ':' after each key.",
+        ) from None
+    except RecursionError:
+        raise InputError(f"'{name}' is nested too deeply to be read.") from None
+    except (ValueError, OverflowError) as exc:  # YAML dates like 2020-13-45, int-string limits
+        raise InputError(f"'{name}' holds a value that cannot be read: {safe_text(exc)}.") from None
+    check_document(data, name)
+    return data
+
+
+def check_document(data: Any, source: str) -> None:
+    """Walk a parsed document (without recursion): text keys, finite numbers, valid Unicode, limits."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    nodes = 0
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise InputError(f"'{source}' holds more than {MAX_NODES:,} values.")
+        if depth > MAX_NESTING:
+            raise InputError(f"'{source}' is nested more than {MAX_NESTING} levels deep.")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise InputError(
+                        f"'{source}': the key {safe_text(repr(key))[:60]} is not text.",
+                        "Write every key as a word (put numbers or dates used as keys in quotes).",
+                    )
+                _check_string(key, source)
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            _check_string(value, source)
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int):
+            if value.bit_length() > MAX_INT_DIGITS * 3.33:
+                raise InputError(f"'{source}' holds a number too long to be a clinical value.")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise InputError(f"'{source}' holds the number {value}, which is not a finite number.")
+
+
+def _check_string(text: str, source: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"'{source}' holds a text of {len(text):,} characters (limit {MAX_TEXT_CHARS:,}).")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"'{source}' holds text with an invalid character (an unpaired surrogate such as \\ud800).",
+            "Save the file as UTF-8 text without escaped surrogates.",
+        ) from None
+
+
+def safe_text(value: object, limit: int = 300) -> str:
+    """`value` as printable text: control and escape characters shown as \\xNN, surrogates replaced."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cs":
+            out.append("\ufffd")
+        elif category in ("Cc", "Cf"):
+            out.append(f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)

@@ -6,17 +6,14 @@ The phenopacket is validated with the `phenopackets` protobuf schema; only `subj
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ipexpath.case.ages import onset_class_midpoint, parse_age, parse_iso8601_duration
 from ipexpath.case.builder import RawTerm, build_case
 from ipexpath.case.model import Age, Case, Finding, FindingLevel, Sex
 from ipexpath.errors import InputError
-from ipexpath.files import read_text
+from ipexpath.files import parse_document, read_text
 from ipexpath.knowledge.base import KnowledgeBase
 
 _PHENOPACKET_KEYS = {"phenotypicFeatures", "subject", "metaData"}
@@ -27,26 +24,8 @@ def load_document(path: Path) -> dict[str, Any]:
     text = read_text(path, "case file")
     if not text.strip():
         raise InputError(f"The case file '{path}' is empty.")
-    if path.suffix.lower() in {".json", ".gz"} or text.lstrip().startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"The case file '{path}' is not valid JSON: {exc.msg} "
-                f"at line {exc.lineno}, column {exc.colno}.",
-                "Check for a missing comma, quote or bracket near that position.",
-            ) from None
-    else:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or "syntax error"
-            raise InputError(
-                f"The case file '{path}' is not valid YAML: {problem}{where}.",
-                "Check the indentation and the ':' after each key.",
-            ) from None
+    yaml_allowed = path.suffix.lower() not in {".json", ".gz"}
+    data = parse_document(text, str(path), yaml_allowed=yaml_allowed)
     if not isinstance(data, dict):
         raise InputError(f"The case file '{path}' must hold a mapping (keys and values), not a list or text.")
     return data
@@ -71,18 +50,24 @@ def case_from_phenopacket(
     from phenopackets import Phenopacket
 
     findings: list[Finding] = []
-    try:
-        packet = ParseDict(data, Phenopacket(), ignore_unknown_fields=False)
-    except ParseError as exc:
-        if "has no field named" not in str(exc):
-            raise InputError(
-                f"'{source}' is not a valid GA4GH Phenopacket v2: {exc}.",
-                "Validate the file with phenopacket-tools or compare it with the Phenopacket v2 schema.",
-            ) from None
-        packet = ParseDict(data, Phenopacket(), ignore_unknown_fields=True)
+    unknown: list[str] = []
+    known_only = _known_fields(data, Phenopacket.DESCRIPTOR, "", unknown)
+    if unknown:
         findings.append(
-            Finding(FindingLevel.WARNING, f"Fields outside the Phenopacket v2 schema were ignored ({exc}).")
+            Finding(
+                FindingLevel.WARNING,
+                f"Fields outside the Phenopacket v2 schema were ignored: {', '.join(unknown[:10])}"
+                + (" …" if len(unknown) > 10 else "")
+                + ".",
+            )
         )
+    try:  # the remaining fields are parsed strictly, so an invalid enum value (sex) is still refused
+        packet = ParseDict(known_only, Phenopacket(), ignore_unknown_fields=False)
+    except (ParseError, ValueError, TypeError, OverflowError) as exc:
+        raise InputError(
+            f"'{source}' is not a valid GA4GH Phenopacket v2: {exc}.",
+            "Validate the file with phenopacket-tools or compare it with the Phenopacket v2 schema.",
+        ) from None
     if len(packet.phenotypic_features) == 0:
         raise InputError(
             f"The phenopacket '{source}' has no phenotypic features.",
@@ -118,6 +103,27 @@ def case_from_phenopacket(
         lenient=lenient,
         findings=findings,
     )
+
+
+def _known_fields(value: Any, descriptor: Any, path: str, unknown: list[str]) -> Any:
+    """`value` without the keys the protobuf message `descriptor` does not define (their paths go to
+    `unknown`); well-known types (Timestamp, Struct, …) are kept whole."""
+    if not isinstance(value, dict) or descriptor.full_name.startswith("google.protobuf."):
+        return value
+    fields = {f.json_name: f for f in descriptor.fields} | {f.name: f for f in descriptor.fields}
+    kept: dict[str, Any] = {}
+    for key, item in value.items():
+        field = fields.get(key)
+        if field is None:
+            unknown.append(f"{path}{key}")
+            continue
+        if field.message_type is None:
+            kept[key] = item
+        elif isinstance(item, list):
+            kept[key] = [_known_fields(x, field.message_type, f"{path}{key}.", unknown) for x in item]
+        else:
+            kept[key] = _known_fields(item, field.message_type, f"{path}{key}.", unknown)
+    return kept
 
 
 def _time_element_days(element: Any, findings: list[Finding]) -> Age | None:

@@ -6,17 +6,14 @@ Phenopacket `Sex` enum UNKNOWN_SEX = 0, FEMALE = 1, MALE = 2, OTHER_SEX = 3 (or 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ipexpath.counsel.pedigree import Affection, Age, GeneticTest, Pedigree, Person, Sex, TestResult
 from ipexpath.counsel.validation import check_unique_ids, validate_pedigree
 from ipexpath.errors import InputError
-from ipexpath.files import read_text
+from ipexpath.files import parse_document, read_text
 
 _PED_SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "0": Sex.UNKNOWN}
 _PED_AFFECTED = {
@@ -120,14 +117,7 @@ def load_family(path: Path | str) -> Pedigree:
 
 
 def _parse_structured(text: str, source: str, suffix: str) -> Any:
-    try:
-        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{source}, line {exc.lineno}: not valid JSON ({exc.msg}).") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{source}{line}: not valid YAML ({getattr(exc, 'problem', exc)}).") from exc
+    return parse_document(text, source, yaml_allowed=suffix != ".json")
 
 
 def read_ped(text: str, source: str = "PED") -> Pedigree:
