@@ -81,6 +81,21 @@ from the curation files in `curation/` (one YAML per publication); edit those, t
 - The whole folder stays well under 2 MB.
 
 A patient reported in two papers is curated from one of them only (noted in the curation file).
+
+## Gaps (what could not be curated, and why)
+
+- **FOXP3 (IPEX): no patient yet.** Every IPEX case report or series reachable with the project's tools was
+  either reserved by issue 13 (Barzaghi 2018 JACI, the Hindawi 2014/2020 and Frontiers Pediatr 2017/2019/2024
+  case reports, Kobayashi 2001 JMG, …), or had no per-patient data in the readable text (Gambineri 2018: the
+  per-patient data are in Supplementary Table 2, not in the text; Wildin 2001 and Bennett 2001 Nat Genet:
+  abstracts only), or had no verifiable PMID in any stored copy (World J Clin Cases 2020, Pediatr Dermatol
+  2022, a neonatal-IPEX case report with systematic review, an ESPE conference abstract). A PMID is never
+  guessed, so those were left out.
+- **DEF6, IL2RB, BACH2:** the primary reports are reserved (DEF6 PMIDs 31308374, 32562707; IL2RB 31040184)
+  or readable only as a cohort-level abstract (BACH2, Afzali 2017), which yields no individual patient.
+- **Cohort papers with per-patient tables only in supplements or stripped tables** (Schubert 2014 CTLA4,
+  Gámez-Díaz 2016 LRBA, Depner 2016 STAT1, Liu 2011 STAT1, Lo 2015 LRBA): not curated; cohort frequencies
+  are not individual patients.
 """
 
 
@@ -105,10 +120,12 @@ def _genes() -> dict[str, dict[str, str]]:
 def _gene_info(gene: str, genes: dict[str, dict[str, str]], kb: KnowledgeBase, where: str) -> dict[str, str]:
     """HGNC id + MANE transcript from the panel; else the NCBI Gene id of the shipped HPO release."""
     if gene in genes:
-        return {"id": genes[gene]["hgnc"], "transcript": genes[gene]["transcript"], "protein": genes[gene]["protein"]}
+        row = genes[gene]
+        return {"id": row["hgnc"], "transcript": row["transcript"], "protein": row["protein"]}
     if gene in kb.gene_symbols:
         ncbi = kb.gene_ncbi_ids[kb.gene_symbols.index(gene)]
-        return {"id": ncbi if ncbi.startswith("NCBIGene:") else f"NCBIGene:{ncbi}", "transcript": "", "protein": ""}
+        gene_id = ncbi if ncbi.startswith("NCBIGene:") else f"NCBIGene:{ncbi}"
+        return {"id": gene_id, "transcript": "", "protein": ""}
     raise CurationError(f"{where}: gene {gene} is neither in the panel nor in the HPO gene list")
 
 
