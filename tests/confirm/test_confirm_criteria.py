@@ -64,7 +64,7 @@ def test_pvs1_nonsense_nmd_by_exon(panel) -> None:  # type: ignore[no-untyped-de
 
 
 def test_pvs1_last_exon_critical_region_strong(panel) -> None:  # type: ignore[no-untyped-def]
-    v = _foxp3(panel, "NM_014009.4:c.1189C>T p.(Arg397Ter)", exon="12/12")
+    v = _foxp3(panel, "NM_014009.4:c.1201C>T p.(Gln401Ter)", exon="12/12")
     c = _crit(classify_variant(v, EvaluationContext(panel)), "PVS1")
     assert c.display_code == "PVS1_Strong" and "forkhead" in c.evidence
 
@@ -74,10 +74,11 @@ def test_pvs1_after_critical_region_small_truncation(panel) -> None:  # type: ig
     assert _crit(classify_variant(v, EvaluationContext(panel)), "PVS1").display_code == "PVS1_Moderate"
 
 
-def test_pvs1_unknown_exon_is_strong_for_foxp3(panel) -> None:  # type: ignore[no-untyped-def]
+def test_pvs1_frameshift_new_stop_from_structure(panel) -> None:  # type: ignore[no-untyped-def]
+    # p.Leu76GlnfsTer53: new stop at codon 128 (exon 4/12), far upstream of the last junction -> NMD
     result = classify_variant(_foxp3(panel, "NM_014009.4:c.227del"), EvaluationContext(panel))
     c = _crit(result, "PVS1")
-    assert c.display_code == "PVS1_Strong" and "NMD could not be assessed" in c.evidence
+    assert c.display_code == "PVS1" and "exon 4/12" in c.evidence and "NMD predicted" in c.evidence
 
 
 def test_pvs1_not_for_gof_gene(panel) -> None:  # type: ignore[no-untyped-def]

@@ -119,7 +119,10 @@ def consequence_from_p(hgvs_p: str | None) -> Consequence | None:
     if kind == "AAFs":
         return Consequence.FRAMESHIFT
     if kind == "AAExt":
-        return Consequence.STOP_LOST if ref in ("*", "Ter") else Consequence.START_LOST
+        first = start.aa if start is not None else ""
+        return (
+            Consequence.STOP_LOST if "*" in (ref, first) or "Ter" in (ref, first) else Consequence.START_LOST
+        )
     if start is not None and start.pos == 1 and start.aa == "M" and etype != "identity":
         return Consequence.START_LOST
     if etype == "identity":
@@ -201,34 +204,219 @@ def find_known(gene: Gene, hgvs_c: str | None) -> Any:
     return None
 
 
+# RefSeq accessions of the chromosomes that carry panel genes (GRC assembly reports; GRCh38 values also in
+# the MANE v1.5 summary's GRCh38_chr column).
+CHROMOSOME_ACCESSIONS = {
+    "NC_000002.11": ("GRCh37", "2"), "NC_000002.12": ("GRCh38", "2"),
+    "NC_000004.11": ("GRCh37", "4"), "NC_000004.12": ("GRCh38", "4"),
+    "NC_000006.11": ("GRCh37", "6"), "NC_000006.12": ("GRCh38", "6"),
+    "NC_000010.10": ("GRCh37", "10"), "NC_000010.11": ("GRCh38", "10"),
+    "NC_000017.10": ("GRCh37", "17"), "NC_000017.11": ("GRCh38", "17"),
+    "NC_000022.10": ("GRCh37", "22"), "NC_000022.11": ("GRCh38", "22"),
+    "NC_000023.10": ("GRCh37", "X"), "NC_000023.11": ("GRCh38", "X"),
+}  # fmt: skip
+
+_COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+
+
+def _revcomp(seq: str) -> str:
+    return seq.translate(_COMPLEMENT)[::-1]
+
+
+def _genomic_to_c(text: str, accession: str, change: str, panel: Panel) -> tuple[Gene, Any, str, str]:
+    """'NC_000023.11:g.49251480C>T' -> (gene, transcript, 'c.1150G>A', build) on the MANE transcript."""
+    from ipexpath.confirm.transcripts import load_transcripts
+
+    located = CHROMOSOME_ACCESSIONS.get(accession)
+    if located is None:
+        raise InputError(
+            f"'{accession}' is not a GRCh37/GRCh38 chromosome accession of a panel gene ('{text}').",
+            "Use NC_000023.10 (GRCh37) or NC_000023.11 (GRCh38) for FOXP3, e.g. NC_000023.11:g.49251480C>T.",
+        )
+    build, chrom = located
+    try:
+        parsed = _parser().parse_hgvs_variant(f"{accession}:g.{change}")
+    except Exception as exc:
+        raise InputError(
+            f"'{text}' is not a valid genomic (g.) HGVS description.",
+            "Write it like NC_000023.11:g.49251480C>T or NC_000023.11:g.49255748_49255750del.",
+        ) from exc
+    posedit = parsed.posedit
+    first = int(posedit.pos.start.base)
+    last = int(posedit.pos.end.base) if posedit.pos.end is not None else first
+    gene = panel.gene_at(build, chrom, first)
+    model = load_transcripts().for_gene(gene.symbol, build) if gene else None
+    c_first = model.c_of_genomic(first) if model else None
+    c_last = model.c_of_genomic(last) if model else None
+    if gene is None or model is None or c_first is None or c_last is None:
+        raise InputError(
+            f"'{text}' ({build} chr{chrom}:{first}) is not inside the MANE Select transcript of a panel "
+            "gene.",
+            "Check the position and the assembly (NC_000023.10 = GRCh37, NC_000023.11 = GRCh38).",
+        )
+    edit = posedit.edit
+    etype = edit.type
+    minus = model.strand == "-"
+    lo, hi = (c_last, c_first) if minus else (c_first, c_last)
+    span = f"{lo}" if lo == hi else f"{lo}_{hi}"
+    ref = getattr(edit, "ref", None) or ""
+    alt = getattr(edit, "alt", None) or ""
+    if etype == "sub":
+        body = f"{span}{_revcomp(ref) if minus else ref}>{_revcomp(alt) if minus else alt}"
+    elif etype in ("del", "dup"):
+        body = f"{span}{etype}"
+    elif etype == "ins":
+        body = f"{span}ins{_revcomp(alt) if minus else alt}"
+    elif etype == "delins":
+        body = f"{span}delins{_revcomp(alt) if minus else alt}"
+    else:
+        raise InputError(
+            f"The genomic change in '{text}' ({etype}) is not supported.", "Use a c. description."
+        )
+    tx = next(t for t in gene.transcripts if t.base == model.accession.split(".")[0])
+    return gene, tx, "c." + body, build
+
+
+def _check_positions(text: str, gene: Gene, posedit: Any, build: str) -> None:
+    """Refuse c. positions outside the transcript, beyond the CDS, or intronic offsets not at an exon edge."""
+    from ipexpath.confirm.location import c_position
+    from ipexpath.confirm.transcripts import Region, load_transcripts
+
+    model = load_transcripts().for_gene(gene.symbol, build)
+    if model is None:
+        return
+    ends = [posedit.pos.start] + ([posedit.pos.end] if posedit.pos.end is not None else [])
+    for pos in ends:
+        c = c_position(pos)
+        if c.region == Region.CDS and c.base > model.cds_length:
+            raise InputError(
+                f"'{text}': position c.{c} is beyond the coding sequence of {model.accession} "
+                f"({model.cds_length} nt, c.1-c.{model.cds_length}).",
+                "Positions after the stop codon are written c.*N; check the transcript and position.",
+            )
+        if not model.in_transcript(c):
+            raise InputError(
+                f"'{text}': position c.{c} is outside the transcript {model.accession} or not next to an "
+                f"exon boundary ({model.exon_count} exons, c.-{model.n_cds_start - 1} to "
+                f"c.*{model.length - model.n_cds_end}).",
+                "Check the position against the MANE Select transcript.",
+            )
+
+
+_SNV_P_CONSEQUENCES = (
+    Consequence.MISSENSE,
+    Consequence.STOP_GAINED,
+    Consequence.SYNONYMOUS,
+    Consequence.START_LOST,
+    Consequence.STOP_LOST,
+)
+
+
+def _check_c_p_agree(text: str, gene: Gene, hgvs_c: str, c_consequence: Consequence, hgvs_p: str) -> None:
+    """A c. change and the p. change given with it must describe the same event (issue 18 item 10)."""
+    from ipexpath.confirm.location import parse_c_span
+    from ipexpath.confirm.transcripts import Region
+
+    p_cons = consequence_from_p(hgvs_p)
+    codon = protein_position(hgvs_p)
+    span = parse_c_span(hgvs_c)
+    problem = None
+    if span is not None:
+        start, end = span
+        coding = (
+            start.region == Region.CDS and end.region == Region.CDS and not start.offset and not end.offset
+        )
+        if not coding and codon is not None and p_cons not in (None, Consequence.SYNONYMOUS):
+            problem = f"{hgvs_c} lies outside the coding exons, so it cannot directly change residue {codon}"
+        elif coding and c_consequence == Consequence.CODING_UNKNOWN:  # single-nucleotide substitution
+            expected = (start.base + 2) // 3
+            if codon is not None and codon != expected:
+                problem = f"{hgvs_c} changes codon {expected}, but {hgvs_p} names residue {codon}"
+            elif p_cons is not None and p_cons not in _SNV_P_CONSEQUENCES:
+                problem = f"a single-nucleotide substitution cannot cause {p_cons.value.replace('_', ' ')}"
+        elif coding and c_consequence == Consequence.FRAMESHIFT and p_cons not in (
+            None, Consequence.FRAMESHIFT, Consequence.STOP_GAINED
+        ):  # fmt: skip
+            problem = f"{hgvs_c} shifts the reading frame, but {hgvs_p} is not a frameshift or stop"
+        elif coding and codon is not None and codon < (start.base + 2) // 3:
+            problem = (
+                f"{hgvs_c} starts at codon {(start.base + 2) // 3}, after residue {codon} named by {hgvs_p}"
+            )
+    if problem is None and codon is not None:
+        for known_p in _known_proteins(gene):
+            posedit = _parse_p(known_p)
+            if posedit is None or posedit.pos is None or int(posedit.pos.start.pos) != codon:
+                continue
+            known_ref, given = posedit.pos.start.aa, _parse_p(hgvs_p)
+            if given is not None and given.pos.start.aa != known_ref:
+                problem = (
+                    f"residue {codon} of {gene.symbol} is {known_ref} (reported variant {known_p}), "
+                    f"not {given.pos.start.aa}"
+                )
+                break
+    if problem is None:
+        known = find_known(gene, hgvs_c)
+        if known is not None and known.hgvs_p and normalize_protein(known.hgvs_p) != hgvs_p:
+            problem = f"{hgvs_c} is reported as {known.hgvs_p}"
+    if problem:
+        raise InputError(
+            f"The c. and p. changes in '{text}' do not agree: {problem}.",
+            "Check both descriptions (or give only the c. change; ipexpath derives what it can).",
+        )
+
+
+def _known_proteins(gene: Gene) -> list[str]:
+    """Protein changes reported for this gene (panel list and curated evidence): reference residues."""
+    found = [k.hgvs_p for k in gene.known_variants if k.hgvs_p]
+    try:
+        from ipexpath.confirm.evidence import load_evidence
+
+        found += [v.hgvs_p for v in load_evidence().for_gene(gene.symbol) if v.hgvs_p]
+    except ImportError:  # pragma: no cover - evidence module not present
+        pass
+    return found
+
+
 def parse_hgvs_variant(
     text: str, panel: Panel, zygosity: Zygosity = Zygosity.UNKNOWN, build: str = "GRCh38"
 ) -> Variant:
-    """Parse `NM_...:c.... [p....]` (or `NP_...:p....`) against the panel's transcripts."""
+    """Parse `NM_...:c.... [p....]`, `NP_...:p....` or `NC_000023.11:g....` against the panel's "
+    "transcripts."""
+    from ipexpath.confirm.transcripts import load_transcripts
+
     split = _split_input(text)
     if split is None:
         raise InputError(f"'{text}' is not a valid HGVS variant description.", f"Write it like {_EXAMPLE}.")
     match, p_text = split
     accession, kind = match.group("acc"), match.group("kind")
-    found = panel.gene_for_transcript(accession) or _gene_for_protein(panel, accession)
-    if found is None:
-        raise InputError(
-            f"The transcript '{accession}' is not in the ipexpath panel, so the variant cannot be placed.",
-            "Use the MANE Select transcript of a panel gene: " + ", ".join(panel.transcript_list()) + ".",
-        )
-    gene, transcript = found
     notes: list[str] = []
-    if "." in accession and accession.split(".")[1] != transcript.accession.split(".")[-1] and kind != "p":
+    if kind == "g":
+        gene, transcript, c_change, build = _genomic_to_c(text, accession, match.group("change"), panel)
+        notes.append(f"mapped from {accession}:g.{match.group('change')} ({build})")
+        kind = "c"
+        change = c_change.removeprefix("c.")
+    else:
+        found = panel.gene_for_transcript(accession) or _gene_for_protein(panel, accession)
+        if found is None:
+            raise InputError(
+                f"The transcript '{accession}' is not in the ipexpath panel, so the variant cannot be "
+                "placed.",
+                "Use the MANE Select transcript of a panel gene: " + ", ".join(panel.transcript_list()) + ".",
+            )
+        gene, transcript = found
+        change = match.group("change")
+    if "." in accession and accession.split(".")[1] != transcript.accession.split(".")[-1] and kind == "c":
         notes.append(f"version differs from the panel's {transcript.accession}")
-    if kind in ("g", "n", "m", "r"):
+    if kind in ("n", "m", "r"):
         raise InputError(
             f"'{text}' is a {kind}. description; ipexpath needs the coding (c.) change on the transcript.",
             f"Give the c. change on {gene.mane.accession}, e.g. {_EXAMPLE}.",
         )
     hgvs_c: str | None = None
     consequence: Consequence | None = None
+    parsed_c: Any = None
     if kind == "c":
-        c_text = f"{transcript.accession}:c.{match.group('change')}"
+        c_text = f"{transcript.accession}:c.{change}"
         try:
             parsed = _parser().parse_hgvs_variant(c_text)
         except _parse_error() as exc:
@@ -237,10 +425,12 @@ def parse_hgvs_variant(
             ) from exc
         except Exception as exc:
             raise InputError(f"'{text}' could not be parsed as HGVS.", f"Write it like {_EXAMPLE}.") from exc
-        hgvs_c = "c." + str(parsed.posedit)
-        consequence = consequence_from_c(parsed.posedit)
+        parsed_c = parsed.posedit
+        _check_positions(text, gene, parsed_c, build)
+        hgvs_c = "c." + str(parsed_c)
+        consequence = consequence_from_c(parsed_c)
     else:
-        p_text = match.group("change")
+        p_text = change
     hgvs_p: str | None = None
     if p_text:
         hgvs_p = normalize_protein(p_text)
@@ -249,6 +439,8 @@ def parse_hgvs_variant(
                 f"The protein change '{p_text}' in '{text}' could not be parsed.",
                 f"Write it like {_EXAMPLE}.",
             )
+        if hgvs_c is not None and consequence is not None:
+            _check_c_p_agree(text, gene, hgvs_c, consequence, hgvs_p)
     known = find_known(gene, hgvs_c)
     if hgvs_p is None and known is not None and known.hgvs_p:
         hgvs_p = normalize_protein(known.hgvs_p) or known.hgvs_p
@@ -257,9 +449,26 @@ def parse_hgvs_variant(
     if p_consequence is not None and (consequence is None or consequence in _REFINABLE):
         consequence = p_consequence
     chrom = pos = ref = alt = None
-    if known is not None and known.grch38 and build == "GRCh38":
-        chrom_s, pos_s, ref, alt = known.grch38.split("-")
-        chrom, pos = chrom_s, int(pos_s)
+    exon = None
+    model = load_transcripts().for_gene(gene.symbol, build)
+    if parsed_c is not None and model is not None:
+        from ipexpath.confirm.location import c_position
+
+        start = c_position(parsed_c.pos.start)
+        end = c_position(parsed_c.pos.end) if parsed_c.pos.end is not None else start
+        g1, g2 = model.genomic(start), model.genomic(end)
+        chrom, pos = model.chrom, min(g1, g2)
+        edit = parsed_c.edit
+        if edit.type == "sub" and getattr(edit, "ref", None) and getattr(edit, "alt", None):
+            minus = model.strand == "-"
+            ref = _revcomp(edit.ref) if minus else edit.ref
+            alt = _revcomp(edit.alt) if minus else edit.alt
+        exon = f"{model.exon_of(start).number}/{model.exon_count}" if not start.offset else None
+    elif kind == "p":
+        notes.append(
+            "protein-only input: the nucleotide change, splicing, population frequency (BA1/BS1/PM2), "
+            "PVS1 NMD position and PS1 (same amino acid by another nucleotide) cannot be evaluated"
+        )
     return Variant(
         gene=gene.symbol,
         transcript=transcript.accession,
@@ -272,6 +481,7 @@ def parse_hgvs_variant(
         ref=ref,
         alt=alt,
         build=build if chrom else None,
+        exon=exon,
         population=PopulationData(),
         source="hgvs",
         annotation_source="HGVS" + (f" ({'; '.join(notes)})" if notes else ""),

@@ -1,12 +1,16 @@
 """PVS1 (ClinGen SVI decision tree, Abou Tayoun et al. 2018, Hum Mutat 39:1517, PMID 30192042) and PM4.
 
-What the tree needs and where it comes from here:
+The variant is placed on the bundled MANE Select structure (confirm/location.py), so an HGVS entry and the
+same allele from a VCF take the same branch:
 - LOF as disease mechanism: panel.yaml `lof_is_mechanism` (GOF genes such as STAT1/STAT3 never get PVS1).
-- NMD: the exon number from the annotation (VEP EXON "n/m"): a premature stop in the last exon escapes NMD.
-With
-  no exon number (HGVS input, SnpEff without rank) NMD is "not assessed" and the lower branch is used.
+- Nonsense/frameshift: NMD is predicted unless the premature stop lies in the last exon or within 50 nt
+  5' of the last exon-exon junction; for a frameshift the new stop comes from the p. description (fsTer N).
+- Canonical ±1/2 splice sites: the tree's exon-skipping prediction (Abou Tayoun 2018; ClinGen SVI
+  splicing subgroup, Walker et al. 2023, PMID 37352859): skipping an exon whose coding length is not a
+  multiple of 3 shifts the frame (NMD unless the exon is the last or penultimate one); an in-frame skip
+  removes the exon's residues (critical region / >10 % of the protein). Splice sites of a non-coding exon
+  (c.-N+1, c.*N-1): PVS1 does not apply; SpliceAI (PP3) and RNA evidence decide.
 - Critical region: panel.yaml `critical_region_end` (FOXP3: forkhead domain ends at residue 423).
-- >10% of the protein removed: compared with the MANE protein length in panel.yaml.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ import re
 
 from ipexpath.confirm.acmg.base import CriterionResult, Strength, applied, not_applied
 from ipexpath.confirm.acmg.context import EvaluationContext
+from ipexpath.confirm.location import VariantLocation, locate
 from ipexpath.confirm.model import Consequence, Variant
 from ipexpath.confirm.panel import Gene
 
 SOURCE = "ClinGen SVI PVS1 decision tree, Abou Tayoun et al. 2018 (PMID 30192042)"
+SPLICE_SOURCE = SOURCE + "; ClinGen SVI splicing subgroup, Walker et al. 2023 (PMID 37352859)"
 PM4_SOURCE = "Richards 2015 PM4 (PMID 25741868)"
 
 
@@ -29,46 +35,102 @@ def _exon(variant: Variant) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def _truncation_branch(codon: int | None, gene: Gene, nmd_text: str) -> CriterionResult:
-    """The NMD-escaping (or not assessed) branch: critical region / >10% protein removed."""
+def _truncation_branch(
+    codon: int | None, gene: Gene, nmd_text: str, source: str = SOURCE, lost: tuple[int, int] | None = None
+) -> CriterionResult:
+    """The NMD-escaping branch: is a critical region removed, or > 10 % of the protein?"""
     length = gene.protein_length
     if codon is None:
         return applied(
             "PVS1",
             Strength.MODERATE,
-            f"{nmd_text}; the truncation position is unknown, so the lowest "
-            "branch of the tree (Moderate) is used.",
-            SOURCE,
+            f"{nmd_text}; the truncation position is unknown, so the lowest branch of the tree (Moderate) "
+            "is used.",
+            source,
         )
-    if gene.critical_region_end and codon <= gene.critical_region_end:
+    first, last = lost if lost else (codon, length or codon)
+    critical = gene.critical_region_end
+    if critical and first <= critical:
+        what = "forkhead domain" if gene.symbol == "FOXP3" else "critical region"
         return applied(
             "PVS1",
             Strength.STRONG,
-            f"{nmd_text}; the premature stop at or after codon {codon} removes "
-            f"a critical region ({gene.symbol} residues up to {gene.critical_region_end}: forkhead "
-            "domain)."
-            if gene.symbol == "FOXP3"
-            else f"{nmd_text}; the truncation at codon {codon} removes "
-            f"a critical region (up to residue {gene.critical_region_end}).",
-            SOURCE,
+            f"{nmd_text}; residues {first}-{last} are lost, which removes (part of) the {gene.symbol} "
+            f"{what} (up to residue {critical}).",
+            source,
         )
-    if length and (length - codon + 1) / length > 0.10:
-        removed = 100 * (length - codon + 1) / length
+    if length and (last - first + 1) / length > 0.10:
+        removed = 100 * (last - first + 1) / length
         return applied(
             "PVS1",
             Strength.STRONG,
             f"{nmd_text}; about {removed:.0f}% of the {length}-residue protein is removed (>10%).",
-            SOURCE,
+            source,
         )
     if length:
         return applied(
             "PVS1",
             Strength.MODERATE,
-            f"{nmd_text}; less than 10% of the {length}-residue protein is "
-            "removed and no critical region is affected.",
-            SOURCE,
+            f"{nmd_text}; less than 10% of the {length}-residue protein is removed and no critical region is "
+            "affected.",
+            source,
         )
-    return applied("PVS1", Strength.MODERATE, f"{nmd_text}; protein length unknown.", SOURCE)
+    return applied("PVS1", Strength.MODERATE, f"{nmd_text}; protein length unknown.", source)
+
+
+def stop_codon(variant: Variant) -> int | None:
+    """Protein position of the premature stop: the codon for nonsense, codon + N - 1 for 'fsTerN'."""
+    from ipexpath.confirm.hgvs_input import protein_position
+
+    codon = variant.codon
+    if variant.consequence == Consequence.FRAMESHIFT and variant.hgvs_p:
+        match = re.search(r"fs(?:\*|Ter)(\d+)", variant.hgvs_p)
+        start = protein_position(variant.hgvs_p)
+        if match and start:
+            return start + int(match.group(1)) - 1
+    return codon
+
+
+def _splice(variant: Variant, gene: Gene, where: VariantLocation) -> CriterionResult:
+    model = where.model
+    exon = model.exons[where.anchor_exon - 1]
+    site = "donor" if where.start.offset > 0 else "acceptor"
+    label = f"Canonical {site} site of exon {exon.number}/{model.exon_count} (c.{where.start})"
+    codons = model.coding_codons(exon)
+    if codons is None:
+        return not_applied(
+            "PVS1",
+            f"{label}: the exon is non-coding (UTR only), so the PVS1 tree does not apply; a splicing "
+            "effect is "
+            "judged from SpliceAI (PP3) and RNA studies.",
+            SPLICE_SOURCE,
+        )
+    coding = model.coding_length(exon)
+    lost = codons
+    if coding % 3:
+        text = (
+            f"{label}: skipping the exon ({coding} coding nt, not a multiple of 3) is predicted to shift the "
+            "reading frame"
+        )
+        if exon.number < model.exon_count - 1:
+            return applied(
+                "PVS1",
+                Strength.VERY_STRONG,
+                f"{text}, and the exon is upstream of the penultimate exon, so NMD is predicted.",
+                SPLICE_SOURCE,
+            )
+        return _truncation_branch(
+            codons[0], gene, f"{text}; the exon is the last or penultimate one, so NMD is not assumed",
+            SPLICE_SOURCE, (codons[0], gene.protein_length or codons[1]),
+        )  # fmt: skip
+    return _truncation_branch(
+        codons[0],
+        gene,
+        f"{label}: skipping the exon ({coding} coding nt) keeps the reading frame (in-frame loss of residues "
+        f"{lost[0]}-{lost[1]}); RNA studies can confirm",
+        SPLICE_SOURCE,
+        lost,
+    )
 
 
 def evaluate_pvs1(variant: Variant, gene: Gene, ctx: EvaluationContext) -> CriterionResult:
@@ -82,54 +144,74 @@ def evaluate_pvs1(variant: Variant, gene: Gene, ctx: EvaluationContext) -> Crite
             f"({gene.mechanism}: {gene.mechanism_source}).",
             SOURCE,
         )
-    codon = variant.codon
+    where = locate(variant)
     if cons == Consequence.START_LOST:
         return applied(
             "PVS1",
             Strength.SUPPORTING,
-            "Initiation codon variant: the nearest downstream in-frame Met "
-            "could not be checked (no protein sequence bundled), so the tree's lowest level is used; "
-            "raise to Moderate by override if pathogenic variants lie upstream of that Met.",
+            "Initiation codon variant: the nearest downstream in-frame Met is not checked (no protein "
+            "sequence is bundled), so the tree's lowest level is used; raise to Moderate by override if "
+            "pathogenic variants lie upstream of that Met.",
             SOURCE,
         )
     if cons in (Consequence.SPLICE_DONOR, Consequence.SPLICE_ACCEPTOR):
+        if where is not None and where.start.offset and abs(where.start.offset) <= 2:
+            return _splice(variant, gene, where)
         if variant.hgvs_c and re.match(r"^c\.(-|\*)", variant.hgvs_c):
             return not_applied(
                 "PVS1",
-                f"Canonical splice site of a non-coding exon ({variant.hgvs_c}): the effect on "
-                "the protein cannot be predicted; assess with RNA studies.",
-                SOURCE,
+                f"Canonical splice site of a non-coding exon ({variant.hgvs_c}): the PVS1 tree does not "
+                "apply; "
+                "a splicing effect is judged from SpliceAI (PP3) and RNA studies.",
+                SPLICE_SOURCE,
             )
         return _truncation_branch(
-            codon,
+            variant.codon,
             gene,
-            "Canonical ±1/2 splice variant; the splicing outcome (exon skipping "
-            "or cryptic site, in or out of frame) is not predicted without RNA data",
+            "Canonical ±1/2 splice variant that could not be placed on the transcript structure; the "
+            "splicing outcome is not predicted",
+            SPLICE_SOURCE,
         )
-    if codon is not None and gene.protein_length and codon > gene.protein_length:
+    codon = stop_codon(variant)
+    if (
+        codon is not None
+        and gene.protein_length
+        and codon > gene.protein_length + 1
+        and cons != cons.FRAMESHIFT
+    ):
         return not_applied(
             "PVS1", f"Codon {codon} is beyond the {gene.protein_length}-residue protein.", SOURCE
         )
-    exon = _exon(variant)
-    if exon is None:
-        return _truncation_branch(codon, gene, "NMD could not be assessed (no exon number in the input)")
-    number, total = exon
-    if number == total:
-        return _truncation_branch(
-            codon, gene, f"The premature stop is in the last exon ({number}/{total}), so NMD is not predicted"
+    if where is not None and codon is not None:
+        escapes, why = where.model.escapes_nmd(min(codon, where.model.protein_length + 1))
+        if cons == Consequence.FRAMESHIFT and not (variant.hgvs_p and "fs" in variant.hgvs_p):
+            why += (
+                " (frameshift without a p. description: the frameshift position stands in for the new stop)"
+            )
+        if escapes:
+            return _truncation_branch(codon, gene, f"NMD is not predicted: {why}")
+        return applied(
+            "PVS1",
+            Strength.VERY_STRONG,
+            f"{cons.value}: {why}, in a gene where loss of function causes disease "
+            f"({gene.mechanism_source}).",
+            SOURCE,
         )
-    if number == total - 1:
+    exon = _exon(variant)
+    if exon is None or codon is None:
+        text = "NMD could not be assessed (the variant could not be placed on the transcript structure)"
+        return _truncation_branch(codon, gene, text)
+    number, total = exon
+    if number >= total - 1:
         return _truncation_branch(
-            codon,
-            gene,
-            f"The premature stop is in the penultimate exon ({number}/{total}); "
-            "the 50-nt rule could not be checked without exon boundaries, so NMD is not assumed",
+            codon, gene, f"The premature stop is in exon {number}/{total} (annotation); NMD is not assumed"
         )
     return applied(
         "PVS1",
         Strength.VERY_STRONG,
-        f"{cons.value} in exon {number}/{total}: predicted to undergo NMD "
-        f"in a gene where loss of function causes disease ({gene.mechanism_source}).",
+        f"{cons.value} in exon {number}/{total} (annotation): predicted to undergo NMD in a gene where loss "
+        "of "
+        f"function causes disease ({gene.mechanism_source}).",
         SOURCE,
     )
 
@@ -140,10 +222,11 @@ def evaluate_pm4(variant: Variant, gene: Gene, ctx: EvaluationContext) -> Criter
         return not_applied("PM4", "Not an in-frame insertion/deletion or stop-loss.", PM4_SOURCE)
     domain = gene.domain_at(variant.codon)
     where = f" in the {domain.name}" if domain else ""
+    what = "stop-loss (protein extended)" if cons == Consequence.STOP_LOST else cons.value
     return applied(
         "PM4",
         Strength.MODERATE,
-        f"{cons.value}{where} changes the protein length; repeat regions are "
+        f"{what}{where} changes the protein length; repeat regions are "
         "not checked (no repeat annotation bundled), so BP3 was not considered.",
         PM4_SOURCE,
     )
