@@ -33,6 +33,7 @@ from ipexpath.confirm.model import Consequence, PopulationData, Variant, Zygosit
 from ipexpath.confirm.panel import Gene, Panel, check_build, normalize_chrom
 from ipexpath.errors import InputError
 
+MAX_PANEL_VARIANTS = 10_000  # variant calls of one sample in the panel genes (a genome has ~1 per kb)
 _BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
@@ -208,7 +209,49 @@ def _header_infos(header: str) -> dict[str, str]:
 
 
 def _has_index(path: Path) -> bool:
-    return any(Path(str(path) + ext).exists() for ext in (".tbi", ".csi"))
+    return _index_path(path) is not None
+
+
+def _index_path(path: Path) -> Path | None:
+    for ext in (".tbi", ".csi"):
+        candidate = Path(str(path) + ext)
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _usable_index(path: Path, notes: list[str]) -> bool:
+    """True when the VCF has a readable index that is not older than the VCF itself.
+
+    A stale or unreadable index can make region lookups miss every variant, so such an index is not used:
+    the file is scanned in full instead, and the note says so (issue 18: never "no variant" from a failed
+    lookup)."""
+    index = _index_path(path)
+    if index is None:
+        return False
+    try:
+        index_time, vcf_time = index.stat().st_mtime, path.stat().st_mtime
+        with index.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        notes.append(
+            f"The index '{index.name}' could not be read ({exc.strerror}); the whole VCF was scanned."
+        )
+        return False
+    if index_time < vcf_time:
+        notes.append(
+            f"The index '{index.name}' is older than the VCF (the VCF changed after it was indexed); it was "
+            "not used and the whole VCF was scanned. Re-create it with 'tabix -p vcf'."
+        )
+        return False
+    if head[:2] != b"\x1f\x8b":  # .tbi and .csi are BGZF-compressed
+        notes.append(f"The index '{index.name}' is not a tabix/CSI index; the whole VCF was scanned.")
+        return False
+    return True
+
+
+class _LookupFailed(Exception):
+    """A region lookup through the index failed; the caller falls back to a full scan."""
 
 
 def _choose_sample(
@@ -248,49 +291,36 @@ def read_variants(
     path = Path(path)
     _check_file(path)
     vcf = _open(path)
-    header = vcf.raw_header
+    try:
+        header = vcf.raw_header
+        samples = list(vcf.samples)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"The header of the VCF '{path.name}' is not UTF-8 text (a sample name or header line holds the "
+            f"byte 0x{exc.object[exc.start]:02x}).",
+            "Save the VCF as UTF-8; rename samples with 'bcftools reheader'.",
+        ) from None
     if "#CHROM" not in header:
         raise InputError(f"'{path}' has no '#CHROM' header line.", "Export the complete VCF with its header.")
-    samples = list(vcf.samples)
     chosen = _choose_sample(samples, sample, path, prefer_sample)
     build_check = _resolve_build(build, header, panel, path)
     infos = _header_infos(header)
     layout = layout_from_header(infos)
     declared = frozenset(infos)
-    indexed = _has_index(path)
-    index_of = samples.index(chosen) if chosen is not None else None
     notes: list[str] = []
-    records = _records(vcf, panel, build_check.used, indexed, path)
-    variants: list[Variant] = []
-    count = 0
-    skipped_other_gene = 0
-    observed_haploid_x = False
+    indexed = _usable_index(path, notes)
     try:
-        for gene, rec in records:
-            count += 1
-            for alt_index, alt in enumerate(rec.ALT, start=1):
-                calls = _calls(rec, samples, alt_index)
-                if index_of is not None:
-                    zyg, haploid = calls[index_of]
-                    if zyg in (Zygosity.REFERENCE, Zygosity.UNKNOWN):
-                        continue
-                    observed_haploid_x = observed_haploid_x or (haploid and normalize_chrom(rec.CHROM) == "X")
-                else:
-                    zyg = Zygosity.UNKNOWN
-                variant = _variant(
-                    rec, alt, gene, zyg, layout, declared, panel, build_check.used, chosen, samples, calls
-                )
-                if variant is None:
-                    skipped_other_gene += 1
-                else:
-                    variants.append(variant)
-    except InputError:
-        raise
-    except Exception as exc:  # htslib parse errors surface here (malformed line, truncated block)
-        raise InputError(
-            f"The VCF '{path}' could not be read to the end ({exc}).",
-            "The file may be truncated or malformed; check it with 'bcftools view'.",
-        ) from exc
+        collected = _collect(vcf, panel, build_check, indexed, path, layout, declared, chosen, samples)
+    except _LookupFailed as exc:
+        notes.append(
+            f"A region lookup through the index failed ({exc}); the index was not used and the whole VCF "
+            "was scanned. Re-create the index with 'tabix -p vcf'."
+        )
+        indexed = False
+        vcf = _open(path)
+        collected = _collect(vcf, panel, build_check, False, path, layout, declared, chosen, samples)
+    variants, count, skipped_other_gene, observed_haploid_x, allele_notes = collected
+    notes.extend(allele_notes)
     if skipped_other_gene:
         notes.append(
             f"{skipped_other_gene} record(s) in the padded gene ranges were annotated only to "
@@ -315,6 +345,68 @@ def read_variants(
     )
 
 
+def _collect(
+    vcf: Any,
+    panel: Panel,
+    build_check: BuildCheck,
+    indexed: bool,
+    path: Path,
+    layout: AnnotationLayout | None,
+    declared: frozenset[str],
+    chosen: str | None,
+    samples: list[str],
+) -> tuple[list[Variant], int, int, bool, list[str]]:
+    """Stream the panel records once, keeping only the patient's variants (memory flat in record count)."""
+    index_of = samples.index(chosen) if chosen is not None else None
+    variants: list[Variant] = []
+    notes: list[str] = []
+    count = 0
+    skipped_other_gene = 0
+    observed_haploid_x = False
+    try:
+        for gene, rec in _records(vcf, panel, build_check.used, indexed, path):
+            count += 1
+            alts = list(rec.ALT)
+            for alt_index, alt in enumerate(alts, start=1):
+                if alt in ("*", ".", ""):
+                    continue  # a spanning deletion or no alternate allele: not a variant of its own
+                calls = _calls(rec, samples, alt_index)
+                if index_of is not None:
+                    zyg, haploid = calls[index_of]
+                    if zyg in (Zygosity.REFERENCE, Zygosity.UNKNOWN):
+                        continue
+                    observed_haploid_x = observed_haploid_x or (haploid and normalize_chrom(rec.CHROM) == "X")
+                else:
+                    zyg = Zygosity.UNKNOWN
+                if len(variants) >= MAX_PANEL_VARIANTS:
+                    raise InputError(
+                        f"The VCF '{path.name}' has more than {MAX_PANEL_VARIANTS:,} variant calls in the "
+                        "panel genes for this sample; that is not one person's genome.",
+                        "Give the patient's VCF (with --sample for a multi-sample file).",
+                    )
+                variant = _variant(
+                    rec, alt, alts, gene, zyg, layout, declared, panel, build_check.used, chosen, samples,
+                    calls, notes,
+                )  # fmt: skip
+                if variant is None:
+                    skipped_other_gene += 1
+                else:
+                    variants.append(variant)
+    except (InputError, _LookupFailed):
+        raise
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"The VCF '{path.name}' holds text that is not UTF-8 (byte {exc.start} of a record).",
+            "Save the VCF as UTF-8 text.",
+        ) from exc
+    except Exception as exc:  # htslib parse errors surface here (malformed line, truncated block)
+        raise InputError(
+            f"The VCF '{path}' could not be read to the end ({exc}).",
+            "The file may be truncated or malformed; check it with 'bcftools view'.",
+        ) from exc
+    return variants, count, skipped_other_gene, observed_haploid_x, notes
+
+
 def _region_table(panel: Panel, build: str) -> dict[str, list[tuple[int, int, Gene]]]:
     table: dict[str, list[tuple[int, int, Gene]]] = {}
     for gene in panel.genes:
@@ -329,20 +421,30 @@ def _region_table(panel: Panel, build: str) -> dict[str, list[tuple[int, int, Ge
 def _records(vcf: Any, panel: Panel, build: str, indexed: bool, path: Path) -> Iterator[tuple[Gene, Any]]:
     table = _region_table(panel, build)
     if indexed:
-        seqnames = set(vcf.seqnames)
+        with _htslib_messages():
+            try:
+                seqnames = set(vcf.seqnames)
+            except Exception as exc:
+                raise _LookupFailed(str(exc)) from exc
         for gene in panel.genes:
             region = gene.regions.get(build)
             if region is None:
                 continue
             for name in (n for n in (f"chr{region.chrom}", region.chrom) if n in seqnames):
-                with warnings.catch_warnings():
+                where = f"{name}:{region.start}-{region.end}"
+                with _htslib_messages() as messages, warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # htslib: "no intervals found" for an empty region
                     try:
-                        fetched = list(vcf(f"{name}:{region.start}-{region.end}"))
-                    except Exception:  # contig absent from the index
-                        continue
-                for rec in fetched:
-                    yield gene, rec
+                        fetched = iter(vcf(where))
+                        rec = next(fetched, None)
+                    except Exception as exc:  # the index cannot be loaded or does not fit the file
+                        raise _LookupFailed(f"{where}: {exc}") from exc
+                    while rec is not None:  # streamed: one record in memory at a time
+                        yield gene, rec
+                        rec = next(fetched, None)
+                errors = [m for m in messages if "[E::" in m or ("[W::" in m and "index" in m.lower())]
+                if errors:
+                    raise _LookupFailed(errors[0].split("] ", 1)[-1])
         return
     for rec in vcf:
         entries = table.get(rec.CHROM)
@@ -378,19 +480,54 @@ def _calls(rec: Any, samples: list[str], alt_index: int) -> list[tuple[Zygosity,
     return result
 
 
-def _vep_allele(ref: str, alt: str) -> str:
-    if len(ref) == 1 and len(alt) == 1:
-        return alt
-    if ref[:1] == alt[:1]:
-        return alt[1:] or "-"
-    return alt
+_SYMBOLIC_WORDS = {
+    "DEL": "deletion",
+    "DUP": "duplication",
+    "INS": "insertion",
+    "INV": "inversion",
+    "CNV": "copy_number_variation",
+}
+
+
+def allele_names(ref: str, alt: str, alts: list[str]) -> set[str]:
+    """The spellings an annotator may give `alt` of a record with alternates `alts`.
+
+    VEP removes the first base only when REF and every ALT share it and not all are single bases (so in
+    REF=A, ALT=AT,T the alleles are 'AT' and 'T', but in REF=A, ALT=AT,AC they are 'T' and 'C'); SnpEff and
+    most tools write the ALT as is; a symbolic allele such as <DEL> is written '<DEL>', 'DEL' or, by VEP,
+    'deletion'. The set never contains a spelling of another ALT of the same record.
+    """
+    names = {alt}
+    if alt.startswith("<") and alt.endswith(">"):
+        inner = alt[1:-1]
+        names |= {inner, _SYMBOLIC_WORDS.get(inner.split(":")[0].upper(), inner)}
+    else:
+        plain = [a for a in alts if not (a.startswith("<") or a in ("*", "."))]
+        all_snv = len(ref) == 1 and all(len(a) == 1 for a in plain)
+        if not all_snv and plain and all(a[:1] == ref[:1] for a in plain):
+            names.add(alt[1:] or "-")
+    others: set[str] = set()
+    for other in alts:
+        if other != alt:
+            others |= {other} if not other.startswith("<") else {other, other[1:-1]}
+    return names - others if names - others else {alt}
 
 
 def _pick(
-    annotations: list[TranscriptAnnotation], gene: Gene, ref: str, alt: str
+    annotations: list[TranscriptAnnotation], gene: Gene, ref: str, alt: str, alts: list[str]
 ) -> TranscriptAnnotation | None:
-    allele_names = {alt, _vep_allele(ref, alt)}
-    candidates = [a for a in annotations if a.allele is None or a.allele in allele_names] or annotations
+    """The annotation of this ALT in the gene's MANE transcript (else any in-gene transcript), or None.
+
+    Never another allele's annotation: in a multi-allelic record without allele-specific annotations, and
+    for an ALT the annotator did not describe, the variant is left unannotated (issue 18).
+    """
+    names = allele_names(ref, alt, alts)
+    candidates = [a for a in annotations if a.allele is not None and a.allele in names]
+    if not candidates:
+        allele_free = [a for a in annotations if a.allele is None]
+        if not allele_free or len(alts) > 1:
+            return None
+        candidates = allele_free
     mane_bases = {tx.base for tx in gene.transcripts} | {
         tx.ensembl.split(".")[0] for tx in gene.transcripts if tx.ensembl
     }
@@ -403,12 +540,13 @@ def _pick(
             return ann
     if in_gene:
         return in_gene[0]
-    return candidates[0] if candidates else None
+    return candidates[0]
 
 
 def _variant(
     rec: Any,
     alt: str,
+    alts: list[str],
     gene: Gene,
     zygosity: Zygosity,
     layout: AnnotationLayout | None,
@@ -418,6 +556,7 @@ def _variant(
     sample: str | None,
     samples: list[str],
     calls: list[tuple[Zygosity, bool]],
+    notes: list[str],
 ) -> Variant | None:
     info = {key: value for key, value in rec.INFO}
     annotation = None
@@ -425,7 +564,13 @@ def _variant(
         annotations = parse_annotations(layout, info[layout.tag], info, declared)
         if annotations and not any(a.gene and a.gene.upper() == gene.symbol.upper() for a in annotations):
             return None  # annotated, but only to a neighbouring gene (or intergenic) inside the padded range
-        annotation = _pick(annotations, gene, rec.REF, alt)
+        annotation = _pick(annotations, gene, rec.REF, alt, alts)
+        if annotation is None and annotations:
+            notes.append(
+                f"{rec.CHROM}:{rec.POS} {rec.REF}>{alt}: the {layout.tool} annotation does not describe this "
+                "allele, so it is reported without consequence or HGVS (another allele's annotation is "
+                "never used)."
+            )
     chrom = normalize_chrom(rec.CHROM)
     population = annotation.population if annotation else _population_only(info, declared)
     family = {name: calls[i][0] for i, name in enumerate(samples) if name != sample}
