@@ -161,8 +161,9 @@ def test_json_files_match_their_curation_yaml(kb: KnowledgeBase) -> None:
     expected = _builder().build_all(kb)
     shipped = {p.relative_to(CASES).as_posix(): p.read_text(encoding="utf-8") for p in JSON_FILES}
     shipped["README.md"] = (CASES / "README.md").read_text(encoding="utf-8")
-    assert sorted(shipped) == sorted(expected)
-    assert [name for name, text in expected.items() if shipped[name] != text] == []
+    hint = "regenerate: .venv/bin/python scripts/build_curated_cases.py (uses the panel MANE transcripts)"
+    assert sorted(shipped) == sorted(expected), hint
+    assert [name for name, text in expected.items() if shipped[name] != text] == [], hint
 
 
 def test_collection_stays_small() -> None:
