@@ -111,6 +111,14 @@ def test_observation_without_source_is_refused_with_a_clear_error() -> None:
             "stars are 0-4",
         ),
         (lambda d: d.pop("version"), "missing version"),
+        (
+            lambda d: d["variants"][0].update(
+                unaffected_carriers=[
+                    {"count": 1, "zygosity": "hemizygous", "adult": True, "description": "x", "sources": []}
+                ]
+            ),
+            "must be heterozygous or homozygous",
+        ),
     ],
 )
 def test_bad_rows_are_refused(mutate: Any, expected: str) -> None:
@@ -147,6 +155,7 @@ def test_bundled_file_loads_once_with_sources_for_everything() -> None:
             + variant.functional
             + variant.carrier_mothers
             + variant.unaffected_hemizygotes
+            + variant.unaffected_carriers
         )
         for obs in observations:
             assert obs.sources and all(s in evidence.citations for s in obs.sources), variant.key

@@ -43,6 +43,9 @@ Schema (one YAML document; every key below is checked, unknown keys are an error
           - {patient: ..., count: 1, sources: [...]}
         unaffected_hemizygotes:             # healthy hemizygous males (BS2 for X-linked genes)
           - {count: 3, adult: true, description: "...", sources: [...]}
+        unaffected_carriers:                # healthy carriers of an autosomal variant (BS2 context; for
+          - {count: 1, zygosity: heterozygous, adult: true,   #   incompletely penetrant disorders this
+             description: "...", sources: [...]}             #   is penetrance data, not BS2)
         clinvar:                            # displayed only, never evidence (PP5/BP6 retired)
           - {variation_id: 11410, classification: "Pathogenic/Likely pathogenic", review_status: "...",
              stars: 2, date: "2026-10-03", retrieved_from: "..."}
@@ -186,6 +189,17 @@ class UnaffectedHemizygotes:
 
 
 @dataclass(frozen=True)
+class UnaffectedCarriers:
+    """Healthy carriers of an autosomal variant, with their zygosity (heterozygous or homozygous)."""
+
+    count: int
+    zygosity: Zygosity
+    adult: bool
+    description: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ClinvarAssertion:
     """A ClinVar aggregate record, shown for context; never counted as evidence (PP5/BP6 retired)."""
 
@@ -220,6 +234,7 @@ class VariantEvidence:
     functional: tuple[FunctionalObservation, ...] = ()
     carrier_mothers: tuple[CarrierMothers, ...] = ()
     unaffected_hemizygotes: tuple[UnaffectedHemizygotes, ...] = ()
+    unaffected_carriers: tuple[UnaffectedCarriers, ...] = ()
     clinvar: tuple[ClinvarAssertion, ...] = ()
     note: str | None = None
 
@@ -244,6 +259,7 @@ class VariantEvidence:
             self.functional,
             self.carrier_mothers,
             self.unaffected_hemizygotes,
+            self.unaffected_carriers,
         ):
             for obs in group:
                 for source in obs.sources:
@@ -407,6 +423,7 @@ _VARIANT_KEYS = {
     "functional",
     "carrier_mothers",
     "unaffected_hemizygotes",
+    "unaffected_carriers",
     "clinvar",
     "note",
 }
@@ -564,6 +581,24 @@ def _variant(reader: _Reader, raw: Any, index: int) -> VariantEvidence:
             )
         )
 
+    carriers = []
+    for i, row in enumerate(_rows(reader, raw, "unaffected_carriers", where)):
+        at = f"{where}, unaffected carriers #{i + 1}"
+        required = {"count", "zygosity", "description"}
+        row = reader.mapping(row, at, required | {"adult", "sources"}, required)
+        zygosity_text = str(row["zygosity"])
+        if zygosity_text not in (Zygosity.HETEROZYGOUS.value, Zygosity.HOMOZYGOUS.value):
+            raise reader.fail(at, f"zygosity {zygosity_text!r} must be heterozygous or homozygous")
+        carriers.append(
+            UnaffectedCarriers(
+                count=reader.count(row, "count", at, 0, minimum=1),
+                zygosity=Zygosity(zygosity_text),
+                adult=reader.flag(row, "adult", at),
+                description=reader.text(row, "description", at) or "",
+                sources=reader.sources(row, at),
+            )
+        )
+
     clinvar = []
     for i, row in enumerate(_rows(reader, raw, "clinvar", where)):
         at = f"{where}, ClinVar #{i + 1}"
@@ -601,6 +636,7 @@ def _variant(reader: _Reader, raw: Any, index: int) -> VariantEvidence:
         functional=tuple(functional),
         carrier_mothers=tuple(mothers),
         unaffected_hemizygotes=tuple(hemizygotes),
+        unaffected_carriers=tuple(carriers),
         clinvar=tuple(clinvar),
         note=reader.text(raw, "note", where, optional=True),
     )
