@@ -30,6 +30,8 @@ ONSET = "HP:0003674"
 FREQUENCY = "HP:0040279"
 
 SEX_CODES = {"": 0, "MALE": 1, "FEMALE": 2}
+# OBO synonym scopes (OBO 1.4 format guide): EXACT names the term; the others are looser.
+SYNONYM_SCOPES = {"EXACT": 0, "BROAD": 1, "NARROW": 2, "RELATED": 3}
 ASPECT_CODES = {"P": 0, "I": 1, "C": 2, "M": 3, "H": 4}
 
 
@@ -52,6 +54,7 @@ class KnowledgeBase:
     ancestor_idx: IntArray
     synonym_text: list[str]
     synonym_term: IntArray
+    synonym_scope: npt.NDArray[np.int8]  # SYNONYM_SCOPES code of each synonym (OBO scope)
     alt_ids: list[str]
     alt_term: IntArray
     # --- diseases and annotations ---
@@ -206,12 +209,15 @@ def _assemble(
     ancestor_ptr, ancestor_idx = _csr(ancestors)
     synonym_text: list[str] = []
     synonym_term: list[int] = []
+    synonym_scope: list[int] = []
     alt_ids: list[str] = []
     alt_term: list[int] = []
     for i, r in enumerate(records):
-        for s in r.synonyms:
+        scopes = r.synonym_scopes or ["EXACT"] * len(r.synonyms)
+        for s, scope in zip(r.synonyms, scopes, strict=True):
             synonym_text.append(s)
             synonym_term.append(i)
+            synonym_scope.append(SYNONYM_SCOPES.get(scope, SYNONYM_SCOPES["RELATED"]))
         for a in r.alt_ids:
             if a not in index:
                 alt_ids.append(a)
@@ -278,6 +284,7 @@ def _assemble(
         ancestor_idx=ancestor_idx,
         synonym_text=synonym_text,
         synonym_term=np.array(synonym_term, dtype=np.int32),
+        synonym_scope=np.array(synonym_scope, dtype=np.int8),
         alt_ids=alt_ids,
         alt_term=np.array(alt_term, dtype=np.int32),
         disease_ids=list(disease_index),

@@ -25,7 +25,7 @@ from ipexpath.knowledge.release import HpoRelease, locate_release
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5  # 5: synonym scopes
 ENV_CACHE_DIR = "IPEXPATH_CACHE_DIR"
 _SEP = "\x1f"
 _STRING_FIELDS = {f.name for f in dataclasses.fields(KnowledgeBase) if f.type in ("list[str]",)}

@@ -21,6 +21,7 @@ class TermRecord:
     name: str = ""
     definition: str = ""
     synonyms: list[str] = field(default_factory=list)
+    synonym_scopes: list[str] = field(default_factory=list)  # EXACT/BROAD/NARROW/RELATED, one per synonym
     parents: list[str] = field(default_factory=list)
     alt_ids: list[str] = field(default_factory=list)
     obsolete: bool = False
@@ -72,6 +73,7 @@ def _parse_obo(path: Path) -> tuple[list[TermRecord], str]:
                 match = _QUOTED.match(value)
                 if match:
                     current.synonyms.append(match.group(1).replace('\\"', '"'))
+                    current.synonym_scopes.append((match.group(2) or "RELATED").upper())
             elif key == "is_a":
                 current.parents.append(value.split("!")[0].strip())
             elif key == "alt_id":
@@ -95,6 +97,14 @@ def _curie(iri: str) -> str:
     return match.group(0).replace("_", ":") if match else iri
 
 
+def _json_scope(pred: str) -> str:
+    """OBO Graphs synonym predicate ('hasExactSynonym', …) → EXACT/BROAD/NARROW/RELATED."""
+    for scope in ("Exact", "Broad", "Narrow"):
+        if scope in pred:
+            return scope.upper()
+    return "RELATED"
+
+
 def _parse_json(path: Path) -> tuple[list[TermRecord], str]:
     data = json.loads(path.read_text(encoding="utf-8"))
     graph = data["graphs"][0]
@@ -107,6 +117,7 @@ def _parse_json(path: Path) -> tuple[list[TermRecord], str]:
         meta = node.get("meta", {})
         record.definition = meta.get("definition", {}).get("val", "")
         record.synonyms = [s.get("val", "") for s in meta.get("synonyms", [])]
+        record.synonym_scopes = [_json_scope(s.get("pred", "")) for s in meta.get("synonyms", [])]
         record.obsolete = bool(meta.get("deprecated", False))
         for prop in meta.get("basicPropertyValues", []):
             pred = prop.get("pred", "")

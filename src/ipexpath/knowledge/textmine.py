@@ -1,9 +1,14 @@
-"""Offline concept recognition: clinical text → HPO terms, with simple negation ("no eczema" → excluded).
+"""Offline concept recognition: clinical text → HPO terms, each with its assertion and experiencer.
 
-Dictionary matching of term labels and synonyms (order-free, light stemming), longest match first,
-non-overlapping; negation triggers in the style of NegEx (Chapman et al. 2001, doi:10.1006/jbin.2001.1029)
-scope to the end of the clause. Also picks up an age ("3 month old") and sex words ("boy", "girl").
-Every recognised span is reported so a person can check and correct it.
+Dictionary matching of HPO labels, scoped synonyms and the curated phrase table (order-free, normalised
+words — see `lexicon`), longest match first; shorter terms inside a match are kept as nested mentions
+("severe intellectual disability" also mentions "intellectual disability"). Negation, hypothesis and family
+history come from the ConText algorithm (`context`). Clinical-looking phrases that match no term are listed
+as unrecognised so a person can add terms by hand. Also picks up an age ("3 month old"), sex words and a
+stated onset. Every span is reported so a person can check and correct it.
+
+Limits: texts up to MAX_TEXT_CHARS characters (longer → a clear error); time and memory are linear in the
+text's length (regular expressions are written so that runs of digits cannot make them quadratic).
 """
 
 from __future__ import annotations
@@ -13,73 +18,58 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ipexpath.case.ages import DAYS_PER_MONTH, DAYS_PER_YEAR
+from ipexpath.errors import InputError
 from ipexpath.knowledge.base import KnowledgeBase
-from ipexpath.knowledge.lexicon import STOPWORDS, content_key, term_names
+from ipexpath.knowledge.context import Assertion, Experiencer, Word, assign_context, words
+from ipexpath.knowledge.lexicon import (
+    FILLERS,
+    STOPWORDS,
+    NameKind,
+    content_key,
+    normalise,
+    reduced_key,
+    term_names,
+)
 
+MAX_TEXT_CHARS = 1_000_000
 MAX_WINDOW = 8  # longest phrase, in content words, looked up in the dictionary
-_NEGATION_TRIGGERS = (
-    "no",
-    "not",
-    "without",
-    "denies",
-    "denied",
-    "absent",
-    "absence",
-    "negative",
-    "free",
-    "never",
-    "nor",
-    "lacks",
-    "lack",
+MAX_UNRECOGNISED_WORDS = 6  # longer uncovered phrases are not listed as unrecognised
+LOOSE_SCORE = {
+    NameKind.NARROW: 0.9,  # the text is more specific than the term: the term is still true
+    NameKind.BROAD: 0.6,  # the text is broader than the term: it may mean a sibling
+    NameKind.RELATED: 0.5,
+}
+_AGE = re.compile(
+    r"(?<![\d.])(\d{1,3}(?:\.\d{1,2})?)[\s-]{0,3}(day|week|month|year|yr|mo)s?[\s-]{0,3}old", re.IGNORECASE
 )
-_NEGATION_PHRASES = (
-    "ruled out",
-    "rule out",
-    "no evidence of",
-    "no sign of",
-    "no signs of",
-    "negative for",
-    "free of",
-    "absence of",
-)
-_SCOPE_BREAKS = {"but", "however", "although", "though", "except", "yet", "whereas", "apart"}
-_CLAUSE_END = re.compile(r"[.;:!?\n]")
-_WORD = re.compile(r"[A-Za-z0-9]+")
-_AGE = re.compile(r"(\d+(?:\.\d+)?)[\s-]*(day|week|month|year|yr|mo)s?[\s-]*old", re.IGNORECASE)
 # Onset of symptoms: "since 2 months", "onset at 3 weeks (of age)", "began at 6 months", "from birth".
 _ONSET = re.compile(
     r"\b(?:since|onset\s+(?:at|of|in)|began\s+at|beginning\s+at|started\s+at|starting\s+at|from)"
-    r"\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?(\d+(?:\.\d+)?|birth)(?:[\s-]*(day|week|month|year|yr|mo)s?)?",
+    r"\s{1,3}(?:the\s+)?(?:age\s+(?:of\s+)?)?(?<![\d.])(\d{1,3}(?:\.\d{1,2})?(?![\d.])|birth)"
+    r"(?:[\s-]{0,3}(day|week|month|year|yr|mo)s?)?",
     re.IGNORECASE,
 )
 _MALE = re.compile(r"\b(boy|male|man|son|he|his)\b", re.IGNORECASE)
 _FEMALE = re.compile(r"\b(girl|female|woman|daughter|she|her)\b", re.IGNORECASE)
-# Words that put a clause about a relative ("his maternal uncle died of diarrhea"): findings there are family
-# history, not the patient's features.
-_RELATIVES = {
-    "mother",
-    "father",
-    "brother",
-    "brothers",
-    "sister",
-    "sisters",
-    "uncle",
-    "uncles",
-    "aunt",
-    "aunts",
-    "cousin",
-    "cousins",
-    "sibling",
-    "siblings",
-    "grandmother",
-    "grandfather",
-    "grandparent",
-    "parents",
-    "relative",
-    "relatives",
-    "family",
-}
-# Words in clinical text that, on their own, match a term name but almost never mean it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HTML_TAG = re.compile(r"<[A-Za-z/!][^<>]{0,500}>")
+_MATCH_BREAK = re.compile(r"[.!?;:\n]")
+_UNITS = frozenset(
+    "iu u ku ml dl l mg g kg mmol umol nmol pmol ng pg mcg ug mm mm3 cm ul nl fl percent x10 cells "
+    "mmhg meq".split()
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Medical word parts that make an unmatched phrase look clinical (for the "not recognised" list).
+_CLINICAL = re.compile(
+    r"(itis|osis|oses|emia|aemia|pathy|penia|megaly|plasia|trophy|algia|rrhea|rrhoea|uria|oma|omas|philia"
+    r"|cytosis|iasis|ectasia|opathy|ism|oid|tic|ency|body|bodies|[^a]ia)$|^(hyper|hypo|dys|auto|anti|poly|micro|macro)"
+)
+_NOT_CLINICAL = frozenset(
+    "patient patients history family month months year years week weeks day days old since birth boy girl "
+    "male female infant child mother father brother sister uncle aunt cousin antibiotic antibiotics "
+    "treatment treated therapy started stopped admitted presented presenting".split()
+)
+# Words that, on their own, match a term name but almost never mean it in clinical text.
 _AMBIGUOUS_SINGLE = {
     "old",
     "boy",
@@ -101,12 +91,14 @@ _AMBIGUOUS_SINGLE = {
     "history",
     "normal",
     "abnormal",
+    "increased",
+    "decreased",
 }
 
 
 @dataclass(frozen=True)
 class TextHit:
-    """A recognised term: where it was found and whether it was negated."""
+    """A recognised term: where it was found, what the text asserts about it, and which name matched."""
 
     term_id: str
     label: str
@@ -114,9 +106,34 @@ class TextHit:
     text: str
     negated: bool
     relative: bool = False  # said of a relative (family history), not of the patient
+    uncertain: bool = False  # hypothetical or suspected ("possible enteropathy")
+    name_kind: NameKind = NameKind.LABEL
+    matched_name: str = ""
+    score: float = 1.0  # 1 for labels, EXACT synonyms and curated phrases; lower for looser synonyms
+    nested: bool = False  # inside a longer recognised phrase (kept as a mention, not as a finding)
+
+    @property
+    def assertion(self) -> Assertion:
+        """Present, absent (negated) or possible."""
+        if self.negated:
+            return Assertion.ABSENT
+        return Assertion.POSSIBLE if self.uncertain else Assertion.PRESENT
+
+    @property
+    def experiencer(self) -> Experiencer:
+        """The patient, or a relative (family history)."""
+        return Experiencer.FAMILY if self.relative else Experiencer.PATIENT
+
+    def state(self) -> str:
+        """What the text says about this finding, in words."""
+        if self.relative:
+            return "said of a relative: family history, not used as the patient's feature"
+        if self.uncertain:
+            return "possible: not used as an observed or excluded feature"
+        return "excluded" if self.negated else "observed"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
+        """JSON form (the batch line format of issue 12, plus the match details)."""
         return {
             "id": self.term_id,
             "label": self.label,
@@ -125,39 +142,84 @@ class TextHit:
             "end": self.span[1],
             "excluded": self.negated,
             "family_history": self.relative,
+            "uncertain": self.uncertain,
+            "matched": self.name_kind.value,
+            "score": self.score,
         }
 
 
 @dataclass(frozen=True)
+class TextSpan:
+    """A clinical-looking phrase that matched no HPO term."""
+
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
 class TextResult:
-    """Everything recognised in a text."""
+    """Everything recognised in a text: findings, nested mentions, unrecognised phrases, age, sex."""
 
     text: str
     hits: tuple[TextHit, ...]
     sex: str | None = None
     age_days: float | None = None
-    unmatched: tuple[str, ...] = field(default=())
+    unrecognised: tuple[TextSpan, ...] = field(default=())
     onset_days: float | None = None  # earliest onset of symptoms stated in the text
+    nested: tuple[TextHit, ...] = field(default=())
+
+    @property
+    def mentions(self) -> tuple[TextHit, ...]:
+        """Every recognised mention, nested ones included (what a concept-recognition benchmark scores)."""
+        return self.hits + self.nested
+
+    @property
+    def observed(self) -> tuple[TextHit, ...]:
+        """Findings the text asserts of the patient."""
+        return tuple(h for h in self.hits if h.assertion is Assertion.PRESENT and not h.relative)
+
+    @property
+    def excluded(self) -> tuple[TextHit, ...]:
+        """Findings the text negates for the patient."""
+        return tuple(h for h in self.hits if h.negated and not h.relative)
+
+    @property
+    def family_history(self) -> tuple[TextHit, ...]:
+        """Findings said of relatives."""
+        return tuple(h for h in self.hits if h.relative)
+
+    @property
+    def possible(self) -> tuple[TextHit, ...]:
+        """Findings the text only suspects for the patient."""
+        return tuple(h for h in self.hits if h.assertion is Assertion.POSSIBLE and not h.relative)
 
     def describe(self) -> list[str]:
-        """One line per recognised span, for a person to check."""
+        """One line per recognised span and per unrecognised phrase, for a person to check."""
         lines = []
         for hit in self.hits:
-            state = "excluded" if hit.negated else "observed"
-            if hit.relative:
-                state = "said of a relative: family history, not used as the patient's feature"
-            lines.append(f"text '{hit.text}' → {hit.term_id} {hit.label} ({state})")
+            how = ""
+            if not hit.name_kind.is_exact:
+                how = (
+                    f"; via {hit.name_kind.value} '{hit.matched_name}', score {hit.score:.1f} — please check"
+                )
+            lines.append(f"text '{hit.text}' → {hit.term_id} {hit.label} ({hit.state()}{how})")
+        lines.extend(f"not recognised: '{span.text}'" for span in self.unrecognised)
         return lines
 
     def patient_terms(self) -> tuple[list[TextHit], list[TextHit]]:
-        """(observed, excluded) hits said of the patient; hits about relatives are left out."""
-        own = [h for h in self.hits if not h.relative]
-        return [h for h in own if not h.negated], [h for h in own if h.negated]
+        """(observed, excluded) hits said of the patient; relatives' and merely possible findings left out."""
+        return list(self.observed), list(self.excluded)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {
             "hits": [h.to_dict() for h in self.hits],
+            "unrecognised": [s.to_dict() for s in self.unrecognised],
             "sex": self.sex,
             "age_days": self.age_days,
             "onset_days": self.onset_days,
@@ -165,120 +227,318 @@ class TextResult:
 
 
 @dataclass(frozen=True)
-class _Token:
-    word: str
-    start: int
-    end: int
-    negated: bool  # inside a negation scope opened before this token
-    segment: int  # phrases never span a clause boundary (. ; : ! ? or 'but')
-    trigger: bool = False  # a negation word that can also begin a term name ("absent speech")
-    relative: bool = False  # the clause is about a relative
+class _Entry:
+    term: int
+    kind: NameKind
+    name: str
+    upper_only: bool  # an all-capitals abbreviation synonym ("ODD"): matched only when written in capitals
 
 
-# Negation words that are also the first word of HPO term names ("Absent speech", "Absence of ...").
-_CONTENT_TRIGGERS = {"absent", "absence", "lack", "lacks", "negative", "free"}
+@dataclass(frozen=True)
+class _Dictionary:
+    entries: dict[frozenset[str], _Entry]
+    vocabulary: frozenset[str]
 
 
-def _dictionary(kb: KnowledgeBase) -> dict[tuple[str, ...], int]:
-    cached = kb._cache.get("text_dictionary")
-    if isinstance(cached, dict):
+def _dictionary(kb: KnowledgeBase) -> _Dictionary:
+    cached = kb._cache.get("text_dictionary_v2")
+    if isinstance(cached, _Dictionary):
         return cached
     from ipexpath.knowledge.lexicon import tokens
 
     phenotype_root = kb.term_index.get("HP:0000118")
-    table: dict[tuple[str, ...], tuple[int, int]] = {}  # key → (priority, term)
+    table: dict[frozenset[str], tuple[tuple[int, int, int], _Entry]] = {}
     for entry in term_names(kb):
-        if phenotype_root is not None and not kb.is_phenotype(entry.term):
+        term = entry.term
+        if phenotype_root is not None and not kb.is_phenotype(term):
             continue
         key = content_key(tokens(entry.text))
         if not key or len(key) > MAX_WINDOW:
             continue
-        if len(key) == 1 and (key[0] in _AMBIGUOUS_SINGLE or len(key[0]) < 3):
+        single = next(iter(key))
+        if (
+            len(key) == 1
+            and (single in _AMBIGUOUS_SINGLE or len(single) < 3)
+            and entry.kind is not NameKind.CURATED
+        ):
             continue
-        # labels beat synonyms; then the more general term (fewer ancestors) for a shared synonym
-        priority = (0 if entry.is_label else 1) * 100000 + len(kb.ancestors(entry.term))
-        if key not in table or priority < table[key][0]:
-            table[key] = (priority, entry.term)
-    result = {key: term for key, (_, term) in table.items()}
-    kb._cache["text_dictionary"] = result
+        stripped = entry.text.strip()
+        upper_only = entry.kind is not NameKind.CURATED and bool(re.fullmatch(r"[A-Z0-9-]{2,6}", stripped))
+        # labels and exact names beat looser synonyms; then the more general term (fewer ancestors)
+        candidate = _Entry(term, entry.kind, entry.text, upper_only)
+        reduced = reduced_key(key)
+        for variant, key_ in ((0, key), (1, reduced)):
+            if key_ is None:
+                continue
+            priority = (variant, entry.kind.rank, len(kb.ancestors(term)))
+            if key_ not in table or priority < table[key_][0]:
+                table[key_] = (priority, candidate)
+    entries = {key: value for key, (_, value) in table.items()}
+    vocabulary = frozenset(word for key in entries for word in key) | FILLERS
+    result = _Dictionary(entries, vocabulary)
+    kb._cache["text_dictionary_v2"] = result
     return result
 
 
-def _tokenise(text: str) -> list[_Token]:
-    out: list[_Token] = []
-    negated = False
-    window = 0
-    segment = 0
-    relative = False
-    lowered = text.lower()
-    phrase_starts = {m.start() for p in _NEGATION_PHRASES for m in re.finditer(re.escape(p), lowered)}
-    last_end = 0
-    for match in _WORD.finditer(text):
-        gap = text[last_end : match.start()]
-        if _CLAUSE_END.search(gap):
-            negated = False
-            relative = False
+def clean_text(text: str) -> str:
+    """Control characters and HTML tags replaced by spaces (offsets unchanged)."""
+    text = _CONTROL.sub(" ", text)
+    if "<" in text:
+        text = _HTML_TAG.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+@dataclass
+class _Content:
+    """A word that can be part of a term name, with its position among all words."""
+
+    norm: str
+    index: int
+    segment: int  # sentence or clause (phrases never cross one)
+    part: int  # comma-separated part (only names with a comma, "Intellectual disability, severe", cross)
+
+
+def _content_words(items: list[Word], vocabulary: frozenset[str]) -> list[_Content]:
+    out: list[_Content] = []
+    segment = part = 0
+    previous_number = False
+    for index, item in enumerate(items):
+        if item.sentence_before or _MATCH_BREAK.search(item.gap):
             segment += 1
-        elif "," in gap and window > 3:
-            negated = False
-        last_end = match.end()
-        word = match.group(0).lower()
-        if word in _SCOPE_BREAKS:
-            negated = False
-            relative = False
-            segment += 1
+        if item.comma_before:
+            part += 1
+        lower = item.lower
+        is_number = bool(_NUMBER.fullmatch(lower))
+        if (
+            (lower in STOPWORDS and not (lower == "a" and index > 0 and items[index - 1].lower == "type"))
+            or (is_number and ("," in lower or "." in lower))
+            or (lower in _UNITS and previous_number)
+        ):
+            previous_number = previous_number or is_number
             continue
-        if word in _RELATIVES:
-            relative = True
+        if is_number and index + 1 < len(items) and items[index + 1].lower in _UNITS:
+            previous_number = True
             continue
-        if word in _NEGATION_TRIGGERS or match.start() in phrase_starts:
-            if word in _CONTENT_TRIGGERS:
-                out.append(_Token(word, match.start(), match.end(), negated, segment, True, relative))
-            negated = True
-            window = 0
-            continue
-        if word in STOPWORDS:
-            continue
-        window += 1
-        out.append(_Token(word, match.start(), match.end(), negated, segment, False, relative))
+        previous_number = False
+        norm = normalise(lower)
+        if norm not in vocabulary:
+            norm = _derived(norm, vocabulary)
+        out.append(_Content(norm, index, segment, part))
     return out
 
 
+def _derived(word: str, vocabulary: frozenset[str]) -> str:
+    """An adjective's noun when the adjective is no term word (hypothyroid → hypothyroidism)."""
+    candidates = [word + "ism", word + "ness"]
+    if word.endswith("plastic"):
+        candidates.append(word[:-7] + "plasia")
+    if word.endswith("otic"):
+        candidates.append(word[:-4] + "osis")
+    if word.endswith("ic"):
+        candidates.append(word[:-2] + "ia")
+    for candidate in candidates:
+        if candidate in vocabulary:
+            return candidate
+    return word
+
+
 def recognise(kb: KnowledgeBase, text: str) -> TextResult:
-    """Recognise HPO terms, negation, age and sex in `text` (no network, deterministic)."""
+    """Recognise HPO terms (with negation, hypothesis, family history), age and sex in `text`, offline."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(
+            f"The text is {len(text):,} characters long; at most {MAX_TEXT_CHARS:,} are read at once.",
+            "Split it into separate notes (ipexpath terms --batch FILE.jsonl reads many notes).",
+        )
+    text = clean_text(text)
     dictionary = _dictionary(kb)
-    toks = _tokenise(text)
+    items = words(text)
+    content = _content_words(items, dictionary.vocabulary)
+    found = _match(kb, dictionary, items, content, text)
+    protected = {k for start, end, _, _ in found for k in range(start, end + 1)}
+    context = assign_context(items, protected)
     hits: list[TextHit] = []
-    seen: set[tuple[str, bool, bool]] = set()
+    nested: list[TextHit] = []
+    seen: set[tuple[str, bool, bool, bool, bool]] = set()
+    for first, last, entry, is_nested in found:
+        flags = context[first]
+        negated = flags.assertion is Assertion.ABSENT
+        uncertain = flags.assertion is Assertion.POSSIBLE
+        relative = flags.experiencer is Experiencer.FAMILY
+        key = (kb.term_ids[entry.term], negated, relative, uncertain, is_nested)
+        if key in seen:
+            continue
+        seen.add(key)
+        span = (items[first].start, items[last].end)
+        hit = TextHit(
+            kb.term_ids[entry.term],
+            kb.labels[entry.term],
+            span,
+            text[span[0] : span[1]],
+            negated,
+            relative,
+            uncertain,
+            entry.kind,
+            entry.name,
+            LOOSE_SCORE.get(entry.kind, 1.0),
+            is_nested,
+        )
+        (nested if is_nested else hits).append(hit)
+    covered = {k for first, last, _, _ in found for k in range(first, last + 1)}
+    return TextResult(
+        text=text,
+        hits=tuple(hits),
+        sex=_sex(text),
+        age_days=_age(text),
+        unrecognised=_unrecognised(items, covered, text),
+        onset_days=_onset(text),
+        nested=tuple(nested),
+    )
+
+
+def _lookup(dictionary: _Dictionary, items: list[Word], window: list[_Content]) -> _Entry | None:
+    key = frozenset(c.norm for c in window)
+    entry = dictionary.entries.get(key)
+    if entry is None and len(key - FILLERS) >= 2 and key & FILLERS:
+        entry = dictionary.entries.get(key - FILLERS)
+    if entry is None:
+        return None
+    if entry.upper_only and not all(items[c.index].text.isupper() for c in window):
+        return None
+    if window[0].part != window[-1].part and "," not in entry.name:
+        return None
+    return entry
+
+
+def _match(
+    kb: KnowledgeBase, dictionary: _Dictionary, items: list[Word], content: list[_Content], text: str
+) -> list[tuple[int, int, _Entry, bool]]:
+    """(first word, last word, entry, nested) of every match: longest first, then nested ones inside it."""
+    vocabulary = dictionary.vocabulary
+    found: list[tuple[int, int, _Entry, bool]] = []
     i = 0
-    while i < len(toks):
+    n = len(content)
+    while i < n:
+        if content[i].norm not in vocabulary:
+            i += 1
+            continue
+        limit = i
+        while (
+            limit < n
+            and limit - i < MAX_WINDOW
+            and content[limit].segment == content[i].segment
+            and content[limit].norm in vocabulary
+        ):
+            limit += 1
         matched = False
-        for width in range(min(MAX_WINDOW, len(toks) - i), 0, -1):
-            window = toks[i : i + width]
-            if window[-1].segment != window[0].segment:
+        for width in range(limit - i, 0, -1):
+            window = content[i : i + width]
+            entry = _lookup(dictionary, items, window)
+            if entry is None:
                 continue
-            key = content_key([t.word for t in window])
-            term = dictionary.get(key)
-            if term is None:
-                continue
-            # a term that begins with its own negation word ("absent speech") keeps the scope before it
-            negated = window[0].negated
-            span = (window[0].start, window[-1].end)
-            term_id = kb.term_ids[term]
-            relative = window[0].relative
-            if (term_id, negated, relative) not in seen:
-                seen.add((term_id, negated, relative))
-                hits.append(
-                    TextHit(term_id, kb.labels[term], span, text[span[0] : span[1]], negated, relative)
-                )
+            found.append((window[0].index, window[-1].index, entry, False))
+            for start in range(i, i + width):
+                for end in range(start + 1, i + width + 1):
+                    if end - start == width:
+                        continue
+                    inner = _lookup(dictionary, items, content[start:end])
+                    if inner is not None and inner.term != entry.term and inner.kind is not NameKind.CURATED:
+                        found.append((content[start].index, content[end - 1].index, inner, True))
             i += width
             matched = True
             break
         if not matched:
             i += 1
-    return TextResult(
-        text=text, hits=tuple(hits), sex=_sex(text), age_days=_age(text), onset_days=_onset(text)
-    )
+    covered = {c.index for c in content} & {
+        k for first, last, _, nested in found if not nested for k in range(first, last + 1)
+    }
+    known = {entry.term for _, _, entry, _ in found}
+    found.extend(_coordinated(dictionary, items, content, known, covered))
+    return found
+
+
+_COORDINATORS = frozenset(("and", "or", "nor"))
+
+
+def _coordinated(
+    dictionary: _Dictionary,
+    items: list[Word],
+    content: list[_Content],
+    known: set[int],
+    covered: set[int],
+) -> list[tuple[int, int, _Entry, bool]]:
+    """Terms named by coordination: "palmar and plantar pits" → palmar pits; "renal hypoplasia/dysplasia"."""
+    out: list[tuple[int, int, _Entry, bool]] = []
+    for j in range(len(content) - 1):
+        left, right = content[j], content[j + 1]
+        if left.segment != right.segment:
+            continue
+        between = items[left.index + 1 : right.index]
+        if not (any(w.lower in _COORDINATORS for w in between) or items[right.index].hyphen_before):
+            continue
+        windows: list[list[_Content]] = []
+        for width in (1, 2, 3) if left.index not in covered else ():  # shared head: "palmar and plantar pits"
+            tail = content[j + 2 : j + 2 + width]
+            if len(tail) == width and tail[-1].segment == left.segment:
+                windows.append([left, *tail])
+        for width in (1, 2) if right.index not in covered else ():  # shared modifier: "renal hypo-/dysplasia"
+            head = content[max(0, j - width) : j]
+            if len(head) == width and head[0].segment == left.segment:
+                windows.append([*head, right])
+        for window in windows:
+            entry = _lookup(dictionary, items, window)
+            if entry is not None and entry.term not in known:
+                known.add(entry.term)
+                first, last = min(c.index for c in window), max(c.index for c in window)
+                out.append((first, last, entry, False))
+    return out
+
+
+def _unrecognised(items: list[Word], covered: set[int], text: str) -> tuple[TextSpan, ...]:
+    """Clinical-looking phrases (medical word parts, lab abbreviations) that no term covers."""
+    spans: list[TextSpan] = []
+    phrase: list[int] = []
+
+    def close() -> None:
+        if phrase and len(phrase) <= MAX_UNRECOGNISED_WORDS and not any(k in covered for k in phrase):
+            words_ = [items[k] for k in phrase]
+            if any(_looks_clinical(w) for w in words_):
+                spans.append(
+                    TextSpan(text[words_[0].start : words_[-1].end], words_[0].start, words_[-1].end)
+                )
+        phrase.clear()
+
+    for k, item in enumerate(items):
+        breaks = item.sentence_before or item.comma_before or bool(_MATCH_BREAK.search(item.gap))
+        if breaks or item.lower in STOPWORDS or item.lower in _NOT_CLINICAL or _NUMBER.fullmatch(item.lower):
+            close()
+            if item.lower in STOPWORDS or item.lower in _NOT_CLINICAL or _NUMBER.fullmatch(item.lower):
+                continue
+        if _is_context_word(item.lower):
+            close()
+            continue
+        phrase.append(k)
+        if len(spans) >= 50:
+            break
+    close()
+    return tuple(spans[:50])
+
+
+_CONTEXT_WORDS = frozenset(
+    "no not without denies denied never nor absent negative possible possibly suspected probable "
+    "has have had presents presented shows showed developed but however although".split()
+)
+
+
+def _is_context_word(word: str) -> bool:
+    return word in _CONTEXT_WORDS
+
+
+def _looks_clinical(item: Word) -> bool:
+    word = item.text
+    if len(word) >= 4 and _CLINICAL.search(word.lower()):
+        return True
+    # lab and clinical abbreviations: IgE, TSH, ANCA (capitals inside the word)
+    return 2 <= len(word) <= 6 and word[0].isalpha() and sum(c.isupper() for c in word) >= 2
 
 
 _UNIT_DAYS = {
