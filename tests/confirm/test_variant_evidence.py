@@ -135,7 +135,7 @@ def test_user_file_errors_are_input_errors(tmp_path: Path) -> None:
     path.write_text("variants: [unclosed", encoding="utf-8")
     with pytest.raises(InputError, match="not valid YAML"):
         read_evidence(path)
-    with pytest.raises(InputError, match="could not be read"):
+    with pytest.raises(InputError, match="does not exist"):
         read_evidence(tmp_path / "missing.yaml")
 
 
@@ -235,3 +235,10 @@ def test_truth_set_rows_are_sourced_unique_and_flag_overlap_correctly(name: str)
 def test_truth_set_has_both_pathogenic_and_benign_foxp3_variants() -> None:
     groups = [row["truth_group"] for row in _truth_rows("acmg_truth_foxp3.tsv")]
     assert groups.count("P_LP") >= 15 and groups.count("B_LB") >= 1
+
+
+def test_user_file_with_yaml_aliases_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "aliases.yaml"
+    path.write_text("version: &v x\nvariants: []\ncurated_on: *v\n", encoding="utf-8")
+    with pytest.raises(InputError, match="anchors and aliases"):
+        read_evidence(path)

@@ -682,14 +682,13 @@ def parse_evidence(document: Any, path: str) -> EvidenceSet:
 
 
 def read_evidence(path: Path | str) -> EvidenceSet:
-    """Load a user-supplied evidence file in the same schema (clear error, exit 2, on any problem)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        message = f"The variant evidence file '{path}' could not be read ({exc.strerror})."
-        raise EvidenceFileError(message) from exc
-    return _parse_text(text, str(path))
+    """Load a user-supplied evidence file in the same schema (clear error, exit 2, on any problem).
+
+    The file goes through the package's safe readers (size limit, regular file, no YAML aliases)."""
+    from ipexpath.files import parse_document, read_text
+
+    text = read_text(Path(path), "variant evidence file")
+    return parse_evidence(parse_document(text, str(path)), str(path))
 
 
 def _parse_text(text: str, path: str) -> EvidenceSet:
