@@ -223,7 +223,7 @@ def test_truth_set_rows_are_sourced_unique_and_flag_overlap_correctly(name: str)
         assert groups[row["truth_class"]] == row["truth_group"], row["hgvs_c"]
         assert row["source_type"] in source_types and row["source_id"] and row["retrieved_from"]
         if row["source_type"].startswith("clinvar_") and row["source_type"] != "clinvar_2021_extract":
-            assert re.fullmatch(r"VCV\d{9}", row["source_id"]) and row["stars"] in {"1", "2", "3", "4"}
+            assert re.fullmatch(r"VCV\d{9}|rs\d+", row["source_id"]) and row["stars"] in {"1", "2", "3", "4"}
         if row["source_type"] == "publication":
             assert re.fullmatch(r"PMID:\d+|DOI:10\..+", row["source_id"])
         if row["gnomad_ac"]:
