@@ -53,7 +53,9 @@ class Outcome:
 
 def score_all(path: Path) -> tuple[RankingModel, list[Outcome]]:
     """Score every rankable case of `path` once."""
-    model = RankingModel.build(load_knowledge())
+    model = RankingModel.build(
+        load_knowledge(), cases=None
+    )  # annotations only: these cases are its training data
     omim = model.omim_mask
     n_annotations = np.diff(model.direct_rows.indptr)
     floor = math.log10(model.params.unexplained_lr) + 1e-6

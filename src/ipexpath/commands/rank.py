@@ -36,9 +36,18 @@ from ipexpath.suspect import Differential, DiseaseScore, Method, RankingModel, r
     show_default=True,
     help="Show the per-term explanation in the text output.",
 )
+@click.option(
+    "--similar",
+    type=click.IntRange(0, 50),
+    default=5,
+    show_default=True,
+    help="Number of similar published patients to list (with disease, gene and publication).",
+)
 @hpo_dir_option
 @json_option
-def command(top: int, method: str, explain: bool, hpo_dir: Path | None, as_json: bool, **kwargs: Any) -> None:
+def command(
+    top: int, method: str, explain: bool, similar: int, hpo_dir: Path | None, as_json: bool, **kwargs: Any
+) -> None:
     """Rank every disease of the HPO annotations for CASE (a phenopacket or YAML form, or flags).
 
     Posterior probabilities assume a uniform prior over all diseases ranked; the log10 likelihood ratio
@@ -48,7 +57,7 @@ def command(top: int, method: str, explain: bool, hpo_dir: Path | None, as_json:
     case = case_from_options(kb, pop_case_options(kwargs))
     require_observed(case)
     model = RankingModel.build(kb)
-    differential = rank_case(model, case, top=top, method=Method(method))
+    differential = rank_case(model, case, top=top, method=Method(method), similar=similar)
     if as_json:
         data = differential.to_dict()
         data["case"] = case.to_dict()
@@ -103,5 +112,22 @@ def render(diff: Differential, *, explain: bool = True) -> str:
             out.append(_line(row))
             if explain and row.flag and row.flag.value == "IPEX":
                 out += _explain(row)
+    cal = diff.calibration
+    out.append(
+        f"Not explained by any disease of the knowledge base: posterior {diff.unexplained_posterior:.3g} "
+        f"(calibrated posteriors: LR^(1/{cal.temperature:g}) with an 'unexplained' row, fitted on "
+        "publication-grouped cross-validation)."
+    )
+    if diff.ipex_like_share:
+        out.append(f"IPEX-like share: {diff.ipex_like_share}")
+    if diff.similar_patients:
+        out.append("Similar published patients (information-content-weighted similarity):")
+        for p in diff.similar_patients:
+            gene = f", {p.gene}" if p.gene else ""
+            shared = f"; shared: {', '.join(p.shared)}" if p.shared else ""
+            out.append(
+                f"  {p.similarity:.2f}  {p.case_id}: {p.disease_id} {p.disease_name}{gene} — {p.pmid} "
+                f"{p.link}{shared}"
+            )
     out.append("Decision support only: a ranked differential from phenotype, not a diagnosis.")
     return "\n".join(out)

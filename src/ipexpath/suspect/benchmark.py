@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
+import math
 import multiprocessing as mp
 import re
 import time
@@ -26,7 +28,17 @@ from ipexpath.case import Age, Case, RawTerm, Sex, build_case, case_from_phenopa
 from ipexpath.case.ages import onset_class_midpoint, parse_iso8601_duration
 from ipexpath.errors import InputError
 from ipexpath.knowledge.base import KnowledgeBase
-from ipexpath.suspect.model import FloatVec, RankingModel
+from ipexpath.knowledge.case_knowledge import (
+    CaseKnowledge,
+    TrainingCase,
+    curated_cases_dir,
+    first_pmid,
+    iter_packets,
+    read_training_cases,
+)
+from ipexpath.suspect.calibration import TEMPERATURES, Calibration, fit, predict, reliability
+from ipexpath.suspect.grouping import DiseaseGroups
+from ipexpath.suspect.model import FloatVec, ModelParameters, RankingModel
 from ipexpath.suspect.phenomizer import PhenomizerModel
 from ipexpath.suspect.ranking import CaseTerms, score_lr
 
@@ -290,15 +302,27 @@ def split_half(pmids: set[str], fallback: str) -> str:
 _STATE: dict[str, Any] = {}
 
 
-def prepare(model: RankingModel, methods: tuple[str, ...]) -> None:
-    """Set the per-process state (called before forking workers so that they inherit it)."""
+def prepare(
+    model: RankingModel,
+    methods: tuple[str, ...],
+    case_model: RankingModel | None = None,
+    phenomizer: PhenomizerModel | None = None,
+) -> None:
+    """Set the per-process state (called before forking workers so that they inherit it).
+
+    `model` is the model without case knowledge (methods "lr_no_cases", and "lr" when no `case_model` is
+    given); `case_model` is the model whose case knowledge was learnt without the cases now scored.
+    """
     _STATE["model"] = model
+    _STATE["case_model"] = case_model
     _STATE["methods"] = methods
-    _STATE["phenomizer"] = (
-        PhenomizerModel.build(model.kb, model.propagated) if "phenomizer" in methods else None
-    )
+    if "phenomizer" in methods and phenomizer is None:
+        phenomizer = PhenomizerModel.build(model.kb, model.propagated)
+    _STATE["phenomizer"] = phenomizer
     _STATE["refs"] = disease_references(model.kb)
-    _ = model.groups, model.null_log10_lr  # computed once, before the workers fork
+    for m in (model, case_model):
+        if m is not None:
+            _ = m.groups, m.null_log10_lr  # computed once, before the workers fork
 
 
 def evaluate(raw: RawCase) -> dict[str, Any]:
@@ -342,13 +366,22 @@ def evaluate(raw: RawCase) -> dict[str, Any]:
         elif not terms.observed:
             problems.append(ONLY_EXCLUDED)
             message = "only excluded terms: ranked on excluded terms, sex and age alone"
+    case_model: RankingModel | None = _STATE.get("case_model")
+    if case_model is not None and case_model.case_profiles is not None:
+        row["has_training_cases"] = bool(known) and bool(
+            any(case_model.case_profiles.n_patients[d] > 0 for d in known)
+        )
     for method in _STATE["methods"]:
         key = "rank" if method == "lr" else f"rank_{method}"
         row[key] = None
-        if terms is None or not known:
+        if terms is None or not truth:
             continue
         groups = model.groups
         scores = groups.group_scores(_scores(method, model, terms))
+        if method == "lr" and terms.observed:
+            row["calibration"] = calibration_record(scores, known, groups)
+        if not known:
+            continue
         truth_groups = sorted({int(groups.group_of[d]) for d in known})
         ranks = [pessimistic_rank(scores, groups.has_omim, g) for g in truth_groups]
         best = min(ranks)
@@ -363,8 +396,21 @@ def evaluate(raw: RawCase) -> dict[str, Any]:
     return row
 
 
+def calibration_record(scores: FloatVec, known: list[int], groups: DiseaseGroups) -> dict[str, Any]:
+    """What calibration needs from one case: the top group's log10 LR, whether it is the truth, and
+    log Σ exp(ln 10 · log10 LR / T) over all groups for each temperature of `TEMPERATURES`."""
+    top = int(np.argmax(scores))
+    truth = {int(groups.group_of[d]) for d in known}
+    scaled = scores * math.log(10.0)
+    peak = float(scaled.max())
+    lse = [peak / t + math.log(float(np.exp((scaled - peak) / t).sum())) for t in TEMPERATURES]
+    return {"top": round(float(scores[top]), 5), "correct": top in truth, "lse": [round(x, 5) for x in lse]}
+
+
 def _scores(method: str, model: RankingModel, terms: CaseTerms) -> FloatVec:
     if method == "lr":
+        return score_lr(_STATE.get("case_model") or model, terms)
+    if method == "lr_no_cases":
         return score_lr(model, terms)
     pheno: PhenomizerModel = _STATE["phenomizer"]
     return pheno.score(terms)
@@ -377,9 +423,11 @@ def run(
     methods: tuple[str, ...] = ("lr", "phenomizer"),
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    case_model: RankingModel | None = None,
+    phenomizer: PhenomizerModel | None = None,
 ) -> tuple[list[dict[str, Any]], float]:
     """Evaluate every case; returns the output lines (input order) and the wall time of scoring."""
-    prepare(model, methods)
+    prepare(model, methods, case_model, phenomizer)
     rows: list[dict[str, Any]] = []
     start = time.perf_counter()
     if workers <= 1:
@@ -395,6 +443,94 @@ def run(
                 if progress:
                     progress(1)
     return rows, time.perf_counter() - start
+
+
+def fold_of(packet: dict[str, Any], folds: int, fallback: str) -> int:
+    """Cross-validation fold of a case, from its publication (all cases of a paper share a fold)."""
+    key = first_pmid(packet) or fallback
+    return int.from_bytes(hashlib.sha1(key.encode()).digest()[:4], "big") % folds
+
+
+def run_cv(
+    path: Path,
+    kb: KnowledgeBase,
+    *,
+    folds: int = 5,
+    methods: tuple[str, ...] = ("lr", "lr_no_cases", "phenomizer"),
+    workers: int = 1,
+    limit: int | None = None,
+    curated: Path | None = None,
+    params: ModelParameters | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[dict[str, Any]], float]:
+    """Publication-grouped cross-validation of the case knowledge: each fold's cases are ranked by a model
+    that learnt case profiles from the other folds only (plus the curated patients of other publications).
+
+    The training pool is `path` itself (the first `limit` cases) and the curated folder; the curated
+    patients are also scored (row "curated": true, the "IPEX spectrum" stratum). Rows come back in input
+    order per fold; the seconds count scoring only (model builds excluded).
+    """
+    curated = curated if curated is not None else curated_cases_dir()
+    sources: list[tuple[Path, bool]] = [(path, False)]
+    if curated.is_dir():
+        sources.append((curated, True))
+    train, _ = read_training_cases(sources, kb) if limit is None else _limited_training(sources, kb, limit)
+    pool = CaseKnowledge.from_cases(train, {"format": 1})
+    pool_fold = np.array(
+        [
+            fold_of({"id": c.case_id, "metaData": {"externalReferences": [{"id": c.pmid}]}}, folds, c.case_id)
+            for c in train
+        ],
+        dtype=np.int64,
+    )
+    params = params or ModelParameters()
+    plain = RankingModel.build(kb, params, cases=None)
+    phenomizer = PhenomizerModel.build(kb, plain.propagated) if "phenomizer" in methods else None
+    rows: list[dict[str, Any]] = []
+    seconds = 0.0
+    for k in range(folds):
+        fold_model = RankingModel.build(kb, params, cases=pool.subset(pool_fold != k))
+        test = [
+            (raw, is_curated)
+            for raw, is_curated in _all_cases(path, curated, limit)
+            if fold_of(raw.packet or {}, folds, raw.where) == k
+        ]
+        fold_rows, fold_seconds = run(
+            (raw for raw, _ in test),
+            plain,
+            methods=methods,
+            workers=workers,
+            progress=progress,
+            case_model=fold_model,
+            phenomizer=phenomizer,
+        )
+        for row, (_, is_curated) in zip(fold_rows, test, strict=True):
+            row["fold"] = k
+            row["curated"] = is_curated
+        rows.extend(fold_rows)
+        seconds += fold_seconds
+    return rows, seconds
+
+
+def _limited_training(
+    sources: list[tuple[Path, bool]], kb: KnowledgeBase, limit: int
+) -> tuple[list[TrainingCase], Any]:
+    store, rest = sources[0], sources[1:]
+    head = [c for c in read_training_cases([store], kb)[0]]
+    wanted = {
+        str((raw.packet or {}).get("id") or raw.where)
+        for raw in itertools.islice(iter_cases(store[0]), limit)
+    }
+    cases = [c for c in head if c.case_id in wanted] + read_training_cases(rest, kb)[0]
+    return cases, None
+
+
+def _all_cases(path: Path, curated: Path, limit: int | None) -> Iterator[tuple[RawCase, bool]]:
+    for raw in itertools.islice(iter_cases(path), limit):
+        yield raw, False
+    if curated.is_dir():
+        for where, packet in iter_packets(curated):
+            yield RawCase(where, packet, None if packet is not None else "not readable JSON"), True
 
 
 # ------------------------------------------------------------------------------------------ statistics
@@ -420,8 +556,20 @@ def _macro(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
 
 
 def method_summary(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
-    """Top-1/3/10 and MRR for the strata of the design note, for one method's rank column."""
+    """Top-1/3/10 and MRR for the strata of the design note, for one method's rank column.
+
+    The curated IPEX / IPEX-like patients form their own strata ("ipex_spectrum", "ipex_patients",
+    "ipex_like_patients") and are not mixed into the phenopacket-store strata.
+    """
+    curated = [
+        r
+        for r in rows
+        if r.get("curated") and TRUTH_NOT_IN_KB not in r["problems"] and NO_TRUTH not in r["problems"]
+    ]
+    rows = [r for r in rows if not r.get("curated")]
     rankable = [r for r in rows if TRUTH_NOT_IN_KB not in r["problems"] and NO_TRUTH not in r["problems"]]
+    with_cases = [r for r in rankable if r.get("has_training_cases") is True]
+    without_cases = [r for r in rankable if r.get("has_training_cases") is False]
     strata = {
         "all": rows,
         "rankable": rankable,
@@ -431,10 +579,48 @@ def method_summary(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
         "half_A": [r for r in rankable if r["half"] == "A"],
         "half_B": [r for r in rankable if r["half"] == "B"],
         "uncited_half_B": [r for r in rankable if r["half"] == "B" and not r["cited"]],
+        "with_training_cases": with_cases,
+        "without_training_cases": without_cases,
+        "ipex_spectrum": curated,
+        "ipex_patients": [r for r in curated if "OMIM:304790" in r["truth"]],
+        "ipex_like_patients": [r for r in curated if "OMIM:304790" not in r["truth"]],
     }
     out = {name: _stats([r.get(key) for r in group]) for name, group in strata.items()}
     out["macro_rankable"] = _macro(rankable, key)
     out["macro_uncited"] = _macro(strata["uncited"], key)
+    return out
+
+
+def calibration_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """ECE and reliability table of the top posterior before and after calibration (phenopacket-store rows).
+
+    "after" applies, to each fold's cases, the temperature and unexplained mass fitted on the other folds'
+    cases; "fitted_on_all_folds" is what `calibration.py` ships. Cases with a diagnosis outside the release
+    count as wrong tops (the clinician's patient may have such a disease); "rankable" leaves them out.
+    """
+    records = [(r, r["calibration"]) for r in rows if "calibration" in r and not r.get("curated")]
+    if not records:
+        return {}
+    out: dict[str, Any] = {}
+    y = np.array([1.0 if rec["correct"] else 0.0 for _, rec in records])
+    raw = predict([rec for _, rec in records], Calibration(1.0, None))
+    after = np.zeros(len(records))
+    folds = sorted({int(r.get("fold", 0)) for r, _ in records})
+    for k in folds:
+        train = [rec for r, rec in records if int(r.get("fold", 0)) != k] if len(folds) > 1 else []
+        fitted = fit(train) if train else Calibration(1.0, None)
+        idx = [i for i, (r, _) in enumerate(records) if int(r.get("fold", 0)) == k]
+        after[idx] = predict([records[i][1] for i in idx], fitted)
+    rankable = np.array([TRUTH_NOT_IN_KB not in r["problems"] for r, _ in records])
+    final = fit([rec for _, rec in records])
+    out["before"] = reliability(raw, y)
+    out["after_cv"] = reliability(after, y)
+    out["rankable_before"] = {"ece": reliability(raw[rankable], y[rankable])["ece"]}
+    out["rankable_after_cv"] = {"ece": reliability(after[rankable], y[rankable])["ece"]}
+    out["fitted_on_all_folds"] = {
+        "temperature": final.temperature,
+        "unexplained_log10_lr": final.unexplained_log10_lr,
+    }
     return out
 
 
@@ -471,4 +657,5 @@ def summarise(
         "problems": problems,
         "cases_with_tied_truth": sum(1 for t in ties if t > 0),
         "methods": per_method,
+        "calibration": calibration_summary(rows),
     }

@@ -93,3 +93,24 @@ ONSET_TERM_BINS: dict[str, tuple[int, int]] = {
 ONSET_BACKGROUND_WEIGHT = 0.15
 # Ages given in a case are ages at onset when the phenopacket says so; otherwise the age at the last
 # encounter only bounds the onset from above (onset ≤ age), which is how it is used.
+
+
+# The IPEX-like share: Gambineri E et al. Clinical, immunological, and molecular heterogeneity of 173 patients
+# with the phenotype of immune dysregulation, polyendocrinopathy, enteropathy, X-linked (IPEX) syndrome.
+# Front Immunol 2018;9:2411 (PMID 30443250, doi:10.3389/fimmu.2018.02411), abstract: 88 of the 173 patients
+# with the IPEX phenotype had a FOXP3 variant, 85 had none (IPEX-like). Knowledge file source
+# `gambineri_2018` (knowledge/data/ipex.yaml); reference note ipex-clinical.md §2.3.
+IPEX_PHENOTYPE_COHORT = 173
+IPEX_PHENOTYPE_WITHOUT_FOXP3 = 85
+IPEX_LIKE_SHARE_SOURCE = "Gambineri et al., Front Immunol 2018;9:2411, PMID 30443250"
+IPEX_LIKE_SHARE_LINK = "https://pubmed.ncbi.nlm.nih.gov/30443250/"
+
+
+def ipex_like_share_text() -> str:
+    """The cited sentence shown next to the IPEX posterior."""
+    share = IPEX_PHENOTYPE_WITHOUT_FOXP3 / IPEX_PHENOTYPE_COHORT
+    return (
+        f"Of {IPEX_PHENOTYPE_COHORT} patients with an IPEX phenotype, {IPEX_PHENOTYPE_WITHOUT_FOXP3} "
+        f"({share:.0%}) had no FOXP3 variant (IPEX-like) [{IPEX_LIKE_SHARE_SOURCE}]: a typical picture does "
+        "not make IPEX certain; the IPEX-like genes belong in the same test."
+    )

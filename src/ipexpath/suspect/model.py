@@ -27,7 +27,9 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from ipexpath.knowledge.base import ONSET, PHENOTYPIC_ABNORMALITY, KnowledgeBase
+from ipexpath.knowledge.case_knowledge import CaseKnowledge, load_case_knowledge
 from ipexpath.suspect import clinical
+from ipexpath.suspect.case_profiles import CaseProfiles, build_case_profiles
 from ipexpath.suspect.grouping import DiseaseGroups, build_groups
 
 FloatVec = npt.NDArray[np.float64]
@@ -35,11 +37,18 @@ Float32Vec = npt.NDArray[np.float32]
 IntVec = npt.NDArray[np.int64]
 BoolVec = npt.NDArray[np.bool_]
 
-MODEL_VERSION = "lr-6"
+MODEL_VERSION = "lr-7"
 # Bounded cache of per-term vectors: 2,048 × 12,700 diseases × 4 bytes ≈ 100 MB per process at most.
 TERM_CACHE_SIZE = 2048
 # A term that annotates no disease still needs a finite background (LIRICAL uses 1e-4).
 MIN_BACKGROUND = 1e-4
+
+
+class ShippedCases:
+    """Marker: build the model with the case knowledge shipped in the package (and the curated patients)."""
+
+
+SHIPPED_CASES = ShippedCases()
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,12 @@ class ModelParameters:
     # (k+1)-th observed finding on. k chosen on half A among 0/1/2 (53.6/53.5/53.8 top-1); with k = 0, cases
     # with one or two findings lost 8 top-1 points (breadth alone is a poor tie-break for them).
     null_free_terms: int = 2
+    # Case-derived disease profiles (issue 13, `case_profiles.py`): weight of the published patients'
+    # frequencies against the HPOA ones (element-wise maximum of HPOA and weight × case frequency); 0 = off.
+    case_weight: float = 1.0
+    # One publication weighs at most this many patients in a disease's profile (a large cohort would
+    # otherwise dominate); set a priori.
+    case_cap_per_publication: float = 10.0
     use_sex: bool = True
     use_onset: bool = True
 
@@ -150,14 +165,27 @@ class RankingModel:
     onset_background: FloatVec
     has_onset: BoolVec
     partners: dict[int, tuple[int, ...]]  # OMIM disease → Orphanet entries whose annotations it borrows
+    case_knowledge: CaseKnowledge | None = None  # the published patients the profiles were built from
+    case_profiles: CaseProfiles | None = None
     _cache: OrderedDict[tuple[str, int], Float32Vec] = field(default_factory=OrderedDict, repr=False)
     _onset_cache: dict[tuple[str, int], FloatVec] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ build
     @classmethod
-    def build(cls, kb: KnowledgeBase, params: ModelParameters | None = None) -> RankingModel:
-        """Build the model arrays for one knowledge base (a second or two)."""
+    def build(
+        cls,
+        kb: KnowledgeBase,
+        params: ModelParameters | None = None,
+        cases: CaseKnowledge | ShippedCases | None = SHIPPED_CASES,
+    ) -> RankingModel:
+        """Build the model arrays for one knowledge base (a second or two).
+
+        `cases`: the published patients to learn profiles from — the shipped ones by default, a subset for
+        cross-validation, or None for none.
+        """
         params = params or ModelParameters()
+        if isinstance(cases, ShippedCases):
+            cases = load_case_knowledge(kb) if params.case_weight > 0 else None
         n_d, n_t = kb.n_diseases, kb.n_terms
         pa = kb.term_index[PHENOTYPIC_ABNORMALITY]
         is_pheno = np.zeros(n_t, dtype=bool)
@@ -212,6 +240,18 @@ class RankingModel:
         if partners:
             direct = _borrow(direct, partners, params.orphanet_borrow)
             propagated = _borrow(propagated, partners, params.orphanet_borrow)
+        profiles = None
+        if cases is not None and params.case_weight > 0:
+            profiles = build_case_profiles(
+                kb,
+                cases,
+                is_pheno,
+                cap_per_publication=params.case_cap_per_publication,
+                prior_strength=params.cohort_prior_strength,
+                prior_mean=params.cohort_prior_mean,
+            )
+            direct = _merge_max(direct, profiles.direct, params.case_weight)
+            propagated = _merge_max(propagated, profiles.propagated, params.case_weight)
 
         omim = np.array([d.startswith("OMIM:") for d in kb.disease_ids], dtype=bool)
         female, male = _sex_factors(kb)
@@ -231,6 +271,8 @@ class RankingModel:
             onset_background=onset_bg,
             has_onset=has_onset,
             partners=partners,
+            case_knowledge=cases,
+            case_profiles=profiles,
         )
 
     def with_parameters(self, params: ModelParameters) -> RankingModel:
@@ -244,9 +286,11 @@ class RankingModel:
             "cohort_prior_mean",
             "orphanet_borrow",
             "null_terms",
+            "case_weight",
+            "case_cap_per_publication",
         )
         if any(getattr(params, name) != getattr(self.params, name) for name in rebuild):
-            return RankingModel.build(self.kb, params)
+            return RankingModel.build(self.kb, params, self.case_knowledge)
         return replace(self, params=params, _cache=OrderedDict(), _onset_cache={})
 
     # ------------------------------------------------------------------ helpers
@@ -259,6 +303,18 @@ class RankingModel:
     def groups(self) -> DiseaseGroups:
         """One group per disease: OMIM entries with the Orphanet entries describing the same condition."""
         return build_groups(self.kb, self.partners, self.propagated)
+
+    @cached_property
+    def patient_information(self) -> tuple[FloatVec, FloatVec]:
+        """Information content of every term (from the disease annotations) and each training patient's
+        total over its propagated phenotype (for `similar.similarity_to_patients`)."""
+        n_t = np.diff(self.propagated.indptr).astype(np.float64)
+        ic = -np.log(np.maximum(n_t, 1.0) / self.n_diseases)
+        ic[~self.is_phenotype] = 0.0
+        if self.case_profiles is None:
+            return ic, np.zeros(0)
+        totals = np.asarray(self.case_profiles.case_terms @ ic).ravel()
+        return ic, totals
 
     @cached_property
     def _lines_by_disease(self) -> tuple[IntVec, IntVec]:
@@ -281,13 +337,12 @@ class RankingModel:
         lender = self.lender_of(disease, term)
         source = self.kb.disease_index[lender] if lender else disease
         lines = self.annotation_lines(source, term)
-        if not lines:
-            return None
         kb = self.kb
-        texts = sorted(
-            {frequency_label(float(kb.ann_frequency[i]), int(kb.ann_cohort[i])) for i in lines},
-        )
-        return "; ".join(texts)
+        texts = sorted({frequency_label(float(kb.ann_frequency[i]), int(kb.ann_cohort[i])) for i in lines})
+        seen = self.case_profiles.text(disease, term) if self.case_profiles is not None else None
+        if seen:
+            texts.append(seen)
+        return "; ".join(texts) or None
 
     @cached_property
     def negated_rows(self) -> sp.csr_matrix:
@@ -583,6 +638,17 @@ def _borrow(matrix: sp.csc_matrix, partners: dict[int, tuple[int, ...]], weight:
             cols.append(csr.indices[lo:hi].astype(np.int64))
             vals.append(weight * csr.data[lo:hi].astype(np.float64))
     return _max_reduce(np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), matrix.shape)
+
+
+def _merge_max(matrix: sp.csc_matrix, other: sp.csc_matrix, weight: float) -> sp.csc_matrix:
+    """Element-wise maximum of `matrix` and `weight` × `other` (same shape)."""
+    a, b = matrix.tocoo(), other.tocoo()
+    return _max_reduce(
+        np.concatenate([a.row, b.row]).astype(np.int64),
+        np.concatenate([a.col, b.col]).astype(np.int64),
+        np.concatenate([a.data.astype(np.float64), weight * b.data.astype(np.float64)]),
+        matrix.shape,
+    )
 
 
 def _max_into(target: FloatVec, rows: npt.NDArray[np.int32], values: npt.NDArray[np.floating]) -> None:

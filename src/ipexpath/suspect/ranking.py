@@ -17,9 +17,11 @@ import numpy.typing as npt
 
 from ipexpath.case.model import Case
 from ipexpath.suspect import clinical
+from ipexpath.suspect.calibration import SHIPPED, Calibration
 from ipexpath.suspect.ipex_flags import IpexFlag, ipex_flags
 from ipexpath.suspect.model import FloatVec, RankingModel, onset_bin
 from ipexpath.suspect.phenomizer import PhenomizerModel
+from ipexpath.suspect.similar import DEFAULT_SIMILAR, SimilarPatient, similar_patients
 
 DEFAULT_TOP = 10
 
@@ -210,6 +212,12 @@ class Differential:
     results: tuple[DiseaseScore, ...]
     ipex_rows: tuple[DiseaseScore, ...]  # IPEX and IPEX-like rows, whatever their rank
     notes: tuple[str, ...]
+    # posterior mass of "none of the diseases ranked explains the case" (calibration, see calibration.py)
+    unexplained_posterior: float = 0.0
+    calibration: Calibration = SHIPPED
+    # cited share of IPEX-like (FOXP3-negative) patients among patients with an IPEX picture
+    ipex_like_share: str | None = None
+    similar_patients: tuple[SimilarPatient, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `ipexpath rank --json`."""
@@ -224,10 +232,19 @@ class Differential:
                 "over": f"{self.n_diseases} diseases of the HPO annotations (OMIM, Orphanet, DECIPHER; an "
                 "Orphanet entry describing an OMIM disease counts once, with it)",
             },
+            "posterior_calibration": {
+                "temperature": self.calibration.temperature,
+                "unexplained_log10_lr": self.calibration.unexplained_log10_lr,
+                "unexplained_posterior": _round_sig(self.unexplained_posterior),
+                "method": "posterior ∝ LR^(1/T), with an 'unexplained / not in the knowledge base' row; "
+                "fitted on publication-grouped cross-validation (docs/ranking-model.md)",
+            },
             "n_observed": self.n_observed,
             "n_excluded": self.n_excluded,
             "results": [r.to_dict() for r in self.results],
             "ipex_and_ipex_like": [r.to_dict() for r in self.ipex_rows],
+            "ipex_like_share": self.ipex_like_share,
+            "similar_patients": [p.to_dict() for p in self.similar_patients],
             "notes": list(self.notes),
         }
 
@@ -258,6 +275,7 @@ def rank_case(
     top: int = DEFAULT_TOP,
     method: Method = Method.LR,
     phenomizer: PhenomizerModel | None = None,
+    similar: int = DEFAULT_SIMILAR,
 ) -> Differential:
     """Rank all diseases for `case`; the top `top` rows plus every IPEX / IPEX-like row are explained."""
     terms = CaseTerms.from_case(case, model)
@@ -281,7 +299,7 @@ def rank_case(
     groups = model.groups
     group_scores = groups.group_scores(scores)
     group_lr = groups.group_scores(log10_lr)
-    post = posteriors(group_lr)
+    post, unexplained = SHIPPED.posteriors(group_lr)
     order = order_by_score(group_scores)
     rank_of = np.empty_like(order)
     rank_of[order] = np.arange(1, order.size + 1)
@@ -302,6 +320,11 @@ def rank_case(
         results=rows,
         ipex_rows=ipex_rows,
         notes=tuple(notes),
+        unexplained_posterior=unexplained,
+        ipex_like_share=clinical.ipex_like_share_text()
+        if any(r.flag is IpexFlag.IPEX for r in ipex_rows)
+        else None,
+        similar_patients=similar_patients(model, terms) if similar else (),
     )
 
 

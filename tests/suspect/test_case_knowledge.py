@@ -1,0 +1,138 @@
+"""Case knowledge: the shipped arrays match a rebuild from ../shared, bad training cases are counted, the
+profiles reach the explanations, cross-validation folds never share a publication, calibration maths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ipexpath.case import Case, Sex, Term
+from ipexpath.knowledge import KnowledgeBase
+from ipexpath.knowledge.case_knowledge import (
+    NO_DIAGNOSIS,
+    NO_FEATURES,
+    UNUSABLE_DISEASE_ID,
+    CaseKnowledge,
+    TrainingCase,
+    build_case_knowledge,
+    read_training_cases,
+    shipped_case_knowledge,
+)
+from ipexpath.suspect import RankingModel, rank_case
+from ipexpath.suspect.benchmark import fold_of
+from ipexpath.suspect.calibration import Calibration, fit, predict, reliability
+
+
+def _packet(pid: str, terms: list[str], disease: str | None, pmid: str = "PMID:1") -> dict:
+    packet: dict = {
+        "id": pid,
+        "subject": {"id": pid, "sex": "MALE"},
+        "phenotypicFeatures": [{"type": {"id": t, "label": t}} for t in terms],
+        "metaData": {"externalReferences": [{"id": pmid}]},
+    }
+    if disease:
+        packet["interpretations"] = [{"id": "i", "diagnosis": {"disease": {"id": disease, "label": "d"}}}]
+    return packet
+
+
+def test_shipped_case_knowledge_matches_a_rebuild_from_shared(kb: KnowledgeBase, store_path: Path) -> None:
+    shipped = shipped_case_knowledge()
+    assert shipped is not None
+    rebuilt, report = build_case_knowledge(store_path, kb)
+    assert rebuilt.provenance["content_sha256"] == shipped.provenance["content_sha256"]
+    assert rebuilt.provenance["source_sha256"] == shipped.provenance["source_sha256"]
+    assert shipped.provenance["cases"] == shipped.n_cases > 7000
+    assert shipped.provenance["publications"] > 1000 and shipped.provenance["build_date"]
+    assert sum(report.skipped.values()) + report.kept == report.read
+
+
+def test_shipped_file_is_small() -> None:
+    from importlib.resources import files
+
+    size = len(files("ipexpath").joinpath("knowledge", "data", "case_knowledge.npz").read_bytes())
+    assert size < 1_000_000
+
+
+def test_bad_training_cases_are_skipped_and_counted(kb: KnowledgeBase, tmp_path: Path) -> None:
+    lines = [
+        _packet("good", ["HP:0002028", "HP:9999999"], "OMIM:304790"),
+        _packet("no_diagnosis", ["HP:0002028"], None),
+        _packet("no_features", ["HP:9999999"], "OMIM:304790"),
+        _packet("bad_id", ["HP:0002028"], "NCIT:C1234"),
+    ]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(json.dumps(p) for p in lines) + "\n{broken\n")
+    cases, report = read_training_cases([(path, False)], kb)
+    assert [c.case_id for c in cases] == ["good"] and cases[0].observed == ("HP:0002028",)
+    assert report.skipped[NO_DIAGNOSIS] == 1 and report.skipped[NO_FEATURES] == 1
+    assert report.skipped[UNUSABLE_DISEASE_ID] == 1 and report.read == 5 and report.terms_dropped == 2
+
+
+def test_case_profiles_feed_the_explanation(kb: KnowledgeBase) -> None:
+    """Three published patients with IL2RA deficiency, two with hepatomegaly: the explanation says so."""
+    cases = [
+        TrainingCase(f"p{i}", "OMIM:606367", "IL2RA", "IL2RA", f"PMID:{i % 2 + 1}", terms, (), 1, True)
+        for i, terms in enumerate(
+            [("HP:0002240", "HP:0002028"), ("HP:0002240",), ("HP:0002028",)]  # hepatomegaly, diarrhoea
+        )
+    ]
+    model = RankingModel.build(kb, cases=CaseKnowledge.from_cases(cases, {"format": 1}))
+    assert model.case_profiles is not None
+    d = kb.disease_index["OMIM:606367"]
+    hepatomegaly = kb.term_index["HP:0002240"]
+    assert model.case_profiles.text(d, hepatomegaly) == "seen in 2 of 3 published patients, 2 publications"
+    # Laplace shrinkage as for n/m lines: (2 + 1) / (3 + 2)
+    assert float(model.case_profiles.propagated[d, hepatomegaly]) == pytest.approx(0.6)
+    case = Case(id="t", observed=(Term("HP:0002240", "x"), Term("HP:0100651", "y")), sex=Sex.MALE)
+    diff = rank_case(model, case, top=20000)
+    row = next(r for r in diff.results if r.disease_id == "OMIM:606367")
+    hepato = next(e for e in row.explanation if e.term == "HP:0002240")
+    assert "seen in 2 of 3 published patients" in (hepato.frequency_source or "")
+
+
+def test_folds_group_by_publication() -> None:
+    a = fold_of(_packet("x1", [], "OMIM:1", "PMID:123"), 5, "x1")
+    b = fold_of(_packet("x2", [], "OMIM:2", "PMID:123"), 5, "x2")
+    assert a == b and 0 <= a < 5
+    assert len({fold_of(_packet(f"y{i}", [], "OMIM:1", f"PMID:{i}"), 5, "y") for i in range(50)}) == 5
+
+
+def test_calibration_fit_and_ece() -> None:
+    # the top's posterior is 0.99 under T = 1 but it is right only half of the time: the fit must temper it
+    lse_one = np.log(1 / 0.99) + 2 * np.log(10)  # top log10 LR 2 → p_top = 0.99 at T = 1
+    records = [{"top": 2.0, "correct": i % 2 == 0, "lse": [float(lse_one)] * 10} for i in range(200)]
+    raw = predict(records, Calibration(1.0, None))
+    assert raw[0] == pytest.approx(0.99, abs=1e-6)
+    y = np.array([1.0 if r["correct"] else 0.0 for r in records])
+    assert reliability(raw, y)["ece"] == pytest.approx(0.49, abs=1e-3)
+    fitted = fit(records)
+    assert reliability(predict(records, fitted), y)["ece"] < 0.1
+    p, unexplained = fitted.posteriors(np.array([2.0, 0.0]))
+    assert p.sum() + unexplained == pytest.approx(1.0)
+
+
+def test_rank_json_has_calibration_similar_patients_and_ipex_like_share() -> None:
+    """The infant boy with diarrhoea, eczema, high IgE and failure to thrive keeps IPEX in the top 3; the JSON
+    carries the calibrated unexplained mass, the cited IPEX-like share and similar published patients."""
+    from click.testing import CliRunner
+
+    from ipexpath.cli import cli
+
+    args = ["rank", "--hpo", "HP:0002014,HP:0000964,HP:0003212,HP:0001508", "--sex", "male"]
+    result = CliRunner().invoke(cli, [*args, "--age", "P6M", "--top", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert "OMIM:304790" in [r["disease_id"] for r in data["results"]]
+    calibration = data["posterior_calibration"]
+    assert calibration["temperature"] > 1 and 0 < calibration["unexplained_posterior"] < 1
+    total = sum(r["posterior"] for r in data["results"]) + calibration["unexplained_posterior"]
+    assert total <= 1.0 + 1e-6
+    assert "30443250" in data["ipex_like_share"] and "85" in data["ipex_like_share"]
+    similar = data["similar_patients"]
+    assert len(similar) == 5 and similar[0]["link"].startswith("https://pubmed.ncbi.nlm.nih.gov/")
+    assert {"disease_id", "gene", "pmid", "similarity"} <= set(similar[0])
+    text = CliRunner().invoke(cli, [*args, "--age", "P6M", "--top", "3", "--no-explain"]).output
+    assert "Similar published patients" in text and "IPEX-like share" in text
