@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import click
@@ -9,35 +11,45 @@ import click
 from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.errors import InputError
 from ipexpath.knowledge import require_knowledge
+from ipexpath.knowledge.base import KnowledgeBase
 
 
 @click.command("terms")
 @click.argument("query", nargs=-1)
 @click.option("--text", default=None, help="Recognise HPO terms in this clinical text instead of searching.")
+@click.option(
+    "--batch",
+    "batch",
+    type=click.Path(path_type=Path),
+    default=None,
+    help='Recognise terms in every line of a JSON-lines file ({"id": ..., "text": ...}).',
+)
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200), help="Results to show.")
 @hpo_dir_option
 @json_option
 def command(
-    query: tuple[str, ...], text: str | None, limit: int, hpo_dir: Path | None, as_json: bool
+    query: tuple[str, ...],
+    text: str | None,
+    batch: Path | None,
+    limit: int,
+    hpo_dir: Path | None,
+    as_json: bool,
 ) -> None:
-    """Find HPO terms matching QUERY (id, label or synonym; typos tolerated), or read --text."""
-    if not query and not text:
+    """Find HPO terms matching QUERY (id, label or synonym; typos tolerated), or read --text / --batch."""
+    if sum(bool(x) for x in (query, text is not None, batch is not None)) > 1:
+        raise InputError("Give one of: search words, --text or --batch.")
+    if text is not None and not text.strip():
+        raise InputError(
+            "The text is empty.", 'Give the clinical text, e.g. --text "chronic diarrhea, eczema".'
+        )
+    if not query and text is None and batch is None:
         raise InputError("Nothing to look up.", 'Give words (ipexpath terms diarrhea) or --text "...".')
     kb = require_knowledge(hpo_dir)
-    if text:
-        from ipexpath.knowledge.textmine import recognise
-
-        result = recognise(kb, text)
-        if as_json:
-            emit_json({"hpo_version": kb.release_label, **result.to_dict()})
-            return
-        click.echo(f"Recognised in the text (HPO release {kb.release_label}) — please check:")
-        for line in result.describe() or ["  (no HPO term recognised)"]:
-            click.echo(f"  {line}")
-        if result.sex or result.age_days is not None or result.onset_days is not None:
-            age = f"{round(result.age_days)} days" if result.age_days is not None else "not stated"
-            onset = f"{round(result.onset_days)} days" if result.onset_days is not None else "not stated"
-            click.echo(f"  sex: {result.sex or 'not stated'}; age: {age}; onset: {onset}")
+    if batch is not None:
+        _batch(kb, batch, as_json)
+        return
+    if text is not None:
+        _text(kb, text, as_json)
         return
     from ipexpath.knowledge.search import search_terms
 
@@ -62,3 +74,51 @@ def command(
             else ""
         )
         click.echo(f"  {hit.id}  {hit.label}{extra}")
+
+
+def _text(kb: KnowledgeBase, text: str, as_json: bool) -> None:
+    from ipexpath.knowledge.textmine import recognise
+
+    result = recognise(kb, text)
+    if as_json:
+        emit_json({"hpo_version": kb.release_label, **result.to_dict()})
+        return
+    click.echo(f"Recognised in the text (HPO release {kb.release_label}) — please check:")
+    for line in result.describe() or ["(no HPO term recognised)"]:
+        click.echo(f"  {line}")
+    if result.sex or result.age_days is not None or result.onset_days is not None:
+        age = f"{round(result.age_days)} days" if result.age_days is not None else "not stated"
+        onset = f"{round(result.onset_days)} days" if result.onset_days is not None else "not stated"
+        click.echo(f"  sex: {result.sex or 'not stated'}; age: {age}; onset: {onset}")
+
+
+def _batch(kb: KnowledgeBase, path: Path, as_json: bool) -> None:
+    """One output line per note (JSON lines with --json); bad lines reported on stderr with their number."""
+    from ipexpath.knowledge.textbatch import LineError, annotate_file, count_lines
+
+    total = count_lines(path)
+    errors: list[LineError] = []
+    done = 0
+    with click.progressbar(length=total, label="Reading notes", file=sys.stderr) as bar:
+        for item in annotate_file(kb, path, progress=lambda: bar.update(1)):
+            if isinstance(item, LineError):
+                errors.append(item)
+                continue
+            done += 1
+            if as_json:
+                sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                hits = "; ".join(
+                    f"{h.term_id} {h.label} ({h.state().split(':')[0]})" for h in item.result.hits
+                )
+                unrecognised = ", ".join(f"'{s.text}'" for s in item.result.unrecognised)
+                line = f"{item.note_id}: {hits or 'no HPO term recognised'}"
+                click.echo(line + (f"; not recognised: {unrecognised}" if unrecognised else ""))
+    for error in errors:
+        click.echo(f"Error: {error.message}", err=True)
+    if errors:
+        raise InputError(
+            f"{len(errors)} of {done + len(errors)} lines could not be read "
+            f"(the other {done} were annotated).",
+            'Each line must be a JSON object like {"id": "note-1", "text": "chronic diarrhea"}.',
+        )
