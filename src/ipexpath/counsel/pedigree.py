@@ -80,9 +80,16 @@ class Pedigree:
     persons: tuple[Person, ...]
     source: str = ""
     _index: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _children: Mapping[str, tuple[Person, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {p.id: i for i, p in enumerate(self.persons)})
+        kids: dict[str, list[Person]] = {}
+        for p in self.persons:  # one pass, so children() is O(1) even for 10,000 people
+            for parent in dict.fromkeys((p.father, p.mother)):
+                if parent is not None:
+                    kids.setdefault(parent, []).append(p)
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in kids.items()})
 
     def __len__(self) -> int:
         return len(self.persons)
@@ -103,7 +110,7 @@ class Pedigree:
 
     def children(self, person_id: str) -> tuple[Person, ...]:
         """Children of a person, in file order."""
-        return tuple(p for p in self.persons if person_id in (p.father, p.mother))
+        return self._children.get(person_id, ())
 
     def parents_of_anyone(self) -> frozenset[str]:
         """Ids of everyone who is recorded as a parent."""
