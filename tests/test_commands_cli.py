@@ -70,9 +70,16 @@ def test_hpo_dir_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_every_command_offers_json(capsys: pytest.CaptureFixture[str]) -> None:
     from ipexpath.cli import COMMAND_MODULES
 
+    import importlib
+
+    import click
+
     for command in COMMAND_MODULES:
-        code, out, _ = run([command, "--help"], capsys)
-        assert code == 0 and "--json" in out, command
+        group = importlib.import_module(f"ipexpath.commands.{command}").command
+        names = [[command, sub] for sub in group.commands] if isinstance(group, click.Group) else [[command]]
+        for name in names:
+            code, out, _ = run([*name, "--help"], capsys)
+            assert code == 0 and "--json" in out, name
 
 
 def test_text_without_any_term_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:

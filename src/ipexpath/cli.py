@@ -18,7 +18,7 @@ from ipexpath import __version__
 from ipexpath.errors import InputError, IpexpathError
 
 # Order is the order shown in --help.
-COMMAND_MODULES = ("case", "terms", "rank", "bench", "classify", "family", "assess", "demo")
+COMMAND_MODULES = ("case", "terms", "rank", "bench", "classify", "family", "assess", "demo", "registry")
 
 
 def _version_text() -> str:
