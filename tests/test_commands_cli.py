@@ -68,11 +68,11 @@ def test_hpo_dir_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_every_command_offers_json(capsys: pytest.CaptureFixture[str]) -> None:
-    from ipexpath.cli import COMMAND_MODULES
-
     import importlib
 
     import click
+
+    from ipexpath.cli import COMMAND_MODULES
 
     for command in COMMAND_MODULES:
         group = importlib.import_module(f"ipexpath.commands.{command}").command
