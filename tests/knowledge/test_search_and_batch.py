@@ -68,7 +68,7 @@ def test_batch_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert first["HP:0002240"]["excluded"] is True and first["HP:0004844"]["excluded"] is False
     hit = first["HP:0004844"]
     assert {"id", "label", "text", "start", "end", "excluded", "family_history"} <= set(hit)
-    assert "Coombs-positive haemolytic anaemia" == hit["text"]
+    assert hit["text"] == "Coombs-positive haemolytic anaemia"
     assert lines[1]["hits"][0]["family_history"] is True
     assert any("TPO" in span["text"] for span in lines[1]["unrecognised"])
 

@@ -124,12 +124,13 @@ def _names(kb: KnowledgeBase) -> list[NameEntry]:
 def _exact_names(kb: KnowledgeBase) -> dict[str, list[NameEntry]]:
     """Name (lower-case words joined by one space) → entries; abbreviations like 'IgE', 'T1DM', 'AIHA'."""
     cached = kb._cache.get("search_exact")
-    if not isinstance(cached, dict):
-        cached = {}
-        for entry in _names(kb):
-            cached.setdefault(" ".join(tokens(entry.text)), []).append(entry)
-        kb._cache["search_exact"] = cached
-    return cached
+    if isinstance(cached, dict):
+        return cached
+    table: dict[str, list[NameEntry]] = {}
+    for entry in _names(kb):
+        table.setdefault(" ".join(tokens(entry.text)), []).append(entry)
+    kb._cache["search_exact"] = table
+    return table
 
 
 def _name_keys(kb: KnowledgeBase) -> dict[int, frozenset[str]]:
@@ -143,13 +144,14 @@ def _name_keys(kb: KnowledgeBase) -> dict[int, frozenset[str]]:
 
 def _word_lists(kb: KnowledgeBase) -> dict[str, list[NameEntry]]:
     cached = kb._cache.get("search_words")
-    if not isinstance(cached, dict):
-        cached = {}
-        for entry in _names(kb):
-            for word in _name_keys(kb)[id(entry)]:
-                cached.setdefault(word, []).append(entry)
-        kb._cache["search_words"] = cached
-    return cached
+    if isinstance(cached, dict):
+        return cached
+    lists: dict[str, list[NameEntry]] = {}
+    for entry in _names(kb):
+        for word in _name_keys(kb)[id(entry)]:
+            lists.setdefault(word, []).append(entry)
+    kb._cache["search_words"] = lists
+    return lists
 
 
 def _word_weight(kb: KnowledgeBase, word: str) -> float:
