@@ -18,6 +18,22 @@ if TYPE_CHECKING:
 DEFAULT_OUT = Path("ipexpath-output")
 
 
+def document_options(func: Any) -> Any:
+    """--pdf, --requested-by and --released-by (shared by `assess` and `demo`)."""
+    func = click.option(
+        "--released-by",
+        default=None,
+        metavar="NAME",
+        help="Clinician who reviewed and released the family leaflet (otherwise it is marked as a draft).",
+    )(func)
+    func = click.option(
+        "--requested-by", default=None, metavar="NAME", help="Who requested the assessment (shown on page 1)."
+    )(func)
+    return click.option("--pdf", is_flag=True, help="Also write report.pdf (the report as printed, A4).")(
+        func
+    )
+
+
 @click.command("assess")
 @case_options
 @click.option(
@@ -40,18 +56,29 @@ DEFAULT_OUT = Path("ipexpath-output")
     show_default=True,
     help="Folder for report.html, leaflet.html and assessment.json.",
 )
+@document_options
 @hpo_dir_option
 @json_option
 def command(
-    vcf: Path | None, family: Path | None, out_dir: Path, as_json: bool, hpo_dir: Path | None, **kwargs: Any
+    vcf: Path | None,
+    family: Path | None,
+    out_dir: Path,
+    as_json: bool,
+    hpo_dir: Path | None,
+    pdf: bool,
+    requested_by: str | None,
+    released_by: str | None,
+    **kwargs: Any,
 ) -> None:
     """Run Suspect, Confirm and Counsel on CASE and write the professional report and the family leaflet."""
     from ipexpath.report import run_assessment, write_outputs
+    from ipexpath.report.views import DocumentOptions
 
     kb = require_knowledge(hpo_dir)
     case = case_from_options(kb, pop_case_options(kwargs))
     assessment = run_assessment(kb, case, vcf=vcf, family=family)
-    outputs = write_outputs(assessment, out_dir)
+    options = DocumentOptions(requested_by=requested_by, released_by=released_by)
+    outputs = write_outputs(assessment, out_dir, options, pdf=pdf)
     show_assessment(assessment, outputs, as_json)
 
 
@@ -63,7 +90,12 @@ def show_assessment(assessment: Assessment, outputs: Outputs, as_json: bool) -> 
         emit_json(
             {
                 **assessment.to_dict(),
-                "outputs": {"report": outputs.report, "leaflet": outputs.leaflet, "assessment": outputs.json},
+                "outputs": {
+                    "report": outputs.report,
+                    "leaflet": outputs.leaflet,
+                    "assessment": outputs.json,
+                    "pdf": outputs.pdf,
+                },
             }
         )
         return
@@ -72,3 +104,5 @@ def show_assessment(assessment: Assessment, outputs: Outputs, as_json: bool) -> 
     click.echo(f"Professional report: {outputs.report}")
     click.echo(f"Family leaflet:      {outputs.leaflet}")
     click.echo(f"Machine-readable:    {outputs.json}")
+    if outputs.pdf is not None:
+        click.echo(f"Report as PDF:       {outputs.pdf}")

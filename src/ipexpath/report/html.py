@@ -14,7 +14,10 @@ import jinja2
 from markupsafe import Markup
 
 from ipexpath.report.assessment import DECISION_SUPPORT, Assessment, variant_label
+from ipexpath.report.links import clean, link_identifier, linkify
+from ipexpath.report.people import age_as_entered
 from ipexpath.report.plain import chance_with_percent, percent
+from ipexpath.report.views import DocumentOptions, report_view
 
 _XML_DECL = re.compile(r"<\?xml[^>]*\?>\s*")
 _SCRIPT = re.compile(r"<\s*(script|foreignObject|image|use)\b", re.IGNORECASE)
@@ -38,10 +41,8 @@ def inline_svg(svg: str | None) -> Markup:
 
 
 def _age_text(days: Any) -> str:
-    """'4 months' for an age in days ('—' when unknown)."""
-    from ipexpath.case import describe_days
-
-    return "—" if days is None else describe_days(float(days))
+    """An age as it was entered ('1 month' for P1M; '—' when unknown)."""
+    return age_as_entered(None if days is None else float(days))
 
 
 def sig(x: Any, digits: int = 3) -> str:
@@ -85,6 +86,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         label=variant_label, basename=lambda path: str(path).replace("\\", "/").rsplit("/", 1)[-1]
     )
+    env.filters.update(clean=clean, linkify=linkify, idlink=link_identifier)
     return env
 
 
@@ -101,11 +103,15 @@ def _context(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def render_report(assessment: Assessment) -> str:
-    """The professional report (report.html)."""
-    return _environment().get_template("report.html.j2").render(**_context(assessment))
+def render_report(assessment: Assessment, options: DocumentOptions | None = None) -> str:
+    """The professional report (report.html): page 1 is the answer, the detail follows."""
+    view = report_view(assessment, options)
+    return _environment().get_template("report.html.j2").render(**_context(assessment), v=view)
 
 
-def render_leaflet(assessment: Assessment) -> str:
+def render_leaflet(assessment: Assessment, options: DocumentOptions | None = None) -> str:
     """The family leaflet in plain language (leaflet.html)."""
-    return _environment().get_template("leaflet.html.j2").render(**_context(assessment))
+    from ipexpath.report.leaflet_view import leaflet_view
+
+    view = leaflet_view(assessment, options)
+    return _environment().get_template("leaflet.html.j2").render(**_context(assessment), v=view)

@@ -16,20 +16,24 @@ import ctypes
 import ctypes.util
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ipexpath.errors import InputError
 from ipexpath.files import safe_text
 from ipexpath.report.assessment import Assessment
 from ipexpath.report.html import render_leaflet, render_report
+from ipexpath.report.views import DocumentOptions
 
 REPORT = "report.html"
 LEAFLET = "leaflet.html"
 JSON = "assessment.json"
+PDF = "report.pdf"
 # Names ipexpath itself may have written into an output folder (an older set, or a later format's extras).
 _OWN_FILES = frozenset(
     {REPORT, LEAFLET, JSON, "report.pdf", "leaflet.pdf", "phenopacket.json", "pedigree.svg"}
@@ -48,23 +52,46 @@ class Outputs:
     report: Path
     leaflet: Path
     json: Path
+    pdf: Path | None = None
+
+
+_LOCAL_PATH = re.compile(r"(?<![\w:/.~-])(?:/[\w.~-]+)+/([\w.-]+)")
+
+
+def _without_local_paths(value: Any) -> Any:
+    """The JSON value with every absolute local path shortened to its file name (no machine layout leaks)."""
+    if isinstance(value, str):
+        return _LOCAL_PATH.sub(r"\1", value)
+    if isinstance(value, dict):
+        return {k: _without_local_paths(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_local_paths(v) for v in value]
+    return value
 
 
 def assessment_json(assessment: Assessment) -> str:
-    """assessment.json text."""
-    return json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    """assessment.json text (file names only, never absolute local paths)."""
+    data = _without_local_paths(assessment.to_dict())
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_outputs(assessment: Assessment, out_dir: Path) -> Outputs:
-    """Render report.html, leaflet.html and assessment.json, then place them in `out_dir` together."""
+def write_outputs(
+    assessment: Assessment, out_dir: Path, options: DocumentOptions | None = None, pdf: bool = False
+) -> Outputs:
+    """Render report.html, leaflet.html, assessment.json (and report.pdf with `pdf`), then place them in
+    `out_dir` together."""
     out_dir = Path(out_dir)
-    texts = {
-        REPORT: render_report(assessment),
-        LEAFLET: render_leaflet(assessment),
+    files: dict[str, str | bytes] = {
+        REPORT: render_report(assessment, options),
+        LEAFLET: render_leaflet(assessment, options),
         JSON: assessment_json(assessment),
     }
-    place_set(texts, out_dir)
-    return Outputs(out_dir, out_dir / REPORT, out_dir / LEAFLET, out_dir / JSON)
+    if pdf:
+        from ipexpath.report.pdf import render_pdf
+
+        files[PDF] = render_pdf(str(files[REPORT])).data
+    place_set(files, out_dir)
+    return Outputs(out_dir, out_dir / REPORT, out_dir / LEAFLET, out_dir / JSON, out_dir / PDF if pdf else None)
 
 
 def place_set(files: Mapping[str, str | bytes], out_dir: Path) -> None:
