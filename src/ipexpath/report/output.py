@@ -91,7 +91,8 @@ def write_outputs(
 
         files[PDF] = render_pdf(str(files[REPORT])).data
     place_set(files, out_dir)
-    return Outputs(out_dir, out_dir / REPORT, out_dir / LEAFLET, out_dir / JSON, out_dir / PDF if pdf else None)
+    written = out_dir / PDF if pdf else None
+    return Outputs(out_dir, out_dir / REPORT, out_dir / LEAFLET, out_dir / JSON, written)
 
 
 def place_set(files: Mapping[str, str | bytes], out_dir: Path) -> None:

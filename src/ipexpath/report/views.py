@@ -90,6 +90,8 @@ class DifferentialRow:
     factors: tuple[Mapping[str, Any], ...] = ()
     genotype: str | None = None
     log10_lr: float | None = None
+    xrefs: tuple[str, ...] = ()
+    before_genotype: float | None = None
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,10 @@ def _diff_row(row: Mapping[str, Any], knowledge: IpexKnowledge) -> DifferentialR
         factors=tuple(row.get("factors") or ()),
         genotype=None if genotype is None else clean(str(genotype)),
         log10_lr=None if row.get("log10_lr") is None else float(row["log10_lr"]),
+        xrefs=tuple(str(x) for x in row.get("cross_references") or ()),
+        before_genotype=None
+        if row.get("posterior_before_genotype") is None
+        else float(row["posterior_before_genotype"]),
     )
 
 
