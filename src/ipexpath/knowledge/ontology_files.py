@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +31,46 @@ class TermRecord:
 def parse_ontology(path: Path) -> tuple[list[TermRecord], str]:
     """Return the HP terms of `path` and its data-version line; errors name the file."""
     try:
-        if path.suffix == ".json":
-            return _parse_json(path)
-        return _parse_obo(path)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        terms, version = _parse_json(path) if path.suffix == ".json" else _parse_obo(path)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise HpoDirectoryError(f"The HPO ontology file '{path}' could not be read: {exc}.") from exc
+    cycle = find_is_a_cycle(terms)
+    if cycle:
+        shown = " → ".join([*cycle[:6], "…"] if len(cycle) > 6 else [*cycle, cycle[0]])
+        raise HpoDirectoryError(
+            f"The HPO ontology file '{path}' has an is_a cycle ({shown}); an ontology must not make a term "
+            "its own ancestor.",
+            "Use an official HPO release, or correct the is_a lines of these terms.",
+        )
+    return terms, version
+
+
+def find_is_a_cycle(terms: list[TermRecord]) -> list[str]:
+    """The terms of one is_a cycle (each the parent of the one before), or [] when there is none."""
+    parents = {t.id: [p for p in t.parents] for t in terms}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    for root in parents:
+        if state.get(root):
+            continue
+        path: list[str] = [root]
+        iters = [iter(parents[root])]
+        state[root] = 1
+        while path:
+            step = next(iters[-1], None)
+            if step is None:
+                state[path.pop()] = 2
+                iters.pop()
+                continue
+            if step not in parents:
+                continue
+            seen = state.get(step)
+            if seen == 1:
+                return path[path.index(step) :]
+            if seen is None:
+                state[step] = 1
+                path.append(step)
+                iters.append(iter(parents[step]))
+    return []
 
 
 def _parse_obo(path: Path) -> tuple[list[TermRecord], str]:
@@ -44,6 +78,9 @@ def _parse_obo(path: Path) -> tuple[list[TermRecord], str]:
     version = ""
     current: TermRecord | None = None
     in_term = False
+    from ipexpath.files import MAX_INPUT_BYTES, check_input_file
+
+    check_input_file(path, "HPO ontology file", max_bytes=4 * MAX_INPUT_BYTES)
     with path.open(encoding="utf-8") as handle:
         for raw in handle:
             line = raw.rstrip("\n")
@@ -106,7 +143,10 @@ def _json_scope(pred: str) -> str:
 
 
 def _parse_json(path: Path) -> tuple[list[TermRecord], str]:
-    data = json.loads(path.read_text(encoding="utf-8"))
+    from ipexpath.files import MAX_INPUT_BYTES, check_input_file, parse_document
+
+    check_input_file(path, "HPO ontology file", max_bytes=4 * MAX_INPUT_BYTES)
+    data = parse_document(path.read_text(encoding="utf-8"), str(path), yaml_allowed=False)
     graph = data["graphs"][0]
     version = str(graph.get("meta", {}).get("version", ""))
     terms: dict[str, TermRecord] = {}
