@@ -43,7 +43,7 @@ def _text(markup: str) -> str:
 
 def _sections(markup: str) -> dict[str, str]:
     """Visible text of each `<section id=…>` of a document."""
-    found = re.findall(r'<section id="([^"]+)"[^>]*>(.*?)</section>', markup, flags=re.S)
+    found = re.findall(r"<section\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</section>", markup, flags=re.S)
     return {sid: _text(body) for sid, body in found}
 
 
