@@ -215,6 +215,7 @@ _NEW_ASSERTION = frozenset(
 )
 # Words that bring the sentence back to the patient: they end a relative's scope.
 _PATIENT_WORDS = frozenset("patient proband he she boy girl infant child index our himself herself".split())
+MAX_SCOPE_WORDS = 30  # a scope never runs further (keeps the work linear in the text's length)
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _WORD = re.compile(r"\d+(?:[.,]\d+)+|[A-Za-z0-9]+")
 
@@ -235,12 +236,18 @@ _RULES = sorted(
     key=lambda rule: -len(rule[0]),
 )
 _FIRST_WORDS = {rule[0][0] for rule in _RULES}
+_RULES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+_OPTIONS: dict[tuple[str, ...], list[tuple[_Kind, bool]]] = {}
+for _phrase, _kind, _backward in _RULES:
+    if _phrase not in _OPTIONS:
+        _RULES_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)  # longest first, as _RULES
+    _OPTIONS.setdefault(_phrase, []).append((_kind, _backward))
 _LIST_CLOSERS = {_Kind.NEGATION: {"or", "nor"}, _Kind.POSSIBLE: {"or"}, _Kind.FAMILY: {"and", "or"}}
 _PREPOSITIONS = {"in", "of", "affecting", "by"}
 _DETERMINERS = {"his", "her", "their", "the", "a", "an", "maternal", "paternal", "older", "younger", "elder"}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Word:
     """A word of the text with its offsets and what precedes it (punctuation, for clause boundaries)."""
 
@@ -249,9 +256,9 @@ class Word:
     start: int
     end: int
     comma_before: bool
-    sentence_before: bool
-    hyphen_before: bool
-    gap: str = ""  # the characters between the previous word and this one
+    sentence_before: bool  # . ! ? ; or a line break (or the text's start) before the word
+    hyphen_before: bool  # glued to the previous word by '-' or '/'
+    colon_before: bool = False  # ':' before the word (ends a phrase, not a ConText scope)
 
 
 def words(text: str) -> list[Word]:
@@ -259,24 +266,49 @@ def words(text: str) -> list[Word]:
     out: list[Word] = []
     last = 0
     for match in _WORD.finditer(text):
-        gap = text[last : match.start()]
-        out.append(
-            Word(
-                match.group(0),
-                match.group(0).lower(),
-                match.start(),
-                match.end(),
-                "," in gap,
-                bool(_SENTENCE_END.search(gap)) or not out,
-                gap == "-" or gap == "/",
-                gap,
+        start = match.start()
+        gap = text[last:start]
+        word = match.group(0)
+        if gap == " ":
+            out.append(Word(word, word.lower(), start, match.end(), False, not out, False))
+        else:
+            out.append(
+                Word(
+                    word,
+                    word.lower(),
+                    start,
+                    match.end(),
+                    "," in gap,
+                    not out or bool(_SENTENCE_END.search(gap)),
+                    gap == "-" or gap == "/",
+                    ":" in gap,
+                )
             )
-        )
         last = match.end()
     return out
 
 
-def assign_context(items: list[Word], protected: set[int]) -> list[WordContext]:
+@dataclass(frozen=True)
+class ContextFlags:
+    """ConText flags of every word, by word position."""
+
+    negated: list[bool]
+    possible: list[bool]
+    family: list[bool]
+
+    def at(self, k: int) -> WordContext:
+        """The flags of word `k` as assertion and experiencer."""
+        assertion = (
+            Assertion.ABSENT
+            if self.negated[k]
+            else Assertion.POSSIBLE
+            if self.possible[k]
+            else Assertion.PRESENT
+        )
+        return WordContext(assertion, Experiencer.FAMILY if self.family[k] else Experiencer.PATIENT)
+
+
+def assign_context(items: list[Word], protected: set[int]) -> ContextFlags:
     """ConText flags for every word; words in `protected` (inside a recognised term) fire no trigger."""
     n = len(items)
     negated = [False] * n
@@ -285,6 +317,9 @@ def assign_context(items: list[Word], protected: set[int]) -> list[WordContext]:
     flags = {_Kind.NEGATION: negated, _Kind.POSSIBLE: possible, _Kind.FAMILY: family}
     i = 0
     while i < n:
+        if items[i].lower not in _FIRST_WORDS:
+            i += 1
+            continue
         rule = _match_rule(items, i, protected)
         if rule is None:
             i += 1
@@ -301,13 +336,7 @@ def assign_context(items: list[Word], protected: set[int]) -> list[WordContext]:
             for j in _forward_scope(items, i + length, kind):
                 target[j] = True
         i += length
-    return [
-        WordContext(
-            Assertion.ABSENT if negated[k] else Assertion.POSSIBLE if possible[k] else Assertion.PRESENT,
-            Experiencer.FAMILY if family[k] else Experiencer.PATIENT,
-        )
-        for k in range(n)
-    ]
+    return ContextFlags(negated, possible, family)
 
 
 def _match_rule(items: list[Word], i: int, protected: set[int]) -> tuple[int, _Kind, bool] | None:
@@ -318,13 +347,13 @@ def _match_rule(items: list[Word], i: int, protected: set[int]) -> tuple[int, _K
     if items[i].hyphen_before:
         return None
     n = len(items)
-    for phrase, _, _ in _RULES:
+    for phrase in _RULES_BY_FIRST[first]:
         k = len(phrase)
-        if phrase[0] != first or i + k > n:
+        if i + k > n:
             continue
         if not all(items[i + m].lower == phrase[m] and not items[i + m].sentence_before for m in range(1, k)):
             continue
-        options = [(kind, backward) for p, kind, backward in _RULES if p == phrase]
+        options = _OPTIONS[phrase]
         has_after = i + k < n and not items[i + k].sentence_before and not items[i + k].comma_before
         has_before = i > 0 and not items[i].sentence_before and not items[i].comma_before
         for kind, backward in options:
@@ -357,7 +386,7 @@ def _ends_scope(items: list[Word], j: int, kind: _Kind) -> bool:
 def _list_continues(items: list[Word], j: int, kind: _Kind) -> bool:
     """After a comma at word j: does a list closed by 'or'/'nor' ('and' for relatives) follow?"""
     closers = _LIST_CLOSERS[kind]
-    for k in range(j, len(items)):
+    for k in range(j, min(len(items), j + MAX_SCOPE_WORDS)):
         if k > j and _ends_scope(items, k, kind):
             return False
         if items[k].lower in closers:
@@ -369,7 +398,8 @@ def _list_continues(items: list[Word], j: int, kind: _Kind) -> bool:
 
 def _forward_scope(items: list[Word], start: int, kind: _Kind) -> range:
     j = start
-    while j < len(items):
+    end = min(len(items), start + MAX_SCOPE_WORDS)
+    while j < end:
         if j > start and _ends_scope(items, j, kind):
             break
         if j == start and items[j].sentence_before:
@@ -382,7 +412,7 @@ def _forward_scope(items: list[Word], start: int, kind: _Kind) -> range:
 
 def _backward_scope(items: list[Word], trigger: int, kind: _Kind) -> range:
     j = trigger
-    while j > 0:
+    while j > max(0, trigger - MAX_SCOPE_WORDS):
         if items[j].sentence_before or items[j].comma_before:
             break
         if items[j - 1].lower in _TERMINATORS or (

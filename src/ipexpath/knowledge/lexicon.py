@@ -40,8 +40,58 @@ _DIRECTION = {
     **dict.fromkeys("low lower decreased decrease reduced reduction diminished hypo".split(), "decreased"),
 }
 _ABNORMAL = frozenset(
-    "abnormal abnormality abnormalities anomaly anomalies malformation malformations defect defects".split()
+    "abnormal abnormality abnormalities anomaly anomalies malformation malformations defect defects "
+    "manifestation manifestations involvement disorder disorders disturbance disturbances "
+    "problem problems".split()
 )
+# Other word families written either way in clinical text and in HPO names.
+_SAME = {
+    "absence": "absent",
+    "delayed": "delay",
+    "numerous": "multiple",
+    "shortening": "short",
+    "shortness": "short",
+    "shortened": "short",
+}
+# Anatomical adjective → noun (standard anatomical usage; both forms occur in HPO names and in notes).
+_ORGAN = {
+    "renal": "kidney",
+    "hepatic": "liver",
+    "cardiac": "heart",
+    "pulmonary": "lung",
+    "cutaneous": "skin",
+    "dermal": "skin",
+    "palmar": "palm",
+    "plantar": "sole",
+    "ocular": "eye",
+    "dental": "tooth",
+    "cerebral": "brain",
+    "gastric": "stomach",
+    "nasal": "nose",
+    "oral": "mouth",
+    "facial": "face",
+    "vertebral": "vertebra",
+    "muscular": "muscle",
+    "skeletal": "skeleton",
+    "anal": "anus",
+    "umbilical": "umbilicus",
+    "thoracic": "thorax",
+    "cochlear": "cochlea",
+    "retinal": "retina",
+    "corneal": "cornea",
+    "splenic": "spleen",
+    "pancreatic": "pancreas",
+    "intestinal": "intestine",
+    "bowel": "intestine",
+    "auricular": "auricle",
+    "mandibular": "mandible",
+    "maxillary": "maxilla",
+    "femoral": "femur",
+    "tibial": "tibia",
+    "ulnar": "ulna",
+    "radial": "radius",
+    "humeral": "humerus",
+}
 _IRREGULAR = {"teeth": "tooth", "feet": "foot", "children": "child", "women": "woman", "men": "man"}
 
 
@@ -72,11 +122,18 @@ def normalise(token: str) -> str:
         return _DIRECTION[word]
     if word in _ABNORMAL:
         return "abnormal"
+    if word in _SAME:
+        return _SAME[word]
+    if word in _ORGAN:
+        return _ORGAN[word]
+    if len(word) > 7 and word.endswith("ally"):
+        word = word[:-2]  # mentally → mental, developmentally → developmental
     word = stem(word)
     if len(word) > 4:
         word = word.replace("ae", "e").replace("oe", "e")  # haem → hem, oedema → edema, naevus → nevus
     if len(word) > 5 and word.endswith("our"):
         word = word[:-3] + "or"  # tumour → tumor, behaviour → behavior
+    word = _ORGAN.get(word, _SAME.get(word, word))
     return _DIRECTION.get(word, "abnormal" if word in _ABNORMAL else word)
 
 

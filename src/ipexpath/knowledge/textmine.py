@@ -14,7 +14,9 @@ text's length (regular expressions are written so that runs of digits cannot mak
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ipexpath.case.ages import DAYS_PER_MONTH, DAYS_PER_YEAR
@@ -34,6 +36,7 @@ from ipexpath.knowledge.lexicon import (
 MAX_TEXT_CHARS = 1_000_000
 MAX_WINDOW = 8  # longest phrase, in content words, looked up in the dictionary
 MAX_UNRECOGNISED_WORDS = 6  # longer uncovered phrases are not listed as unrecognised
+MAX_UNRECOGNISED = 50  # phrases listed per text
 LOOSE_SCORE = {
     NameKind.NARROW: 0.9,  # the text is more specific than the term: the term is still true
     NameKind.BROAD: 0.6,  # the text is broader than the term: it may mean a sibling
@@ -53,7 +56,6 @@ _MALE = re.compile(r"\b(boy|male|man|son|he|his)\b", re.IGNORECASE)
 _FEMALE = re.compile(r"\b(girl|female|woman|daughter|she|her)\b", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HTML_TAG = re.compile(r"<[A-Za-z/!][^<>]{0,500}>")
-_MATCH_BREAK = re.compile(r"[.!?;:\n]")
 _UNITS = frozenset(
     "iu u ku ml dl l mg g kg mmol umol nmol pmol ng pg mcg ug mm mm3 cm ul nl fl percent x10 cells "
     "mmhg meq".split()
@@ -232,22 +234,40 @@ class _Entry:
     kind: NameKind
     name: str
     upper_only: bool  # an all-capitals abbreviation synonym ("ODD"): matched only when written in capitals
+    surface: frozenset[str] = frozenset()  # the name's own words (only stemmed): breaks ties between terms
 
 
 @dataclass(frozen=True)
 class _Dictionary:
     entries: dict[frozenset[str], _Entry]
+    rivals: dict[frozenset[str], tuple[_Entry, ...]]  # keys that several terms share, best first
     vocabulary: frozenset[str]
+    longest: dict[str, int]  # word → most words of a name that holds it (bounds the window)
+    alternatives: dict[str, str]  # adjective → noun that is also a term word (ataxic → ataxia)
+    names_vocabulary: frozenset[str]  # words of names before adjectives were mapped
+    norms: dict[str, str] = field(default_factory=dict)  # memo: lower-case text word → matching form
+
+    def norm(self, lower: str) -> str:
+        """The matching form of a lower-case word (normalised; adjective → noun when that is a term word)."""
+        found = self.norms.get(lower)
+        if found is None:
+            found = normalise(lower)
+            if found not in self.names_vocabulary:
+                found = _derived(found, self.names_vocabulary)
+            found = self.alternatives.get(found, found)
+            if len(self.norms) < 200_000:
+                self.norms[lower] = found
+        return found
 
 
 def _dictionary(kb: KnowledgeBase) -> _Dictionary:
     cached = kb._cache.get("text_dictionary_v2")
     if isinstance(cached, _Dictionary):
         return cached
-    from ipexpath.knowledge.lexicon import tokens
+    from ipexpath.knowledge.lexicon import stem, tokens
 
     phenotype_root = kb.term_index.get("HP:0000118")
-    table: dict[frozenset[str], tuple[tuple[int, int, int], _Entry]] = {}
+    table: dict[frozenset[str], list[tuple[tuple[int, int, int], _Entry]]] = {}
     for entry in term_names(kb):
         term = entry.term
         if phenotype_root is not None and not kb.is_phenotype(term):
@@ -265,24 +285,51 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
         stripped = entry.text.strip()
         upper_only = entry.kind is not NameKind.CURATED and bool(re.fullmatch(r"[A-Z0-9-]{2,6}", stripped))
         # labels and exact names beat looser synonyms; then the more general term (fewer ancestors)
-        candidate = _Entry(term, entry.kind, entry.text, upper_only)
+        surface = frozenset(stem(w) for w in tokens(entry.text))
+        candidate = _Entry(term, entry.kind, entry.text, upper_only, surface)
         reduced = reduced_key(key)
         for variant, key_ in ((0, key), (1, reduced)):
             if key_ is None:
                 continue
             priority = (variant, entry.kind.rank, len(kb.ancestors(term)))
-            if key_ not in table or priority < table[key_][0]:
-                table[key_] = (priority, candidate)
-    entries = {key: value for key, (_, value) in table.items()}
+            table.setdefault(key_, []).append((priority, candidate))
+    # adjectives whose noun is also a term word are matched as the noun, in names and text alike
+    # ("myoclonic seizure" also names myoclonus; "ataxic" → ataxia)
+    names_vocabulary = frozenset(word for key in table for word in key) | FILLERS
+    alternatives = {}
+    for word in names_vocabulary:
+        noun = _derived(word, names_vocabulary, include_plain=False)
+        if noun != word:
+            alternatives[word] = noun
+    merged: dict[frozenset[str], list[tuple[tuple[int, int, int], _Entry]]] = {}
+    for key, options in table.items():
+        merged.setdefault(frozenset(alternatives.get(w, w) for w in key), []).extend(options)
+    entries: dict[frozenset[str], _Entry] = {}
+    rivals: dict[frozenset[str], tuple[_Entry, ...]] = {}
+    for key, options in merged.items():
+        options.sort(key=lambda option: option[0])
+        entries[key] = options[0][1]
+        distinct: dict[int, _Entry] = {}
+        for priority, option in options:
+            if priority[0] == options[0][0][0] and option.term not in distinct:
+                distinct[option.term] = option
+        if len(distinct) > 1:
+            rivals[key] = tuple(distinct.values())[:4]
     vocabulary = frozenset(word for key in entries for word in key) | FILLERS
-    result = _Dictionary(entries, vocabulary)
+    longest: dict[str, int] = {}
+    for key in entries:
+        for word in key:
+            longest[word] = max(longest.get(word, 0), len(key))
+    result = _Dictionary(entries, rivals, vocabulary, longest, alternatives, names_vocabulary)
     kb._cache["text_dictionary_v2"] = result
     return result
 
 
 def clean_text(text: str) -> str:
-    """Control characters and HTML tags replaced by spaces (offsets unchanged)."""
+    """Control characters and HTML tags replaced by spaces, accents dropped (offsets unchanged)."""
     text = _CONTROL.sub(" ", text)
+    if not text.isascii():
+        text = text.translate(_ACCENTS)
     if "<" in text:
         text = _HTML_TAG.sub(lambda m: " " * len(m.group(0)), text)
     return text
@@ -298,17 +345,30 @@ class _Content:
     part: int  # comma-separated part (only names with a comma, "Intellectual disability, severe", cross)
 
 
-def _content_words(items: list[Word], vocabulary: frozenset[str]) -> list[_Content]:
+def _accent_table() -> dict[int, str]:
+    """Latin letters with accents → their base letter (café → cafe), one character for one."""
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFKD", chr(code))[0]
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+_ACCENTS = _accent_table()
+
+
+def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]:
     out: list[_Content] = []
     segment = part = 0
     previous_number = False
     for index, item in enumerate(items):
-        if item.sentence_before or _MATCH_BREAK.search(item.gap):
+        if item.sentence_before or item.colon_before:
             segment += 1
         if item.comma_before:
             part += 1
         lower = item.lower
-        is_number = bool(_NUMBER.fullmatch(lower))
+        is_number = lower[0].isdigit() and bool(_NUMBER.fullmatch(lower))
         if (
             (lower in STOPWORDS and not (lower == "a" and index > 0 and items[index - 1].lower == "type"))
             or (is_number and ("," in lower or "." in lower))
@@ -320,22 +380,23 @@ def _content_words(items: list[Word], vocabulary: frozenset[str]) -> list[_Conte
             previous_number = True
             continue
         previous_number = False
-        norm = normalise(lower)
-        if norm not in vocabulary:
-            norm = _derived(norm, vocabulary)
-        out.append(_Content(norm, index, segment, part))
+        out.append(_Content(dictionary.norm(lower), index, segment, part))
     return out
 
 
-def _derived(word: str, vocabulary: frozenset[str]) -> str:
+def _derived(word: str, vocabulary: frozenset[str], include_plain: bool = True) -> str:
     """An adjective's noun when the adjective is no term word (hypothyroid → hypothyroidism)."""
-    candidates = [word + "ism", word + "ness"]
+    candidates = [word + "ism", word + "ness"] if include_plain else []
+    if word.endswith("ar"):
+        candidates.append(word[:-1])  # cochlear → cochlea
     if word.endswith("plastic"):
         candidates.append(word[:-7] + "plasia")
     if word.endswith("otic"):
         candidates.append(word[:-4] + "osis")
     if word.endswith("ic"):
-        candidates.append(word[:-2] + "ia")
+        candidates += [word[:-2] + "ia", word[:-2] + "us"]  # ataxic → ataxia, myoclonic → myoclonus
+    if word.endswith("ed"):
+        candidates += [word[:-2] + "ation", word[:-1] + "ation"]  # hypopigmented, retarded
     for candidate in candidates:
         if candidate in vocabulary:
             return candidate
@@ -352,7 +413,7 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
     text = clean_text(text)
     dictionary = _dictionary(kb)
     items = words(text)
-    content = _content_words(items, dictionary.vocabulary)
+    content = _content_words(items, dictionary)
     found = _match(kb, dictionary, items, content, text)
     protected = {k for start, end, _, _ in found for k in range(start, end + 1)}
     context = assign_context(items, protected)
@@ -360,7 +421,7 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
     nested: list[TextHit] = []
     seen: set[tuple[str, bool, bool, bool, bool]] = set()
     for first, last, entry, is_nested in found:
-        flags = context[first]
+        flags = context.at(first)
         negated = flags.assertion is Assertion.ABSENT
         uncertain = flags.assertion is Assertion.POSSIBLE
         relative = flags.experiencer is Experiencer.FAMILY
@@ -397,11 +458,21 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
 
 def _lookup(dictionary: _Dictionary, items: list[Word], window: list[_Content]) -> _Entry | None:
     key = frozenset(c.norm for c in window)
-    entry = dictionary.entries.get(key)
+    entry = None
+    if entry is None:
+        entry = dictionary.entries.get(key)
     if entry is None and len(key - FILLERS) >= 2 and key & FILLERS:
-        entry = dictionary.entries.get(key - FILLERS)
+        key = key - FILLERS
+        entry = dictionary.entries.get(key)
     if entry is None:
         return None
+    rivals = dictionary.rivals.get(key)
+    if rivals:
+        # several terms share the normalised words: the one whose own words the text uses ("cerebral atrophy")
+        from ipexpath.knowledge.lexicon import stem
+
+        said = {stem(items[c.index].lower) for c in window}
+        entry = max(rivals, key=lambda option: len(option.surface & said))
     if entry.upper_only and not all(items[c.index].text.isupper() for c in window):
         return None
     if window[0].part != window[-1].part and "," not in entry.name:
@@ -414,6 +485,7 @@ def _match(
 ) -> list[tuple[int, int, _Entry, bool]]:
     """(first word, last word, entry, nested) of every match: longest first, then nested ones inside it."""
     vocabulary = dictionary.vocabulary
+    longest = dictionary.longest
     found: list[tuple[int, int, _Entry, bool]] = []
     i = 0
     n = len(content)
@@ -421,13 +493,20 @@ def _match(
         if content[i].norm not in vocabulary:
             i += 1
             continue
-        limit = i
+        # extend the window while a name could still hold all its (non-filler) words
+        limit, words_in, shortest = i, 0, MAX_WINDOW
         while (
             limit < n
             and limit - i < MAX_WINDOW
             and content[limit].segment == content[i].segment
             and content[limit].norm in vocabulary
         ):
+            word = content[limit].norm
+            if word not in FILLERS:
+                shortest = min(shortest, longest.get(word, 0))
+                words_in += 1
+                if words_in > shortest:
+                    break
             limit += 1
         matched = False
         for width in range(limit - i, 0, -1):
@@ -468,18 +547,27 @@ def _coordinated(
 ) -> list[tuple[int, int, _Entry, bool]]:
     """Terms named by coordination: "palmar and plantar pits" → palmar pits; "renal hypoplasia/dysplasia"."""
     out: list[tuple[int, int, _Entry, bool]] = []
+    joined = {k for k, w in enumerate(items) if w.lower in _COORDINATORS or w.hyphen_before}
+    if not joined:
+        return out
     for j in range(len(content) - 1):
         left, right = content[j], content[j + 1]
         if left.segment != right.segment:
             continue
-        between = items[left.index + 1 : right.index]
-        if not (any(w.lower in _COORDINATORS for w in between) or items[right.index].hyphen_before):
+        listed = items[right.index].comma_before and left.index not in covered
+        if not listed and not (
+            right.index in joined or any(k in joined for k in range(left.index + 1, right.index))
+        ):
             continue
         windows: list[list[_Content]] = []
-        for width in (1, 2, 3) if left.index not in covered else ():  # shared head: "palmar and plantar pits"
-            tail = content[j + 2 : j + 2 + width]
-            if len(tail) == width and tail[-1].segment == left.segment:
-                windows.append([left, *tail])
+        if (
+            left.index not in covered
+        ):  # shared head: "palmar and plantar pits", "anal, renal and ear anomalies"
+            for start in range(j + 2, min(j + 2 + (5 if listed else 1), len(content))):
+                for width in (1, 2, 3):
+                    tail = content[start : start + width]
+                    if len(tail) == width and tail[-1].segment == left.segment:
+                        windows.append([left, *tail])
         for width in (1, 2) if right.index not in covered else ():  # shared modifier: "renal hypo-/dysplasia"
             head = content[max(0, j - width) : j]
             if len(head) == width and head[0].segment == left.segment:
@@ -508,37 +596,40 @@ def _unrecognised(items: list[Word], covered: set[int], text: str) -> tuple[Text
         phrase.clear()
 
     for k, item in enumerate(items):
-        breaks = item.sentence_before or item.comma_before or bool(_MATCH_BREAK.search(item.gap))
-        if breaks or item.lower in STOPWORDS or item.lower in _NOT_CLINICAL or _NUMBER.fullmatch(item.lower):
+        if item.sentence_before or item.comma_before or item.colon_before:
             close()
-            if item.lower in STOPWORDS or item.lower in _NOT_CLINICAL or _NUMBER.fullmatch(item.lower):
-                continue
-        if _is_context_word(item.lower):
+        lower = item.lower
+        if lower in _PHRASE_BREAKS or lower[0].isdigit():
             close()
             continue
         phrase.append(k)
-        if len(spans) >= 50:
+        if len(spans) >= MAX_UNRECOGNISED:
             break
     close()
-    return tuple(spans[:50])
+    return tuple(spans[:MAX_UNRECOGNISED])
 
 
-_CONTEXT_WORDS = frozenset(
-    "no not without denies denied never nor absent negative possible possibly suspected probable "
-    "has have had presents presented shows showed developed but however although".split()
+# Words that end a candidate phrase: function words, ConText triggers, verbs, age/sex/time words.
+_PHRASE_BREAKS = (
+    STOPWORDS
+    | _NOT_CLINICAL
+    | frozenset(
+        "no not without denies denied never nor absent negative possible possibly suspected probable "
+        "has have had presents presented shows showed developed but however although".split()
+    )
 )
 
 
-def _is_context_word(word: str) -> bool:
-    return word in _CONTEXT_WORDS
-
-
-def _looks_clinical(item: Word) -> bool:
-    word = item.text
+@cache
+def _clinical_word(word: str) -> bool:
     if len(word) >= 4 and _CLINICAL.search(word.lower()):
         return True
     # lab and clinical abbreviations: IgE, TSH, ANCA (capitals inside the word)
     return 2 <= len(word) <= 6 and word[0].isalpha() and sum(c.isupper() for c in word) >= 2
+
+
+def _looks_clinical(item: Word) -> bool:
+    return _clinical_word(item.text)
 
 
 _UNIT_DAYS = {
