@@ -150,7 +150,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise InputError(
-            f"The case file '{source}' has unknown keys: {', '.join(unknown)}.",
+            f"The case file '{source}' has unknown keys: {', '.join(repr(k) for k in unknown)}.",
             f"Allowed keys: {', '.join(sorted(allowed))}. (A phenopacket needs 'phenotypicFeatures'.)",
         )
     observed = [
