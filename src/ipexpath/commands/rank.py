@@ -87,7 +87,8 @@ def _explain(row: DiseaseScore) -> list[str]:
             freq = f" ({stated}model {e.frequency:.2f})"
         if e.borrowed_from:
             freq += f" [borrowed from Orphanet entry {e.borrowed_from}]"
-        lines.append(f"          {e.term} {e.label}: {e.match.value}{target}{freq}  LR {e.lr:.3g}")
+        match = e.match.value.replace("_", " ")
+        lines.append(f"          {e.term} {e.label}: {match}{target}{freq}  LR {e.lr:.3g}")
     lines += [f"          {f.name}: LR {10**f.log10_lr:.3g} — {f.reason}" for f in row.factors]
     return lines
 

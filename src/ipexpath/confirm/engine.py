@@ -56,6 +56,8 @@ class VariantClassification:
             "location": v.location(),
             "in_par": v.in_par,
             "sample": v.sample,
+            "depth": v.depth,
+            "genotype_quality": v.genotype_quality,
             "population": v.population.to_dict(),
             "annotation_source": v.annotation_source,
             "inheritance": self.gene.inheritance,

@@ -180,6 +180,8 @@ class Variant:
     family_genotypes: dict[str, Zygosity] = field(default_factory=dict)
     source: str = "vcf"  # "vcf" or "hgvs"
     annotation_source: str | None = None  # "VEP CSQ", "SnpEff ANN", "bcftools BCSQ", "HGVS"
+    depth: int | None = None  # FORMAT/DP of the patient's call (read depth), when the VCF has it
+    genotype_quality: int | None = None  # FORMAT/GQ of the patient's call, when the VCF has it
 
     @property
     def codon(self) -> int | None:

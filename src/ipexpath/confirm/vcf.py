@@ -18,7 +18,7 @@ import tempfile
 import warnings
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -391,6 +391,12 @@ def _collect(
                 if variant is None:
                     skipped_other_gene += 1
                 else:
+                    if index_of is not None:
+                        variant = replace(
+                            variant,
+                            depth=_format_int(rec, "DP", index_of),
+                            genotype_quality=_format_int(rec, "GQ", index_of),
+                        )
                     variants.append(variant)
     except (InputError, _LookupFailed):
         raise
@@ -405,6 +411,21 @@ def _collect(
             "The file may be truncated or malformed; check it with 'bcftools view'.",
         ) from exc
     return variants, count, skipped_other_gene, observed_haploid_x, notes
+
+
+def _format_int(rec: Any, key: str, sample_index: int) -> int | None:
+    """The patient's integer FORMAT value (DP, GQ), or None when the VCF does not give it."""
+    try:
+        values = rec.format(key)
+    except Exception:  # the header does not declare the field
+        return None
+    if values is None:
+        return None
+    try:
+        value = int(values[sample_index][0])
+    except (IndexError, TypeError, ValueError, OverflowError):
+        return None
+    return value if value >= 0 else None
 
 
 def _region_table(panel: Panel, build: str) -> dict[str, list[tuple[int, int, Gene]]]:
