@@ -2,7 +2,8 @@
 on it, and two concurrent imports — on SQLite and, with --postgres URL, on PostgreSQL. Prints time and memory.
 
     .venv/bin/python benchmarks/bench_registry.py                 # SQLite in a temporary folder
-    .venv/bin/python benchmarks/bench_registry.py --postgres "$(scripts/postgres-throwaway start)"
+    url=$(scripts/postgres-throwaway start); .venv/bin/python benchmarks/bench_registry.py --postgres "$url"
+    scripts/postgres-throwaway stop "$url"
 """
 
 from __future__ import annotations
@@ -79,8 +80,9 @@ def main() -> None:
     parser.add_argument(
         "--postgres", default=None, help="server URL, e.g. postgres://postgres@127.0.0.1:54329/postgres"
     )
+    parser.add_argument("--skip-sqlite", action="store_true", help="measure PostgreSQL only")
     args = parser.parse_args()
-    kinds = ["sqlite"] + (["postgres"] if args.postgres else [])
+    kinds = ([] if args.skip_sqlite else ["sqlite"]) + (["postgres"] if args.postgres else [])
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         from ipexpath.registry.bootstrap import configure

@@ -47,6 +47,23 @@ class Analysis:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
 
+OI_ITEMS = (
+    "intractable_diarrhea",
+    "malnutrition",
+    "liver_dysfunction",
+    "respiratory_impairment",
+    "kidney_dysfunction",
+)
+
+
+def _first_dates(query: Any, field_name: str) -> dict[int, dt.date]:
+    """Earliest `field_name` per patient id over the live rows of `query` (one database query)."""
+    from django.db.models import Min
+
+    rows = query.filter(patient__deleted_at__isnull=True).values("patient_id").annotate(first=Min(field_name))
+    return {row["patient_id"]: row["first"] for row in rows}
+
+
 def _birth(patient: m.Patient) -> dt.date:
     return dt.date(patient.birth_year, patient.birth_month or 7, 15 if patient.birth_month else 1)
 
@@ -60,45 +77,42 @@ def patient_frame(time_zero: str = "treatment") -> pd.DataFrame:
     if time_zero not in TIME_ZEROS:
         raise ValueError(f"time zero must be one of {', '.join(TIME_ZEROS)}")
     rows = []
-    patients = m.Patient.objects.prefetch_related(
-        "transplants", "immunosuppression", "diagnoses", "visits", "oi_assessments"
-    )
-    for p in patients:
-        transplants = sorted((h for h in p.transplants.all() if h.kind != "boost"), key=lambda h: h.day0)
-        courses = sorted(p.immunosuppression.all(), key=lambda c: c.start)
-        hsct_day = transplants[0].day0 if transplants else None
-        is_day = courses[0].start if courses else None
+    first_hsct = _first_dates(m.Hsct.objects.exclude(kind=m.HsctKind.BOOST), "day0")
+    first_is = _first_dates(m.ImmunosuppressionCourse.objects, "start")
+    first_diagnosis = _first_dates(m.Diagnosis.objects.filter(diagnosis_date__isnull=False), "diagnosis_date")
+    active_visits: dict[int, list[dt.date]] = {}
+    query = m.FollowUpVisit.objects.filter(active_autoimmunity=True, patient__deleted_at__isnull=True)
+    for patient_id, day in query.order_by("visit_date").values_list("patient_id", "visit_date"):
+        active_visits.setdefault(patient_id, []).append(day)
+    pre_hsct: dict[int, dict[str, bool | None]] = {}
+    oi_rows = m.OiAssessment.objects.filter(timepoint=m.OiTimepoint.PRE_HSCT).order_by("assessed_on", "pk")
+    for row in oi_rows.values("patient_id", *OI_ITEMS):
+        pre_hsct[row.pop("patient_id")] = row  # the latest pre-HSCT assessment wins
+    for p in m.Patient.objects.only(
+        "pseudonym",
+        "birth_year",
+        "birth_month",
+        "vital_status",
+        "death_date",
+        "last_follow_up",
+        "death_category",
+    ):
+        hsct_day, is_day = first_hsct.get(p.pk), first_is.get(p.pk)
         starts = [d for d in (hsct_day, is_day) if d is not None]
         treatment_start = min(starts) if starts else None
-        diagnosis = min((d.diagnosis_date for d in p.diagnoses.all() if d.diagnosis_date), default=None)
-        origin = {"treatment": treatment_start, "birth": _birth(p), "diagnosis": diagnosis}[time_zero]
+        origin = {"treatment": treatment_start, "birth": _birth(p), "diagnosis": first_diagnosis.get(p.pk)}[
+            time_zero
+        ]
         end = p.death_date or p.last_follow_up
         if origin is None or end is None or end < origin:
             rows.append({"pseudonym": p.pseudonym, "usable": False})
             continue
         group = "HSCT" if hsct_day else ("IS only" if is_day else "no treatment")
         died = p.vital_status == m.VitalStatus.DECEASED
-        relapse = min(
-            (v.visit_date for v in p.visits.all() if v.active_autoimmunity and v.visit_date >= origin),
-            default=None,
-        )
+        relapse = next((day for day in active_visits.get(p.pk, ()) if day >= origin), None)
         dfs_end = min(relapse, end) if relapse else end
-        pre = [a for a in p.oi_assessments.all() if a.timepoint == m.OiTimepoint.PRE_HSCT]
-        score = None
-        if pre:
-            latest = max(pre, key=lambda a: a.assessed_on)
-            score = oi_score(
-                {
-                    name: getattr(latest, name)
-                    for name in (
-                        "intractable_diarrhea",
-                        "malnutrition",
-                        "liver_dysfunction",
-                        "respiratory_impairment",
-                        "kidney_dysfunction",
-                    )
-                }
-            )
+        items = pre_hsct.get(p.pk)
+        score = oi_score(items) if items is not None else None
         rows.append(
             {
                 "pseudonym": p.pseudonym,
