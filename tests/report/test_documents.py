@@ -254,3 +254,13 @@ def test_leaflet_reading_level_per_section(
                 continue  # names of organisations and blank lines
             grade = textstat.flesch_kincaid_grade(text)
             assert grade <= MAX_GRADE, (sid, grade, text[:200])
+
+
+def test_similar_published_patients_linked(example_assessment: Assessment) -> None:
+    similar = example_assessment.differential.get("similar_patients") or []
+    if not similar:
+        pytest.skip("no case knowledge shipped: no similar published patients")
+    markup = render_report(example_assessment)
+    assert "Similar published patients" in markup
+    pmid = str(similar[0]["pmid"]).removeprefix("PMID:")
+    assert f'href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/"' in markup
