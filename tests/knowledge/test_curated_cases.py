@@ -1,7 +1,7 @@
 """Checks on the curated IPEX / IPEX-like published patients (knowledge/data/cases).
 
 Every file must be a valid GA4GH Phenopacket v2, use only primary non-obsolete HPO ids of the shipped
-release, cite its publication (PMID) and quote the paper for every feature, and must not come from the
+release, cite its publication (PMID, or DOI when no PMID could be verified) and quote the paper for every feature, and must not come from the
 publications that issue 13 reserves for independent evaluation.
 """
 
@@ -103,13 +103,27 @@ def test_hpo_resource_is_the_shipped_release() -> None:
         assert resources["hp"]["version"] == HPO_VERSION, path.name
 
 
-def test_every_case_cites_a_pmid_and_quotes_every_feature() -> None:
-    """PMID in externalReferences; a non-empty quote from the paper in every feature's description."""
+def _publication(packet: dict[str, Any]) -> str:
+    """The publication key: its PMID (PMID:…) when one was verified, else its DOI (DOI:…)."""
+    refs = _references(packet)
+    pmids = [r for r in refs if r.startswith("PMID:")]
+    return pmids[0] if pmids else next(r for r in refs if r.startswith("DOI:"))
+
+
+def test_every_case_cites_a_pmid_or_doi_and_quotes_every_feature() -> None:
+    """At most one PMID, else a DOI, in externalReferences; a quote from the paper in every feature."""
     for path in JSON_FILES:
         packet = _load(path)
-        pmids = [r for r in _references(packet) if r.startswith("PMID:")]
-        assert len(pmids) == 1 and pmids[0][5:].isdigit(), path.name
-        assert packet["id"].startswith(pmids[0].replace(":", "_") + "_"), path.name
+        refs = _references(packet)
+        pmids = [r for r in refs if r.startswith("PMID:")]
+        dois = [r for r in refs if r.startswith("DOI:")]
+        assert len(pmids) <= 1 and len(dois) <= 1 and (pmids or dois), path.name
+        if pmids:
+            assert pmids[0][5:].isdigit(), path.name
+            assert packet["id"].startswith(pmids[0].replace(":", "_") + "_"), path.name
+        else:
+            assert dois[0][4:].startswith("10."), path.name
+            assert packet["id"].startswith("DOI_10_"), path.name
         for feature in packet["phenotypicFeatures"]:
             assert feature.get("description", "").strip(), (
                 f"{path.name}: {feature['type']['id']} has no quote"
@@ -127,7 +141,7 @@ def test_no_case_comes_from_a_reserved_publication() -> None:
                 assert value.lower() not in RESERVED_DOIS, f"{path.name} comes from reserved DOI {value}"
     for source in CURATION.glob("*.yaml"):
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
-        assert str(data["pmid"]) not in RESERVED_PMIDS, source.name
+        assert str(data.get("pmid", "")) not in RESERVED_PMIDS, source.name
         assert str(data.get("doi", "")).lower() not in RESERVED_DOIS, source.name
 
 
@@ -135,7 +149,7 @@ def test_patient_ids_are_unique() -> None:
     """No patient appears twice (phenopacket ids and subject ids within a publication are unique)."""
     ids = Counter(_load(p)["id"] for p in JSON_FILES)
     assert [i for i, n in ids.items() if n > 1] == []
-    subjects = Counter((p.stem.split("_")[1], _load(p)["subject"]["id"]) for p in JSON_FILES)
+    subjects = Counter((_publication(_load(p)), _load(p)["subject"]["id"]) for p in JSON_FILES)
     assert [s for s, n in subjects.items() if n > 1] == []
 
 
@@ -164,6 +178,28 @@ def test_json_files_match_their_curation_yaml(kb: KnowledgeBase) -> None:
     hint = "regenerate: .venv/bin/python scripts/build_curated_cases.py (uses the panel MANE transcripts)"
     assert sorted(shipped) == sorted(expected), hint
     assert [name for name, text in expected.items() if shipped[name] != text] == [], hint
+
+
+def test_a_curation_file_without_pmid_or_doi_is_refused(tmp_path: Path, kb: KnowledgeBase) -> None:
+    """A publication must be identified by a PMID or a DOI; a malformed DOI is refused too."""
+    builder = _builder()
+    source = next(iter(sorted(CURATION.glob("*.yaml"))))
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data.pop("pmid", None)
+    data.pop("doi", None)
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(builder.CurationError, match="PMID or a DOI"):
+        builder.build_publication(bare, kb)
+    data["doi"] = "not-a-doi"
+    bare.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(builder.CurationError, match="is not a DOI"):
+        builder.build_publication(bare, kb)
+    data["doi"] = "10.1234/example.5"
+    bare.write_text(yaml.safe_dump(data), encoding="utf-8")
+    packets = builder.build_publication(bare, kb)
+    assert all(name.split("/")[1].startswith("DOI_10_1234_example_5_") for name in packets)
+    assert all(_references(p) == ["DOI:10.1234/example.5"] for p in packets.values())
 
 
 def test_collection_stays_small() -> None:

@@ -124,7 +124,10 @@ def _diagnosis(packet: dict[str, Any]) -> tuple[str, str, str] | None:
 
 
 def first_pmid(packet: dict[str, Any]) -> str | None:
-    """The case's publication: the first PMID of metaData.externalReferences (or of the id)."""
+    """The case's publication: the first PMID of metaData.externalReferences (or of the id), else its DOI.
+
+    A curated case whose paper has no verifiable PMID cites its DOI only (knowledge/data/cases/README.md).
+    """
     meta = packet.get("metaData") or {}
     refs = meta.get("externalReferences") if isinstance(meta, dict) else None
     for ref in refs or []:
@@ -133,7 +136,12 @@ def first_pmid(packet: dict[str, Any]) -> str | None:
             if found:
                 return f"PMID:{found[0]}"
     found = _PMID_RE.findall(str(packet.get("id", "")))
-    return f"PMID:{found[0]}" if found else None
+    if found:
+        return f"PMID:{found[0]}"
+    for ref in refs or []:
+        if isinstance(ref, dict) and str(ref.get("id", "")).startswith("DOI:10."):
+            return str(ref["id"])
+    return None
 
 
 def _primary(kb: KnowledgeBase, term_id: str, report: BuildReport) -> str | None:

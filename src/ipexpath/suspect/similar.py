@@ -37,7 +37,9 @@ class SimilarPatient:
 
     @property
     def link(self) -> str:
-        """PubMed link of the publication."""
+        """PubMed link of the publication (a doi.org link for a curated paper cited by DOI only)."""
+        if self.pmid.startswith("DOI:"):
+            return f"https://doi.org/{self.pmid.removeprefix('DOI:')}"
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid.removeprefix('PMID:')}/"
 
     def to_dict(self) -> dict[str, Any]:
