@@ -1,8 +1,8 @@
 """Checks on the curated IPEX / IPEX-like published patients (knowledge/data/cases).
 
 Every file must be a valid GA4GH Phenopacket v2, use only primary non-obsolete HPO ids of the shipped
-release, cite its publication (PMID, or DOI when no PMID could be verified) and quote the paper for every feature, and must not come from the
-publications that issue 13 reserves for independent evaluation.
+release, cite its publication (PMID, or DOI when no PMID could be verified) and quote the paper for every
+feature, and must not come from the publications that issue 13 reserves for independent evaluation.
 """
 
 from __future__ import annotations
