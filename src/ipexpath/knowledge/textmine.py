@@ -33,7 +33,7 @@ from ipexpath.knowledge.lexicon import (
     term_names,
 )
 
-MAX_TEXT_CHARS = 1_000_000
+MAX_TEXT_CHARS = 200_000  # about 60 pages; worst case about 10 s (benchmarks/bench_text_limits.py)
 MAX_WINDOW = 8  # longest phrase, in content words, looked up in the dictionary
 MAX_UNRECOGNISED_WORDS = 6  # longer uncovered phrases are not listed as unrecognised
 MAX_UNRECOGNISED = 50  # phrases listed per text
