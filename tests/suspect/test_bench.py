@@ -103,7 +103,16 @@ def test_bench_cli_two_workers(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert {"id", "truth", "rank", "n_observed", "n_excluded", "seconds"} <= set(rows[0])
-    assert json.loads(summary.read_text())["cases"] == len(rows)
+    data = json.loads(summary.read_text())
+    assert data["cases"] == len(rows)
+    # cross-validated case knowledge: the three methods side by side, the strata of issue 13, calibration
+    assert set(data["methods"]) == {"lr", "lr_no_cases", "phenomizer"}
+    assert {"with_training_cases", "without_training_cases", "ipex_spectrum", "macro_rankable"} <= set(
+        data["methods"]["lr"]
+    )
+    assert {"before", "after_cv", "fitted_on_all_folds"} <= set(data["calibration"])
+    assert all("fold" in r and "curated" in r for r in rows)
+    assert any(r["curated"] for r in rows)  # the curated IPEX / IPEX-like patients are ranked too
 
 
 def test_rank_cli_json() -> None:

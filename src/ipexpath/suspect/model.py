@@ -123,6 +123,12 @@ class ModelParameters:
     # One publication weighs at most this many patients in a disease's profile (a large cohort would
     # otherwise dominate); set a priori.
     case_cap_per_publication: float = 10.0
+    # Similar published patients as evidence: log10 LR += weight × (best similarity among the disease's
+    # training patients − the median of that over the diseases with patients); 0 = off (the default: measured
+    # on grouped cross-validation and not adopted, design note §5).
+    similar_weight: float = 0.0
+    # The similarity is centred on this quantile over the diseases with training patients (0.5 = median).
+    similar_centre_quantile: float = 0.5
     use_sex: bool = True
     use_onset: bool = True
 
@@ -641,14 +647,10 @@ def _borrow(matrix: sp.csc_matrix, partners: dict[int, tuple[int, ...]], weight:
 
 
 def _merge_max(matrix: sp.csc_matrix, other: sp.csc_matrix, weight: float) -> sp.csc_matrix:
-    """Element-wise maximum of `matrix` and `weight` × `other` (same shape)."""
-    a, b = matrix.tocoo(), other.tocoo()
-    return _max_reduce(
-        np.concatenate([a.row, b.row]).astype(np.int64),
-        np.concatenate([a.col, b.col]).astype(np.int64),
-        np.concatenate([a.data.astype(np.float64), weight * b.data.astype(np.float64)]),
-        matrix.shape,
-    )
+    """Element-wise maximum of `matrix` and `weight` × `other` (same shape, non-negative values)."""
+    merged = matrix.maximum((other * weight).astype(np.float32)).tocsc().astype(np.float32)
+    merged.sort_indices()
+    return merged
 
 
 def _max_into(target: FloatVec, rows: npt.NDArray[np.int32], values: npt.NDArray[np.floating]) -> None:

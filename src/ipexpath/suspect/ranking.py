@@ -21,7 +21,12 @@ from ipexpath.suspect.calibration import SHIPPED, Calibration
 from ipexpath.suspect.ipex_flags import IpexFlag, ipex_flags
 from ipexpath.suspect.model import FloatVec, RankingModel, onset_bin
 from ipexpath.suspect.phenomizer import PhenomizerModel
-from ipexpath.suspect.similar import DEFAULT_SIMILAR, SimilarPatient, similar_patients
+from ipexpath.suspect.similar import (
+    DEFAULT_SIMILAR,
+    SimilarPatient,
+    similar_patients,
+    similarity_to_patients,
+)
 
 DEFAULT_TOP = 10
 
@@ -96,7 +101,24 @@ def score_lr(model: RankingModel, terms: CaseTerms) -> FloatVec:
     total += model.log10_lr_sex(terms.sex)
     total += model.log10_lr_onset(terms.onset_days, terms.age_days)
     total += calibration_log10(model, terms)
+    if model.params.similar_weight > 0:
+        total += similar_patient_log10(model, terms)
     return total
+
+
+def similar_patient_log10(model: RankingModel, terms: CaseTerms) -> FloatVec:
+    """Evidence from similar published patients (research option `similar_weight`, off by default)."""
+    out = np.zeros(model.n_diseases)
+    sims = similarity_to_patients(model, terms)
+    profiles = model.case_profiles
+    if profiles is None or not sims.size:
+        return out
+    best = np.full(model.n_diseases, -1.0)
+    np.maximum.at(best, profiles.case_disease, sims)
+    has = best >= 0
+    centre = float(np.quantile(best[has], model.params.similar_centre_quantile))
+    out[has] = model.params.similar_weight * (best[has] - centre)
+    return out
 
 
 def calibration_log10(model: RankingModel, terms: CaseTerms) -> FloatVec | float:

@@ -1,0 +1,79 @@
+"""Case-knowledge variants on publication-grouped cross-validation (research; ~2 min per variant on 2 cores).
+
+Usage:  .venv/bin/python benchmarks/bench_ranking_cases.py [--workers 2] [--folds 5] [--variants a,b,…]
+
+Every variant is scored on the same folds as `ipexpath bench` (each fold ranked by a model whose case
+profiles were learnt from the other folds' publications only). Printed per variant: rankable, uncited,
+half A / half B, diseases with / without training cases, the IPEX spectrum (curated patients) and the macro
+average. Decisions are taken on half A; half B and the whole are reported beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ipexpath.knowledge import load_knowledge
+from ipexpath.suspect.benchmark import method_summary, run_cv
+from ipexpath.suspect.model import ModelParameters
+
+DEFAULT = (
+    Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "phenopacket-store" / "cases.jsonl.gz"
+)
+BASE = ModelParameters()
+VARIANTS: dict[str, ModelParameters] = {
+    "no_cases": BASE.with_changes(case_weight=0.0),
+    "lr-7": BASE,
+    "cap3": BASE.with_changes(case_cap_per_publication=3.0),
+    "no_cap": BASE.with_changes(case_cap_per_publication=0.0),
+    "weight0.5": BASE.with_changes(case_weight=0.5),
+    "similar1": BASE.with_changes(similar_weight=1.0),
+    "similar3": BASE.with_changes(similar_weight=3.0),
+    "similar0.5": BASE.with_changes(similar_weight=0.5),
+    "similar0.25": BASE.with_changes(similar_weight=0.25),
+    "similar1_q90": BASE.with_changes(similar_weight=1.0, similar_centre_quantile=0.9),
+    "similar2_q90": BASE.with_changes(similar_weight=2.0, similar_centre_quantile=0.9),
+}
+STRATA = (
+    "rankable",
+    "uncited",
+    "half_A",
+    "half_B",
+    "with_training_cases",
+    "without_training_cases",
+    "ipex_spectrum",
+    "ipex_patients",
+)
+
+
+def main() -> int:
+    """Run the variants and print one line per variant and stratum."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("cases", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    args = parser.parse_args()
+    if not args.cases.exists():
+        print(f"{args.cases} not found; nothing to benchmark.")
+        return 0
+    kb = load_knowledge()
+    print(f"{'variant':<11}" + "".join(f"{s[:14]:>16}" for s in (*STRATA, "macro_rankable")))
+    for name in args.variants.split(","):
+        rows, _ = run_cv(
+            args.cases, kb, folds=args.folds, methods=("lr",), workers=args.workers, params=VARIANTS[name]
+        )
+        summary = method_summary(rows, "rank")
+        cells = []
+        for stratum in (*STRATA, "macro_rankable"):
+            s = summary[stratum]
+            cells.append(
+                f"{s['top1'] * 100:5.1f}/{s['top10'] * 100:5.1f}" if s.get("top1") is not None else "-"
+            )
+        print(f"{name:<11}" + "".join(f"{c:>16}" for c in cells), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
