@@ -37,6 +37,7 @@ ALLELIC_STATE = {
     "heterozygous": {"id": "GENO:0000135", "label": "heterozygous"},
     "homozygous": {"id": "GENO:0000136", "label": "homozygous"},
     "hemizygous": {"id": "GENO:0000134", "label": "hemizygous"},
+    "unspecified": {"id": "GENO:0000137", "label": "unspecified zygosity"},  # the text read does not say
 }
 SEX = {"male": "MALE", "female": "FEMALE", "unknown": "UNKNOWN_SEX"}
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
