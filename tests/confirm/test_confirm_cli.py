@@ -12,7 +12,10 @@ from vcfmaker import Record, VcfSpec, foxp3_vep
 from ipexpath.cli import cli
 from ipexpath.confirm import classify_variants, load_panel, parse_hgvs_variant, rerank_with_genotype
 from ipexpath.confirm.acmg.context import EvaluationContext
+from ipexpath.confirm.genetic_test import GeneticTest
 from ipexpath.confirm.model import Zygosity
+from ipexpath.suspect.ranking_file import RankedDisease
+from ipexpath.types import Sex
 
 EXAMPLE = (
     Path(__file__).resolve().parents[2] / "src" / "ipexpath" / "confirm" / "data" / "example_proband.vcf"
@@ -120,17 +123,12 @@ def test_rerank_with_genotype() -> None:
     classified = classify_variants([variant], EvaluationContext(panel))
     assert classified[0].classification.label == "Likely pathogenic"
     rows = [
-        {
-            "disease_id": "OMIM:606367",
-            "name": "CD25 deficiency",
-            "posterior": 0.5,
-            "log10_lr": 3.0,
-            "rank": 1,
-        },
-        {"disease_id": "OMIM:304790", "name": "IPEX", "posterior": 0.3, "log10_lr": 2.8, "rank": 2},
-        {"disease_id": "OMIM:999999", "name": "Other", "posterior": 0.2, "log10_lr": 2.5, "rank": 3},
+        RankedDisease(1, "OMIM:606367", "CD25 deficiency", 0.5, 3.0, ("IL2RA",)),
+        RankedDisease(2, "OMIM:304790", "IPEX", 0.3, 2.8, ("FOXP3",)),
+        RankedDisease(3, "OMIM:999999", "Other", 0.2, 2.5),
     ]
-    out = rerank_with_genotype(rows, classified, panel, sex="male")
+    test = GeneticTest("sequencing", frozenset({"FOXP3", "IL2RA"}), frozenset({"FOXP3"}))
+    out = [r.to_dict() for r in rerank_with_genotype(rows, classified, panel, Sex.MALE, test)]
     assert [r["disease_id"] for r in out] == ["OMIM:304790", "OMIM:999999", "OMIM:606367"]
     assert out[0]["previous_rank"] == 2 and out[0]["rank_change"] == "up 1"
     assert out[-1]["genotype_log10_lr"] < 0 and "less likely" in out[-1]["genotype_explanation"]

@@ -14,7 +14,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def textbook_model(mu: float = 1e-9, ratio: float = 1.0, **changes: object) -> XLinkedRecessive:
-    """The textbook convention (family.md 1.1): tiny mu, full penetrance, no phenocopies, exact tests."""
+    """The textbook convention (family.md 1.1): tiny mu, full penetrance, no phenocopies, exact tests and
+    no germline mosaicism (the shipped default derives it from Rahbari et al. 2016; tests set it)."""
     base = dict(
         mutation_rate_egg=mu,
         mutation_rate_sperm=mu * ratio,
@@ -23,6 +24,7 @@ def textbook_model(mu: float = 1e-9, ratio: float = 1.0, **changes: object) -> X
         phenocopy_fraction=0.0,
         test_sensitivity=1.0,
         test_specificity=1.0,
+        mosaicism_prior=0.0,
     )
     base.update(changes)
     return XLinkedRecessive.defaults().with_overrides(**base)

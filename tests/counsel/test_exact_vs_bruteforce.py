@@ -135,6 +135,7 @@ def test_model_tables_against_first_principles():
         phenocopy_fraction=0.3,
         test_sensitivity=sens,
         test_specificity=spec,
+        mosaicism_prior=0.0,  # the first-principles tables below have no germline-mosaic state
     )
     ped = family(
         person("GF", "m", affected=False),

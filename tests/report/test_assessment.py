@@ -8,10 +8,13 @@ from typing import Any
 import pytest
 
 from ipexpath.case import read_case
+from ipexpath.conclusions import Genetics, VariantFinding, VariantRole, decide_status
+from ipexpath.confirm import AcmgClassification
+from ipexpath.confirm.genetic_test import GeneticTest
 from ipexpath.knowledge import KnowledgeBase
-from ipexpath.report import Assessment, example_inputs, run_assessment
-from ipexpath.report.assessment import decide_status
-from ipexpath.report.plain import chance_with_percent, one_in, percent
+from ipexpath.numbers import chance_with_percent, one_in, percent
+from ipexpath.report import Assessment, assessment_json, example_inputs, run_assessment
+from ipexpath.types import Sex, Zygosity
 
 
 def _person(a: Assessment, pid: str) -> dict[str, Any]:
@@ -69,23 +72,35 @@ def test_family_risks(example_assessment: Assessment) -> None:
     assert _person(example_assessment, "III-2")["p_variant"] == pytest.approx(0.5, abs=0.01)
     assert _person(example_assessment, "III-3")["p_variant"] == pytest.approx(0.5, abs=0.01)
     assert _person(example_assessment, "II-1")["p_variant"] < 0.01  # father
-    assert family.testing_plan and family.testing_plan[0]["order"] == 1
+    # The example's FOXP3 variant may be a VUS or (with curated evidence) P/LP: the plan follows the class.
+    if family.variant_status == "pathogenic":
+        assert family.testing_plan and family.testing_plan[0]["order"] == 1
+        assert not family.classification_plan
+    else:
+        assert family.variant_status == "uncertain" and not family.testing_plan
+        assert family.classification_plan and "whose effect is not known" in family.probability_label
     assert family.pedigree_svg.lstrip().startswith(("<svg", "<?xml"))
 
 
 def test_recommendations_all_cited(example_assessment: Assessment) -> None:
     refs = {r.key: r for r in example_assessment.references}
     recs = example_assessment.recommendations
-    assert {r.category for r in recs} >= {"work-up", "referral", "family"}
+    assert {r.category for r in recs} >= {"work-up", "family"}
     for r in recs:
         assert r.sources and all(key in refs for key in r.sources), r.id
     for ref in refs.values():
         assert ref.doi or ref.pmid or ref.url
     ids = {r.id for r in recs}
     assert {"workup.foxp3_sequencing", "workup.foxp3_flow", "workup.tsdr", "workup.immunoglobulins"} <= ids
-    assert "workup.autoantibodies" in ids and "referral.hsct" in ids
-    family = next(r for r in recs if r.id == "family.cascade_testing_professional")
-    assert family.detail and "cascade plan" in family.detail
+    assert "workup.autoantibodies" in ids
+    assert ("referral.hsct" in ids) == example_assessment.status.refer_for_hsct
+    assert example_assessment.family is not None
+    if example_assessment.family.variant_status == "pathogenic":
+        family = next(r for r in recs if r.id == "family.cascade_testing_professional")
+        assert family.detail and "Suggested order" in family.detail
+    else:
+        family = next(r for r in recs if r.id == "family.vus_not_predictive")
+        assert family.detail and "segregates" in family.detail
 
 
 def test_leaflet_plain_chances(example_assessment: Assessment) -> None:
@@ -97,7 +112,7 @@ def test_leaflet_plain_chances(example_assessment: Assessment) -> None:
 
 
 def test_json_is_complete(example_assessment: Assessment) -> None:
-    data = json.loads(json.dumps(example_assessment.to_dict()))
+    data = json.loads(assessment_json(example_assessment))
     for key in ("case", "differential", "genetics", "family", "recommendations", "leaflet", "references"):
         assert data[key], key
     assert data["hpo_release"] == "2025-01-16" and data["ipexpath_version"]
@@ -113,15 +128,24 @@ def test_without_vcf_or_family(kb: KnowledgeBase) -> None:
     assert any("No VCF" in n for n in a.notes)
 
 
+def _genetics(zygosity: Zygosity, role: VariantRole) -> Genetics:
+    finding = VariantFinding("FOXP3", "FOXP3 c.1A>G", AcmgClassification.PATHOGENIC, zygosity, 10, role)
+    test = GeneticTest("sequencing", None, frozenset({"FOXP3"}))
+    return Genetics("x.vcf", None, "GRCh38", test, (finding,), ())
+
+
 def test_status_rules() -> None:
     diff = {"results": [{"rank": 1, "disease_id": "OMIM:304790", "posterior": 0.6, "ipex": "IPEX"}]}
-    path = {"gene": "FOXP3", "classification": "Pathogenic", "zygosity": "hemizygous"}
-    assert decide_status(diff, (path,), male=True).level == "confirmed"
-    assert decide_status(diff, ({**path, "zygosity": "heterozygous"},), male=False).level == "likely"
-    assert decide_status(diff, None, male=True).progress_status == "IN_PROGRESS"
+    hemi = _genetics(Zygosity.HEMIZYGOUS, VariantRole.EXPLAINS)
+    confirmed = decide_status(diff, hemi, Sex.MALE)
+    assert confirmed.level == "confirmed" and confirmed.refer_for_hsct
+    carrier = decide_status(diff, _genetics(Zygosity.HETEROZYGOUS, VariantRole.CARRIER), Sex.FEMALE)
+    assert carrier.level == "possible" and carrier.carrier_finding and not carrier.refer_for_hsct
+    assert "Carrier finding, does not explain the phenotype" in carrier.reason
+    assert decide_status(diff, None, Sex.MALE).progress_status == "IN_PROGRESS"
     low = {"results": [{"rank": 7, "disease_id": "OMIM:304790", "posterior": 0.01, "ipex": "IPEX"}]}
-    assert decide_status(low, None, male=True).level == "possible"
-    assert decide_status({"results": []}, None, male=True).level == "not supported"
+    assert decide_status(low, None, Sex.MALE).level == "possible"
+    assert decide_status({"results": []}, None, Sex.MALE).level == "not supported"
 
 
 @pytest.mark.parametrize(

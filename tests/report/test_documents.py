@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 
 from ipexpath.case import read_case
+from ipexpath.confirm import AcmgClassification
 from ipexpath.knowledge import KnowledgeBase
 from ipexpath.report import Assessment, example_inputs, run_assessment
 from ipexpath.report.html import render_leaflet, render_report
 from ipexpath.report.links import clean, identifier_url, linkify
 from ipexpath.report.people import age_as_entered, relationships
 from ipexpath.report.views import DocumentOptions, performance, report_view
+from ipexpath.types import Zygosity
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 PEDIGREE_CODE = re.compile(r"\b(?:I|II|III|IV|V)-\d+\b")
@@ -215,13 +217,15 @@ def test_leaflet_says_when_no_gene_test(bare_assessment: Assessment) -> None:
 
 
 def test_leaflet_words_match_the_class(example_assessment: Assessment) -> None:
-    variant = dict(example_assessment.status.variant or {})
+    variant = example_assessment.status.variant
+    assert variant is not None
     for klass, words, never in (
-        ("Likely pathogenic", "very likely causes IPEX", "not yet known"),
-        ("Pathogenic", "known to cause IPEX", "not yet known"),
-        ("Uncertain significance", "effect is not yet known", "causes IPEX."),
+        (AcmgClassification.LIKELY_PATHOGENIC, "very likely causes IPEX", "not yet known"),
+        (AcmgClassification.PATHOGENIC, "known to cause IPEX", "not yet known"),
+        (AcmgClassification.UNCERTAIN_SIGNIFICANCE, "effect is not yet known", "causes IPEX."),
     ):
-        status = dataclasses.replace(example_assessment.status, variant={**variant, "classification": klass})
+        changed = dataclasses.replace(variant, classification=klass)
+        status = dataclasses.replace(example_assessment.status, variant=changed)
         text = _text(render_leaflet(dataclasses.replace(example_assessment, status=status)))
         result = text.split("What did the gene test find?", 1)[1].split("Why does IPEX", 1)[0]
         assert words in result and never not in result, (klass, result)
@@ -229,7 +233,8 @@ def test_leaflet_words_match_the_class(example_assessment: Assessment) -> None:
 
 def test_leaflet_pronouns_follow_sex(example_assessment: Assessment) -> None:
     girl = dataclasses.replace(example_assessment, case={**example_assessment.case, "sex": "FEMALE"})
-    variant = {**(example_assessment.status.variant or {}), "zygosity": "heterozygous"}
+    assert example_assessment.status.variant is not None
+    variant = dataclasses.replace(example_assessment.status.variant, zygosity=Zygosity.HETEROZYGOUS)
     girl = dataclasses.replace(girl, status=dataclasses.replace(girl.status, variant=variant))
     sections = _sections(render_leaflet(girl))
     assert " his " not in f" {sections['result']} " and "her FOXP3" not in sections["result"]

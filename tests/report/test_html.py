@@ -76,3 +76,4 @@ def test_json_written(example_outputs: Outputs, example_assessment: Assessment) 
     assert data["case"]["id"] == example_assessment.case["id"]
     assert data["differential"] == json.loads(json.dumps(example_assessment.differential))
     assert not re.search(r'"/(?:work|home|tmp|usr|Users)/', text)  # file names only, no local paths
+    assert data["phenopacket"]["interpretations"]

@@ -8,14 +8,15 @@ import pytest
 from google.protobuf.json_format import MessageToDict, ParseDict
 from phenopackets import Phenopacket
 
+from ipexpath.conclusions import IpexStatus, StatusLevel
+from ipexpath.confirm import AcmgClassification
 from ipexpath.errors import IpexpathError
 from ipexpath.report import Assessment, to_phenopacket
-from ipexpath.report.assessment import IpexStatus
 from ipexpath.report.phenopacket_export import iso_duration, validate_packet
 
 
 def test_round_trip(example_assessment: Assessment) -> None:
-    packet = example_assessment.phenopacket
+    packet = to_phenopacket(example_assessment)
     message = ParseDict(packet, Phenopacket())
     assert MessageToDict(message) == packet
     assert packet["metaData"]["phenopacketSchemaVersion"] == "2.0"
@@ -23,7 +24,7 @@ def test_round_trip(example_assessment: Assessment) -> None:
 
 
 def test_subject_and_features(example_assessment: Assessment) -> None:
-    packet = example_assessment.phenopacket
+    packet = to_phenopacket(example_assessment)
     assert packet["subject"] == {
         "id": "III-1",
         "sex": "MALE",
@@ -34,7 +35,7 @@ def test_subject_and_features(example_assessment: Assessment) -> None:
 
 
 def test_interpretation(example_assessment: Assessment) -> None:
-    (interp,) = example_assessment.phenopacket["interpretations"]
+    (interp,) = to_phenopacket(example_assessment)["interpretations"]
     top = example_assessment.top
     assert top is not None and interp["diagnosis"]["disease"]["id"] == top["disease_id"]
     expected = "SOLVED" if example_assessment.status.level == "confirmed" else "IN_PROGRESS"
@@ -70,15 +71,15 @@ def test_genomic_interpretation_when_ipex_on_top(example_assessment: Assessment)
 
 def test_confirmed_is_solved_and_causative(example_assessment: Assessment) -> None:
     assert example_assessment.genetics is not None
-    pathogenic = [
-        {**v, "classification": "Pathogenic"} if v["gene"] == "FOXP3" and v["hgvs_c"] else v
-        for v in example_assessment.genetics.variants
-    ]
-    status = IpexStatus("confirmed", "test", 1, 0.9, "SOLVED", pathogenic[0])
+    pathogenic = tuple(
+        replace(f, classification=AcmgClassification.PATHOGENIC) if f.gene == "FOXP3" else f
+        for f in example_assessment.genetics.findings
+    )
+    status = IpexStatus(StatusLevel.CONFIRMED, "test", 1, 0.9, "SOLVED", pathogenic[0])
     solved = replace(
         example_assessment,
         status=status,
-        genetics=replace(example_assessment.genetics, variants=tuple(pathogenic)),
+        genetics=replace(example_assessment.genetics, findings=pathogenic),
         differential={
             **example_assessment.differential,
             "results": example_assessment.differential["ipex_and_ipex_like"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.knowledge import require_knowledge
 
 if TYPE_CHECKING:
-    from ipexpath.report.assessment import Assessment
+    from ipexpath.conclusions import Assessment
     from ipexpath.report.output import Outputs
 
 DEFAULT_OUT = Path("ipexpath-output")
@@ -56,6 +57,19 @@ def document_options(func: Any) -> Any:
     show_default=True,
     help="Folder for report.html, leaflet.html and assessment.json.",
 )
+@click.option(
+    "--covered",
+    default=None,
+    metavar="GENES|BED",
+    help="What the genetic test covered: panel gene symbols (FOXP3,IL2RA) or a BED file. Only covered genes "
+    "without a reportable variant lower their disease; without it, coverage is reported as unknown.",
+)
+@click.option(
+    "--test-sensitivity",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=None,
+    help="Sensitivity of the genetic test for the covered genes (default 0.95, an assumption; see docs).",
+)
 @document_options
 @hpo_dir_option
 @json_option
@@ -63,6 +77,8 @@ def command(
     vcf: Path | None,
     family: Path | None,
     out_dir: Path,
+    covered: str | None,
+    test_sensitivity: float | None,
     as_json: bool,
     hpo_dir: Path | None,
     pdf: bool,
@@ -71,12 +87,17 @@ def command(
     **kwargs: Any,
 ) -> None:
     """Run Suspect, Confirm and Counsel on CASE and write the professional report and the family leaflet."""
-    from ipexpath.report import run_assessment, write_outputs
+    from ipexpath.conclusions import run_assessment
+    from ipexpath.report import write_outputs
     from ipexpath.report.views import DocumentOptions
 
+    if (covered or test_sensitivity) and vcf is None:
+        raise click.UsageError("--covered and --test-sensitivity describe the genetic test: give --vcf too.")
     kb = require_knowledge(hpo_dir)
     case = case_from_options(kb, pop_case_options(kwargs))
-    assessment = run_assessment(kb, case, vcf=vcf, family=family)
+    assessment = run_assessment(
+        kb, case, vcf=vcf, family=family, covered=covered, test_sensitivity=test_sensitivity
+    )
     options = DocumentOptions(requested_by=requested_by, released_by=released_by)
     outputs = write_outputs(assessment, out_dir, options, pdf=pdf)
     show_assessment(assessment, outputs, as_json)
@@ -84,12 +105,12 @@ def command(
 
 def show_assessment(assessment: Assessment, outputs: Outputs, as_json: bool) -> None:
     """Print the assessment (JSON with the output paths, or a one-screen summary) for `assess` and `demo`."""
-    from ipexpath.report import summary_text
+    from ipexpath.report import assessment_json, summary_text
 
     if as_json:
         emit_json(
             {
-                **assessment.to_dict(),
+                **json.loads(assessment_json(assessment)),
                 "outputs": {
                     "report": outputs.report,
                     "leaflet": outputs.leaflet,

@@ -12,6 +12,8 @@ import click
 
 from ipexpath.commands.options import emit_json, hpo_dir_option, json_option, warn
 from ipexpath.errors import InputError
+from ipexpath.numbers import percent
+from ipexpath.suspect.ranking_file import RankingFile
 
 
 @click.command("classify")
@@ -62,6 +64,19 @@ from ipexpath.errors import InputError
     type=click.Path(path_type=Path),
     default=None,
     help="Family file (PED, YAML or phenopacket family); sample ids = person ids (PS2/PM6, PP1, BS2, BS4).",
+)
+@click.option(
+    "--covered",
+    default=None,
+    metavar="GENES|BED",
+    help="What the test covered: panel gene symbols (FOXP3,IL2RA) or a BED file. Only covered genes "
+    "without a reportable variant lower their disease; without it coverage is unknown.",
+)
+@click.option(
+    "--test-sensitivity",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=None,
+    help="Sensitivity of the test for the covered genes (default 0.95, an assumption; see the docs).",
 )
 @click.option(
     "--override",
@@ -121,6 +136,8 @@ def command(
     case_path: Path | None,
     ranking_path: Path | None,
     family_path: Path | None,
+    covered: str | None,
+    test_sensitivity: float | None,
     overrides: tuple[str, ...],
     sex: str | None,
     zygosity: str | None,
@@ -151,7 +168,9 @@ def command(
         read_variants,
         rerank_with_genotype,
     )
+    from ipexpath.confirm.genetic_test import GeneticTest, read_covered
     from ipexpath.confirm.phenotype import phenotype_from_rows
+    from ipexpath.types import Sex
 
     if bool(vcf_path) == bool(variants):
         raise click.UsageError("Give either --vcf FILE or one or more --variant HGVS (not both).")
@@ -164,8 +183,9 @@ def command(
     if sex is None and family_people:
         proband = next((p for p in family_people if p.person_id == sample or p.proband), None)
         sex = proband.sex if proband else None
-    rows, case_sex = _phenotype_rows(case_path, ranking_path, hpo_dir, notes)
-    sex = sex or case_sex
+    ranking = _ranking(case_path, ranking_path, hpo_dir)
+    if ranking is not None and sex is None and ranking.sex.is_known:
+        sex = ranking.sex.word
     build_info: dict[str, Any] | None = None
     if vcf_path:
         proband_id = next((p.person_id for p in family_people or [] if p.proband), None)
@@ -209,6 +229,7 @@ def command(
     if clinvar_path:
         used = build_info["used"] if build_info else (build or "GRCh38")
         clinvar = read_clinvar(clinvar_path, panel, used)
+    rows = [r.to_json() for r in ranking.rows] if ranking is not None else None
     phenotype = phenotype_from_rows(rows, panel) if rows is not None else None
     ctx = EvaluationContext(
         panel=panel,
@@ -227,8 +248,27 @@ def command(
         "notes": notes,
         "disclaimer": "Decision support, not a diagnosis: review every criterion before reporting.",
     }
-    if rows is not None and vcf_path:
-        data["differential"] = rerank_with_genotype(rows, classified, panel, sex)
+    if vcf_path:
+        build_used = build_info["used"] if build_info else "GRCh38"
+        genes, coverage_source = read_covered(covered, panel, build_used) if covered else (None, "not stated")
+        test = GeneticTest(
+            method="sequencing (variant calls in a VCF)",
+            covered=genes,
+            called=frozenset(v.gene.upper() for v in found),
+            coverage_source=coverage_source,
+        )
+        if test_sensitivity is not None:
+            test = replace(test, sensitivity=test_sensitivity, sensitivity_source="stated by the user")
+        data["genetic_test"] = test.to_dict()
+        if not test.coverage_known:
+            notes.append(
+                "Coverage of the test is unknown (no --covered): only genes with calls are treated as tested."
+            )
+        if ranking is not None:
+            reranked = rerank_with_genotype(ranking.rows, classified, panel, Sex.parse(sex), test)
+            data["differential"] = [r.to_dict() for r in reranked]
+    elif covered:
+        raise click.UsageError("--covered describes a VCF test; use it with --vcf.")
     if output_path:
         from ipexpath.files import atomic_write_text
 
@@ -239,10 +279,10 @@ def command(
     click.echo(render(data, all_criteria=all_criteria))
 
 
-def _phenotype_rows(
-    case_path: Path | None, ranking_path: Path | None, hpo_dir: Path | None, notes: list[str]
-) -> tuple[list[dict[str, Any]] | None, str | None]:
-    """Differential rows from `--ranking` JSON or by ranking `--case` with ipexpath.suspect."""
+def _ranking(case_path: Path | None, ranking_path: Path | None, hpo_dir: Path | None) -> RankingFile | None:
+    """The phenotype differential from `--ranking` (output of `rank --json`) or by ranking `--case`."""
+    if ranking_path and case_path:
+        raise click.UsageError("Give --case or --ranking, not both.")
     if ranking_path:
         from ipexpath.files import read_text
 
@@ -253,38 +293,18 @@ def _phenotype_rows(
                 f"The ranking file '{ranking_path}' is not valid JSON ({exc.msg}).",
                 "Give the output of `ipexpath rank --json`.",
             ) from exc
-        rows = data if isinstance(data, list) else data.get("results") or data.get("diseases")
-        if not isinstance(rows, list):
-            raise InputError(
-                f"The ranking file '{ranking_path}' has no 'results' list.",
-                "Give the output of `ipexpath rank --json`.",
-            )
-        extra = data.get("ipex_rows", []) if isinstance(data, dict) else []
-        seen = {r.get("disease_id") for r in rows}
-        rows = rows + [r for r in extra if isinstance(r, dict) and r.get("disease_id") not in seen]
-        sex = (data.get("case") or {}).get("sex") if isinstance(data, dict) else None
-        return rows, _sex_text(sex)
+        except RecursionError:
+            raise InputError(f"The ranking file '{ranking_path}' is nested too deeply.") from None
+        return RankingFile.from_json(data, str(ranking_path))
     if not case_path:
-        return None, None
-    try:
-        from ipexpath.case import read_case
-        from ipexpath.knowledge import require_knowledge
-        from ipexpath.suspect import RankingModel, rank_case
-    except ImportError:
-        notes.append("PP4 not evaluated: the phenotype ranking (ipexpath.suspect) is not available.")
-        return None, None
+        return None
+    from ipexpath.case import read_case
+    from ipexpath.knowledge import require_knowledge
+    from ipexpath.suspect import RankingModel, rank_case
+
     kb = require_knowledge(hpo_dir)
     case = read_case(case_path, kb)
-    differential = rank_case(RankingModel.build(kb), case, top=20)
-    rows = [r.to_dict() for r in differential.results]
-    seen = {r["disease_id"] for r in rows}
-    rows += [r.to_dict() for r in getattr(differential, "ipex_rows", ()) if r.disease_id not in seen]
-    return rows, _sex_text(getattr(case, "sex", None))
-
-
-def _sex_text(sex: Any) -> str | None:
-    text = str(getattr(sex, "value", sex) or "").lower()
-    return text if text in ("male", "female") else None
+    return RankingFile.from_differential(rank_case(RankingModel.build(kb), case, top=20), case.sex)
 
 
 def render(data: dict[str, Any], all_criteria: bool = False) -> str:
@@ -332,7 +352,7 @@ def render(data: dict[str, Any], all_criteria: bool = False) -> str:
         for row in data["differential"][:10]:
             out.append(
                 f"  {row['rank']:>3}. {row.get('name', row['disease_id'])} — posterior "
-                f"{row['posterior']:.3g} "
+                f"{percent(row['posterior'])} "
                 f"(was rank {row['previous_rank']}, {row['rank_change']}): {row['genotype_explanation']}"
             )
     for note in data.get("notes", []):

@@ -23,6 +23,7 @@ from ipexpath.counsel.drawing import age_text as _age_text
 from ipexpath.counsel.model import PenetranceCurve
 from ipexpath.errors import InputError
 from ipexpath.files import atomic_write_text
+from ipexpath.numbers import percent
 
 _RESULTS = {"found": TestResult.FOUND, "not-found": TestResult.NOT_FOUND, "not_found": TestResult.NOT_FOUND}
 
@@ -63,6 +64,8 @@ def build_model(
         )
         changes["mutation_rate_egg"] = mu
         changes["mutation_rate_sperm"] = mu * ratio
+        if mosaicism is None:  # the default germline-mosaic prior is derived relative to mu (model_defaults)
+            changes["mosaicism_prior"] = model.mosaicism_prior * mu / model.mutation_rate_egg
     if fitness is not None:
         changes["fitness"] = fitness
     if penetrance is not None:
@@ -76,16 +79,6 @@ def build_model(
     if mosaicism is not None:
         changes["mosaicism_prior"] = mosaicism
     return model.with_overrides(**changes)
-
-
-def _pct(p: float) -> str:
-    if p == 0.0:
-        return "0%"
-    if p < 0.001:
-        return f"{p * 100:.2g}%"
-    if p > 0.999 and p < 1.0:
-        return f"{p * 100:.3f}%"
-    return f"{p * 100:.1f}%"
 
 
 def _text(pedigree: Pedigree, result: RiskResult) -> str:
@@ -102,19 +95,19 @@ def _text(pedigree: Pedigree, result: RiskResult) -> str:
         age = _age_text(person)
         test = person.test.result.value if person.test else ""
         geno = ", ".join(
-            f"{k} {_pct(v)}" for k, v in risk.genotype.items() if k != "non-carrier" and v > 5e-5
+            f"{k} {percent(v)}" for k, v in risk.genotype.items() if k != "non-carrier" and v > 5e-5
         )
         lines.append(
             f"{risk.id:<12} {risk.sex.word:<8} {status:<11} {age:>9} {test:<10} "
-            f"{_pct(risk.p_variant):>11}  {geno}"
+            f"{percent(risk.p_variant):>11}  {geno}"
         )
     lines += ["", "Future pregnancies (partner: the father of her children if one, else an unrelated man):"]
     if not result.pregnancies:
         lines.append("  none (no living woman below the reproductive age limit)")
     for preg in result.pregnancies:
         lines.append(
-            f"  {preg.mother:<12} affected son {_pct(preg.p_affected_son):>8}   "
-            f"carrier daughter {_pct(preg.p_carrier_daughter):>8}"
+            f"  {preg.mother:<12} affected son {percent(preg.p_affected_son):>8}   "
+            f"carrier daughter {percent(preg.p_carrier_daughter):>8}"
         )
     lines += ["", "Testing plan (targeted test for the familial variant):"]
     if not result.testing_plan:

@@ -16,6 +16,7 @@ from html import escape
 from ipexpath.counsel.layout import Layout, layout_pedigree, partners_of, roman
 from ipexpath.counsel.pedigree import Affection, Pedigree, Person, Sex, TestResult
 from ipexpath.counsel.risk import RiskResult
+from ipexpath.numbers import percent
 
 SPACING = 84.0  # px per layout unit
 SIZE = 30.0  # symbol size
@@ -38,14 +39,6 @@ def age_text(person: Person) -> str:
     else:
         text = f"{age:.0f} y"
     return f"d. {text}" if person.deceased else text
-
-
-def _pct(p: float) -> str:
-    if p >= 0.9995 and p < 1.0:
-        return ">99.9%"
-    if 0.0 < p < 0.0005:
-        return "<0.1%"
-    return f"{p * 100:.1f}%".replace(".0%", "%") if p in (0.0, 1.0) else f"{p * 100:.1f}%"
 
 
 def _symbol(person: Person, cx: float, cy: float, risk: float | None) -> list[str]:
@@ -98,7 +91,7 @@ def _text_lines(person: Person, label: str, risk: float | None) -> list[tuple[st
     if extra:
         lines.append((extra, "font-size='10'"))
     if risk is not None:
-        lines.append((_pct(risk), "font-size='11' font-weight='bold' fill='#8b0000'"))
+        lines.append((percent(risk), "font-size='11' font-weight='bold' fill='#8b0000'"))
     return lines
 
 

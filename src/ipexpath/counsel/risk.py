@@ -119,11 +119,14 @@ class Network:
     partner_of: dict[str, str | None]
 
 
+ADULT_YEARS = 18.0  # no future-pregnancy figures are computed for girls (children are not counselled so)
+
+
 def may_have_children(person: Person, model: XLinkedRecessive) -> bool:
-    """A living woman below the reproductive age limit (or of unknown age)."""
+    """A living adult woman below the reproductive age limit (or of unknown age); never a girl."""
     if person.sex is not Sex.FEMALE or person.deceased:
         return False
-    return person.age is None or person.age.years <= model.reproductive_age_limit
+    return person.age is None or ADULT_YEARS <= person.age.years <= model.reproductive_age_limit
 
 
 def _partner(pedigree: Pedigree, woman: Person) -> str | None:

@@ -7,14 +7,21 @@ greedy: the next test is the one with the largest expected gain *given the earli
 (averaged over the outcomes of the last two chosen; only the six best single tests are re-scored;
 above 60 people the single-test gains alone give the order, for speed),
 so a sister's test ranks lower once the mother's result
-already tells most of what the sister's would. This is a decision aid, not a substitute for
-genetic counselling; who is offered testing first is also a clinical and personal decision.
+already tells most of what the sister's would.
+
+Who is tested first is decided by a clinical order before the information measure, which only breaks
+ties inside a group (`TestingPriority`): the mother of an isolated case first (inherited or de novo decides
+everyone else's risk), then parents and adults, then at-risk boys (a result changes their care now: IPEX
+begins in infancy), and last girls, whose carrier testing is deferred until they can decide for themselves
+(Botkin et al. 2015, ASHG points to consider, Am J Hum Genet 97:6-21, PMID 26140447). This is a decision
+aid, not a substitute for genetic counselling; who is offered testing first is also a personal decision.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import IntEnum
 from itertools import product
 from typing import Any
 
@@ -23,6 +30,7 @@ from ipexpath.counsel.pedigree import Affection, GeneticTest, Pedigree, Person, 
 from ipexpath.counsel.risk import RiskResult, clique_tree_for, compute_risks
 from ipexpath.counsel.xlinked import XLinkedRecessive
 from ipexpath.errors import InputError
+from ipexpath.numbers import percent
 
 MIN_RISK_TO_OFFER = 1e-3  # below this carrier probability a test is not proposed (documented choice)
 NEAR_CERTAIN = 0.999  # above this a carrier is treated as obligate: testing confirms, informs little
@@ -47,6 +55,44 @@ class TestOutcome:
         return {"result": self.result.value, "probability": self.probability, "p_variant_after": self.risks}
 
 
+class TestingPriority(IntEnum):
+    """The clinical order of targeted tests (lower first); expected information breaks ties within one."""
+
+    MOTHER_OF_ISOLATED_CASE = 0
+    PARENT_OR_ADULT = 1
+    BOY_CARE_NOW = 2
+    GIRL_DEFERRED = 3
+
+    @property
+    def reason(self) -> str:
+        """Why this group comes where it does."""
+        return {
+            0: "Mother of an isolated case: her result tells whether the variant was inherited or arose de "
+            "novo, which sets every other relative's risk.",
+            1: "Parent or adult: can decide about testing for themselves.",
+            2: "At-risk boy: a result changes his care now (IPEX begins in infancy; early monitoring or "
+            "treatment).",
+            3: "Carrier testing of a girl is deferred until she can decide for herself, unless "
+            "it would change "
+            "her care now (Botkin et al. 2015, PMID 26140447).",
+        }[int(self)]
+
+
+ADULT_YEARS = 18.0  # age of majority for consent to predictive or carrier testing (Botkin et al. 2015)
+
+
+def testing_priority(pedigree: Pedigree, person: Person) -> TestingPriority:
+    """The clinical group of a candidate (unknown age counts as adult)."""
+    minor = person.age is not None and person.age.years < ADULT_YEARS
+    probands = pedigree.probands()
+    affected_others = [p for p in pedigree if p.affected is Affection.AFFECTED and not p.proband]
+    if any(person.id == pb.mother for pb in probands) and not affected_others:
+        return TestingPriority.MOTHER_OF_ISOLATED_CASE
+    if not minor or pedigree.children(person.id):
+        return TestingPriority.PARENT_OR_ADULT
+    return TestingPriority.GIRL_DEFERRED if person.sex is Sex.FEMALE else TestingPriority.BOY_CARE_NOW
+
+
 @dataclass(frozen=True)
 class TestingStep:
     """A proposed targeted test, its rank and the reason for it."""
@@ -60,6 +106,12 @@ class TestingStep:
     reason: str
     outcomes: tuple[TestOutcome, ...]
     most_affected: tuple[str, ...]
+    priority: TestingPriority = TestingPriority.PARENT_OR_ADULT
+
+    @property
+    def deferred(self) -> bool:
+        """Carrier testing of a minor girl: listed, but deferred until she can decide for herself."""
+        return self.priority is TestingPriority.GIRL_DEFERRED
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -68,6 +120,8 @@ class TestingStep:
             "id": self.id,
             "p_variant": self.p_variant,
             "expected_information_bits": self.expected_information_bits,
+            "priority": self.priority.name.lower(),
+            "deferred": self.deferred,
             "reason": self.reason,
             "most_affected": list(self.most_affected),
             "outcomes": [o.to_dict() for o in self.outcomes],
@@ -174,6 +228,7 @@ def plan_testing(
     for person in candidates:
         single[person.id] = _expected_gain(pedigree, model, person.id, base, living, tree)
     distance = _distance_to_index_cases(pedigree)
+    priority = {p.id: testing_priority(pedigree, p) for p in candidates}
     chosen: list[str] = []
     steps: list[TestingStep] = []
     remaining = [p.id for p in candidates]
@@ -191,8 +246,10 @@ def plan_testing(
             }
         else:
             scores = {pid: single[pid][0] for pid in remaining}
-        top = max(scores.values())
-        close = [pid for pid in remaining if scores[pid] >= NEAR_TIE * top]
+        group = min(priority[pid] for pid in remaining)
+        in_group = [pid for pid in remaining if priority[pid] == group]
+        top = max(scores[pid] for pid in in_group)
+        close = [pid for pid in in_group if scores[pid] >= NEAR_TIE * top]
         best = min(close, key=lambda pid: (distance.get(pid, 99), -scores[pid], pedigree.index(pid)))
         remaining.remove(best)
         chosen.append(best)
@@ -203,11 +260,12 @@ def plan_testing(
                 id=best,
                 p_variant=base.p_variant(best),
                 expected_information_bits=scores[best],
-                reason=_reason(
-                    pedigree, model, best, base, outcomes, len(steps) == 0, scores[best], gain_now
-                ),
+                reason=priority[best].reason
+                + " "
+                + _reason(pedigree, model, best, base, outcomes, len(steps) == 0, scores[best], gain_now),
                 outcomes=tuple(outcomes),
                 most_affected=_most_affected(best, base, outcomes),
+                priority=priority[best],
             )
         )
     return tuple(steps)
@@ -250,12 +308,6 @@ def _most_affected(
     return tuple(ranked[:limit])
 
 
-def _pct(p: float) -> str:
-    if p >= 0.9995 or p <= 0.0005:
-        return f"{p * 100:.2f}%"
-    return f"{p * 100:.1f}%"
-
-
 def _reason(
     pedigree: Pedigree,
     model: XLinkedRecessive,
@@ -268,7 +320,7 @@ def _reason(
 ) -> str:
     person = pedigree.get(person_id)
     p = base.p_variant(person_id)
-    parts = [f"{person_id} carries the familial variant with probability {_pct(p)}."]
+    parts = [f"{person_id} carries the familial variant with probability {percent(p)}."]
     if p >= NEAR_CERTAIN:
         parts.append("Near-certain (obligate) carrier: the test confirms it for her own decisions")
         parts[-1] += " but changes relatives' risks little." if person.sex is not Sex.MALE else "."
@@ -283,13 +335,13 @@ def _reason(
         for outcome in outcomes:
             label = "If found" if outcome.result is TestResult.FOUND else "If not found"
             changes = ", ".join(
-                f"{pid} {_pct(base.p_variant(pid))} → {_pct(outcome.risks[pid])}" for pid in affected
+                f"{pid} {percent(base.p_variant(pid))} → {percent(outcome.risks[pid])}" for pid in affected
             )
-            parts.append(f"{label} (chance {_pct(outcome.probability)}): {changes}.")
+            parts.append(f"{label} (chance {percent(outcome.probability)}): {changes}.")
     if first:
         parts.append(
-            "Test first: no other single test tells more about the family, and this person is closest "
-            "to the index case."
+            "Among the relatives of this group, no other single test tells more about the family (expected "
+            "information, the tie-break)."
         )
     elif conditional_gain < 0.5 * gain_now:
         parts.append("Earlier tests in this plan already answer much of what this test would.")

@@ -13,11 +13,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ipexpath.report.assessment import DECISION_SUPPORT, Assessment, variant_label
+from ipexpath.conclusions import DECISION_SUPPORT, Assessment
+from ipexpath.numbers import chance_with_percent, percent
 from ipexpath.report.links import clean, link_identifier, linkify
 from ipexpath.report.people import age_as_entered
-from ipexpath.report.plain import chance_with_percent, percent
-from ipexpath.report.views import DocumentOptions, report_view
+from ipexpath.report.views import DocumentOptions, report_view, variant_label
 
 _XML_DECL = re.compile(r"<\?xml[^>]*\?>\s*")
 _SCRIPT = re.compile(r"<\s*(script|foreignObject|image|use)\b", re.IGNORECASE)
@@ -79,9 +79,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        pct=lambda p: "—" if p is None else percent(float(p)), sig=sig, bar=bar, lr10=lr10, age=_age_text
-    )
+    env.filters.update(pct=percent, sig=sig, bar=bar, lr10=lr10, age=_age_text)
     env.filters.update(chance=lambda p: chance_with_percent(float(p)), svg=inline_svg)
     env.filters.update(
         label=variant_label, basename=lambda path: str(path).replace("\\", "/").rsplit("/", 1)[-1]

@@ -17,11 +17,11 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ipexpath.conclusions import Assessment
 from ipexpath.knowledge.ipex import IpexKnowledge, LeafletBlock, load_ipex_knowledge
-from ipexpath.report.assessment import Assessment
+from ipexpath.numbers import NEAR_CERTAIN, NEAR_ZERO, one_in, percent
 from ipexpath.report.inheritance_svg import xlinked_inheritance_svg
 from ipexpath.report.people import Relative, relationships
-from ipexpath.report.plain import NEAR_CERTAIN, NEAR_ZERO, one_in, percent
 from ipexpath.report.views import DocumentOptions
 
 __all__ = ["LeafletSection", "LeafletView", "RelativeCard", "leaflet_view"]
@@ -126,8 +126,8 @@ def _result(a: Assessment, p: _Pronouns, recorded_found: bool) -> tuple[str, ...
             "The gene test did not find a harmful change in the FOXP3 gene.",
             "This does not rule out IPEX or a similar illness. The care team may do more tests.",
         )
-    klass = _norm(variant.get("classification"))
-    zygosity = _norm(variant.get("zygosity"))
+    klass = _norm(variant.class_label)
+    zygosity = _norm(variant.zygosity.value)
     female = p.he == "she"
     if female and zygosity == "heterozygous":
         extra = (
@@ -248,9 +248,7 @@ def leaflet_view(
     proband = next((x for x in persons if x.get("proband")), None)
     recorded_found = proband is not None and proband.get("test") == "found"
     variant = a.status.variant
-    known_cause = (variant is not None and _norm(variant.get("classification")) in PATHOGENIC) or (
-        a.genetics is None and recorded_found
-    )
+    known_cause = (variant is not None and variant.is_pathogenic) or (a.genetics is None and recorded_found)
     rel = relationships(persons, str(proband["id"])) if proband is not None else {}
     minors = {str(x["id"]) for x in persons if x.get("age") is not None and float(x["age"]) < ADULT_YEARS}
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ipexpath.conclusions import Assessment
 from ipexpath.errors import InputError
 from ipexpath.files import safe_text
-from ipexpath.report.assessment import Assessment
 from ipexpath.report.html import render_leaflet, render_report
 from ipexpath.report.views import DocumentOptions
 
@@ -70,8 +70,11 @@ def _without_local_paths(value: Any) -> Any:
 
 
 def assessment_json(assessment: Assessment) -> str:
-    """assessment.json text (file names only, never absolute local paths)."""
-    data = _without_local_paths(assessment.to_dict())
+    """assessment.json text: the assessment with its Phenopacket v2 export (file names only, never absolute
+    local paths)."""
+    from ipexpath.report.phenopacket_export import to_phenopacket
+
+    data = _without_local_paths({**assessment.to_dict(), "phenopacket": to_phenopacket(assessment)})
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

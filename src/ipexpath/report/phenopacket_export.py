@@ -16,7 +16,7 @@ from google.protobuf.json_format import MessageToDict, ParseDict
 from ipexpath.errors import IpexpathError
 
 if TYPE_CHECKING:
-    from ipexpath.report.assessment import Assessment
+    from ipexpath.conclusions import Assessment
 
 SCHEMA_VERSION = "2.0"
 ACMG = {

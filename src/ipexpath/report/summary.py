@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ipexpath.report.assessment import Assessment, variant_label
-from ipexpath.report.plain import percent
+from ipexpath.conclusions import Assessment, FamilyVariantStatus
+from ipexpath.numbers import percent
 
 TOP_ROWS = 5
 MAX_RELATIVES = 8
@@ -15,21 +15,28 @@ def summary_text(assessment: Assessment) -> str:
     lines = [
         f"ipexpath {a.ipexpath_version} · HPO {a.hpo_release} · case {a.case.get('id')}",
         "DECISION SUPPORT, NOT A DIAGNOSIS.",
-        f"IPEX: {a.status.level.upper()} — {a.status.reason}",
+        f"IPEX: {a.status.level.value.upper()} — {a.status.reason}",
         f"Differential (posterior, uniform prior {float(a.differential['prior']['value']):.2g}):",
     ]
     for row in a.differential.get("results", [])[:TOP_ROWS]:
         flag = row.get("ipex") or row.get("ipex_flag")
         mark = f" [{flag}]" if flag else ""
-        share = percent(float(row["posterior"]))
-        lines.append(f"  {row['rank']:>2}. {share:>6}  {row['name']} ({row['disease_id']}){mark}")
+        lines.append(
+            f"  {row['rank']:>4}. {percent(float(row['posterior'])):>7}  "
+            f"{row['name']} ({row['disease_id']}){mark}"
+        )
     if a.genetics is not None:
         v = a.status.variant
         lines.append(
-            f"Genetics: {variant_label(v)} — {v.get('classification')} ({v.get('points')} ACMG points)"
+            f"Genetics: {v.label} — {v.class_label}, {v.zygosity.value} ({v.points} ACMG points)"
+            + (" — carrier finding, does not explain the phenotype" if a.status.carrier_finding else "")
             if v
             else "Genetics: no FOXP3 variant of pathogenic or uncertain class."
         )
+        if not a.genetics.test.coverage_known:
+            lines.append("Test coverage: not stated (only genes with calls counted as tested).")
+        elif a.genetics.not_tested:
+            lines.append("Not tested: " + ", ".join(a.genetics.not_tested))
     if a.family is not None:
         shown = [p for p in a.family.persons if not p["proband"] and p.get("p_variant") is not None]
         shown.sort(key=lambda p: -float(p["p_variant"]))
@@ -37,9 +44,16 @@ def summary_text(assessment: Assessment) -> str:
             f"{p['name'] or p['id']} {p['id']} {percent(float(p['p_variant']))}"
             for p in shown[:MAX_RELATIVES]
         )
-        lines.append(f"Family {a.family.family_id}: P(carries variant): {risks}")
-        if a.family.testing_plan:
-            lines.append("Test next: " + ", ".join(str(s["id"]) for s in a.family.testing_plan))
+        lines.append(f"Family {a.family.family_id}, {a.family.probability_label}: {risks}")
+        if a.family.variant_status is FamilyVariantStatus.UNCERTAIN:
+            lines.append("Next (to classify the variant): " + " ".join(a.family.classification_plan[:2]))
+        elif a.family.testing_plan:
+            lines.append(
+                "Test next: "
+                + ", ".join(
+                    f"{s['id']}{' (deferred)' if s.get('deferred') else ''}" for s in a.family.testing_plan
+                )
+            )
     firsts = [r.title for r in a.recommendations if r.category in ("referral",)]
     if firsts:
         lines.append("Recommended: " + "; ".join(firsts))

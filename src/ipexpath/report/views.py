@@ -19,12 +19,12 @@ from typing import Any
 
 import yaml
 
+from ipexpath.conclusions import Assessment, FamilyVariantStatus
+from ipexpath.conclusions.recommendations import Recommendation, Reference, references
 from ipexpath.knowledge.ipex import IpexKnowledge, load_ipex_knowledge
-from ipexpath.report.assessment import Assessment, variant_label
+from ipexpath.numbers import percent
 from ipexpath.report.links import clean
 from ipexpath.report.people import Relative, age_as_entered, ages_disagree, relationships
-from ipexpath.report.plain import percent
-from ipexpath.report.recommendations import Recommendation, Reference, references
 
 __all__ = [
     "CriterionRow",
@@ -65,6 +65,18 @@ METHOD_SOURCES = (
     "omim",
     "orphanet",
 )
+
+
+def variant_label(variant: Mapping[str, Any] | None) -> str:
+    """'FOXP3 c.1150G>A (p.Ala384Thr)' from a variant row (its `label`, else gene and HGVS)."""
+    if not variant:
+        return ""
+    if variant.get("label"):
+        return str(variant["label"])
+    parts = [str(variant.get("gene") or ""), str(variant.get("hgvs_c") or "")]
+    if variant.get("hgvs_p"):
+        parts.append(f"({variant['hgvs_p']})")
+    return " ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -427,9 +439,7 @@ def report_view(
     reportable = [v for v in variants if _norm(v.get("classification")) in REPORTABLE]
     others = [f"{variant_label(v)}: {v.get('classification')}" for v in variants if v not in reportable]
     status_variant = a.status.variant
-    pathogenic_familial = (
-        status_variant is not None and _norm(status_variant.get("classification")) in PATHOGENIC
-    )
+    pathogenic_familial = status_variant is not None and status_variant.is_pathogenic
     family_rows: list[FamilyMemberRow] = []
     key_risks: list[str] = []
     age_flags: list[str] = []
@@ -483,10 +493,13 @@ def report_view(
                 )
             )
     risk_label = (
-        "P(carries the familial variant)"
-        if pathogenic_familial or status_variant is None
-        else "P(carries this variant, whose effect is not known)"
+        f"P: {a.family.probability_label}" if a.family is not None else "P(carries the familial variant)"
     )
+    if a.family is not None and a.family.variant_status is FamilyVariantStatus.UNCERTAIN:
+        order = [
+            (i, "to classify the variant", 0.0, clean(step))
+            for i, step in enumerate(a.family.classification_plan, start=1)
+        ]
     cited = [s for r in a.recommendations for s in r.sources]
     refs = list(a.references)
     known = {r.key for r in refs}

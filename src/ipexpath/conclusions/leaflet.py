@@ -11,8 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ipexpath.conclusions.model import (
+    FamilyConclusions,
+    FamilyVariantStatus,
+    IpexStatus,
+    StatusLevel,
+    VariantRole,
+)
 from ipexpath.knowledge.ipex import IpexKnowledge
-from ipexpath.report.plain import NEAR_CERTAIN, NEAR_ZERO, chance_with_percent
+from ipexpath.numbers import NEAR_CERTAIN, NEAR_ZERO, chance_with_percent
+from ipexpath.types import Sex
 
 MIN_PREGNANCY_RISK = NEAR_ZERO  # below this a future-pregnancy sentence is not shown
 
@@ -72,7 +80,7 @@ def who(person: dict[str, Any], start: bool = True) -> str:
     return f"{text} ({person['id']})"
 
 
-def relative_chance(person: dict[str, Any]) -> RelativeChance | None:
+def relative_chance(person: dict[str, Any], status: FamilyVariantStatus) -> RelativeChance | None:
     """Plain words for one person's computed chance of carrying the family's gene change."""
     p = float(person["p_variant"])
     sex = person.get("sex")
@@ -80,8 +88,16 @@ def relative_chance(person: dict[str, Any]) -> RelativeChance | None:
         return None
     if person.get("father") is None and person.get("mother") is None and p <= NEAR_ZERO:
         return None  # someone who married into the family: not at risk, not listed
+    if status is FamilyVariantStatus.UNCERTAIN:
+        meaning = (
+            "This is the chance of having the same gene change, whose effect is not known yet. "
+            "A test for it would not tell whether this person is at risk."
+        )
+        return RelativeChance(person["id"], who(person), chance_with_percent(p), meaning, p)
     if sex == "female":
-        if p >= NEAR_CERTAIN:
+        if person.get("minor"):
+            meaning = "She is a child: a carrier test is usually left until she can decide for herself."
+        elif p >= NEAR_CERTAIN:
             meaning = "She is almost certainly a carrier. A test can confirm it."
         elif p <= NEAR_ZERO:
             meaning = "She is very unlikely to be a carrier."
@@ -116,22 +132,30 @@ def _section(knowledge: IpexKnowledge, block_id: str, extra: Sequence[str] = ())
     return LeafletSection(block.id, block.title, (block.text, *extra), block.sources)
 
 
+def _family_statement(knowledge: IpexKnowledge, key: str) -> tuple[str, tuple[str, ...]] | None:
+    for row in knowledge.family:
+        if row.id == key:
+            return row.text, row.sources
+    return None
+
+
 def build_leaflet(
-    knowledge: IpexKnowledge,
-    *,
-    proband: str,
-    result_sentence: str,
-    people: Sequence[dict[str, Any]],
-    pregnancies: Sequence[dict[str, Any]],
-    testing_order: Sequence[str],
+    knowledge: IpexKnowledge, status: IpexStatus, fam: FamilyConclusions | None, sex: Sex
 ) -> tuple[tuple[LeafletSection, ...], tuple[RelativeChance, ...]]:
     """The leaflet's sections in reading order and the table of relatives' chances."""
+    people = fam.persons if fam is not None else ()
+    proband = next((p for p in people if p["proband"]), None)
+    proband_name = who(proband, start=False) if proband else "your child"
     sections: list[LeafletSection | None] = [
         _section(knowledge, "what_is_ipex"),
         _section(knowledge, "why_boys"),
-        _section(knowledge, "what_result_means", (result_sentence,)),
+        _section(knowledge, "what_result_means", (result_sentence(proband_name, status, sex),)),
     ]
-    chances = tuple(c for c in (relative_chance(p) for p in people) if c is not None)
+    variant_status = fam.variant_status if fam is not None else FamilyVariantStatus.NOT_TESTED
+    chances = tuple(c for c in (relative_chance(p, variant_status) for p in people) if c is not None)
+    pregnancies = list(fam.risks.get("pregnancies", [])) if fam is not None else []
+    if variant_status is FamilyVariantStatus.UNCERTAIN:
+        pregnancies = []  # no future-pregnancy figures for a variant whose effect is not known
     if chances or pregnancies:
         by_id = {p["id"]: p for p in people}
         future = []
@@ -144,10 +168,22 @@ def build_leaflet(
                 f"If {mother} has a baby boy, his chance of having IPEX is {chance_with_percent(son)}. "
                 f"A baby girl's chance of being a carrier is {chance_with_percent(daughter)}."
             )
-        carrier = _block(knowledge, "chance_son_of_carrier")
-        daughters = _block(knowledge, "chance_daughter_of_carrier")
-        general = tuple(b.text for b in (carrier, daughters) if b is not None)
-        srcs = tuple(s for b in (carrier, daughters) if b is not None for s in b.sources)
+        if variant_status is FamilyVariantStatus.UNCERTAIN:
+            general: tuple[str, ...] = (
+                "The gene change found is of uncertain significance: nobody knows yet whether it causes "
+                "IPEX. The chances below are only the chance of having the same gene change. Tests of "
+                "some relatives can help the doctors find out whether it is harmful.",
+            )
+            srcs: tuple[str, ...] = ("richards_2015",)
+        else:
+            carrier = _block(knowledge, "chance_son_of_carrier")
+            daughters = _block(knowledge, "chance_daughter_of_carrier")
+            general = tuple(b.text for b in (carrier, daughters) if b is not None)
+            srcs = tuple(s for b in (carrier, daughters) if b is not None for s in b.sources)
+        mosaic = _family_statement(knowledge, "germline_mosaicism")
+        if mosaic and variant_status is FamilyVariantStatus.PATHOGENIC and future:
+            general += (mosaic[0],)
+            srcs += mosaic[1]
         sections.append(
             LeafletSection(
                 "chances",
@@ -161,9 +197,27 @@ def build_leaflet(
                 tuple(future),
             )
         )
-    order = tuple(testing_order)
     next_family = _section(knowledge, "what_next_family")
-    if next_family is not None and order:
+    if fam is not None and variant_status is FamilyVariantStatus.UNCERTAIN and next_family is not None:
+        next_family = LeafletSection(
+            next_family.id,
+            next_family.title,
+            (
+                "Because the effect of the gene change is not known, testing relatives cannot "
+                "yet tell who is "
+                "at risk. The care team may instead ask to test some relatives to find out "
+                "whether the change "
+                "is harmful.",
+            ),
+            next_family.sources,
+        )
+    elif fam is not None and next_family is not None and fam.testing_plan:
+        names = {p["id"]: who(p) for p in people}
+        order = tuple(
+            names.get(str(s["id"]), str(s["id"]))
+            + (" (later, when she can decide for herself)" if s.get("deferred") else "")
+            for s in fam.testing_plan
+        )
         next_family = LeafletSection(
             next_family.id,
             next_family.title,
@@ -181,28 +235,32 @@ def build_leaflet(
     return tuple(s for s in sections if s is not None), chances
 
 
-def result_sentence(
-    proband: str,
-    status: str,
-    variant_label: str | None,
-    classification: str | None,
-    recorded_found: bool = False,
-) -> str:
-    """This family's result in one or two plain sentences."""
-    if status == "confirmed" and variant_label:
+def result_sentence(proband: str, status: IpexStatus, sex: Sex) -> str:
+    """This family's result in one or two plain sentences, with the child's own pronouns."""
+    his = sex.pronoun("possessive")
+    variant = status.variant
+    if variant is not None and status.level is StatusLevel.CONFIRMED:
         return (
-            f"The gene test of {proband} found a harmful change in his FOXP3 gene ({variant_label}, "
-            f"classed as “{classification}”). This confirms IPEX."
+            f"The gene test of {proband} found a harmful change in {his} FOXP3 gene ({variant.label}, "
+            f"classed as “{variant.class_label}”). This confirms IPEX."
         )
-    if variant_label:
+    if variant is not None and status.carrier_finding:
         return (
-            f"The gene test of {proband} found a change in his FOXP3 gene ({variant_label}), but it is not "
-            f"yet known if it is harmful (classed as “{classification}”). More tests are needed."
+            f"The gene test of {proband} found a change in one of {his} two copies of the FOXP3 gene "
+            f"({variant.label}). This makes {sex.pronoun('object')} a carrier. Carriers are "
+            "not known to become "
+            "ill from it, so it does not explain the illness. The doctors will look at other causes."
         )
-    if recorded_found:
+    if variant is not None and variant.role is VariantRole.UNCERTAIN:
         return (
-            f"The family's records say that a FOXP3 gene change was found in {proband}. "
-            "This report did not look at the gene test itself."
+            f"The gene test of {proband} found a change in {his} FOXP3 gene "
+            f"({variant.label}), but nobody knows "
+            f"yet whether it is harmful (classed as “{variant.class_label}”). More tests are needed."
+        )
+    if variant is not None:
+        return (
+            f"The gene test of {proband} found a change in {his} FOXP3 gene ({variant.label}, classed as "
+            f"“{variant.class_label}”). The doctors will explain what it means."
         )
     return (
         f"No harmful FOXP3 change has been found in {proband} so far. "

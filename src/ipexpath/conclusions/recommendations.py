@@ -1,7 +1,8 @@
 """Recommendations for the professional report, each one taken from the cited IPEX knowledge file.
 
-No clinical sentence is written here: the text of every recommendation is a row of
-`knowledge/data/ipex.yaml` (with its source keys), and the order of family tests is Counsel's plan.
+The text of every recommendation is a row of `knowledge/data/ipex.yaml` (with its source keys); the order
+of family tests is Counsel's plan; with a variant of uncertain significance the family rows are the tests
+that help classify it, never predictive testing.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ipexpath.conclusions.model import FamilyConclusions, FamilyVariantStatus, IpexStatus
 from ipexpath.knowledge.ipex import IpexKnowledge
 
 # Work-up rows in the order the issue lists them (confirmatory first), then the rest of the file's rows.
@@ -25,12 +27,6 @@ WORKUP_ORDER = (
 )
 REFERRAL_TREATMENTS = ("hsct",)
 SUPPORTIVE_TREATMENTS = ("immunosuppression", "nutrition", "endocrine_replacement")
-FAMILY_STATEMENTS = (
-    "cascade_testing_professional",
-    "female_relatives",
-    "carrier_female_health",
-    "maternal_origin",
-)
 
 
 @dataclass(frozen=True)
@@ -139,44 +135,71 @@ def treatment(knowledge: IpexKnowledge) -> list[Recommendation]:
     ]
 
 
-def family(
-    knowledge: IpexKnowledge, testing_plan: Sequence[dict[str, Any]], names: dict[str, str]
-) -> list[Recommendation]:
-    """Genetic counselling and targeted testing of relatives, in Counsel's order."""
+def ipex_like_workup(knowledge: IpexKnowledge, status: IpexStatus) -> list[Recommendation]:
+    """After a carrier finding: the IPEX-like disorders (both sexes) become the work-up, one row."""
+    rows = [d for d in knowledge.ipex_like if d.role == "ipex-like"]
+    genes = ", ".join(sorted({d.gene for d in rows}))
+    sources = tuple(dict.fromkeys(s for d in rows for s in d.sources))
+    return [
+        Recommendation(
+            id="workup.ipex_like",
+            category="work-up",
+            title="Work up the IPEX-like disorders",
+            text=(
+                "The FOXP3 finding is a carrier finding and does not explain the phenotype; the IPEX-like "
+                f"disorders affect both sexes. Test the IPEX-like genes ({genes}) if they were not covered."
+            ),
+            detail=status.reason,
+            sources=sources,
+        )
+    ]
+
+
+def family(knowledge: IpexKnowledge, fam: FamilyConclusions) -> list[Recommendation]:
+    """Genetic counselling and testing of relatives: predictive/carrier testing only for a P/LP variant."""
     rows = {row.id: row for row in knowledge.family}
-    out = []
-    for key in FAMILY_STATEMENTS:
+
+    def statement(key: str, title: str, detail: str | None = None) -> Recommendation | None:
         row = rows.get(key)
         if row is None:
-            continue
+            return None
+        quote = f"“{row.quote}”" if row.quote else None
+        return Recommendation(
+            id=f"family.{row.id}",
+            category="family",
+            title=title,
+            text=row.text,
+            detail=" ".join(x for x in (quote, detail) if x) or None,
+            sources=row.sources,
+        )
+
+    out: list[Recommendation | None] = []
+    if fam.variant_status is FamilyVariantStatus.UNCERTAIN:
+        steps = " ".join(f"{i}. {s}" for i, s in enumerate(fam.classification_plan, start=1))
+        out.append(statement("vus_not_predictive", "Tests that help classify the variant", steps))
+    else:
+        order = "; ".join(
+            f"{step['order']}. {step['id']}{' (deferred)' if step.get('deferred') else ''}"
+            for step in fam.testing_plan
+        )
         out.append(
-            Recommendation(
-                id=f"family.{row.id}",
-                category="family",
-                title="Genetic counselling and targeted testing of relatives"
-                if key == "cascade_testing_professional"
-                else "Counselling note",
-                text=row.text,
-                detail=f"“{row.quote}”" if row.quote else None,
-                sources=row.sources,
+            statement(
+                "cascade_testing_professional",
+                "Genetic counselling and targeted testing of relatives",
+                f"Suggested order: {order}." if order else None,
             )
         )
-    if testing_plan and out:
-        order = "; ".join(
-            f"{step.get('order')}. {names.get(str(step.get('id')), str(step.get('id')))}"
-            for step in testing_plan
-        )
-        first = out[0]
-        out[0] = Recommendation(
-            id=first.id,
-            category=first.category,
-            title=first.title,
-            text=first.text,
-            detail=(first.detail + " " if first.detail else "")
-            + f"Suggested order (Counsel's cascade plan): {order}.",
-            sources=first.sources,
-        )
-    return out
+        if any(step.get("deferred") for step in fam.testing_plan):
+            out.append(statement("testing_children", "Testing of children"))
+        out += [
+            statement("female_relatives", "Counselling note"),
+            statement("carrier_female_health", "Counselling note"),
+            statement("maternal_origin", "Counselling note"),
+        ]
+        if fam.variant_status is FamilyVariantStatus.PATHOGENIC:
+            out.append(statement("germline_mosaicism", "Recurrence after a de novo variant"))
+            out.append(statement("prenatal_pgt", "Options for a future pregnancy"))
+    return [r for r in out if r is not None]
 
 
 def references(knowledge: IpexKnowledge, keys: Iterable[str]) -> list[Reference]:

@@ -1,0 +1,134 @@
+"""The whole pathway for one case: Suspect → Confirm → Counsel → one `Assessment` of typed conclusions.
+
+`run_assessment` calls each step's public function directly (no look-up by name) and derives, once, every
+conclusion the outputs show:
+
+* genotype → differential: the classified variants re-rank the phenotype differential over all diseases
+  (`confirm.rerank_with_genotype`), with the test's coverage and sensitivity (`GeneticTest`);
+* the IPEX status follows the patient's sex: a heterozygous (likely) pathogenic FOXP3 variant in a female is
+  a carrier finding, not IPEX (`conclusions.status`);
+* family → classification: the pedigree is passed to the classifier for segregation (PP1/BS2/PS2);
+* classification → family: only a (likely) pathogenic FOXP3 variant is counselled as the familial variant;
+  with a VUS the plan becomes tests that help classify it (`conclusions.family`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ipexpath import __version__
+from ipexpath.case import Case
+from ipexpath.conclusions import leaflet as leaflet_mod
+from ipexpath.conclusions import recommendations as rec
+from ipexpath.conclusions.family import assess_family
+from ipexpath.conclusions.genetics import GenotypeResult, assess_genetics
+from ipexpath.conclusions.model import Assessment, FamilyConclusions, Genetics, IpexStatus
+from ipexpath.conclusions.recommendations import Recommendation
+from ipexpath.conclusions.status import decide_status
+from ipexpath.counsel import load_family
+from ipexpath.knowledge.base import KnowledgeBase
+from ipexpath.knowledge.ipex import IpexKnowledge, load_ipex_knowledge
+from ipexpath.suspect import RankingModel, rank_case
+from ipexpath.suspect.ranking_file import RankingFile
+
+RANKED_ROWS = 20  # rows ranked for the genotype step (the report shows the first SHOWN_ROWS)
+SHOWN_ROWS = 10
+
+
+def _recommendations(
+    knowledge: IpexKnowledge,
+    status: IpexStatus,
+    family: FamilyConclusions | None,
+    genetics: Genetics | None,
+) -> tuple[Recommendation, ...]:
+    """Work-up, early HSCT referral (only when the status supports it), treatment options and family."""
+    done = None
+    if genetics is not None:
+        v = status.variant
+        done = (
+            f"Done in this assessment: {v.label} classified {v.class_label} ({v.zygosity.value})."
+            if v is not None
+            else "Done in this assessment: no FOXP3 variant of pathogenic or uncertain class in the VCF."
+        )
+    out = rec.workup(knowledge, done)
+    if status.carrier_finding:
+        out = rec.ipex_like_workup(knowledge, status) + out
+    if status.refer_for_hsct:
+        out = rec.referral(knowledge) + out + rec.treatment(knowledge)
+    if family is not None:
+        out += rec.family(knowledge, family)
+    return tuple(out)
+
+
+def run_assessment(
+    kb: KnowledgeBase,
+    case: Case,
+    vcf: Path | None = None,
+    family: Path | None = None,
+    *,
+    covered: str | Path | None = None,
+    test_sensitivity: float | None = None,
+    model: RankingModel | None = None,
+    knowledge: IpexKnowledge | None = None,
+    created: dt.datetime | None = None,
+) -> Assessment:
+    """Run Suspect, Confirm (with `vcf`) and Counsel (with `family`) on one case and draw the conclusions.
+
+    `covered` states what the genetic test covered (gene symbols or a BED file); `test_sensitivity`
+    replaces the default sequencing sensitivity (see `confirm.genetic_test`).
+    """
+    knowledge = knowledge or load_ipex_knowledge()
+    model = model if model is not None else RankingModel.build(kb)
+    differential = rank_case(model, case, top=RANKED_ROWS)
+    ranked_json = differential.to_dict()
+    phenotype_only = {**ranked_json, "results": ranked_json["results"][:SHOWN_ROWS]}
+    pedigree = load_family(family) if family is not None else None
+    sex = case.sex
+    genotype: GenotypeResult | None = None
+    shown = phenotype_only
+    if vcf is not None:
+        ranking = RankingFile.from_differential(differential, sex)
+        genotype = assess_genetics(
+            model, case, ranking, Path(vcf), pedigree, covered=covered, sensitivity=test_sensitivity
+        )
+        sex = genotype.sex
+        shown = genotype.differential_json(ranked_json, SHOWN_ROWS)
+    genetics = None if genotype is None else genotype.genetics
+    status = decide_status(shown, genetics, sex)
+    fam = assess_family(knowledge, pedigree, case, status, genetics, sex) if pedigree is not None else None
+    recommendations = _recommendations(knowledge, status, fam, genetics)
+    sections, relatives = leaflet_mod.build_leaflet(knowledge, status, fam, sex)
+    cited = [s for r in recommendations for s in r.sources] + [s for sec in sections for s in sec.sources]
+    notes = [str(n) for n in phenotype_only.get("notes", [])]
+    if genetics is None:
+        notes.append("No VCF given: genetic findings and genotype re-ranking are not included.")
+    elif not genetics.test.coverage_known:
+        notes.append(
+            "Coverage of the genetic test is unknown (no --covered): only genes with calls in the VCF are "
+            "treated as tested; give --covered GENES|BED to count negative results in the other genes."
+        )
+    if fam is None:
+        notes.append("No family file given: family risks and the testing plan are not included.")
+    when = (created or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    return Assessment(
+        created=when.isoformat().replace("+00:00", "Z"),
+        ipexpath_version=__version__,
+        hpo_release=kb.release_label,
+        knowledge_release=(
+            f"{knowledge.release.name} {knowledge.release.version} (reviewed {knowledge.release.reviewed})"
+        ),
+        case=case.to_dict(),
+        sex=sex,
+        subject_id=fam.proband if fam is not None else case.id,
+        status=status,
+        differential=shown,
+        differential_phenotype_only=phenotype_only if genetics is not None else None,
+        genetics=genetics,
+        family=fam,
+        recommendations=recommendations,
+        leaflet=sections,
+        relatives=relatives,
+        references=tuple(rec.references(knowledge, cited)),
+        notes=tuple(notes),
+    )

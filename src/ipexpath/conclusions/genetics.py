@@ -1,0 +1,154 @@
+"""Confirm inside the pathway: read the VCF, classify its variants, and re-rank the differential with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ipexpath.case import Case
+from ipexpath.conclusions.model import Genetics, VariantFinding, VariantRole
+from ipexpath.confirm import (
+    AcmgClassification,
+    EvaluationContext,
+    VariantClassification,
+    classify_variants,
+    family_from_pedigree,
+    load_panel,
+    phenotype_from_rows,
+    read_variants,
+)
+from ipexpath.confirm.genetic_test import GeneticTest, read_covered
+from ipexpath.confirm.genotype_rerank import GenotypeRankedDisease, rerank_with_genotype
+from ipexpath.counsel import Pedigree
+from ipexpath.suspect import CaseTerms, RankingModel, posteriors, score_lr
+from ipexpath.suspect.ranking_file import RankingFile
+from ipexpath.types import Inheritance, Sex, Zygosity
+
+SEQUENCING = "sequencing (variant calls in a VCF)"
+
+
+@dataclass(frozen=True)
+class GenotypeResult:
+    """The genetic findings and the differential re-ranked with them."""
+
+    genetics: Genetics
+    sex: Sex  # the patient's sex (the case's, else inferred from chrX calls)
+    reranked: tuple[GenotypeRankedDisease, ...]
+
+    def differential_json(self, phenotype_only: dict[str, Any], shown: int) -> dict[str, Any]:
+        """The differential JSON after the genotype: true ranks, the first `shown` rows plus IPEX rows.
+
+        Each row keeps the phenotype ranking's own JSON (explanation, factors) under the genotype fields.
+        """
+        before = {
+            r["disease_id"]: r
+            for r in (*phenotype_only.get("results", []), *phenotype_only.get("ipex_and_ipex_like", []))
+        }
+        rows = [{**before.get(r.disease_id, {}), **r.to_dict()} for r in self.reranked]
+        out = dict(phenotype_only)
+        out["results"] = rows[:shown]
+        out["ipex_and_ipex_like"] = [r for r in rows if r.get("ipex")]
+        out["genotype"] = (
+            "re-ranked with the classified variants (Confirm) over all diseases; ranks are the true ranks "
+            "among every disease; phenotype-only rank and posterior kept per row"
+        )
+        return out
+
+
+def all_phenotype_posteriors(model: RankingModel, case: Case) -> npt.NDArray[np.float64]:
+    """The phenotype posterior of every disease (one per disease, as ranked), for true ranks
+    after genotype."""
+    terms = CaseTerms.from_case(case, model)
+    group_lr = model.groups.group_scores(score_lr(model, terms))
+    return np.asarray(posteriors(group_lr), dtype=float)
+
+
+def finding(c: VariantClassification, sex: Sex) -> VariantFinding:
+    """A classified variant with its meaning for this patient."""
+    zygosity = Zygosity.parse(c.variant.zygosity).for_sex(sex, c.gene.inheritance == "XLR")
+    inheritance = Inheritance(c.gene.inheritance)
+    if c.classification.is_pathogenic_or_likely:
+        explains = inheritance.explains([zygosity], sex, 1)
+        if explains is False and inheritance.x_linked and sex is Sex.FEMALE:
+            role = VariantRole.CARRIER
+        elif explains is False:
+            role = VariantRole.NOT_SUFFICIENT
+        else:
+            role = VariantRole.EXPLAINS
+    elif c.classification is AcmgClassification.UNCERTAIN_SIGNIFICANCE:
+        role = VariantRole.UNCERTAIN
+    else:
+        role = VariantRole.BENIGN
+    return VariantFinding(
+        gene=c.gene.symbol,
+        label=_label(c),
+        classification=c.classification,
+        zygosity=zygosity,
+        points=c.points,
+        role=role,
+        detail=c.to_dict(),
+    )
+
+
+def assess_genetics(
+    model: RankingModel,
+    case: Case,
+    ranking: RankingFile,
+    vcf: Path,
+    pedigree: Pedigree | None,
+    *,
+    covered: str | Path | None = None,
+    sensitivity: float | None = None,
+) -> GenotypeResult:
+    """Read and classify the VCF (with the family for segregation) and re-rank the differential."""
+    panel = load_panel()
+    stated = case.sex.word if case.sex.is_known else None
+    read = read_variants(vcf, panel, sex=stated)
+    sex = case.sex if case.sex.is_known else Sex.parse(read.sex) if read.sex else Sex.UNKNOWN
+    rows = list(ranking.rows)
+    ctx = EvaluationContext(
+        panel=panel,
+        phenotype=phenotype_from_rows([r.to_json() for r in rows], panel),
+        proband_sex=sex.word if sex.is_known else None,
+    )
+    people = family_from_pedigree(pedigree) if pedigree is not None else None
+    classified = classify_variants(list(read.variants), ctx, None, people)
+    build = read.build.used if read.build is not None else "GRCh38"
+    genes, coverage_source = (
+        read_covered(covered, panel, build) if covered is not None else (None, "not stated")
+    )
+    test = GeneticTest(
+        method=SEQUENCING,
+        covered=genes,
+        called=frozenset(v.gene.upper() for v in read.variants),
+        coverage_source=coverage_source,
+    )
+    if sensitivity is not None:
+        test = replace(test, sensitivity=sensitivity, sensitivity_source="stated by the user")
+    reranked = rerank_with_genotype(rows, classified, panel, sex, test, all_phenotype_posteriors(model, case))
+    genetics = Genetics(
+        vcf=Path(vcf).name,
+        sample=read.sample,
+        build=build,
+        test=test,
+        findings=tuple(finding(c, sex) for c in classified),
+        not_tested=test.not_tested(panel),
+        notes=tuple(read.notes),
+    )
+    return GenotypeResult(genetics, sex, reranked)
+
+
+def _label(c: VariantClassification) -> str:
+    v = c.variant
+    parts = [v.gene]
+    if v.hgvs_c:
+        parts.append(v.hgvs_c)
+    if v.hgvs_p:
+        parts.append(f"({v.hgvs_p})")
+    if not v.hgvs_c and v.chrom:
+        parts.append(f"{v.chrom}:{v.pos} {v.ref}>{v.alt}")
+    return " ".join(parts)
