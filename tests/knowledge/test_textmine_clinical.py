@@ -145,3 +145,6 @@ def test_digit_runs_are_linear(kb: KnowledgeBase) -> None:
     result = recognise(kb, "1" * 20_000 + " month old with diarrhea " + "9" * 20_000)
     assert time.perf_counter() - start < 5  # quadratic took 20-60 s at this size
     assert result.age_days is None and {h.term_id for h in result.hits} == {"HP:0002014"}
+    start = time.perf_counter()
+    recognise(kb, "!" * 20_000 + " ,.;" * 5_000 + "1,2." * 5_000)  # punctuation runs, number separators
+    assert time.perf_counter() - start < 5

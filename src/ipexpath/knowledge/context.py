@@ -216,6 +216,7 @@ _NEW_ASSERTION = frozenset(
 # Words that bring the sentence back to the patient: they end a relative's scope.
 _PATIENT_WORDS = frozenset("patient proband he she boy girl infant child index our himself herself".split())
 MAX_SCOPE_WORDS = 30  # a scope never runs further (keeps the work linear in the text's length)
+_SENTENCE_CHARS = frozenset(".!?;\n")
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _WORD = re.compile(r"\d+(?:[.,]\d+)+|[A-Za-z0-9]+")
 
@@ -264,27 +265,29 @@ class Word:
 def words(text: str) -> list[Word]:
     """Words and numbers ("4,500" is one) of `text` with the punctuation in front of each."""
     out: list[Word] = []
+    append = out.append
+    sentence_chars = _SENTENCE_CHARS
     last = 0
     for match in _WORD.finditer(text):
-        start = match.start()
-        gap = text[last:start]
+        start, end = match.span()
         word = match.group(0)
-        if gap == " ":
-            out.append(Word(word, word.lower(), start, match.end(), False, not out, False))
+        if start == last + 1 and text[last] == " ":
+            append(Word(word, word.lower(), start, end, False, not out, False))
         else:
-            out.append(
+            gap = text[last:start]
+            append(
                 Word(
                     word,
                     word.lower(),
                     start,
-                    match.end(),
+                    end,
                     "," in gap,
-                    not out or bool(_SENTENCE_END.search(gap)),
+                    not out or not sentence_chars.isdisjoint(gap),
                     gap == "-" or gap == "/",
                     ":" in gap,
                 )
             )
-        last = match.end()
+        last = end
     return out
 
 

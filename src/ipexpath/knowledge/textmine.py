@@ -335,7 +335,7 @@ def clean_text(text: str) -> str:
     return text
 
 
-@dataclass
+@dataclass(slots=True)
 class _Content:
     """A word that can be part of a term name, with its position among all words."""
 
@@ -368,6 +368,8 @@ def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]
         if item.comma_before:
             part += 1
         lower = item.lower
+        if lower in STOPWORDS and lower != "a":
+            continue
         is_number = lower[0].isdigit() and bool(_NUMBER.fullmatch(lower))
         if (
             (lower in STOPWORDS and not (lower == "a" and index > 0 and items[index - 1].lower == "type"))
@@ -457,11 +459,9 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
 
 
 def _lookup(dictionary: _Dictionary, items: list[Word], window: list[_Content]) -> _Entry | None:
-    key = frozenset(c.norm for c in window)
-    entry = None
-    if entry is None:
-        entry = dictionary.entries.get(key)
-    if entry is None and len(key - FILLERS) >= 2 and key & FILLERS:
+    key = frozenset([c.norm for c in window])
+    entry = dictionary.entries.get(key)
+    if entry is None and not FILLERS.isdisjoint(key) and len(key - FILLERS) >= 2:
         key = key - FILLERS
         entry = dictionary.entries.get(key)
     if entry is None:
@@ -550,11 +550,16 @@ def _coordinated(
     joined = {k for k, w in enumerate(items) if w.lower in _COORDINATORS or w.hyphen_before}
     if not joined:
         return out
+    vocabulary = dictionary.vocabulary
     for j in range(len(content) - 1):
         left, right = content[j], content[j + 1]
-        if left.segment != right.segment:
+        if left.segment != right.segment or left.norm not in vocabulary:
             continue
-        listed = items[right.index].comma_before and left.index not in covered
+        listed = (
+            items[right.index].comma_before
+            and left.index not in covered
+            and any(k in joined for k in range(right.index, min(len(items), right.index + 12)))
+        )
         if not listed and not (
             right.index in joined or any(k in joined for k in range(left.index + 1, right.index))
         ):
@@ -584,29 +589,30 @@ def _coordinated(
 def _unrecognised(items: list[Word], covered: set[int], text: str) -> tuple[TextSpan, ...]:
     """Clinical-looking phrases (medical word parts, lab abbreviations) that no term covers."""
     spans: list[TextSpan] = []
-    phrase: list[int] = []
-
-    def close() -> None:
-        if phrase and len(phrase) <= MAX_UNRECOGNISED_WORDS and not any(k in covered for k in phrase):
-            words_ = [items[k] for k in phrase]
-            if any(_looks_clinical(w) for w in words_):
-                spans.append(
-                    TextSpan(text[words_[0].start : words_[-1].end], words_[0].start, words_[-1].end)
-                )
-        phrase.clear()
-
-    for k, item in enumerate(items):
-        if item.sentence_before or item.comma_before or item.colon_before:
-            close()
-        lower = item.lower
-        if lower in _PHRASE_BREAKS or lower[0].isdigit():
-            close()
+    first = -1  # first word of the open phrase
+    clean = True  # no word of the open phrase is covered by a term
+    clinical = False
+    n = len(items)
+    for k in range(n + 1):
+        item = items[k] if k < n else None
+        ends = item is None or item.sentence_before or item.comma_before or item.colon_before
+        breaks = item is not None and (item.lower in _PHRASE_BREAKS or item.lower[0].isdigit())
+        if first >= 0 and (ends or breaks):
+            if clean and clinical and k - first <= MAX_UNRECOGNISED_WORDS:
+                start, end = items[first].start, items[k - 1].end
+                spans.append(TextSpan(text[start:end], start, end))
+                if len(spans) >= MAX_UNRECOGNISED:
+                    break
+            first = -1
+        if item is None or breaks:
             continue
-        phrase.append(k)
-        if len(spans) >= MAX_UNRECOGNISED:
-            break
-    close()
-    return tuple(spans[:MAX_UNRECOGNISED])
+        if first < 0:
+            first, clean, clinical = k, True, False
+        if k in covered:
+            clean = False
+        elif not clinical and _clinical_word(item.text):
+            clinical = True
+    return tuple(spans)
 
 
 # Words that end a candidate phrase: function words, ConText triggers, verbs, age/sex/time words.
