@@ -112,7 +112,18 @@ A patient reported in two papers is curated from one of them only (noted in the 
 - **Cohort papers with per-patient tables only in supplements or stripped tables** (Schubert 2014 CTLA4,
   Gámez-Díaz 2016 LRBA, Depner 2016 STAT1, Liu 2011 STAT1, Lo 2015 LRBA, Leiding 2023 STAT3 GOF,
   Tesch 2020 LRBA): not curated; cohort frequencies are not individual patients.
-- **Variants of uncertain significance** (a STAT3 p.Thr663Leu VUS in a CIS 2025 abstract): not curated.
+- **Variants of uncertain significance** (a STAT3 p.Thr663Leu VUS in a CIS 2025 abstract; a "probable
+  pathogenic" STAT3 p.Glu415Lys without functional study in a LASID poster): not curated.
+- **IPEX-like reports readable but without any printed identifier** (not curated): Bernasconi 2006 STAT5B
+  (16-year-old girl), Vidarsdottir 2006 JCEM STAT5B (the same man is curated from PMID 17287404), an ARD 2020
+  LRBA lupus letter, a CTLA4 p.V84A lymphoma case (hypothes.is annotation), a CTLA4 c.362_391del AIHA case,
+  STAT1 GOF cases (c.961A>G adult; L407V mother and daughter), a Clin Immunol 2016 CD25 case.
+- **Cohort abstracts without per-patient data** (not curated): Zhang 2019 JEM IL2RB (8 patients), Afzali 2017
+  BACH2, Serwas 2019 DEF6 (3 patients), Milner 2015 STAT3 GOF (13 patients), Toubiana 2016 STAT1 GOF.
+
+Papers cited by DOI only (no PMID printed in any text read) are keyed by their DOI in the case knowledge
+(`knowledge/case_knowledge.py: first_pmid` falls back to the DOI) and linked to doi.org in "similar published
+patients".
 """
 
 
