@@ -163,6 +163,38 @@ class _NoAliasLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def _load_yaml(text: str) -> Any:
+    """Safe-load YAML within the limits: with libyaml (C, fast) after a first pass over its events that
+    refuses aliases and anchors and counts nodes and depth; else with the pure-Python `_NoAliasLoader`."""
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is None:
+        loader = _NoAliasLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    nodes = depth = 0
+    for event in yaml.parse(text, Loader=c_loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            mark = event.start_mark
+            raise InputError(
+                "YAML anchors and aliases ('&' and '*') are not accepted in input files "
+                f"(line {mark.line + 1 if mark is not None else '?'}).",
+                "Write each value out in full.",
+            )
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise InputError(f"The document holds more than {MAX_NODES:,} values.")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise InputError(f"The document is nested more than {MAX_NESTING} levels deep.")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return yaml.load(text, Loader=c_loader)  # CSafeLoader: the safe constructor, in C
+
+
 def _json_constant(name: str) -> Any:
     raise InputError(f"The value {name} is not a number ipexpath accepts.", "Write a finite number.")
 
@@ -189,11 +221,7 @@ def parse_document(text: str, source: str, *, yaml_allowed: bool = True) -> Any:
                 text, parse_constant=_json_constant, parse_int=_json_int, parse_float=_json_float
             )
         else:
-            loader = _NoAliasLoader(text)
-            try:
-                data = loader.get_single_data()
-            finally:
-                loader.dispose()
+            data = _load_yaml(text)
     except InputError as exc:
         raise InputError(f"'{name}': {exc.message}", exc.suggestion) from None
     except json.JSONDecodeError as exc:
