@@ -142,6 +142,8 @@ def run_reader(
         peak = max(peak, float(peak_text))
         kind = "hang" if rc_text == "-1" else classify_outcome(int(rc_text), proc.stderr)
         counts[f"subprocess {kind}"] += 1
+        if kind not in ("ok", "input error") and len(failures) < 10:
+            failures.append(f"subprocess {kind}: {argv[:6]} -> {proc.stderr.strip()[:200]!r}")
         if peak > MAX_MEGABYTES:
             counts["over memory"] += 1
     return {"counts": counts, "failures": failures, "peak_mb": peak, "slowest_s": slowest}

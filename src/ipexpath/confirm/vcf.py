@@ -309,16 +309,19 @@ def read_variants(
     declared = frozenset(infos)
     notes: list[str] = []
     indexed = _usable_index(path, notes)
-    try:
-        collected = _collect(vcf, panel, build_check, indexed, path, layout, declared, chosen, samples)
-    except _LookupFailed as exc:
-        notes.append(
-            f"A region lookup through the index failed ({exc}); the index was not used and the whole VCF "
-            "was scanned. Re-create the index with 'tabix -p vcf'."
-        )
-        indexed = False
-        vcf = _open(path)
-        collected = _collect(vcf, panel, build_check, False, path, layout, declared, chosen, samples)
+    with _htslib_messages() as library_messages:  # htslib warnings become notes, not raw stderr lines
+        try:
+            collected = _collect(vcf, panel, build_check, indexed, path, layout, declared, chosen, samples)
+        except _LookupFailed as exc:
+            notes.append(
+                f"A region lookup through the index failed ({exc}); the index was not used and the whole "
+                "VCF was scanned. Re-create the index with 'tabix -p vcf'."
+            )
+            indexed = False
+            vcf = _open(path)
+            collected = _collect(vcf, panel, build_check, False, path, layout, declared, chosen, samples)
+    for message in dict.fromkeys(m.split("] ", 1)[-1] for m in library_messages[:20]):
+        notes.append(f"htslib: {message}")
     variants, count, skipped_other_gene, observed_haploid_x, allele_notes = collected
     notes.extend(allele_notes)
     if skipped_other_gene:
