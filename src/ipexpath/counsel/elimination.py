@@ -48,6 +48,8 @@ MAX_TOTAL_ENTRIES = 25_000_000
 # Above this degree the min-fill score is replaced by its upper bound deg*(deg-1)/2 (cheap to compute, and
 # such a variable is eliminated late anyway); every order gives exact marginals, only speed differs.
 _FILL_DEGREE_CAP = 40
+# Up to this many tables are multiplied in one einsum call (NumPy allows 64 operands and 52 labels).
+_ONE_EINSUM_OPERANDS = 8
 
 
 class TooComplexError(InputError):
@@ -192,6 +194,15 @@ def _contract_scaled(
     thousands of messages (a sibship of 2,000) does not underflow."""
     if not operands:
         return np.ones(()), 0.0
+    if len(operands) <= _ONE_EINSUM_OPERANDS:  # few tables: one einsum is faster and cannot underflow
+        labels: dict[int, int] = {}
+        args: list[Any] = []
+        for table, variables in operands:
+            args += [table, [labels.setdefault(v, len(labels)) for v in variables]]
+        args.append([labels.setdefault(v, len(labels)) for v in output])
+        if len(labels) <= 48:
+            single: FloatArray = np.einsum(*args)
+            return single, 0.0
     remaining = list(operands)
     table, variables = remaining.pop(0)
     log_scale = 0.0
@@ -211,9 +222,9 @@ def _contract_scaled(
         if peak > 0.0 and (peak < 1e-100 or peak > 1e100):
             table = table / peak
             log_scale += math.log(peak)
-    labels = {v: i for i, v in enumerate(dict.fromkeys((*variables, *output)))}
-    args: list[Any] = [table, [labels[v] for v in variables], [labels[v] for v in output]]
-    result: FloatArray = np.einsum(*args)
+    final = {v: i for i, v in enumerate(dict.fromkeys((*variables, *output)))}
+    last: list[Any] = [table, [final[v] for v in variables], [final[v] for v in output]]
+    result: FloatArray = np.einsum(*last)
     return result, log_scale
 
 
