@@ -256,16 +256,20 @@ def test_bs4_affected_relative_without_variant(panel) -> None:  # type: ignore[n
 # ----------------------------------------------------------------------------------------------- overrides
 def test_override_recomputes_class(panel) -> None:  # type: ignore[no-untyped-def]
     v = _foxp3(panel, "NM_014009.4:c.1150G>A", population=PopulationData(af_checked=True))
-    base = classify_variant(v, EvaluationContext(panel))
+    base = classify_variant(v, EvaluationContext(panel, use_bundled_evidence=False))
     assert base.points == 3
     overrides = [parse_override("PS3=strong:Treg suppression assay (hypothetical)"),
                  parse_override("c.1150G>A@PP4=supporting:CD4+CD25+FOXP3+ cells absent")]  # fmt: skip
-    result = classify_variant(v, EvaluationContext(panel), overrides)
+    result = classify_variant(v, EvaluationContext(panel, use_bundled_evidence=False), overrides)
     assert result.points == 8 and result.classification == AcmgClassification.LIKELY_PATHOGENIC
     assert _crit(result, "PS3").overridden and "Treg" in _crit(result, "PS3").evidence
-    off = classify_variant(v, EvaluationContext(panel), [parse_override("PM1=off:domain disputed")])
+    off = classify_variant(
+        v, EvaluationContext(panel, use_bundled_evidence=False), [parse_override("PM1=off:domain disputed")]
+    )
     assert off.points == 1 and not _crit(off, "PM1").applied
-    other = classify_variant(v, EvaluationContext(panel), [parse_override("c.1A>G@PS3=strong:x")])
+    other = classify_variant(
+        v, EvaluationContext(panel, use_bundled_evidence=False), [parse_override("c.1A>G@PS3=strong:x")]
+    )
     assert other.points == 3
 
 

@@ -36,6 +36,20 @@ class ClinvarEntry:
         return ("pathogenic" in sig) and "conflicting" not in sig and "benign" not in sig
 
     @property
+    def stars(self) -> int:
+        """ClinVar review stars from CLNREVSTAT (ClinVar's documented mapping)."""
+        status = self.review_status.lower().replace(" ", "_")
+        if "practice_guideline" in status:
+            return 4
+        if "expert_panel" in status:
+            return 3
+        if "multiple_submitters" in status and "no_conflicts" in status:
+            return 2
+        if "criteria_provided" in status:
+            return 1
+        return 0
+
+    @property
     def is_missense(self) -> bool:
         return "missense" in self.molecular_consequence.lower()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ipexpath.confirm.acmg.base import CriterionResult
+from ipexpath.confirm.acmg.base import CriterionResult, not_applied
+from ipexpath.confirm.acmg.case_evidence import evaluate_case_evidence, find_evidence
 from ipexpath.confirm.acmg.computational import evaluate_computational
 from ipexpath.confirm.acmg.context import EvaluationContext
 from ipexpath.confirm.acmg.domains import evaluate_pm1
@@ -14,6 +15,14 @@ from ipexpath.confirm.acmg.known_variants import clinvar_same_variant, evaluate_
 from ipexpath.confirm.acmg.not_automated import not_automated
 from ipexpath.confirm.acmg.null_variant import evaluate_pm4, evaluate_pvs1
 from ipexpath.confirm.acmg.population import evaluate_frequency
+from ipexpath.confirm.card import (
+    CitedSource,
+    ClinvarConflict,
+    ClinvarView,
+    VariantCard,
+    clinvar_conflict,
+    reclassification_path,
+)
 from ipexpath.confirm.classification import (
     AcmgClassification,
     Override,
@@ -22,6 +31,7 @@ from ipexpath.confirm.classification import (
     total_points,
     with_pm1_pp3_cap,
 )
+from ipexpath.confirm.evidence import EvidenceSet, VariantEvidence, load_evidence
 from ipexpath.confirm.model import Variant, Zygosity
 from ipexpath.confirm.panel import Gene
 from ipexpath.confirm.phenotype import apply_pp4
@@ -42,6 +52,10 @@ class VariantClassification:
     classification: AcmgClassification
     notes: list[str] = field(default_factory=list)
     inheritance_compatible: bool | None = None
+    evidence: VariantEvidence | None = None  # the curated published evidence used (None = none curated)
+    clinvar: tuple[ClinvarView, ...] = ()  # shown, never counted
+    clinvar_conflict: ClinvarConflict | None = None  # computed class vs a >= 2-star ClinVar assertion
+    card: VariantCard | None = None
 
     def to_dict(self) -> dict[str, Any]:
         v = self.variant
@@ -71,6 +85,10 @@ class VariantClassification:
             "classification": self.classification.label,
             "classification_code": self.classification.value,
             "notes": self.notes,
+            "curated_evidence": self.evidence.hgvs_c if self.evidence else None,
+            "clinvar": [c.to_dict() for c in self.clinvar],
+            "clinvar_conflict": self.clinvar_conflict.to_dict() if self.clinvar_conflict else None,
+            "card": self.card.to_dict() if self.card else None,
         }
 
 
@@ -102,6 +120,9 @@ def classify_variant(
             family_people, variant.family_genotypes, variant.sample, variant.zygosity, variant.gene
         )
         ctx = replace(ctx, family=family)
+    if ctx.evidence is None and ctx.use_bundled_evidence:
+        ctx = replace(ctx, evidence=load_evidence())
+    curated = find_evidence(variant, ctx.evidence)
     criteria: list[CriterionResult] = [evaluate_pvs1(variant, gene, ctx)]
     criteria += evaluate_known(variant, gene, ctx)
     criteria += evaluate_de_novo(variant, gene, ctx)
@@ -111,7 +132,10 @@ def classify_variant(
     criteria += evaluate_segregation(variant, gene, ctx)
     criteria += evaluate_computational(variant, ctx)
     criteria.append(apply_pp4(ctx.phenotype, gene, ctx.criteria))
+    criteria += evaluate_case_evidence(variant, gene, ctx, curated)
     criteria += not_automated(variant, gene)
+    criteria = _merge_sources(criteria)
+    criteria = _ps4_not_with_frequency(criteria)
     criteria = with_pm1_pp3_cap(criteria, int(ctx.criteria["pp3_bp4"]["pm1_pp3_cap_points"]))
     location = f"{variant.chrom}-{variant.pos}-{variant.ref}-{variant.alt}" if variant.chrom else None
     mine = [o for o in overrides or [] if o.matches(variant.hgvs_c, variant.hgvs_p, location)]
@@ -122,10 +146,106 @@ def classify_variant(
     ba1 = any(c.code == "BA1" and c.applied for c in criteria)
     label = classify_points(points, ctx.criteria["classes"], stand_alone_benign=ba1)
     notes = _notes(variant, gene, ctx, criteria, ba1)
+    views = _clinvar_views(variant, ctx, curated)
+    conflict = clinvar_conflict(label, views)
+    if conflict is not None:
+        notes.insert(0, conflict.message)
     sex = ctx.proband_sex
-    return VariantClassification(
-        variant, gene, criteria, points, label, notes, inheritance_compatible(variant, gene, sex)
+    card = VariantCard(
+        classification=label,
+        points=points,
+        applied=tuple(c for c in criteria if c.applied),
+        not_applied=tuple(c for c in criteria if not c.applied and c.evaluated),
+        not_evaluated=tuple(c for c in criteria if not c.applied and not c.evaluated),
+        clinvar=views,
+        conflict=conflict,
+        sources=_sources(ctx.evidence, curated),
+        reclassification=reclassification_path(points, ctx.criteria["classes"], ba1),
+        notes=tuple(notes),
     )
+    return VariantClassification(
+        variant,
+        gene,
+        criteria,
+        points,
+        label,
+        notes,
+        inheritance_compatible(variant, gene, sex),
+        evidence=curated,
+        clinvar=views,
+        clinvar_conflict=conflict,
+        card=card,
+    )
+
+
+def _merge_sources(criteria: list[CriterionResult]) -> list[CriterionResult]:
+    """One result per code: when the patient's family and the literature both speak to a code (PS2/PM6,
+    PP1, BS4, BS2), the stronger applied result is kept and the other's sentence is appended."""
+    merged: dict[str, CriterionResult] = {}
+    order: list[str] = []
+    for c in criteria:
+        if c.code not in merged:
+            merged[c.code] = c
+            order.append(c.code)
+            continue
+        old = merged[c.code]
+        keep, other = (
+            (c, old) if (abs(c.points), c.evaluated) > (abs(old.points), old.evaluated) else (old, c)
+        )
+        if other.evaluated and other.evidence not in keep.evidence:
+            keep = replace(keep, evidence=f"{keep.evidence} Also: {other.evidence}")
+        merged[c.code] = keep
+    return [merged[code] for code in order]
+
+
+def _ps4_not_with_frequency(criteria: list[CriterionResult]) -> list[CriterionResult]:
+    """PS4 is not used when BA1 or BS1 is met (ClinGen Antibody Deficiencies VCEP PIK3CD v1.0.0)."""
+    if not any(c.code in ("BA1", "BS1") and c.applied for c in criteria):
+        return criteria
+    return [
+        not_applied("PS4", f"Not used because BA1/BS1 is met ({c.evidence})", c.source)
+        if c.code == "PS4" and c.applied
+        else c
+        for c in criteria
+    ]
+
+
+def _clinvar_views(
+    variant: Variant, ctx: EvaluationContext, curated: VariantEvidence | None
+) -> tuple[ClinvarView, ...]:
+    views = [
+        ClinvarView(
+            a.accession, a.classification, a.review_status, a.stars, a.date, a.url, "curated evidence file"
+        )
+        for a in (curated.clinvar if curated else ())
+    ]
+    if ctx.clinvar is not None and variant.chrom is not None and variant.pos is not None:
+        for entry in ctx.clinvar.at(variant.chrom, variant.pos):
+            if entry.ref == variant.ref and entry.alt == variant.alt:
+                number = entry.variation_id if entry.variation_id.isdigit() else "0"
+                views.append(
+                    ClinvarView(
+                        f"VCV{number.zfill(9)}",
+                        entry.significance.replace("_", " "),
+                        entry.review_status.replace("_", " "),
+                        entry.stars,
+                        None,
+                        f"https://www.ncbi.nlm.nih.gov/clinvar/variation/{number}/",
+                        "your ClinVar file",
+                    )
+                )
+    return tuple(views)
+
+
+def _sources(evidence: EvidenceSet | None, curated: VariantEvidence | None) -> tuple[CitedSource, ...]:
+    if evidence is None or curated is None:
+        return ()
+    found = []
+    for ident in curated.sources():
+        citation = evidence.citations.get(ident)
+        if citation is not None:
+            found.append(CitedSource(ident, citation.citation, citation.url))
+    return tuple(found)
 
 
 def _notes(
@@ -134,9 +254,15 @@ def _notes(
     notes = []
     known = exact_match(variant, gene)
     if known:
+        curated = find_evidence(variant, ctx.evidence)
         notes.append(
-            f"Reported variant: {known.classification} ({known.source}). Its published functional and case "
-            "evidence (PS3, PS4) is not scored automatically; add it with --override after review."
+            f"Reported variant: {known.classification} ({known.source}). "
+            + (
+                "Its curated published evidence (probands, assays, segregation) is scored above (PS4, PS3, PP1)."
+                if curated
+                else "No published case or functional evidence is curated for it yet: PS3/PS4 are not scored; "
+                "add them to the evidence file or with --override after review."
+            )
         )
     clinvar = clinvar_same_variant(variant, ctx)
     if clinvar:

@@ -9,6 +9,7 @@ from ipexpath.confirm.panel import Panel
 
 if TYPE_CHECKING:
     from ipexpath.confirm.clinvar import ClinvarIndex
+    from ipexpath.confirm.evidence import EvidenceSet
     from ipexpath.confirm.phenotype import PhenotypeEvidence
     from ipexpath.confirm.segregation import FamilySegregation
 
@@ -21,6 +22,9 @@ class EvaluationContext:
     clinvar: ClinvarIndex | None = None
     parentage_confirmed: bool = False
     proband_sex: str | None = None
+    # curated published evidence (PS4, PS3/BS3, literature PS2/PM6, PP1/BS4, BS2); None = the bundled file
+    evidence: EvidenceSet | None = None
+    use_bundled_evidence: bool = True
 
     @property
     def criteria(self) -> dict[str, Any]:

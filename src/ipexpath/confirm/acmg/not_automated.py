@@ -11,11 +11,6 @@ _SOURCE = "Richards 2015 (PMID 25741868); see docs/acmg-automation.md"
 
 def not_automated(variant: Variant, gene: Gene) -> list[CriterionResult]:
     reasons = {
-        "PS3": "Functional studies (FOXP3 protein in Tregs, suppression, TSDR, reporter assays) "
-        "need curated evidence "
-        "with validation controls (Brnich 2020); add with --override PS3=<strength>:<citation>.",
-        "PS4": "Case-control or recurrence counts in unrelated probands need curated literature; "
-        "add with --override.",
         "PM3": (
             "Phase of two variants in this autosomal-recessive gene is not determined "
             "automatically; add with "
@@ -26,7 +21,6 @@ def not_automated(variant: Variant, gene: Gene) -> list[CriterionResult]:
         "PP2": "Gene-level missense constraint is not bundled (gnomAD constraint not verified for "
         "this gene).",
         "BP1": "Gene-level truncating/missense ratio is not bundled.",
-        "BS3": "Functional studies showing no damaging effect need curated evidence; add with --override.",
         "BP2": "Phase with another pathogenic variant is not determined automatically.",
         "BP3": "No repeat-region annotation is bundled.",
         "BP5": "An alternate molecular diagnosis must be judged by the clinician; add with --override.",

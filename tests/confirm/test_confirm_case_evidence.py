@@ -1,0 +1,142 @@
+"""Criteria from curated published evidence (PS4, PS3/BS3, PS2/PM6, PP1/BS4, BS2), ClinVar shown but not
+counted, the conflict flag and the variant card; curated rows are built here so the answers are known."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipexpath.confirm import (
+    EvaluationContext,
+    PopulationData,
+    classify_variant,
+    load_panel,
+    parse_hgvs_variant,
+)
+from ipexpath.confirm.classification import AcmgClassification
+from ipexpath.confirm.evidence import parse_evidence
+
+_SOURCES = {
+    "PMID:1": {"citation": "Author A. Paper one. J 2001"},
+    "PMID:2": {"citation": "Author B. Two. J 2002"},
+}
+
+
+def _evidence(**rows):  # type: ignore[no-untyped-def]
+    variant = {"gene": "FOXP3", "transcript": "NM_014009.4", "hgvs_c": "c.1150G>A", "hgvs_p": "p.Ala384Thr"}
+    variant.update(rows)
+    return parse_evidence({"version": "t", "sources": _SOURCES, "variants": [variant]}, "test.yaml")
+
+
+@pytest.fixture(scope="module")
+def panel():  # type: ignore[no-untyped-def]
+    return load_panel()
+
+
+def _crit(result, code: str):  # type: ignore[no-untyped-def]
+    return next(c for c in result.criteria if c.code == code)
+
+
+def _classify(panel, evidence, text="NM_014009.4:c.1150G>A", population=None):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    variant = parse_hgvs_variant(text, panel)
+    if population is not None:
+        variant = replace(variant, population=population)
+    return classify_variant(variant, EvaluationContext(panel, evidence=evidence))
+
+
+def _probands(n: int, linked: bool = False) -> list[dict]:  # type: ignore[type-arg]
+    rows = [{"patient": f"p{i}", "zygosity": "hemizygous", "sources": ["PMID:1"]} for i in range(n)]
+    if linked and n > 1:
+        rows[1]["same_as"] = ["p0"]
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("n", "linked", "label"),
+    [(1, False, "PS4_Supporting"), (2, False, "PS4_Moderate"), (3, False, "PS4_Moderate"), (4, False, "PS4"),
+     (2, True, "PS4_Supporting")],
+)  # fmt: skip
+def test_ps4_counts_unrelated_probands(panel, n: int, linked: bool, label: str) -> None:  # type: ignore[no-untyped-def]
+    result = _classify(panel, _evidence(probands=_probands(n, linked)))
+    ps4 = _crit(result, "PS4")
+    assert ps4.applied and ps4.display_code == label
+    assert "PMID:1" in ps4.evidence
+
+
+def test_ps4_not_with_bs1(panel) -> None:  # type: ignore[no-untyped-def]
+    common = PopulationData(af=0.001, af_checked=True, af_source="gnomAD")
+    result = _classify(panel, _evidence(probands=_probands(4)), population=common)
+    assert _crit(result, "BS1").applied and not _crit(result, "PS4").applied
+
+
+@pytest.mark.parametrize(
+    ("oddspath", "result", "code", "label"),
+    [(400.0, "damaging", "PS3", "PS3_VeryStrong"), (20.0, "damaging", "PS3", "PS3"),
+     (5.0, "damaging", "PS3", "PS3_Moderate"), (2.5, "damaging", "PS3", "PS3_Supporting"),
+     (0.2, "no_effect", "BS3", "BS3_Moderate"), (0.04, "no_effect", "BS3", "BS3")],
+)  # fmt: skip
+def test_functional_strength_from_oddspath(panel, oddspath, result, code, label) -> None:  # type: ignore[no-untyped-def]
+    assay = {"assay": "Treg suppression", "result": result, "controls": "11 variant controls",
+             "strength": "none", "oddspath": oddspath, "sources": ["PMID:2"]}  # fmt: skip
+    found = _crit(_classify(panel, _evidence(functional=[assay])), code)
+    assert found.applied and found.display_code == label
+
+
+def test_assay_without_controls_gives_no_strength(panel) -> None:  # type: ignore[no-untyped-def]
+    assay = {"assay": "reporter", "result": "damaging", "controls": "wild type only", "strength": "none",
+             "sources": ["PMID:2"]}  # fmt: skip
+    ps3 = _crit(_classify(panel, _evidence(functional=[assay])), "PS3")
+    assert not ps3.applied and "controls" in ps3.evidence
+
+
+def test_de_novo_and_segregation_and_bs2(panel) -> None:  # type: ignore[no-untyped-def]
+    evidence = _evidence(
+        de_novo=[{"patient": "p0", "parentage_confirmed": True, "sources": ["PMID:1"]},
+                 {"patient": "p1", "parentage_confirmed": True, "sources": ["PMID:1"]}],
+        segregation=[{"family": "f", "informative_meioses": 5, "sources": ["PMID:2"]}],
+        unaffected_hemizygotes=[{"count": 2, "adult": True, "description": "healthy uncles",
+                                 "sources": ["PMID:2"]}],
+    )  # fmt: skip
+    result = _classify(panel, evidence)
+    assert _crit(result, "PS2").display_code == "PS2"  # 2 x 1 point (confirmed, consistent) = Strong
+    assert _crit(result, "PP1").display_code == "PP1_Moderate"  # 5 meioses
+    assert _crit(result, "BS2").display_code == "BS2_Supporting"
+
+
+def test_non_segregation_is_bs4(panel) -> None:  # type: ignore[no-untyped-def]
+    evidence = _evidence(segregation=[{"family": "f", "affected_without_variant": 1, "sources": ["PMID:2"]}])
+    result = _classify(panel, evidence)
+    assert _crit(result, "BS4").display_code == "BS4_Supporting" and not _crit(result, "PP1").applied
+
+
+def test_clinvar_shown_not_counted_and_conflict_flagged(panel) -> None:  # type: ignore[no-untyped-def]
+    clinvar = [{"variation_id": 11410, "classification": "Pathogenic", "review_status": "multiple submitters",
+                "stars": 2, "date": "2026-10-03", "retrieved_from": "test"}]  # fmt: skip
+    with_cv = _classify(panel, _evidence(clinvar=clinvar))
+    without = _classify(panel, _evidence())
+    assert with_cv.points == without.points  # PP5 retired: ClinVar adds nothing
+    assert with_cv.clinvar and with_cv.clinvar[0].accession == "VCV000011410"
+    assert with_cv.clinvar_conflict is not None and with_cv.notes[0].startswith("REVIEW")
+    benign = _classify(
+        panel, _evidence(clinvar=clinvar), population=PopulationData(af=0.001, af_checked=True)
+    )
+    assert benign.classification in (AcmgClassification.LIKELY_BENIGN, AcmgClassification.BENIGN)
+    assert benign.clinvar_conflict is not None and benign.clinvar_conflict.opposite
+
+
+def test_card_lists_applied_missing_and_path(panel) -> None:  # type: ignore[no-untyped-def]
+    result = _classify(panel, _evidence(probands=_probands(1)))
+    card = result.card
+    assert card is not None
+    assert any(c.code == "PS4" for c in card.applied)
+    assert any(c.code == "PP3" for c in card.not_evaluated)  # no REVEL given: says what is needed
+    assert card.sources and card.sources[0].url == "https://pubmed.ncbi.nlm.nih.gov/1/"
+    assert any("Likely pathogenic needs" in step for step in card.reclassification)
+    assert result.to_dict()["card"]["path_to_reclassification"]
+
+
+def test_bundled_example_variant_uses_curated_evidence(panel) -> None:  # type: ignore[no-untyped-def]
+    result = classify_variant(parse_hgvs_variant("NM_014009.4:c.1150G>A", panel), EvaluationContext(panel))
+    assert result.evidence is not None and result.evidence.hgvs_c == "c.1150G>A"
+    assert _crit(result, "PS4").applied
