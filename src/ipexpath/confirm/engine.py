@@ -258,9 +258,9 @@ def _notes(
         notes.append(
             f"Reported variant: {known.classification} ({known.source}). "
             + (
-                "Its curated published evidence (probands, assays, segregation) is scored above (PS4, PS3, PP1)."
+                "Its curated published evidence (probands, assays, segregation) is scored above."
                 if curated
-                else "No published case or functional evidence is curated for it yet: PS3/PS4 are not scored; "
+                else "No published case or functional evidence is curated for it yet (PS3/PS4 not scored); "
                 "add them to the evidence file or with --override after review."
             )
         )
