@@ -192,7 +192,7 @@ def _merge_sources(criteria: list[CriterionResult]) -> list[CriterionResult]:
         keep, other = (
             (c, old) if (abs(c.points), c.evaluated) > (abs(old.points), old.evaluated) else (old, c)
         )
-        if other.evaluated and other.evidence not in keep.evidence:
+        if (other.evaluated or not keep.evaluated) and other.evidence not in keep.evidence:
             keep = replace(keep, evidence=f"{keep.evidence} Also: {other.evidence}")
         merged[c.code] = keep
     return [merged[code] for code in order]

@@ -227,7 +227,10 @@ def _de_novo(found: VariantEvidence, evidence: EvidenceSet, rule: dict[str, Any]
     rows = [d for d in found.de_novo if d.both_parents_tested]
     if not rows:
         text = "No published de novo observation with tested parents is curated."
-        return [not_applied("PS2", text, source), not_applied("PM6", text, source)]
+        return [
+            not_applied("PS2", text, source, evaluated=False),
+            not_applied("PM6", text, source, evaluated=False),
+        ]
     points = sum(
         float(rule["confirmed_consistent"] if d.parentage_confirmed else rule["assumed_consistent"])
         for d in rows
@@ -271,7 +274,12 @@ def _segregation(
     )
     pp1 = next((s for n, s in thresholds if meioses >= n), None)
     where = f" ({_cite(evidence, sources)})" if sources else ""
-    bs4 = not_applied("BS4", "No published affected relative lacks the variant.", BS4_SOURCE)
+    bs4 = not_applied(
+        "BS4",
+        "No published affected relative lacks the variant.",
+        BS4_SOURCE,
+        evaluated=bool(found.segregation),
+    )
     if pp1 is None:
         return [
             not_applied(
@@ -279,6 +287,7 @@ def _segregation(
                 f"{meioses} informative meiosis/meioses in published families{where}; "
                 f"{rule['supporting_meioses']} are needed for Supporting.",
                 source,
+                evaluated=bool(found.segregation),
             ),
             bs4,
         ]
@@ -302,7 +311,9 @@ def _bs2(found: VariantEvidence, gene: Gene, evidence: EvidenceSet, rule: dict[s
         )
     adults = [h for h in found.unaffected_hemizygotes if h.adult]
     if not adults:
-        return not_applied("BS2", "No healthy adult with the disease genotype is curated.", source)
+        return not_applied(
+            "BS2", "No healthy adult with the disease genotype is curated.", source, evaluated=False
+        )
     count = sum(h.count for h in adults)
     sources = tuple(dict.fromkeys(s for h in adults for s in h.sources))
     return applied(
