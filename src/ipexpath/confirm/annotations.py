@@ -8,6 +8,7 @@ VEP field selection works. Population frequency and in-silico scores are read fr
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,16 @@ _AF_FIELDS = (
     "gnomAD_genomes_AF",
 )
 _HEMI_FIELDS = ("gnomAD_nhemi", "nhemi", "gnomADe_nhemi", "gnomADg_nhemi", "AC_XY", "gnomAD_AC_XY")
+# gnomAD allele count / number pairs (same source), gnomAD's FAF and its site filter (VEP --custom fields).
+# The patient VCF's own INFO AC/AN are cohort counts and are never read here.
+_AC_AN_FIELDS = (("gnomADe_AC", "gnomADe_AN"), ("gnomADg_AC", "gnomADg_AN"), ("gnomAD_AC", "gnomAD_AN"))
+_FAF_FIELDS = (
+    "gnomADe_faf95_max",
+    "gnomAD_faf95_popmax",
+    "gnomADe_fafmax_faf95_max",
+    "faf95_popmax",
+)
+_FILTER_FIELDS = ("gnomADe_FILTER", "gnomADg_FILTER", "gnomAD_FILTER")
 _REVEL_FIELDS = ("REVEL", "REVEL_score", "REVEL_rankscore_raw", "dbNSFP_REVEL_score")
 _CADD_FIELDS = ("CADD_PHRED", "CADD_phred", "CADD")
 _SPLICEAI_FIELDS = (
@@ -133,11 +144,35 @@ def population_from(
         cadd, _ = _first(info, _CADD_FIELDS)
     spliceai_scores = [s for s in (_float(fields.get(n)) for n in _SPLICEAI_FIELDS) if s is not None]
     spliceai = max(spliceai_scores) if spliceai_scores else _spliceai_info(info.get("SpliceAI"))
+    ac = an = None
+    for ac_name, an_name in _AC_AN_FIELDS:
+        ac_value, an_value = (
+            _float(fields.get(ac_name, info.get(ac_name))),
+            _float(fields.get(an_name, info.get(an_name))),
+        )
+        if (
+            ac_value is not None
+            and an_value is not None
+            and math.isfinite(ac_value)
+            and math.isfinite(an_value)
+        ):
+            ac, an = int(ac_value), int(an_value)
+            af_source = af_source or ac_name.removesuffix("_AC")
+            break
+    faf95, _ = _first(fields, _FAF_FIELDS)
+    site_filter = next(
+        (str(fields.get(n) or info.get(n)) for n in _FILTER_FIELDS if fields.get(n) or info.get(n)), ""
+    )
+    qc_failed = bool(site_filter) and site_filter.upper() not in ("PASS", ".")
     return PopulationData(
         af=af,
         af_source=af_source or af_checked,
-        af_checked=af_checked is not None,
-        hemizygotes=int(hemi) if hemi is not None else None,
+        af_checked=af_checked is not None or ac is not None,
+        hemizygotes=int(hemi) if hemi is not None and math.isfinite(hemi) else None,
+        ac=ac,
+        an=an,
+        faf95=faf95,
+        qc_failed=qc_failed,
         revel=revel,
         cadd_phred=cadd,
         spliceai=spliceai,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ipexpath.errors import InputError
 from ipexpath.types import Zygosity
 
 __all__ = [
@@ -136,7 +138,12 @@ def consequence_from_terms(terms: str) -> Consequence:
 
 @dataclass(frozen=True)
 class PopulationData:
-    """Population frequency and in-silico scores, when the annotation provides them."""
+    """Population frequency and in-silico scores, when the annotation provides them.
+
+    Values are checked on construction (issue 18 item 10): a frequency or score that is NaN, infinite,
+    negative or above 1 (REVEL, SpliceAI), or a count that is negative or larger than its allele number, is
+    refused with a clear error (exit 2) instead of being counted as rare or common.
+    """
 
     af: float | None = None  # highest available population AF (popmax/max_af if given)
     af_source: str | None = None
@@ -145,6 +152,22 @@ class PopulationData:
     revel: float | None = None
     cadd_phred: float | None = None
     spliceai: float | None = None  # maximum delta score
+    ac: int | None = None  # allele count in the population database (gnomAD), when given
+    an: int | None = None  # allele number
+    faf95: float | None = None  # gnomAD's own filtering allele frequency, when given
+    qc_failed: bool = False  # the site failed the population database's QC (its frequency is not used)
+
+    def __post_init__(self) -> None:
+        for name in ("af", "revel", "spliceai", "faf95"):
+            _check_fraction(name, getattr(self, name))
+        if self.cadd_phred is not None and (not math.isfinite(self.cadd_phred) or self.cadd_phred < 0):
+            raise InputError(f"The CADD score {self.cadd_phred} is not a finite, non-negative number.")
+        for name in ("ac", "an", "hemizygotes"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise InputError(f"The population {name.upper()} '{value}' is not a whole number >= 0.")
+        if self.ac is not None and self.an is not None and self.ac > self.an:
+            raise InputError(f"The allele count {self.ac} is larger than the allele number {self.an}.")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,7 +178,26 @@ class PopulationData:
             "revel": self.revel,
             "cadd_phred": self.cadd_phred,
             "spliceai": self.spliceai,
+            "ac": self.ac,
+            "an": self.an,
+            "faf95": self.faf95,
+            "qc_failed": self.qc_failed,
         }
+
+
+def _check_fraction(name: str, value: float | None) -> None:
+    labels = {"af": "allele frequency", "faf95": "filtering allele frequency", "revel": "REVEL score",
+              "spliceai": "SpliceAI score"}  # fmt: skip
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InputError(
+            f"The {labels[name]} '{value}' is not a number.", "Give a value between 0 and 1 (0 = absent)."
+        )
+    if value < 0 or value > 1:
+        raise InputError(
+            f"The {labels[name]} {value:g} is outside 0-1.", "Give a value between 0 and 1 (0 = absent)."
+        )
 
 
 @dataclass(frozen=True)
