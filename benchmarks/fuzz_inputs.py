@@ -5,10 +5,10 @@ Run: .venv/bin/python benchmarks/fuzz_inputs.py [--examples 400] [--subprocess 2
 The invariant: exit 0 with a result, or exit 2 with one clear sentence; never exit 1 ("Internal error")
 for input, never a traceback, never more than N = MAX_SECONDS seconds or M = MAX_MEGABYTES MB per input
 (`tests/fuzz/harness.py`). Inputs come from the hypothesis strategies of `tests/fuzz/strategies.py`
-(case forms, phenopackets, arbitrary YAML/JSON documents, PED/YAML/JSON pedigrees, VCF files, HGVS
-strings). Each reader gets `--examples` inputs run in-process through the CLI (a per-input alarm of N
-seconds counts hangs), then `--subprocess` of them again each in its own process, whose peak resident
-memory is measured (ru_maxrss). Prints one line per reader and a total; exits 1 if any input broke the
+(case forms, phenopackets, arbitrary YAML/JSON documents, PED/YAML/JSON pedigrees, VCF files, ranking
+files, HGVS strings). Each reader gets `--examples` inputs run in-process through the CLI (a per-input
+alarm of N seconds counts hangs), then `--subprocess` of them again each in its own process, whose peak
+resident memory is measured (ru_maxrss). Prints one line per reader and a total; exits 1 if any input broke the
 invariant, so it can gate a release.
 """
 
@@ -61,6 +61,9 @@ READERS: dict[str, st.SearchStrategy[Input]] = {
         lambda d: (["family", "--no-plan"], d[0], d[1])
     ),
     "VCF": fz.vcf_files().map(lambda data: (["classify", "--vcf"], ".vcf", data)),
+    "any document as --ranking": fz.documents(fz.json_value).map(
+        lambda d: (["classify", "--variant", "NM_014009.4:c.1150G>A", "--ranking"], ".json", d[1])
+    ),
     "HGVS": fz.hgvs_strings().map(lambda t: (["classify", "--sex", "male", "--variant", t], "", b"")),
 }
 

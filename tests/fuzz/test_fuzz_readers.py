@@ -117,9 +117,6 @@ def test_hgvs_strings(text: str) -> None:
     check_invariant(invoke(["classify", "--variant", text, "--sex", "male"]))
 
 
-@pytest.mark.xfail(
-    reason="--ranking rows are typed by the pathway helper's RankingFile (issue 10)", strict=False
-)
 @FUZZ
 @given(fz.documents(fz.json_value))
 def test_any_document_as_ranking(doc: tuple[str, bytes]) -> None:
