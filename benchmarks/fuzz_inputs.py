@@ -8,8 +8,8 @@ for input, never a traceback, never more than N = MAX_SECONDS seconds or M = MAX
 (case forms, phenopackets, arbitrary YAML/JSON documents, PED/YAML/JSON pedigrees, VCF files, ranking
 files, HGVS strings). Each reader gets `--examples` inputs run in-process through the CLI (a per-input
 alarm of N seconds counts hangs), then `--subprocess` of them again each in its own process, whose peak
-resident memory is measured (ru_maxrss). Prints one line per reader and a total; exits 1 if any input broke the
-invariant, so it can gate a release.
+resident memory is measured (ru_maxrss). Prints one line per reader and a total; exits 1 if any input broke
+the invariant, so it can gate a release.
 """
 
 from __future__ import annotations
