@@ -245,6 +245,7 @@ class _Dictionary:
     longest: dict[str, int]  # word → most words of a name that holds it (bounds the window)
     alternatives: dict[str, str]  # adjective → noun that is also a term word (ataxic → ataxia)
     names_vocabulary: frozenset[str]  # words of names before adjectives were mapped
+    comma_keys: frozenset[frozenset[str]] = frozenset()  # keys of names written with a comma
     norms: dict[str, str] = field(default_factory=dict)  # memo: lower-case text word → matching form
 
     def norm(self, lower: str) -> str:
@@ -320,7 +321,10 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
     for key in entries:
         for word in key:
             longest[word] = max(longest.get(word, 0), len(key))
-    result = _Dictionary(entries, rivals, vocabulary, longest, alternatives, names_vocabulary)
+    comma_keys = frozenset(
+        key for key, options in merged.items() if any("," in option.name for _, option in options)
+    )
+    result = _Dictionary(entries, rivals, vocabulary, longest, alternatives, names_vocabulary, comma_keys)
     kb._cache["text_dictionary_v2"] = result
     return result
 
@@ -475,7 +479,7 @@ def _lookup(dictionary: _Dictionary, items: list[Word], window: list[_Content]) 
         entry = max(rivals, key=lambda option: len(option.surface & said))
     if entry.upper_only and not all(items[c.index].text.isupper() for c in window):
         return None
-    if window[0].part != window[-1].part and "," not in entry.name:
+    if window[0].part != window[-1].part and key not in dictionary.comma_keys:
         return None
     return entry
 
@@ -495,6 +499,7 @@ def _match(
             continue
         # extend the window while a name could still hold all its (non-filler) words
         limit, words_in, shortest = i, 0, MAX_WINDOW
+        seen_words: set[str] = set()
         while (
             limit < n
             and limit - i < MAX_WINDOW
@@ -502,6 +507,9 @@ def _match(
             and content[limit].norm in vocabulary
         ):
             word = content[limit].norm
+            if word in seen_words:
+                break  # "tonic seizure and focal seizure" is two phrases, not one name
+            seen_words.add(word)
             if word not in FILLERS:
                 shortest = min(shortest, longest.get(word, 0))
                 words_in += 1
