@@ -71,6 +71,7 @@ class Case:
     age: Age | None = None  # age at last encounter
     onset: Age | None = None  # age at onset of the disease (first symptoms)
     family_history: str | None = None
+    covered: str | None = None  # what the genetic test covered: gene symbols 'FOXP3,IL2RA' or a BED file path
     source: str = "flags"
     findings: tuple[Finding, ...] = field(default=())
     hpo_version: str = ""
@@ -105,6 +106,7 @@ class Case:
             "age_days": self.age_days,
             "onset_days": self.onset_days,
             "family_history": self.family_history,
+            "covered": self.covered,
             "observed": [t.to_dict() for t in self.observed],
             "excluded": [t.to_dict() for t in self.excluded],
             "findings": [f.to_dict() for f in self.findings],

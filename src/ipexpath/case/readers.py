@@ -146,7 +146,18 @@ def _time_element_days(element: Any, findings: list[Finding]) -> Age | None:
 
 def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "case form") -> Case:
     """Build a Case from the hand-written form (keys: id, sex, age, onset, observed, excluded, text)."""
-    allowed = {"id", "sex", "age", "onset", "observed", "excluded", "family_history", "text", "notes"}
+    allowed = {
+        "id",
+        "sex",
+        "age",
+        "onset",
+        "observed",
+        "excluded",
+        "family_history",
+        "text",
+        "notes",
+        "covered",
+    }
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise InputError(
@@ -188,8 +199,22 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         age=parse_age(data["age"]) if data.get("age") is not None else None,
         onset=onset,
         family_history=str(data["family_history"]) if data.get("family_history") else None,
+        covered=_covered(data.get("covered"), source),
         source=source,
         findings=findings,
+    )
+
+
+def _covered(value: Any, source: str) -> str | None:
+    """The form's `covered:` (what the genetic test covered): gene symbols or a BED file path."""
+    if value is None:
+        return None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ",".join(v.strip() for v in value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise InputError(
+        f"{source}: 'covered' must list gene symbols or name a BED file.", "Example: covered: [FOXP3, IL2RA]"
     )
 
 

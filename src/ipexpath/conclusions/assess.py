@@ -75,8 +75,9 @@ def run_assessment(
 ) -> Assessment:
     """Run Suspect, Confirm (with `vcf`) and Counsel (with `family`) on one case and draw the conclusions.
 
-    `covered` states what the genetic test covered (gene symbols or a BED file); `test_sensitivity`
-    replaces the default sequencing sensitivity (see `confirm.genetic_test`).
+    `covered` (else the case form's `covered:` field) states what the genetic test covered (gene symbols
+    or a BED file); `test_sensitivity` replaces the default sequencing sensitivity
+    (see `confirm.genetic_test`).
     """
     knowledge = knowledge or load_ipex_knowledge()
     model = model if model is not None else RankingModel.build(kb)
@@ -84,6 +85,7 @@ def run_assessment(
     ranked_json = differential.to_dict()
     phenotype_only = {**ranked_json, "results": ranked_json["results"][:SHOWN_ROWS]}
     pedigree = load_family(family) if family is not None else None
+    covered = covered if covered is not None else case.covered
     sex = case.sex
     genotype: GenotypeResult | None = None
     shown = phenotype_only
