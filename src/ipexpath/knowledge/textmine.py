@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ipexpath.case.ages import DAYS_PER_MONTH, DAYS_PER_YEAR
 from ipexpath.errors import InputError
 from ipexpath.knowledge.base import KnowledgeBase
 from ipexpath.knowledge.context import Assertion, Experiencer, Word, assign_context, words
@@ -32,6 +31,7 @@ from ipexpath.knowledge.lexicon import (
     reduced_key,
     term_names,
 )
+from ipexpath.types import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 MAX_TEXT_CHARS = 200_000  # about 60 pages; worst case about 10 s (benchmarks/bench_text_limits.py)
 MAX_WINDOW = 8  # longest phrase, in content words, looked up in the dictionary
