@@ -24,6 +24,7 @@ from ipexpath.knowledge.case_knowledge import (
 from ipexpath.suspect import RankingModel, rank_case
 from ipexpath.suspect.benchmark import fold_of
 from ipexpath.suspect.calibration import Calibration, fit, predict, reliability
+from ipexpath.types import Age
 
 
 def _packet(pid: str, terms: list[str], disease: str | None, pmid: str = "PMID:1") -> dict:
@@ -136,3 +137,19 @@ def test_rank_json_has_calibration_similar_patients_and_ipex_like_share() -> Non
     assert {"disease_id", "gene", "pmid", "similarity"} <= set(similar[0])
     text = CliRunner().invoke(cli, [*args, "--age", "P6M", "--top", "3", "--no-explain"]).output
     assert "Similar published patients" in text and "IPEX-like share" in text
+
+
+def test_calibrated_ipex_posterior_is_not_overconfident(kb: KnowledgeBase) -> None:
+    """Issue 10 item 6: the boy with the triad and eosinophilia stays first but is no longer '99.94 % IPEX'
+    (about half of the boys with this picture have no FOXP3 variant)."""
+    case = Case(
+        id="t",
+        observed=tuple(Term(t, t) for t in ("HP:0002014", "HP:0100651", "HP:0000964", "HP:0001880")),
+        sex=Sex.MALE,
+        onset=Age.from_days(60.0),
+    )
+    diff = rank_case(RankingModel.build(kb), case, top=3)
+    top = diff.results[0]
+    assert top.disease_id == "OMIM:304790"
+    assert 0.2 < top.posterior < 0.9 and diff.unexplained_posterior > 0.01
+    assert diff.ipex_like_share is not None
