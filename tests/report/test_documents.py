@@ -269,3 +269,13 @@ def test_similar_published_patients_linked(example_assessment: Assessment) -> No
     assert "Similar published patients" in markup
     pmid = str(similar[0]["pmid"]).removeprefix("PMID:")
     assert f'href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/"' in markup
+
+
+def test_vus_family_section_classifies_before_predicting(example_assessment: Assessment) -> None:
+    """With a VUS the report lists tests that help classify the variant, never inheritance of the disease."""
+    sections = _sections(render_report(example_assessment))
+    family = sections["family"]
+    assert "Tests that help classify the variant" in family
+    assert "P(son inherits the variant)" in family and "P(affected son)" not in family
+    genetics = sections["genetics"]
+    assert "Not tested:" in genetics and "LRBA" in genetics  # genes without calls, coverage not stated

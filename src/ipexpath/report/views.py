@@ -197,6 +197,10 @@ class ReportView:
     age_flags: tuple[str, ...]
     risk_label: str
     pregnancies: tuple[tuple[str, float, float], ...]
+    pregnancy_headers: tuple[str, str]
+    classification_plan: tuple[str, ...]
+    coverage: str | None
+    not_tested: tuple[str, ...]
     testing_order: tuple[tuple[int, str, float, str], ...]
     versions: tuple[tuple[str, str], ...]
     limitations: Mapping[str, Any]
@@ -492,14 +496,18 @@ def report_view(
                     clean(str(step.get("reason") or "")),
                 )
             )
-    risk_label = (
-        f"P: {a.family.probability_label}" if a.family is not None else "P(carries the familial variant)"
-    )
+    label = a.family.probability_label if a.family is not None else "chance of carrying the familial variant"
+    risk_label = label[:1].upper() + label[1:]
+    classification_plan: tuple[str, ...] = ()
     if a.family is not None and a.family.variant_status is FamilyVariantStatus.UNCERTAIN:
-        order = [
-            (i, "to classify the variant", 0.0, clean(step))
-            for i, step in enumerate(a.family.classification_plan, start=1)
-        ]
+        classification_plan = tuple(clean(step) for step in a.family.classification_plan)
+    pregnancy_headers = (
+        ("P(affected son)", "P(carrier daughter)")
+        if pathogenic_familial or status_variant is None
+        else ("P(son inherits the variant)", "P(daughter inherits the variant)")
+    )
+    coverage = None if a.genetics is None else clean(a.genetics.test.describe())
+    not_tested = () if a.genetics is None else tuple(a.genetics.not_tested)
     cited = [s for r in a.recommendations for s in r.sources]
     refs = list(a.references)
     known = {r.key for r in refs}
@@ -552,6 +560,10 @@ def report_view(
         age_flags=tuple(age_flags),
         risk_label=risk_label,
         pregnancies=pregnancies,
+        pregnancy_headers=pregnancy_headers,
+        classification_plan=classification_plan,
+        coverage=coverage,
+        not_tested=not_tested,
         testing_order=tuple(order),
         versions=tuple(versions),
         limitations=performance(),
