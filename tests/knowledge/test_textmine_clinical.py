@@ -148,3 +148,19 @@ def test_digit_runs_are_linear(kb: KnowledgeBase) -> None:
     start = time.perf_counter()
     recognise(kb, "!" * 20_000 + " ,.;" * 5_000 + "1,2." * 5_000)  # punctuation runs, number separators
     assert time.perf_counter() - start < 5
+
+
+def test_related_and_narrow_synonyms_score_lower(kb: KnowledgeBase) -> None:
+    related = recognise(kb, "insulin-dependent diabetes mellitus").hits[0]
+    assert related.term_id == "HP:0100651" and related.name_kind is NameKind.RELATED
+    assert (
+        related.score == 0.5
+        and "related synonym" in recognise(kb, "insulin-dependent diabetes mellitus").describe()[0]
+    )
+    narrow = recognise(kb, "large dolichocephalic skull").hits[0]
+    assert narrow.name_kind is NameKind.NARROW and 0.5 < narrow.score < 1
+
+
+def test_short_capital_synonyms_need_capitals(kb: KnowledgeBase) -> None:
+    assert recognise(kb, "AEA").hits[0].term_id == "HP:0034070"  # EXACT abbreviation in hp.obo
+    assert recognise(kb, "the odds are low").hits == ()  # "ODD" is not "odds"

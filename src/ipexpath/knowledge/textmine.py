@@ -642,10 +642,6 @@ def _clinical_word(word: str) -> bool:
     return 2 <= len(word) <= 6 and word[0].isalpha() and sum(c.isupper() for c in word) >= 2
 
 
-def _looks_clinical(item: Word) -> bool:
-    return _clinical_word(item.text)
-
-
 _UNIT_DAYS = {
     "day": 1.0,
     "week": 7.0,
