@@ -140,3 +140,16 @@ def test_bad_hgvs_is_a_clear_error(panel, text: str, message: str) -> None:  # t
 def test_protein_only_input_says_what_it_cannot_evaluate(panel) -> None:  # type: ignore[no-untyped-def]
     variant = parse_hgvs_variant("NP_054728.2:p.Arg397Trp", panel)
     assert variant.hgvs_c is None and "cannot be evaluated" in (variant.annotation_source or "")
+
+
+def test_polyadenylation_signal_variant_is_named(panel) -> None:  # type: ignore[no-untyped-def]
+    result = classify_variants(
+        [parse_hgvs_variant("NM_014009.4:c.*876A>G", panel)], EvaluationContext(panel)
+    )[0]
+    pvs1 = next(c for c in result.criteria if c.code == "PVS1")
+    assert not pvs1.applied and "polyadenylation" in pvs1.evidence and "11685453" in pvs1.evidence
+    assert any("Polyadenylation-signal" in n for n in result.notes)
+    other = classify_variants([parse_hgvs_variant("NM_014009.4:c.*800A>G", panel)], EvaluationContext(panel))[
+        0
+    ]
+    assert "polyadenylation" not in next(c for c in other.criteria if c.code == "PVS1").evidence

@@ -104,6 +104,19 @@ from ipexpath.suspect.ranking_file import RankingFile
     default=None,
     help="--variant only: population (gnomAD grpmax) allele frequency; 0 = absent from gnomAD.",
 )
+@click.option(
+    "--ac", "population_ac", type=click.IntRange(0), default=None, help="--variant only: gnomAD allele count."
+)
+@click.option(
+    "--an",
+    "population_an",
+    type=click.IntRange(0),
+    default=None,
+    help="--variant only: gnomAD allele number.",
+)
+@click.option(
+    "--hemizygotes", type=click.IntRange(0), default=None, help="--variant only: gnomAD hemizygous males."
+)
 @click.option("--revel", type=click.FloatRange(0, 1), default=None, help="--variant only: REVEL score.")
 @click.option(
     "--spliceai", type=click.FloatRange(0, 1), default=None, help="--variant only: SpliceAI max delta score."
@@ -142,6 +155,9 @@ def command(
     sex: str | None,
     zygosity: str | None,
     population_af: float | None,
+    population_ac: int | None,
+    population_an: int | None,
+    hemizygotes: int | None,
     revel: float | None,
     spliceai: float | None,
     parentage_confirmed: bool,
@@ -215,11 +231,15 @@ def command(
         used_build = build or "GRCh38"
         zyg = Zygosity(zygosity) if zygosity else Zygosity.UNKNOWN
         found = [parse_hgvs_variant(text, panel, zygosity=zyg, build=used_build) for text in variants]
-        if population_af is not None or revel is not None or spliceai is not None:
+        counts = population_ac is not None and population_an is not None
+        if population_af is not None or revel is not None or spliceai is not None or counts:
             given = PopulationData(
                 af=population_af or None,
-                af_source="gnomAD AF (--af)" if population_af is not None else None,
-                af_checked=population_af is not None,
+                af_source="gnomAD (--af/--ac/--an)" if population_af is not None or counts else None,
+                af_checked=population_af is not None or counts,
+                ac=population_ac if counts else None,
+                an=population_an if counts else None,
+                hemizygotes=hemizygotes,
                 revel=revel,
                 spliceai=spliceai,
             )

@@ -13,7 +13,7 @@ from ipexpath.confirm.acmg.domains import evaluate_pm1
 from ipexpath.confirm.acmg.family import evaluate_de_novo, evaluate_segregation
 from ipexpath.confirm.acmg.known_variants import clinvar_same_variant, evaluate_known, exact_match
 from ipexpath.confirm.acmg.not_automated import not_automated
-from ipexpath.confirm.acmg.null_variant import evaluate_pm4, evaluate_pvs1
+from ipexpath.confirm.acmg.null_variant import evaluate_pm4, evaluate_pvs1, polya_signal_hit
 from ipexpath.confirm.acmg.population import evaluate_frequency
 from ipexpath.confirm.card import (
     CitedSource,
@@ -276,6 +276,12 @@ def _notes(
     if ba1 and pathogenic:
         notes.append(
             "BA1 (stand-alone) decides the class despite pathogenic criteria; review the frequency source."
+        )
+    if polya_signal_hit(variant, gene):
+        notes.append(
+            f"Polyadenylation-signal variant: reported pathogenic in IPEX ({gene.polya_source}); "
+            "RNA/expression "
+            "studies decide (see PVS1)."
         )
     if variant.in_par:
         notes.append("The variant lies in a pseudoautosomal region: diploid in males.")

@@ -101,6 +101,8 @@ class Gene:
     critical_region_end: int | None = None
     hgnc: str | None = None
     strand: str | None = None
+    polya_signal: tuple[int, int] | None = None  # c.*start_*end of the canonical poly(A) hexamer
+    polya_source: str | None = None
 
     @property
     def mane(self) -> Transcript:
@@ -225,6 +227,12 @@ def _gene(raw: dict[str, Any]) -> Gene:
         critical_region_end=raw.get("critical_region_end"),
         hgnc=raw.get("hgnc"),
         strand=raw.get("strand"),
+        polya_signal=(
+            (int(raw["polyadenylation_signal"]["start"]), int(raw["polyadenylation_signal"]["end"]))
+            if raw.get("polyadenylation_signal")
+            else None
+        ),
+        polya_source=(raw.get("polyadenylation_signal") or {}).get("source"),
     )
 
 

@@ -133,8 +133,40 @@ def _splice(variant: Variant, gene: Gene, where: VariantLocation) -> CriterionRe
     )
 
 
+def polya_signal_hit(variant: Variant, gene: Gene) -> bool:
+    """The variant changes a base of the gene's canonical polyadenylation hexamer (panel.yaml)."""
+    if gene.polya_signal is None or not variant.hgvs_c:
+        return False
+    from ipexpath.confirm.location import parse_c_span
+    from ipexpath.confirm.transcripts import Region
+
+    span = parse_c_span(variant.hgvs_c)
+    if span is None:
+        return False
+    start, end = span
+    first, last = gene.polya_signal
+    return (
+        start.region == end.region == Region.UTR3
+        and not start.offset
+        and start.base <= last
+        and end.base >= first
+    )
+
+
 def evaluate_pvs1(variant: Variant, gene: Gene, ctx: EvaluationContext) -> CriterionResult:
     cons = variant.consequence
+    if polya_signal_hit(variant, gene):
+        first, last = gene.polya_signal or (0, 0)
+        return not_applied(
+            "PVS1",
+            f"{variant.hgvs_c} alters the canonical polyadenylation signal (c.*{first}_*{last}, AAUAAA), a "
+            "class "
+            f"reported to cause IPEX by loss of FOXP3 mRNA ({gene.polya_source}). The PVS1 tree has no "
+            "branch for "
+            "poly(A) variants: score expression/RNA data as PS3 and published cases as PS4 (curated "
+            "evidence).",
+            SOURCE,
+        )
     if not cons.is_null:
         return not_applied("PVS1", f"Not a null variant ({cons.value}).", SOURCE)
     if not gene.lof_is_mechanism:
