@@ -114,7 +114,10 @@ def test_covered_negative_gene_lowers_only_its_disease(
         row(data, CD25)["genotype_log10_lr"] == 0.0
         and "not tested" in row(data, CD25)["genotype_explanation"]
     )
-    assert data["status"]["level"] != "confirmed"
+    # a boy whose FOXP3 was sequenced with nothing reportable is no longer "IPEX likely" on that picture
+    before = assess(capsys, tmp_path / "o0", *base)
+    assert before["status"]["level"] == "likely" and before["status"]["refer_for_hsct"]
+    assert data["status"]["level"] != "likely" and not data["status"]["refer_for_hsct"]
 
 
 def test_covered_accepts_a_bed_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
