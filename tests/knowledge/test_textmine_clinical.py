@@ -3,8 +3,6 @@ phrasing; synonym scopes; unrecognised phrases; bad input. Expected outcomes are
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from ipexpath.errors import InputError
@@ -139,15 +137,13 @@ def test_bad_text_gives_sensible_results(kb: KnowledgeBase) -> None:
         recognise(kb, "a" * (MAX_TEXT_CHARS + 1))
 
 
-def test_digit_runs_are_linear(kb: KnowledgeBase) -> None:
-    """Issue 18 item 7: a run of digits used to make the age regex quadratic (timing in the benchmark)."""
-    start = time.perf_counter()
+def test_digit_and_punctuation_runs(kb: KnowledgeBase) -> None:
+    """Issue 18 item 7: runs of digits made the age regex quadratic (20,000 digits: 20-60 s). A modest size
+    here checks the answer; the timing (100,000 digits: 0.05 s) is in benchmarks/bench_text_limits.py."""
     result = recognise(kb, "1" * 20_000 + " month old with diarrhea " + "9" * 20_000)
-    assert time.perf_counter() - start < 5  # quadratic took 20-60 s at this size
     assert result.age_days is None and {h.term_id for h in result.hits} == {"HP:0002014"}
-    start = time.perf_counter()
-    recognise(kb, "!" * 20_000 + " ,.;" * 5_000 + "1,2." * 5_000)  # punctuation runs, number separators
-    assert time.perf_counter() - start < 5
+    noisy = recognise(kb, "!" * 20_000 + " ,.;" * 5_000 + "1,2." * 5_000 + " eczema")
+    assert {h.term_id for h in noisy.hits} == {"HP:0000964"}
 
 
 def test_related_and_narrow_synonyms_score_lower(kb: KnowledgeBase) -> None:
