@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ipexpath.case import require_observed
+from ipexpath.commands.batch_rank import batch_options, run_if_batch
 from ipexpath.commands.case_input import case_from_options, case_options, pop_case_options
 from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.knowledge import require_knowledge
@@ -43,6 +44,7 @@ from ipexpath.suspect import Differential, DiseaseScore, Method, RankingModel, r
     show_default=True,
     help="Number of similar published patients to list (with disease, gene and publication).",
 )
+@batch_options
 @hpo_dir_option
 @json_option
 def command(
@@ -53,6 +55,8 @@ def command(
     Posterior probabilities assume a uniform prior over all diseases ranked; the log10 likelihood ratio
     and the per-term explanation show why a disease is where it is. Decision support, not a diagnosis.
     """
+    if run_if_batch(kwargs, top, hpo_dir, as_json):
+        return
     kb = require_knowledge(hpo_dir)
     case = case_from_options(kb, pop_case_options(kwargs))
     require_observed(case)

@@ -1,0 +1,114 @@
+"""`rank --batch`: the same rows as `rank --json`, the same on local processes and on Dask, resumable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ipexpath.cli import cli
+
+CASES = Path(__file__).parents[2] / "src" / "ipexpath" / "knowledge" / "data" / "cases" / "STAT5B"
+
+
+def _invoke(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _lines(path: Path) -> dict[str, dict]:
+    return {row["id"]: row for row in map(json.loads, path.read_text().splitlines())}
+
+
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("batch") / "local.jsonl"
+    _invoke("rank", "--batch", str(CASES), "--out", str(out), "--workers", "2", "--top", "5")
+    return out
+
+
+def test_batch_rows_are_the_rows_rank_json_writes(local_run: Path) -> None:
+    rows = _lines(local_run)
+    assert len(rows) == len(list(CASES.glob("*.json"))) >= 2
+    first = sorted(CASES.glob("*.json"))[0]
+    single = json.loads(_invoke("rank", str(first), "--json", "--top", "5", "--similar", "0"))
+    case_id = json.loads(first.read_text())["id"]
+    assert rows[case_id]["results"] == single["results"][:5]
+    assert rows[case_id]["ipex_and_ipex_like"] == single["ipex_and_ipex_like"]
+
+
+def test_dask_local_cluster_gives_identical_results(local_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dask.jsonl"
+    _invoke(
+        "rank",
+        "--batch",
+        str(CASES),
+        "--out",
+        str(out),
+        "--scheduler",
+        "dask-local",
+        "--workers",
+        "2",
+        "--top",
+        "5",
+    )
+    assert _lines(out) == _lines(local_run)
+
+
+def test_rerun_resumes_and_compare_lists_changes(local_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "resume.jsonl"
+    lines = local_run.read_text().splitlines()
+    (tmp_path / "resume.jsonl.partial").write_text(lines[0] + "\n" + lines[1][:40])  # killed mid-line
+    report = json.loads(_invoke("rank", "--batch", str(CASES), "--out", str(out), "--top", "5", "--json"))
+    assert report["already_done"] == 1 and report["ranked"] == len(lines) - 1
+    assert _lines(out) == _lines(local_run) and not (tmp_path / "resume.jsonl.partial").exists()
+    again = json.loads(_invoke("rank", "--batch", str(CASES), "--out", str(out), "--top", "5", "--json"))
+    assert again["ranked"] == 0 and again["already_done"] == len(lines)
+    changed = json.loads(lines[0])
+    changed["results"][0]["disease_id"] = "OMIM:000000"
+    previous = tmp_path / "previous.jsonl"
+    previous.write_text(json.dumps(changed) + "\n")
+    report = json.loads(
+        _invoke(
+            "rank",
+            "--batch",
+            str(CASES),
+            "--out",
+            str(out),
+            "--top",
+            "5",
+            "--json",
+            "--compare",
+            str(previous),
+        )
+    )
+    assert [c["what"] for c in report["changes"]] == ["top-1"]
+
+
+def test_bad_scheduler_and_missing_out_are_input_errors(tmp_path: Path) -> None:
+    from ipexpath.errors import InputError
+
+    result = CliRunner().invoke(
+        cli,
+        ["rank", "--batch", str(CASES), "--out", str(tmp_path / "x.jsonl"), "--scheduler", "carrier-pigeon"],
+    )
+    assert isinstance(result.exception, InputError)
+    result = CliRunner().invoke(cli, ["rank", "--batch", str(CASES)])
+    assert isinstance(result.exception, InputError) and "--out" in str(result.exception)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "rank",
+            "--batch",
+            str(CASES),
+            "--out",
+            str(tmp_path / "y.jsonl"),
+            "--scheduler",
+            "dask://127.0.0.1:1",
+        ],
+    )
+    assert isinstance(result.exception, InputError) and "could not be reached" in str(result.exception)
+    assert not (tmp_path / "y.jsonl").exists()
