@@ -12,6 +12,7 @@ from ipexpath.commands.batch_rank import batch_options, run_if_batch
 from ipexpath.commands.case_input import case_from_options, case_options, pop_case_options
 from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.knowledge import require_knowledge
+from ipexpath.numbers import percent
 from ipexpath.suspect import Differential, DiseaseScore, Method, RankingModel, rank_case
 
 
@@ -77,7 +78,7 @@ def _line(row: DiseaseScore) -> str:
     scored = f"; scored on the annotations of {row.scored_as}" if row.scored_as else ""
     return (
         f"{row.rank:>5}. {row.disease_id:<14} {row.name}{genes}{flag}{xref}{scored}\n"
-        f"        posterior {row.posterior:.3g}   log10 LR {row.log10_lr:+.2f}"
+        f"        posterior {percent(row.posterior)}   log10 LR {row.log10_lr:+.2f}"
     )
 
 
@@ -119,7 +120,8 @@ def render(diff: Differential, *, explain: bool = True) -> str:
                 out += _explain(row)
     cal = diff.calibration
     out.append(
-        f"Not explained by any disease of the knowledge base: posterior {diff.unexplained_posterior:.3g} "
+        "Not explained by any disease of the knowledge base: posterior "
+        f"{percent(diff.unexplained_posterior)} "
         f"(calibrated posteriors: LR^(1/{cal.temperature:g}) with an 'unexplained' row, fitted on "
         "publication-grouped cross-validation)."
     )
