@@ -18,7 +18,19 @@ from ipexpath import __version__
 from ipexpath.errors import InputError, IpexpathError
 
 # Order is the order shown in --help.
-COMMAND_MODULES = ("case", "terms", "rank", "bench", "classify", "family", "assess", "demo", "registry")
+COMMAND_MODULES = (
+    "case",
+    "terms",
+    "rank",
+    "bench",
+    "classify",
+    "family",
+    "assess",
+    "demo",
+    "registry",
+    "serve",
+    "users",
+)
 
 
 def _version_text() -> str:

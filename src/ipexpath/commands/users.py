@@ -1,0 +1,98 @@
+"""`ipexpath users …`: accounts of the web application (role, centres, password, API tokens)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ipexpath.commands.options import emit_json, json_option
+from ipexpath.errors import InputError
+
+
+def _ready() -> None:
+    from ipexpath.commands.serve import web_settings
+    from ipexpath.registry.bootstrap import migrate
+
+    web_settings()
+    migrate()
+
+
+@click.group("users")
+def command() -> None:
+    """Accounts of the web application (roles: clinician, genetic_counsellor, registry_coordinator,
+    read_only, administrator)."""
+
+
+@command.command("create")
+@click.argument("name")
+@click.option(
+    "--role",
+    required=True,
+    help="clinician, genetic_counsellor, registry_coordinator, read_only or administrator.",
+)
+@click.option("--centre", "centres", multiple=True, required=True, help="Centre code (repeat for several).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line).")
+@json_option
+def create(name: str, role: str, centres: tuple[str, ...], password_stdin: bool, as_json: bool) -> None:
+    """Create a user with a role in one or more centres."""
+    from ipexpath.web.roles import parse_role
+
+    if not password_stdin:
+        raise InputError("Give the password on standard input with --password-stdin (never as an argument).")
+    parsed = parse_role(role)
+    password = sys.stdin.readline().rstrip("\r\n")
+    _ready()
+    from ipexpath.web.accounts import create_user
+
+    create_user(name, parsed, centres, password)
+    if as_json:
+        emit_json({"user": name, "role": parsed.value, "centres": list(centres)})
+    else:
+        click.echo(f"User '{name}' created: {parsed.label} in {', '.join(centres)}.")
+
+
+@command.command("list")
+@json_option
+def list_(as_json: bool) -> None:
+    """List users with their role and centres."""
+    _ready()
+    from django.contrib.auth import get_user_model
+
+    rows = []
+    for user in get_user_model().objects.order_by("username"):
+        membership = getattr(user, "membership", None)
+        rows.append(
+            {
+                "user": user.get_username(),
+                "role": membership.role if membership else None,
+                "centres": [c.code for c in membership.centres.all()] if membership else [],
+                "active": user.is_active,
+            }
+        )
+    if as_json:
+        emit_json({"users": rows})
+        return
+    for row in rows:
+        click.echo(f"{row['user']:<20} {row['role'] or '-':<22} {', '.join(row['centres'])}")
+
+
+@command.command("token")
+@click.argument("name")
+@click.option("--label", default="", help="What the token is for.")
+@json_option
+def token(name: str, label: str, as_json: bool) -> None:
+    """Issue an API bearer token for a user (shown once; only its hash is stored)."""
+    _ready()
+    from django.contrib.auth import get_user_model
+
+    from ipexpath.web.models import ApiToken
+
+    user = get_user_model().objects.filter(username=name).first()
+    if user is None:
+        raise InputError(f"No user '{name}'.")
+    text = ApiToken.issue(user, label)
+    if as_json:
+        emit_json({"user": name, "token": text})
+    else:
+        click.echo(text)

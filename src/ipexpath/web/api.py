@@ -1,0 +1,420 @@
+"""The JSON API (django-ninja; OpenAPI at /api/openapi.json): every page action, same role checks.
+
+Authentication: the browser session (CSRF-checked) or `Authorization: Bearer <token>` (`web.models.ApiToken`).
+Each endpoint names its permission in `PERMISSIONS` (the role × endpoint matrix test reads it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Schema
+from ninja.security import HttpBearer, SessionAuth
+
+from ipexpath.errors import IpexpathError
+from ipexpath.registry import audit
+from ipexpath.registry import models as m
+from ipexpath.registry.audit import acting_as
+from ipexpath.web.access import centres_of, check, patients_for, visible_patient
+from ipexpath.web.middleware import client_address
+from ipexpath.web.models import ApiToken
+from ipexpath.web.roles import Permission
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer ipx_…` → the token's user (revoked tokens and inactive users refused)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        """The user of a valid token, else None (401)."""
+        found = (
+            ApiToken.objects.filter(digest=ApiToken.hash(token), revoked=False).select_related("user").first()
+        )
+        if found is None or not found.user.is_active:
+            return None
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="ipexpath web API",
+    version="1",
+    description="Decision support for IPEX syndrome: patients, assessments, registry, analysis, audit. "
+    "Session (with CSRF token) or bearer-token authentication; the same role checks as the pages.",
+    auth=[SessionAuth(), TokenAuth()],
+    docs_url=None,  # the interactive docs page loads scripts from a CDN; the schema is at /api/openapi.json
+)
+
+PERMISSIONS: dict[tuple[str, str], Permission] = {}
+
+
+def endpoint(method: str, path: str, permission: Permission, **kwargs: Any) -> Callable[[F], F]:
+    """Register an API operation that needs `permission`; the actor of audit rows is the API user."""
+
+    def wrap(func: F) -> F:
+        @functools.wraps(func)
+        def guarded(request: HttpRequest, *args: Any, **kw: Any) -> Any:
+            user = request.auth  # type: ignore[attr-defined]
+            check(user, permission)
+            with acting_as(user.get_username(), f"api {client_address(request)}"):
+                return func(request, *args, **kw)
+
+        PERMISSIONS[(method.upper(), path)] = permission
+        getattr(api, method.lower())(path, **kwargs)(guarded)
+        return func
+
+    return wrap
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(IpexpathError)
+def _bad_input(request: HttpRequest, exc: IpexpathError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+class Error(Schema):
+    """An error: one sentence."""
+
+    detail: str
+
+
+class PatientOut(Schema):
+    """A patient row."""
+
+    pseudonym: str
+    centre: str
+    sex: str
+    birth_year: int
+    birth_month: int | None
+    vital_status: str
+    synthetic: bool
+
+
+class PatientIn(Schema):
+    """A new patient."""
+
+    pseudonym: str
+    centre: str
+    sex: str = "unknown"
+    birth_year: int
+    birth_month: int | None = None
+
+
+class OiOut(Schema):
+    """One OI score (Barzaghi 2018; partial scores have no value and no group)."""
+
+    assessed_on: dt.date
+    timepoint: str
+    score: int | None
+    points: int
+    assessed_items: int
+    group: str | None
+    text: str
+
+
+class PatientDetail(PatientOut):
+    """A patient with treatments, visits, OI score history and assessment ids."""
+
+    transplants: list[dict[str, Any]]
+    visits: list[dict[str, Any]]
+    oi_history: list[OiOut]
+    assessments: list[int]
+
+
+class HsctIn(Schema):
+    """A transplant (main fields)."""
+
+    day0: dt.date
+    kind: str = "first"
+    sequence: int = 1
+    donor_type: str = "unknown"
+    hla_match: str = ""
+    stem_cell_source: str = ""
+    conditioning_intensity: str = "rit"
+    conditioning_regimen: str = ""
+    serotherapy: str = ""
+    gvhd_prophylaxis: str = ""
+
+
+class VisitIn(Schema):
+    """A follow-up visit."""
+
+    visit_date: dt.date
+    weight_kg: float | None = None
+    height_cm: float | None = None
+    weight_z: float | None = None
+    height_z: float | None = None
+    active_autoimmunity: bool | None = None
+    infections: str = ""
+
+
+class OiIn(Schema):
+    """An OI assessment: each item true, false or null (not assessed)."""
+
+    assessed_on: dt.date
+    timepoint: str = "follow_up"
+    assessor: str = ""
+    intractable_diarrhea: bool | None = None
+    malnutrition: bool | None = None
+    liver_dysfunction: bool | None = None
+    respiratory_impairment: bool | None = None
+    kidney_dysfunction: bool | None = None
+
+
+class Created(Schema):
+    """The id of what was created."""
+
+    id: int
+
+
+class CaseIn(Schema):
+    """A case entered through the API (no VCF: the page's upload handles files)."""
+
+    hpo: list[str] = Field(default_factory=list)
+    excluded: list[str] = Field(default_factory=list)
+    text: str = ""
+    sex: str = ""
+    age: str = ""
+    onset: str = ""
+
+
+class TermOut(Schema):
+    """An HPO term search hit."""
+
+    id: str
+    label: str
+    matched: str
+    score: float
+
+
+class TextIn(Schema):
+    """Free text to recognise."""
+
+    text: str
+
+
+class AuditOut(Schema):
+    """One audit row."""
+
+    at: dt.datetime
+    actor: str
+    source: str
+    action: str
+    model: str
+    object_pk: str
+    patient_pseudonym: str
+    detail: str
+
+
+def _patient_out(p: m.Patient) -> dict[str, Any]:
+    return {
+        "pseudonym": p.pseudonym,
+        "centre": p.centre.code,
+        "sex": p.sex,
+        "birth_year": p.birth_year,
+        "birth_month": p.birth_month,
+        "vital_status": p.vital_status,
+        "synthetic": p.synthetic,
+    }
+
+
+def _validated(instance: Any) -> Any:
+    """full_clean the row (choices, lengths) and save it; a bad value is a 400 naming the field."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise IpexpathError(f"Invalid value(s): {fields}") from None
+    instance.save()
+    return instance
+
+
+@endpoint("GET", "/patients", Permission.VIEW, response=list[PatientOut])
+def list_patients(request: HttpRequest, q: str = "", limit: int = 100) -> list[dict[str, Any]]:
+    """Patients of the caller's centres (pseudonym filter, at most 1000)."""
+    rows = patients_for(request.auth)  # type: ignore[attr-defined]
+    if q:
+        rows = rows.filter(pseudonym__icontains=q[:64])
+    return [_patient_out(p) for p in rows.order_by("pseudonym")[: max(1, min(limit, 1000))]]
+
+
+@endpoint("POST", "/patients", Permission.EDIT_REGISTRY, response={201: PatientOut, 400: Error, 403: Error})
+def create_patient(request: HttpRequest, body: PatientIn) -> tuple[int, dict[str, Any]]:
+    """Add a patient to one of the caller's centres."""
+    centre = centres_of(request.auth).filter(code=body.centre).first()  # type: ignore[attr-defined]
+    if centre is None:
+        raise PermissionDenied("You are not a member of that centre.")
+    if m.Patient.all_objects.filter(pseudonym=body.pseudonym).exists():
+        raise IpexpathError("A patient with that pseudonym already exists.")
+    patient = m.Patient(
+        pseudonym=body.pseudonym,
+        centre=centre,
+        sex=body.sex,
+        birth_year=body.birth_year,
+        birth_month=body.birth_month,
+    )
+    if body.birth_month is not None and not 1 <= body.birth_month <= 12:
+        raise IpexpathError("birth_month is 1 to 12.")
+    with transaction.atomic():
+        _validated(patient)
+    return 201, _patient_out(patient)
+
+
+@endpoint("GET", "/patients/{pseudonym}", Permission.VIEW, response={200: PatientDetail, 404: Error})
+def get_patient(request: HttpRequest, pseudonym: str) -> dict[str, Any]:
+    """One patient with treatments, visits and the OI score history (audited read)."""
+    from ipexpath.web.views import oi_history
+
+    patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
+    audit.record("read", patient, detail="API patient")
+    return {
+        **_patient_out(patient),
+        "transplants": [audit.snapshot(h) for h in patient.transplants.order_by("day0")],
+        "visits": [audit.snapshot(v) for v in patient.visits.order_by("visit_date")],
+        "oi_history": [
+            {
+                "assessed_on": row["assessment"].assessed_on,
+                "timepoint": row["assessment"].timepoint,
+                "score": row["score"].value,
+                "points": row["score"].points,
+                "assessed_items": row["score"].assessed,
+                "group": row["score"].group,
+                "text": row["text"],
+            }
+            for row in oi_history(patient)
+        ],
+        "assessments": list(patient.assessments.order_by("pk").values_list("pk", flat=True)),
+    }
+
+
+def _add(request: HttpRequest, pseudonym: str, model: type[Any], values: dict[str, Any]) -> tuple[int, Any]:
+    patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
+    with transaction.atomic():
+        row = _validated(model(patient=patient, **values))
+    return 201, {"id": row.pk}
+
+
+@endpoint(
+    "POST",
+    "/patients/{pseudonym}/hsct",
+    Permission.EDIT_REGISTRY,
+    response={201: Created, 400: Error, 404: Error},
+)
+def add_hsct(request: HttpRequest, pseudonym: str, body: HsctIn) -> tuple[int, Any]:
+    """Add a transplant."""
+    return _add(request, pseudonym, m.Hsct, body.dict())
+
+
+@endpoint(
+    "POST",
+    "/patients/{pseudonym}/visits",
+    Permission.EDIT_REGISTRY,
+    response={201: Created, 400: Error, 404: Error},
+)
+def add_visit(request: HttpRequest, pseudonym: str, body: VisitIn) -> tuple[int, Any]:
+    """Add a follow-up visit."""
+    return _add(request, pseudonym, m.FollowUpVisit, body.dict())
+
+
+@endpoint(
+    "POST",
+    "/patients/{pseudonym}/oi",
+    Permission.EDIT_REGISTRY,
+    response={201: Created, 400: Error, 404: Error},
+)
+def add_oi(request: HttpRequest, pseudonym: str, body: OiIn) -> tuple[int, Any]:
+    """Add an organ-involvement assessment."""
+    return _add(request, pseudonym, m.OiAssessment, body.dict())
+
+
+@endpoint(
+    "POST",
+    "/patients/{pseudonym}/assessments",
+    Permission.ASSESS,
+    response={201: Created, 400: Error, 404: Error},
+)
+def assess(request: HttpRequest, pseudonym: str, body: CaseIn) -> tuple[int, Any]:
+    """Run the assessment for a case given as terms and/or free text; stores it with the patient."""
+    from ipexpath.web.assessments import CaseEntry, run_and_store
+
+    patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
+    entry = CaseEntry(
+        hpo=tuple(body.hpo[:200]),
+        excluded=tuple(body.excluded[:200]),
+        text=body.text[:20_000],
+        sex=body.sex,
+        age=body.age,
+        onset=body.onset,
+    )
+    with transaction.atomic():
+        stored = run_and_store(patient, entry)
+    return 201, {"id": stored.pk}
+
+
+@endpoint("GET", "/assessments/{pk}", Permission.VIEW, response={200: dict[str, Any], 404: Error})
+def get_assessment(request: HttpRequest, pk: int) -> Any:
+    """The stored assessment JSON (audited download)."""
+    stored = m.StoredAssessment.objects.filter(
+        pk=pk,
+        patient__in=patients_for(request.auth),  # type: ignore[attr-defined]
+    ).first()
+    if stored is None:
+        raise Http404("No such assessment in your centres.")
+    audit.record("download", stored, detail="API assessment.json")
+    return stored.assessment_json
+
+
+@endpoint("GET", "/terms", Permission.ASSESS, response=list[TermOut])
+def terms(request: HttpRequest, q: str, limit: int = 10) -> list[dict[str, Any]]:
+    """HPO term search (ids, labels, synonyms, abbreviations; typo-tolerant)."""
+    from ipexpath.knowledge.search import search_terms
+    from ipexpath.web.assessments import knowledge
+
+    return [h.to_dict() for h in search_terms(knowledge(), q[:200], limit=max(1, min(limit, 50)))]
+
+
+@endpoint("POST", "/text", Permission.ASSESS, response=dict[str, Any])
+def text(request: HttpRequest, body: TextIn) -> Any:
+    """Recognise HPO terms in free text (observed, negated, family history, unrecognised spans)."""
+    from ipexpath.knowledge.textmine import recognise
+    from ipexpath.web.assessments import knowledge
+
+    return recognise(knowledge(), body.text[:20_000]).to_dict()
+
+
+@endpoint("GET", "/registry/analysis", Permission.ANALYSE, response={200: dict[str, Any], 400: Error})
+def analysis(request: HttpRequest, time_zero: str = "treatment") -> Any:
+    """The registry survival analysis (JSON of the analysis report)."""
+    from ipexpath.web.analysis_pages import TIME_ZEROS, current_report
+
+    if time_zero not in TIME_ZEROS:
+        raise IpexpathError(f"time_zero is one of {', '.join(TIME_ZEROS)}.")
+    audit.record("read", model="Analysis", detail=f"API analysis, time zero {time_zero}")
+    return current_report(time_zero).payload
+
+
+@endpoint("GET", "/audit", Permission.AUDIT, response=list[AuditOut])
+def audit_events(request: HttpRequest, patient: str = "", limit: int = 100) -> Any:
+    """The audit trail, newest first (read-only)."""
+    rows = m.AuditEvent.objects.order_by("-at", "-id")
+    if patient:
+        rows = rows.filter(patient_pseudonym=patient[:64])
+    return list(rows[: max(1, min(limit, 1000))])

@@ -1,0 +1,174 @@
+"""Run the pathway for a case entered on the web and keep the result with the patient.
+
+The pathway is called through its public functions only (`ipexpath.report.run_assessment`, the renderers,
+`assessment_json`); the knowledge base and the ranking model are loaded once per process (gunicorn preloads
+them before forking its workers, so the workers share the memory).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ipexpath import __version__
+from ipexpath.case import Case
+from ipexpath.errors import InputError
+from ipexpath.knowledge import KnowledgeBase, load_knowledge
+from ipexpath.registry.models import Patient, StoredAssessment
+from ipexpath.web.models import AssessmentDocuments
+
+
+@functools.cache
+def knowledge() -> KnowledgeBase:
+    """The shipped HPO release, loaded once per process."""
+    return load_knowledge()
+
+
+@functools.cache
+def ranking_model() -> Any:
+    """The Suspect ranking model, built once per process."""
+    from ipexpath.suspect import RankingModel
+
+    return RankingModel.build(knowledge())
+
+
+def warm_up() -> None:
+    """Load the knowledge base and the model now (before gunicorn forks, or before the first request)."""
+    ranking_model()
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """What the case-entry form (or the API) gives: terms, free text, sex, ages, test coverage."""
+
+    hpo: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    text: str = ""
+    sex: str = ""
+    age: str = ""
+    onset: str = ""
+    covered: str = ""
+
+
+def build_case(entry: CaseEntry, case_id: str) -> Case:
+    """The pathway's Case for the entry (the same rules as the command line's --hpo/--text flags)."""
+    from ipexpath.commands.case_input import case_from_options
+
+    case = case_from_options(
+        knowledge(),
+        {
+            "case_file": None,
+            "hpo": entry.hpo,
+            "excluded": entry.excluded,
+            "sex": entry.sex or None,
+            "age": entry.age or None,
+            "onset": entry.onset or None,
+            "text": entry.text or None,
+        },
+    )
+    return dataclasses.replace(case, id=case_id, source="web case entry")
+
+
+def single_sample_vcf(path: Path, sample: str | None, workdir: Path) -> Path:
+    """The VCF reduced to the chosen sample (multi-sample files), or as it is (one sample)."""
+    from cyvcf2 import VCF, Writer
+
+    try:
+        reader = VCF(str(path))
+        samples = list(reader.samples)
+        reader.close()
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            "The uploaded file is not a readable VCF.", "Upload a .vcf or .vcf.gz file."
+        ) from exc
+    if len(samples) <= 1 and not sample:
+        return path
+    if not sample:
+        raise InputError(
+            f"The VCF has {len(samples)} samples; choose which one is the patient.",
+            f"Samples in the file: {', '.join(samples[:20])}.",
+        )
+    if sample not in samples:
+        raise InputError(f"The sample '{sample}' is not in the VCF.", f"Samples: {', '.join(samples[:20])}.")
+    if samples == [sample]:
+        return path
+    reader = VCF(str(path), samples=[sample])
+    out = workdir / "sample.vcf"
+    writer = Writer(str(out), reader)
+    for variant in reader:
+        writer.write_record(variant)
+    writer.close()
+    reader.close()
+    return out
+
+
+def vcf_samples(path: Path) -> list[str]:
+    """The sample names in a VCF header ([] when unreadable)."""
+    from cyvcf2 import VCF
+
+    try:
+        reader = VCF(str(path))
+    except (OSError, ValueError):
+        return []
+    samples = list(reader.samples)
+    reader.close()
+    return samples
+
+
+def run_and_store(
+    patient: Patient, entry: CaseEntry, vcf: Path | None = None, sample: str | None = None
+) -> StoredAssessment:
+    """Assess the entered case (with the VCF if given), store the JSON and the rendered documents."""
+    from ipexpath.report import assessment_json, render_leaflet, render_report, run_assessment, summary_text
+
+    case = build_case(entry, patient.pseudonym)
+    with tempfile.TemporaryDirectory(prefix="ipexpath-web-") as work:
+        chosen = single_sample_vcf(vcf, sample, Path(work)) if vcf is not None else None
+        assessment = run_assessment(knowledge(), case, vcf=chosen, model=ranking_model())
+        payload = json.loads(assessment_json(assessment))
+    if entry.covered:
+        payload["web_test_coverage_stated"] = entry.covered
+    stored = StoredAssessment.objects.create(
+        patient=patient, ipexpath_version=__version__, assessment_json=payload
+    )
+    AssessmentDocuments.objects.create(
+        assessment=stored,
+        report_html=render_report(assessment),
+        leaflet_html=render_leaflet(assessment),
+        summary=summary_text(assessment),
+    )
+    return stored
+
+
+def run_example(patient: Patient) -> StoredAssessment:
+    """Assess the bundled fictional example family (case, VCF and family file) for `patient`."""
+    from ipexpath.case import read_case
+    from ipexpath.report import (
+        assessment_json,
+        example_inputs,
+        render_leaflet,
+        render_report,
+        run_assessment,
+        summary_text,
+    )
+
+    example = example_inputs()
+    case = dataclasses.replace(read_case(example.case, knowledge()), source="bundled fictional example")
+    assessment = run_assessment(
+        knowledge(), case, vcf=example.available_vcf(), family=example.family, model=ranking_model()
+    )
+    stored = StoredAssessment.objects.create(
+        patient=patient, ipexpath_version=__version__, assessment_json=json.loads(assessment_json(assessment))
+    )
+    AssessmentDocuments.objects.create(
+        assessment=stored,
+        report_html=render_report(assessment),
+        leaflet_html=render_leaflet(assessment),
+        summary=summary_text(assessment),
+    )
+    return stored

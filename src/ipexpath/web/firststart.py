@@ -1,0 +1,73 @@
+"""First start of the embedded default: create the database, load the demo data, make a demo sign-in.
+
+The demo data are the SYNTHETIC registry cohort (simulated from Barzaghi et al. 2018, `registry.synthetic`)
+and the bundled FICTIONAL example family of `ipexpath demo`, assessed once and stored with a patient.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from ipexpath.registry.audit import acting_as
+from ipexpath.registry.bootstrap import migrate
+from ipexpath.registry.models import Centre, Diagnosis, Patient
+
+DEMO_CENTRE = "synthetic-demo"
+EXAMPLE_PSEUDONYM = "EXAMPLE-FAMILY-1"
+DEMO_USER = "demo"
+
+
+@dataclass(frozen=True)
+class FirstStart:
+    """What the first start did: whether data were loaded, and the one-time demo password (if created)."""
+
+    loaded: bool
+    demo_password: str | None
+
+
+def is_empty() -> bool:
+    """No patient and no user yet (a new database)."""
+    return not Patient.all_objects.exists() and not get_user_model().objects.exists()
+
+
+def load_demo(with_example: bool = True) -> FirstStart:
+    """Load the synthetic cohort and the example family, and create the demo administrator account."""
+    from ipexpath.registry.store import import_tables
+    from ipexpath.registry.synthetic import simulate
+    from ipexpath.web.accounts import create_user
+    from ipexpath.web.roles import Role
+
+    with acting_as("ipexpath serve", "first start"):
+        if not Patient.all_objects.filter(synthetic=True).exists():
+            import_tables(simulate(), detail="synthetic demo cohort (first start of the web app)")
+        centre, _ = Centre.objects.get_or_create(code=DEMO_CENTRE, defaults={"name": "Synthetic demo centre"})
+        if with_example and not Patient.all_objects.filter(pseudonym=EXAMPLE_PSEUDONYM).exists():
+            from ipexpath.web.assessments import run_example
+
+            patient = Patient.objects.create(
+                pseudonym=EXAMPLE_PSEUDONYM, centre=centre, sex="male", birth_year=2026, synthetic=True
+            )
+            stored = run_example(patient)
+            Diagnosis.objects.create(
+                patient=patient,
+                disease_id="OMIM:304790",
+                disease_label="IPEX syndrome (fictional example family)",
+                gene="FOXP3",
+                assessment=stored,
+            )
+        password = None
+        if not get_user_model().objects.filter(username=DEMO_USER).exists():
+            password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+            create_user(DEMO_USER, Role.ADMINISTRATOR, [DEMO_CENTRE], password)
+    return FirstStart(loaded=True, demo_password=password)
+
+
+def prepare(load: bool) -> FirstStart:
+    """Migrate; on an empty database (and `load`), load the demo data."""
+    migrate()
+    if load and is_empty():
+        return load_demo()
+    return FirstStart(loaded=False, demo_password=None)

@@ -1,0 +1,131 @@
+"""Forms of the pages: new patient, HSCT, follow-up visit, OI assessment, case entry."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+
+from ipexpath.registry import models as m
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new pseudonymous patient in one of the user's centres."""
+
+    class Meta:
+        model = m.Patient
+        fields: ClassVar[list[str]] = ["pseudonym", "centre", "sex", "birth_year", "birth_month", "consent"]
+
+    def __init__(self, *args: Any, centres: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+        self.fields["pseudonym"].help_text = "A pseudonym, never a name (e.g. the centre's registry number)."
+
+    def clean_birth_month(self) -> int | None:
+        """1-12 or empty."""
+        month = self.cleaned_data.get("birth_month")
+        if month is not None and not 1 <= month <= 12:
+            raise forms.ValidationError("A month is 1 to 12.")
+        return month
+
+
+class HsctForm(forms.ModelForm):  # type: ignore[type-arg]
+    """One transplant (the main fields; Barzaghi 2018 definitions in the help texts)."""
+
+    class Meta:
+        model = m.Hsct
+        fields: ClassVar[list[str]] = [
+            "sequence",
+            "kind",
+            "day0",
+            "donor_type",
+            "hla_match",
+            "stem_cell_source",
+            "conditioning_intensity",
+            "conditioning_regimen",
+            "serotherapy",
+            "gvhd_prophylaxis",
+            "neutrophil_engraftment",
+            "platelet_engraftment",
+            "acute_gvhd_grade",
+            "chronic_gvhd",
+            "graft_failure",
+            "graft_failure_date",
+        ]
+        widgets: ClassVar[dict[str, Any]] = {
+            "day0": DATE,
+            "neutrophil_engraftment": DATE,
+            "platelet_engraftment": DATE,
+            "graft_failure_date": DATE,
+        }
+
+    def clean_acute_gvhd_grade(self) -> int | None:
+        """Overall grade 0-4 (MAGIC)."""
+        grade = self.cleaned_data.get("acute_gvhd_grade")
+        if grade is not None and grade > 4:
+            raise forms.ValidationError("The overall acute GvHD grade is 0 to 4.")
+        return grade
+
+
+class VisitForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A follow-up visit (growth, autoimmunity, infections)."""
+
+    class Meta:
+        model = m.FollowUpVisit
+        fields: ClassVar[list[str]] = [
+            "visit_date",
+            "weight_kg",
+            "height_cm",
+            "weight_z",
+            "height_z",
+            "active_autoimmunity",
+            "infections",
+            "qol_instrument",
+            "qol_score",
+        ]
+        widgets: ClassVar[dict[str, Any]] = {"visit_date": DATE}
+
+
+class OiForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Barzaghi's five OI items: yes / no / not assessed (missing stays missing)."""
+
+    class Meta:
+        model = m.OiAssessment
+        fields: ClassVar[list[str]] = [
+            "assessed_on",
+            "timepoint",
+            "assessor",
+            "intractable_diarrhea",
+            "malnutrition",
+            "liver_dysfunction",
+            "respiratory_impairment",
+            "kidney_dysfunction",
+        ]
+        widgets: ClassVar[dict[str, Any]] = {"assessed_on": DATE}
+
+
+class CaseEntryForm(forms.Form):
+    """The case: chosen terms (hidden inputs added by the autocomplete), free text, sex, ages, the test."""
+
+    hpo = forms.CharField(required=False, widget=forms.MultipleHiddenInput)
+    excluded = forms.CharField(required=False, widget=forms.MultipleHiddenInput)
+    text = forms.CharField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Clinical description; negation ('no eczema') and family history are recognised.",
+    )
+    sex = forms.ChoiceField(
+        choices=[("", "not stated"), ("male", "male"), ("female", "female"), ("other", "other")],
+        required=False,
+    )
+    age = forms.CharField(required=False, max_length=40, help_text="Age now: P3M, '3 months', '2 years'.")
+    onset = forms.CharField(required=False, max_length=40, help_text="Age at onset of symptoms, e.g. P1M.")
+    covered = forms.CharField(
+        required=False,
+        max_length=2000,
+        help_text="What the genetic test covered: gene symbols (e.g. FOXP3, IL2RA); leave empty if unknown.",
+    )
+    sample = forms.CharField(required=False, max_length=200, help_text="For a multi-sample VCF: the patient.")

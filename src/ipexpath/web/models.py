@@ -1,0 +1,66 @@
+"""Accounts of the web app: each user's role and centres, sign-in throttling, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from ipexpath.registry.models import Centre
+from ipexpath.web.roles import Role
+
+
+class Membership(models.Model):
+    """A user's role and the centres whose patients they may see (one row per user)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    role = models.CharField(max_length=30, choices=[(r.value, r.label) for r in Role])
+    centres = models.ManyToManyField(Centre, related_name="members", blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins of one user name: counted in a window, then locked for a while."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored, the token itself is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=80, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked = models.BooleanField(default=False)
+
+    @staticmethod
+    def hash(token: str) -> str:
+        """The stored form of a token."""
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, user: models.Model, name: str = "") -> str:
+        """Create a token for `user`; returns the token text (never stored)."""
+        token = "ipx_" + secrets.token_urlsafe(32)
+        cls.objects.create(user=user, digest=cls.hash(token), name=name)
+        return token
+
+
+class AssessmentDocuments(models.Model):
+    """The report and leaflet HTML rendered when an assessment was run (the stored JSON cannot re-render)."""
+
+    assessment = models.OneToOneField(
+        "registry.StoredAssessment", on_delete=models.PROTECT, related_name="documents"
+    )
+    report_html = models.TextField()
+    leaflet_html = models.TextField()
+    summary = models.TextField(blank=True, default="")

@@ -1,0 +1,398 @@
+"""The pages: sign-in, patients, case entry and assessment, registry entry, analysis, audit.
+
+Every page names the permission it needs (`access.needs`); patients are looked up only among the user's
+centres; every read of a patient record, every download and every change writes an audit row.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ipexpath.errors import IpexpathError
+from ipexpath.registry import audit
+from ipexpath.registry.models import AuditEvent, StoredAssessment
+from ipexpath.registry.oi import ITEMS, oi_score
+from ipexpath.web import analysis_pages
+from ipexpath.web.access import centres_of, needs, patients_for, visible_patient
+from ipexpath.web.assessments import CaseEntry, knowledge, run_and_store
+from ipexpath.web.forms import CaseEntryForm, HsctForm, OiForm, PatientForm, VisitForm
+from ipexpath.web.roles import Permission
+from ipexpath.web.signin import sign_in
+from ipexpath.web.uploads import max_upload_bytes
+
+VCF_NAME = re.compile(r"\.(vcf|vcf\.gz|vcf\.bgz)$", re.IGNORECASE)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The CSRF check failed: a plain page, no details."""
+    return render(
+        request, "web/error.html", {"message": "The form expired or came from elsewhere."}, status=403
+    )
+
+
+# ------------------------------------------------------------------------------------------------ sign-in
+@require_http_methods(["GET", "POST"])
+def signin(request: HttpRequest) -> HttpResponse:
+    """Sign in (lockout after repeated failures; one generic message)."""
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    error = ""
+    if request.method == "POST":
+        result = sign_in(request, request.POST.get("username", ""), request.POST.get("password", ""))
+        if result.user is not None:
+            login(request, result.user)  # rotates the session id (ASVS 3.2.1)
+            return redirect(target)
+        error = result.message
+    return render(request, "web/signin.html", {"error": error, "next": target}, status=401 if error else 200)
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    """Sign out (POST only, CSRF-checked) and end the session."""
+    if request.user.is_authenticated:
+        audit.record("signout", model="User", detail="signed out")
+    logout(request)
+    return redirect("/signin/")
+
+
+# ------------------------------------------------------------------------------------------------ patients
+@needs(Permission.VIEW)
+def patient_list(request: HttpRequest) -> HttpResponse:
+    """Patients of the user's centres (search by pseudonym)."""
+    query = request.GET.get("q", "").strip()[:64]
+    patients = patients_for(request.user).order_by("-synthetic", "pseudonym")
+    if query:
+        patients = patients.filter(pseudonym__icontains=query)
+    page = Paginator(patients, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/patient_list.html",
+        {"page": page, "query": query, "centres": centres_of(request.user)},
+    )
+
+
+@needs(Permission.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def patient_new(request: HttpRequest) -> HttpResponse:
+    """Add a pseudonymous patient to one of the user's centres."""
+    form = PatientForm(request.POST or None, centres=centres_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        patient = form.save()
+        messages.success(request, f"Patient {patient.pseudonym} added.")
+        return redirect("patient", pseudonym=patient.pseudonym)
+    return render(request, "web/form.html", {"form": form, "title": "New patient"})
+
+
+def oi_history(patient: Any) -> list[dict[str, Any]]:
+    """The OI score at each assessment, partial scores kept partial (registry.oi)."""
+    rows = []
+    for a in patient.oi_assessments.order_by("assessed_on"):
+        score = oi_score({name: getattr(a, name) for name, _ in ITEMS})
+        rows.append({"assessment": a, "score": score, "text": score.text()})
+    return rows
+
+
+@needs(Permission.VIEW)
+def patient_page(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    """One patient's registry record (audited read)."""
+    patient = visible_patient(request.user, pseudonym)
+    audit.record("read", patient, detail="patient page")
+    context = {
+        "patient": patient,
+        "diagnoses": patient.diagnoses.all(),
+        "phenotypes": patient.phenotypes.order_by("onset_date"),
+        "assessments": patient.assessments.order_by("-created_at"),
+        "transplants": patient.transplants.order_by("day0"),
+        "courses": patient.immunosuppression.order_by("start"),
+        "supportive": patient.supportive_care.order_by("start"),
+        "visits": patient.visits.order_by("visit_date"),
+        "oi": oi_history(patient),
+    }
+    return render(request, "web/patient.html", context)
+
+
+def _registry_form(
+    request: HttpRequest, pseudonym: str, form_class: type[Any], title: str, what: str
+) -> HttpResponse:
+    patient = visible_patient(request.user, pseudonym)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        row = form.save(commit=False)
+        row.patient = patient
+        row.save()
+        messages.success(request, f"{what} added to {patient.pseudonym}.")
+        return redirect("patient", pseudonym=patient.pseudonym)
+    return render(request, "web/form.html", {"form": form, "title": f"{title} — {patient.pseudonym}"})
+
+
+@needs(Permission.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def hsct_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    """Add a transplant."""
+    return _registry_form(request, pseudonym, HsctForm, "New HSCT", "Transplant")
+
+
+@needs(Permission.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def visit_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    """Add a follow-up visit."""
+    return _registry_form(request, pseudonym, VisitForm, "New follow-up visit", "Visit")
+
+
+@needs(Permission.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def oi_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    """Add an organ-involvement assessment."""
+    return _registry_form(request, pseudonym, OiForm, "New organ-involvement score", "OI assessment")
+
+
+# ------------------------------------------------------------------------------------------------ case entry
+@needs(Permission.ASSESS)
+def term_search(request: HttpRequest) -> HttpResponse:
+    """Autocomplete: HPO terms for the typed words or id (typo-tolerant `knowledge.search`)."""
+    from ipexpath.knowledge.search import search_terms
+
+    query = request.GET.get("q", "")[:200]
+    hits = search_terms(knowledge(), query, limit=10) if len(query.strip()) >= 2 else []
+    return render(request, "web/_term_hits.html", {"hits": hits, "query": query})
+
+
+@needs(Permission.ASSESS)
+@require_POST
+def text_preview(request: HttpRequest) -> HttpResponse:
+    """Free text → recognised, negated, family-history, possible and unrecognised spans, highlighted."""
+    from ipexpath.knowledge.textmine import recognise
+
+    text = request.POST.get("text", "")[:20_000]
+    if not text.strip():
+        return render(request, "web/_text_result.html", {"segments": [], "result": None})
+    result = recognise(knowledge(), text)
+    return render(request, "web/_text_result.html", {"segments": text_segments(result), "result": result})
+
+
+def text_segments(result: Any) -> list[dict[str, str]]:
+    """The text cut into plain and highlighted pieces (observed/excluded/family/possible/unrecognised)."""
+    marks: list[tuple[int, int, str, str]] = []
+    for hit in result.hits:
+        if hit.relative:
+            kind = "family"
+        elif hit.uncertain:
+            kind = "possible"
+        else:
+            kind = "excluded" if hit.negated else "observed"
+        marks.append((hit.span[0], hit.span[1], kind, f"{hit.term_id} {hit.label}: {hit.state()}"))
+    marks += [(s.start, s.end, "unrecognised", "not recognised") for s in result.unrecognised]
+    marks.sort()
+    pieces: list[dict[str, str]] = []
+    at = 0
+    for start, end, kind, title in marks:
+        if start < at:
+            continue  # overlapping marks: the first wins
+        if start > at:
+            pieces.append({"text": result.text[at:start], "kind": "", "title": ""})
+        pieces.append({"text": result.text[start:end], "kind": kind, "title": title})
+        at = end
+    if at < len(result.text):
+        pieces.append({"text": result.text[at:], "kind": "", "title": ""})
+    return pieces
+
+
+def _looks_like_vcf(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(32)
+    return head.startswith(b"\x1f\x8b") or head.startswith(b"##fileformat=VCF")
+
+
+def _term_labels(ids: list[str]) -> list[dict[str, str]]:
+    from ipexpath.knowledge.search import search_terms
+
+    shown = []
+    for term in ids:
+        hits = search_terms(knowledge(), term, limit=1)
+        shown.append({"id": term, "label": hits[0].label if hits else term})
+    return shown
+
+
+@needs(Permission.ASSESS)
+@require_http_methods(["GET", "POST"])
+def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    """Enter a case for the patient and run the assessment (Suspect → Confirm → Counsel → Report)."""
+    patient = visible_patient(request.user, pseudonym)
+    form = CaseEntryForm(request.POST or None)
+    hpo = [t.strip() for t in request.POST.getlist("hpo") if t.strip()][:200]
+    excluded = [t.strip() for t in request.POST.getlist("excluded") if t.strip()][:200]
+    error = ""
+    if request.method == "POST" and getattr(request, "upload_too_large", False):
+        error = f"The VCF is larger than the limit of {settings.MAX_UPLOAD_MB} MB; nothing was stored."
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entry = CaseEntry(
+            hpo=tuple(hpo),
+            excluded=tuple(excluded),
+            text=data["text"],
+            sex=data["sex"],
+            age=data["age"],
+            onset=data["onset"],
+            covered=data["covered"],
+        )
+        upload = request.FILES.get("vcf")
+        work = Path(tempfile.mkdtemp(prefix="ipexpath-upload-"))
+        try:
+            vcf_path = None
+            if upload is not None:
+                if not VCF_NAME.search(upload.name or ""):
+                    raise IpexpathError("The file is not a VCF (.vcf or .vcf.gz).")
+                vcf_path = work / ("upload.vcf.gz" if upload.name.lower().endswith("gz") else "upload.vcf")
+                with vcf_path.open("wb") as out:
+                    for chunk in upload.chunks():
+                        out.write(chunk)
+                if not _looks_like_vcf(vcf_path):
+                    raise IpexpathError("The file does not start like a VCF (##fileformat=VCF).")
+            with transaction.atomic():
+                stored = run_and_store(patient, entry, vcf_path, data["sample"] or None)
+            messages.success(request, "Assessment stored.")
+            return redirect("assessment", pk=stored.pk)
+        except IpexpathError as exc:
+            error = str(exc)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return render(
+        request,
+        "web/case_entry.html",
+        {
+            "patient": patient,
+            "form": form,
+            "error": error,
+            "observed_terms": _term_labels(hpo),
+            "excluded_terms": _term_labels(excluded),
+            "max_mb": max_upload_bytes() // (1024 * 1024),
+            "max_bytes": max_upload_bytes(),
+        },
+        status=400 if error else 200,
+    )
+
+
+# ------------------------------------------------------------------------------------------------ assessments
+def _visible_assessment(request: HttpRequest, pk: int) -> StoredAssessment:
+    found = (
+        StoredAssessment.objects.filter(pk=pk, patient__in=patients_for(request.user))
+        .select_related("patient")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such assessment in your centres.")
+    return found
+
+
+@needs(Permission.VIEW)
+def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assessment: summary, the report and leaflet (framed), downloads."""
+    stored = _visible_assessment(request, pk)
+    audit.record("read", stored, detail="assessment page")
+    documents = getattr(stored, "documents", None)
+    payload = stored.assessment_json
+    return render(
+        request,
+        "web/assessment.html",
+        {
+            "stored": stored,
+            "patient": stored.patient,
+            "documents": documents,
+            "status": payload.get("status", {}),
+            "similar": _similar(payload),
+            "notes": payload.get("notes", []),
+        },
+    )
+
+
+def _similar(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Similar published patients, when the assessment lists them (shape varies across versions)."""
+    differential = payload.get("differential") or {}
+    rows = differential.get("similar_patients") or payload.get("similar_patients") or []
+    return [r for r in rows if isinstance(r, dict)][:10]
+
+
+DOCUMENTS = {
+    "report.html": ("report_html", "text/html; charset=utf-8"),
+    "leaflet.html": ("leaflet_html", "text/html; charset=utf-8"),
+}
+# The rendered report/leaflet carry their own inline styles; they run no script and load nothing.
+DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+
+
+@needs(Permission.VIEW)
+def assessment_document(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    """report.html, leaflet.html or assessment.json; `?download=1` as an attachment (audited either way)."""
+    stored = _visible_assessment(request, pk)
+    download = request.GET.get("download") == "1"
+    audit.record("download" if download else "read", stored, detail=name)
+    if name == "assessment.json":
+        import json
+
+        body = json.dumps(stored.assessment_json, indent=2, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    elif name in DOCUMENTS:
+        documents = getattr(stored, "documents", None)
+        if documents is None:
+            raise Http404("This assessment was stored without rendered documents.")
+        field, content_type = DOCUMENTS[name]
+        response = HttpResponse(getattr(documents, field), content_type=content_type)
+        response["Content-Security-Policy"] = DOCUMENT_CSP
+    else:
+        raise Http404("No such document.")
+    if download:
+        filename = f"{stored.patient.pseudonym}-{stored.pk}-{name}"
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+        response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    return response
+
+
+# ------------------------------------------------------------------------------------------------ analysis
+@needs(Permission.ANALYSE)
+def analysis_page(request: HttpRequest) -> HttpResponse:
+    """The registry analysis: KM curves with numbers at risk, competing risks, Cox (registry.analysis)."""
+    time_zero = request.GET.get("time_zero", "treatment")
+    if time_zero not in analysis_pages.TIME_ZEROS:
+        time_zero = "treatment"
+    report = analysis_pages.current_report(time_zero)
+    audit.record("read", model="Analysis", detail=f"analysis page, time zero {time_zero}")
+    return render(request, "web/analysis.html", {"report": report, "time_zeros": analysis_pages.TIME_ZEROS})
+
+
+@needs(Permission.ANALYSE)
+def analysis_figure(request: HttpRequest, time_zero: str, name: str) -> FileResponse:
+    """One PNG figure of the current analysis."""
+    path = analysis_pages.figure_path(time_zero, name)
+    if path is None:
+        raise Http404("No such figure.")
+    return FileResponse(path.open("rb"), content_type="image/png")
+
+
+# ------------------------------------------------------------------------------------------------ audit
+@needs(Permission.AUDIT)
+def audit_page(request: HttpRequest) -> HttpResponse:
+    """The audit trail, newest first (read-only; filter by patient, actor or action)."""
+    events = AuditEvent.objects.order_by("-at", "-id")
+    filters = {}
+    for key, field in (("patient", "patient_pseudonym"), ("actor", "actor"), ("action", "action")):
+        value = request.GET.get(key, "").strip()[:150]
+        if value:
+            events = events.filter(**{field: value})
+            filters[key] = value
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(request, "web/audit.html", {"page": page, "filters": filters})
