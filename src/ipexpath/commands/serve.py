@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from typing import Any
 
 import click
+
+from ipexpath.commands.options import json_option
 
 DEFAULT_WORKERS = max(2, min(4, os.cpu_count() or 2))  # see docs/web.md: one worker per core, 2 to 4
 THREADS = 4  # threads per worker (gthread): page views wait on the database, not the CPU
@@ -40,6 +44,17 @@ def _gunicorn(options: dict[str, Any]) -> Any:
     return Application()
 
 
+def _announce(url: str, loaded: bool, password: str | None, user: str) -> None:
+    click.echo(f"ipexpath is running at {url}  (Ctrl-C stops it)")
+    if loaded:
+        click.echo("First start: loaded the SYNTHETIC registry cohort and the FICTIONAL example family.")
+    if password:
+        click.echo(
+            f"Demo sign-in (shown once): user '{user}', password '{password}'. "
+            "Create real accounts with: ipexpath users create NAME --role ROLE --centre CODE --password-stdin"
+        )
+
+
 @click.command("serve")
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default)."
@@ -59,7 +74,8 @@ def _gunicorn(options: dict[str, Any]) -> Any:
     help="On a new, empty database: load the synthetic registry cohort, the fictional example family and "
     "create a demo sign-in.",
 )
-def command(host: str, port: int, workers: int, demo_data: bool) -> None:
+@json_option
+def command(host: str, port: int, workers: int, demo_data: bool, as_json: bool) -> None:
     """Run the web application for the care team (Ctrl-C stops it)."""
     web_settings(host)
     from django.db import connections
@@ -67,20 +83,27 @@ def command(host: str, port: int, workers: int, demo_data: bool) -> None:
     from ipexpath.web.assessments import warm_up
     from ipexpath.web.firststart import DEMO_USER, prepare
 
-    click.echo("Preparing the database and loading the HPO release …")
+    if not as_json:
+        click.echo("Preparing the database and loading the HPO release …")
     started = prepare(load=demo_data)
     warm_up()
     connections.close_all()  # no database connection may cross the fork into the workers
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/"
-    click.echo(f"ipexpath is running at {url}  (Ctrl-C stops it)")
-    if started.loaded:
-        click.echo("First start: loaded the SYNTHETIC registry cohort and the FICTIONAL example family.")
-    if started.demo_password:
-        click.echo(
-            f"Demo sign-in (shown once): user '{DEMO_USER}', password '{started.demo_password}'. "
-            "Create real accounts with: ipexpath users create NAME --role ROLE --centre CODE --password-stdin"
+    if as_json:  # one JSON line before serving: the URL and the one-time demo sign-in (scripts, tests)
+        line = json.dumps(
+            {
+                "url": url,
+                "first_start": started.loaded,
+                "demo_user": DEMO_USER if started.demo_password else None,
+                "demo_password": started.demo_password,
+                "workers": workers,
+            }
         )
+        click.echo(line)
+        sys.stdout.flush()
+    else:
+        _announce(url, started.loaded, started.demo_password, DEMO_USER)
     _gunicorn(
         {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",

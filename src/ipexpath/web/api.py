@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
 from ipexpath.errors import IpexpathError
@@ -257,11 +257,11 @@ def list_patients(request: HttpRequest, q: str = "", limit: int = 100) -> list[d
 
 
 @endpoint("POST", "/patients", Permission.EDIT_REGISTRY, response={201: PatientOut, 400: Error, 403: Error})
-def create_patient(request: HttpRequest, body: PatientIn) -> tuple[int, dict[str, Any]]:
+def create_patient(request: HttpRequest, body: PatientIn) -> Status[dict[str, Any]]:
     """Add a patient to one of the caller's centres."""
     centre = centres_of(request.auth).filter(code=body.centre).first()  # type: ignore[attr-defined]
     if centre is None:
-        raise PermissionDenied("You are not a member of that centre.")
+        raise IpexpathError("You are not a member of that centre (or it does not exist).")
     if m.Patient.all_objects.filter(pseudonym=body.pseudonym).exists():
         raise IpexpathError("A patient with that pseudonym already exists.")
     patient = m.Patient(
@@ -275,7 +275,7 @@ def create_patient(request: HttpRequest, body: PatientIn) -> tuple[int, dict[str
         raise IpexpathError("birth_month is 1 to 12.")
     with transaction.atomic():
         _validated(patient)
-    return 201, _patient_out(patient)
+    return Status(201, _patient_out(patient))
 
 
 @endpoint("GET", "/patients/{pseudonym}", Permission.VIEW, response={200: PatientDetail, 404: Error})
@@ -305,11 +305,11 @@ def get_patient(request: HttpRequest, pseudonym: str) -> dict[str, Any]:
     }
 
 
-def _add(request: HttpRequest, pseudonym: str, model: type[Any], values: dict[str, Any]) -> tuple[int, Any]:
+def _add(request: HttpRequest, pseudonym: str, model: type[Any], values: dict[str, Any]) -> Status[Any]:
     patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
     with transaction.atomic():
         row = _validated(model(patient=patient, **values))
-    return 201, {"id": row.pk}
+    return Status(201, {"id": row.pk})
 
 
 @endpoint(
@@ -318,7 +318,7 @@ def _add(request: HttpRequest, pseudonym: str, model: type[Any], values: dict[st
     Permission.EDIT_REGISTRY,
     response={201: Created, 400: Error, 404: Error},
 )
-def add_hsct(request: HttpRequest, pseudonym: str, body: HsctIn) -> tuple[int, Any]:
+def add_hsct(request: HttpRequest, pseudonym: str, body: HsctIn) -> Status[Any]:
     """Add a transplant."""
     return _add(request, pseudonym, m.Hsct, body.dict())
 
@@ -329,7 +329,7 @@ def add_hsct(request: HttpRequest, pseudonym: str, body: HsctIn) -> tuple[int, A
     Permission.EDIT_REGISTRY,
     response={201: Created, 400: Error, 404: Error},
 )
-def add_visit(request: HttpRequest, pseudonym: str, body: VisitIn) -> tuple[int, Any]:
+def add_visit(request: HttpRequest, pseudonym: str, body: VisitIn) -> Status[Any]:
     """Add a follow-up visit."""
     return _add(request, pseudonym, m.FollowUpVisit, body.dict())
 
@@ -340,7 +340,7 @@ def add_visit(request: HttpRequest, pseudonym: str, body: VisitIn) -> tuple[int,
     Permission.EDIT_REGISTRY,
     response={201: Created, 400: Error, 404: Error},
 )
-def add_oi(request: HttpRequest, pseudonym: str, body: OiIn) -> tuple[int, Any]:
+def add_oi(request: HttpRequest, pseudonym: str, body: OiIn) -> Status[Any]:
     """Add an organ-involvement assessment."""
     return _add(request, pseudonym, m.OiAssessment, body.dict())
 
@@ -351,7 +351,7 @@ def add_oi(request: HttpRequest, pseudonym: str, body: OiIn) -> tuple[int, Any]:
     Permission.ASSESS,
     response={201: Created, 400: Error, 404: Error},
 )
-def assess(request: HttpRequest, pseudonym: str, body: CaseIn) -> tuple[int, Any]:
+def assess(request: HttpRequest, pseudonym: str, body: CaseIn) -> Status[Any]:
     """Run the assessment for a case given as terms and/or free text; stores it with the patient."""
     from ipexpath.web.assessments import CaseEntry, run_and_store
 
@@ -366,7 +366,7 @@ def assess(request: HttpRequest, pseudonym: str, body: CaseIn) -> tuple[int, Any
     )
     with transaction.atomic():
         stored = run_and_store(patient, entry)
-    return 201, {"id": stored.pk}
+    return Status(201, {"id": stored.pk})
 
 
 @endpoint("GET", "/assessments/{pk}", Permission.VIEW, response={200: dict[str, Any], 404: Error})
