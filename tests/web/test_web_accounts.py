@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from webworld import PASSWORD, World
 
-from conftest import PASSWORD, World
 from ipexpath.errors import InputError
 
 

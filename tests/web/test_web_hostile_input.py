@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from conftest import World
+from webworld import World
 
 HOSTILE = [
     '<script>alert("x")</script>',

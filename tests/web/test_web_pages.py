@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from webworld import World
 
-from conftest import World
 from ipexpath.registry.models import AuditEvent
 
 

@@ -4,8 +4,7 @@ is not in the matrix fails the test, and each cell is checked against the runnin
 from __future__ import annotations
 
 import pytest
-
-from conftest import ROLES, World
+from webworld import ROLES, World
 
 ALL = frozenset(ROLES)
 VIEW = ALL
