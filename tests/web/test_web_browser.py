@@ -1,0 +1,244 @@
+"""The web application in headless Chromium (Playwright driving Debian's /usr/bin/chromium) against
+`ipexpath serve` on loopback: the care team's path from sign-in to the KM figure, and who may not do what.
+
+The server is started as a user would start it (first start: synthetic cohort, fictional example family,
+one-time demo sign-in). Screenshots go to `test-artifacts/web/` (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+CHROMIUM = next(
+    (
+        p
+        for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
+        if p and Path(p).exists()
+    ),
+    None,
+)
+PASSWORD = "correct horse battery staple 42"
+CASE = "WEB-CASE-1"
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (scripts/install-chromium installs Debian's package)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ipexpath.cli", *args], input=stdin, capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """`ipexpath serve --json` on a free loopback port with a new embedded database; two extra users."""
+    data = tmp_path_factory.mktemp("web-data")
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("IPEXPATH_DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update({"IPEXPATH_DATA_DIR": str(data), "IPEXPATH_SECRET_KEY": "browser-test-only"})
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ipexpath.cli", "serve", "--json", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line:
+            pytest.fail(f"ipexpath serve did not start: {process.stderr.read() if process.stderr else ''}")
+        started = json.loads(line)
+        assert started["first_start"] and started["demo_password"]
+        _cli(
+            env,
+            "users",
+            "create",
+            "reader",
+            "--role",
+            "read_only",
+            "--centre",
+            "synthetic-demo",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+        _cli(
+            env,
+            "users",
+            "create",
+            "elsewhere",
+            "--role",
+            "clinician",
+            "--centre",
+            "other-centre",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):  # gunicorn binds right after printing the line
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                import time
+
+                time.sleep(0.1)
+        yield {"base": base, "password": started["demo_password"]}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium (Playwright's own browser download is not used)."""
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield instance
+        instance.close()
+
+
+def _page(browser: Any, server: dict[str, Any], user: str, password: str) -> tuple[Any, list[str]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server["base"])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto("/")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+    return page, problems
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
+    from ipexpath.report import example_inputs
+
+    page, problems = _page(browser, server, "demo", server["password"])
+    assert "EXAMPLE-FAMILY-1" in page.content() and "SYN-00001" in page.content()
+    _shot(page, "01-patients")
+
+    page.click("text=New patient")
+    page.fill("input[name=pseudonym]", CASE)
+    page.select_option("select[name=centre]", label="synthetic-demo")
+    page.select_option("select[name=sex]", "male")
+    page.fill("input[name=birth_year]", "2026")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/patients/{CASE}/")
+
+    page.click("text=New assessment")
+    page.fill("#term-query", "enteropaty")  # a typo: the search still finds Enteropathy
+    page.wait_for_selector("#term-hits .add-term[data-kind=hpo]")
+    page.locator("#term-hits .add-term[data-kind=hpo]").first.click()
+    assert page.locator("#observed-terms .chip").count() == 1
+    page.fill(
+        "#id_text",
+        "Boy aged 3 months with intractable watery diarrhea and eczema. No fever. "
+        "His maternal uncle died in infancy with diabetes.",
+    )
+    page.wait_for_selector("#text-result mark.observed")
+    assert page.locator("#text-result mark.excluded").count() >= 1
+    assert page.locator("#text-result mark.family").count() >= 1
+    page.select_option("select[name=sex]", "male")
+    page.fill("input[name=age]", "P3M")
+    page.fill("input[name=covered]", "FOXP3")
+    assert "MB" in page.inner_text("#vcf-note")
+    page.set_input_files("#vcf", str(example_inputs().vcf))
+    _shot(page, "02-case-entry")
+    page.click("#run")
+    page.wait_for_url(re.compile(r".*/assessments/\d+/$"), timeout=120_000)
+    _shot(page, "03-assessment")
+    assessment_url = page.url
+
+    report = page.context.new_page()
+    report.goto(assessment_url + "report.html")
+    assert "FOXP3" in report.content()
+    _shot(report, "04-report")
+    report.close()
+
+    page.goto(f"/patients/{CASE}/")
+    page.click("text=Add HSCT")
+    page.fill("input[name=day0]", "2026-06-01")
+    page.select_option("select[name=donor_type]", "matched_unrelated")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/patients/{CASE}/")
+    assert "2026-06-01" in page.inner_text("#transplants")
+    page.click("text=Add visit")
+    page.fill("input[name=visit_date]", "2026-09-01")
+    page.fill("input[name=weight_kg]", "7.9")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/patients/{CASE}/")
+    assert "2026-09-01" in page.inner_text("#visits")
+    _shot(page, "05-patient-record")
+
+    page.goto("/registry/analysis/")
+    figure = page.locator("img[src$='overall_survival.png']")
+    figure.wait_for()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", figure.element_handle())
+    _shot(page, "06-km-figure")
+
+    page.goto("/audit/")
+    assert CASE in page.inner_text("#audit")
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+    page.context.close()
+
+
+def _read_only_user_cannot_edit(browser: Any, server: dict[str, Any]) -> None:
+    page, _ = _page(browser, server, "reader", PASSWORD)
+    page.goto("/patients/EXAMPLE-FAMILY-1/")
+    assert page.locator("text=Add HSCT").count() == 0 and page.locator("text=New assessment").count() == 0
+    response = page.goto("/patients/EXAMPLE-FAMILY-1/hsct/new/")
+    assert response is not None and response.status == 403
+    _shot(page, "07-read-only-refused")
+    page.context.close()
+
+
+def _other_centre_cannot_see_the_patient(browser: Any, server: dict[str, Any]) -> None:
+    page, _ = _page(browser, server, "elsewhere", PASSWORD)
+    assert "EXAMPLE-FAMILY-1" not in page.content()
+    response = page.goto("/patients/EXAMPLE-FAMILY-1/")
+    assert response is not None and response.status == 404
+    page.context.close()
+
+
+def test_web_application_in_the_browser(browser: Any, server: dict[str, Any]) -> None:
+    """One test (one server start, whichever xdist worker runs it): sign in, enter a case with autocomplete
+    and free text, upload the example VCF, open the report, add an HSCT and a visit, see the KM figure; a
+    read-only user cannot edit; a user of another centre cannot see the patient."""
+    _care_team_path(browser, server)
+    _read_only_user_cannot_edit(browser, server)
+    _other_centre_cannot_see_the_patient(browser, server)
