@@ -24,6 +24,30 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _wipe(audit_trail: bool = False) -> None:
+    """Remove every patient row (and centres and the audit trail when asked): a fresh registry."""
+    from ipexpath.registry import models as m
+
+    models = [
+        m.LabValue,
+        m.ChimerismMeasurement,
+        m.FollowUpVisit,
+        m.Hsct,
+        m.Diagnosis,
+        m.OiAssessment,
+        m.ImmunosuppressionCourse,
+        m.SupportiveCare,
+        m.PhenotypeObservation,
+        m.StoredAssessment,
+        m.Patient,
+    ]
+    if audit_trail:
+        models += [m.Centre, m.AuditEvent]
+    for model in models:
+        manager = getattr(model, "all_objects", model.objects)
+        manager.all()._raw_delete(manager.db)
+
+
 def _counts() -> dict[str, int]:
     from ipexpath.registry import models as m
 
@@ -66,7 +90,6 @@ def test_demo_then_analyse_writes_the_report(registry: str, tmp_path: Path) -> N
 
 @pytest.mark.parametrize("fmt", ["csv", "redcap", "phenopacket"])
 def test_export_then_import_round_trip(registry: str, tmp_path: Path, fmt: str) -> None:
-    from ipexpath.registry import models as m
     from ipexpath.registry.store import export_tables
 
     run("registry", "demo")
@@ -74,19 +97,7 @@ def test_export_then_import_round_trip(registry: str, tmp_path: Path, fmt: str) 
     assert code == 0, out
     before = export_tables()
     # a fresh registry: remove everything, then import what was exported
-    for model in (
-        m.LabValue,
-        m.ChimerismMeasurement,
-        m.FollowUpVisit,
-        m.Hsct,
-        m.Diagnosis,
-        m.OiAssessment,
-        m.ImmunosuppressionCourse,
-        m.SupportiveCare,
-        m.PhenotypeObservation,
-        m.Patient,
-    ):
-        model.all_objects.all()._raw_delete(model.all_objects.db)
+    _wipe(audit_trail=False)
     source = tmp_path / "out" / "redcap_records.csv" if fmt == "redcap" else tmp_path / "out"
     code, out = run("registry", "import", str(source), "--format", fmt, "--centre", "synthetic-demo")
     assert code == 0, out
@@ -120,19 +131,7 @@ def test_a_bad_row_rolls_back_the_whole_import_and_names_the_place(registry: str
     run("registry", "export", str(tmp_path / "csv"), "--format", "csv")
     from ipexpath.registry import models as m
 
-    for model in (
-        m.LabValue,
-        m.ChimerismMeasurement,
-        m.FollowUpVisit,
-        m.Hsct,
-        m.Diagnosis,
-        m.OiAssessment,
-        m.ImmunosuppressionCourse,
-        m.SupportiveCare,
-        m.PhenotypeObservation,
-        m.Patient,
-    ):
-        model.all_objects.all()._raw_delete(model.all_objects.db)
+    _wipe(audit_trail=False)
     path = tmp_path / "csv" / "hsct.csv"
     rows = list(csv.DictReader(path.open()))
     rows[4]["donor_type"] = "cousin"
@@ -197,24 +196,8 @@ def test_backup_and_restore(registry: str, tmp_path: Path) -> None:
     assert run("registry", "backup", str(tmp_path / "b.json.gz"))[0] == 0
     code, message = run("registry", "restore", str(tmp_path / "b.json.gz"))
     assert code == 2 and "not empty" in message
-    from ipexpath.registry import models as m
 
-    for model in (
-        m.LabValue,
-        m.ChimerismMeasurement,
-        m.FollowUpVisit,
-        m.Hsct,
-        m.Diagnosis,
-        m.OiAssessment,
-        m.ImmunosuppressionCourse,
-        m.SupportiveCare,
-        m.PhenotypeObservation,
-        m.Patient,
-        m.Centre,
-        m.AuditEvent,
-    ):
-        manager = getattr(model, "all_objects", model.objects)
-        manager.all()._raw_delete(manager.db)
+    _wipe(audit_trail=True)
     assert run("registry", "restore", str(tmp_path / "b.json.gz"))[0] == 0
     assert export_tables() == before and _counts() == counts
     (tmp_path / "junk.gz").write_bytes(b"not a backup")
