@@ -47,23 +47,7 @@ def registry(registry_url: str) -> Iterator[str]:
     """An empty registry for one test (rows removed before the test, audit trail included)."""
     from ipexpath.registry import models as m
 
-    order = (
-        m.LabValue,
-        m.ChimerismMeasurement,
-        m.FollowUpVisit,
-        m.Hsct,
-        m.Diagnosis,
-        m.StoredAssessment,
-        m.PhenotypeObservation,
-        m.ImmunosuppressionCourse,
-        m.SupportiveCare,
-        m.GeneCellTherapy,
-        m.OiAssessment,
-        m.Patient,
-        m.Centre,
-        m.AuditEvent,
-    )
-    for model in order:
+    for model in reversed(m.MODELS_PARENTS_FIRST):
         manager = getattr(model, "all_objects", model.objects)
         manager.all()._raw_delete(manager.db)
     yield registry_url

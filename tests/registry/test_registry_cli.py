@@ -28,24 +28,11 @@ def _wipe(audit_trail: bool = False) -> None:
     """Remove every patient row (and centres and the audit trail when asked): a fresh registry."""
     from ipexpath.registry import models as m
 
-    models = [
-        m.LabValue,
-        m.ChimerismMeasurement,
-        m.FollowUpVisit,
-        m.Hsct,
-        m.Diagnosis,
-        m.OiAssessment,
-        m.ImmunosuppressionCourse,
-        m.SupportiveCare,
-        m.PhenotypeObservation,
-        m.StoredAssessment,
-        m.Patient,
-    ]
-    if audit_trail:
-        models += [m.Centre, m.AuditEvent]
-    for model in models:
-        manager = getattr(model, "all_objects", model.objects)
-        manager.all()._raw_delete(manager.db)
+    kept = () if audit_trail else (m.Centre, m.AuditEvent)
+    for model in reversed(m.MODELS_PARENTS_FIRST):
+        if model not in kept:
+            manager = getattr(model, "all_objects", model.objects)
+            manager.all()._raw_delete(manager.db)
 
 
 def _counts() -> dict[str, int]:

@@ -39,22 +39,7 @@ def wipe() -> None:
     w.Membership.objects.all()._raw_delete(w.Membership.objects.db)
     Session.objects.all().delete()
     get_user_model().objects.all().delete()
-    for model in (
-        m.LabValue,
-        m.ChimerismMeasurement,
-        m.FollowUpVisit,
-        m.Hsct,
-        m.Diagnosis,
-        m.StoredAssessment,
-        m.PhenotypeObservation,
-        m.ImmunosuppressionCourse,
-        m.SupportiveCare,
-        m.GeneCellTherapy,
-        m.OiAssessment,
-        m.Patient,
-        m.Centre,
-        m.AuditEvent,
-    ):
+    for model in reversed(m.MODELS_PARENTS_FIRST):
         manager: Any = getattr(model, "all_objects", model.objects)
         manager.all()._raw_delete(manager.db)
 

@@ -241,22 +241,7 @@ def backup(file: Path, as_json: bool) -> None:
     from ipexpath.registry import models as m
 
     objects: list[Any] = []
-    for model in (
-        m.Centre,
-        m.Patient,
-        m.StoredAssessment,
-        m.Diagnosis,
-        m.PhenotypeObservation,
-        m.Hsct,
-        m.ChimerismMeasurement,
-        m.ImmunosuppressionCourse,
-        m.SupportiveCare,
-        m.GeneCellTherapy,
-        m.FollowUpVisit,
-        m.LabValue,
-        m.OiAssessment,
-        m.AuditEvent,
-    ):
+    for model in m.MODELS_PARENTS_FIRST:
         manager: Any = getattr(model, "all_objects", None) or model.objects
         objects.extend(manager.order_by("pk"))
     text = serializers.serialize("json", objects)

@@ -402,3 +402,23 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Refused: the audit trail is append-only."""
         raise RuntimeError("Audit events are append-only.")
+
+
+# Every registry model, each after the models it points to: backups are written in this order, and rows are
+# removed in the reverse order.
+MODELS_PARENTS_FIRST: tuple[type[models.Model], ...] = (
+    Centre,
+    Patient,
+    StoredAssessment,
+    Diagnosis,
+    PhenotypeObservation,
+    Hsct,
+    ChimerismMeasurement,
+    ImmunosuppressionCourse,
+    SupportiveCare,
+    GeneCellTherapy,
+    FollowUpVisit,
+    LabValue,
+    OiAssessment,
+    AuditEvent,
+)
