@@ -64,7 +64,7 @@ def decide_status(differential: dict[str, Any], genetics: Genetics | None, sex: 
     if variant is not None and variant.is_pathogenic and variant.role is VariantRole.EXPLAINS:
         return IpexStatus(
             StatusLevel.CONFIRMED,
-            f"{variant.zygosity.value.capitalize()} FOXP3 variant {variant.label} classified "
+            f"{variant.zygosity.value.capitalize()} variant {variant.label} classified "
             f"{variant.class_label} (the diagnosis requires a hemizygous pathogenic FOXP3 "
             "variant in a male); "
             f"IPEX {where}.",
@@ -79,7 +79,7 @@ def decide_status(differential: dict[str, Any], genetics: Genetics | None, sex: 
         level = StatusLevel.POSSIBLE if level in (StatusLevel.LIKELY, StatusLevel.POSSIBLE) else level
         return IpexStatus(
             level,
-            f"Carrier finding, does not explain the phenotype: heterozygous FOXP3 variant {variant.label} "
+            f"Carrier finding, does not explain the phenotype: heterozygous variant {variant.label} "
             f"({variant.class_label}) in a {sex.child_word() if sex is Sex.FEMALE else 'female'}; "
             "heterozygous females are not reported to have IPEX findings (GeneReviews NBK1118). IPEX "
             f"{where}; work up the IPEX-like disorders.",
@@ -91,7 +91,7 @@ def decide_status(differential: dict[str, Any], genetics: Genetics | None, sex: 
         )
     extra = ""
     if variant is not None:
-        extra = f"; FOXP3 variant {variant.label} classified {variant.class_label} ({variant.zygosity.value})"
+        extra = f"; variant {variant.label} classified {variant.class_label} ({variant.zygosity.value})"
     refer = level is StatusLevel.LIKELY and sex is not Sex.FEMALE
     return IpexStatus(
         level, f"IPEX {where}{extra}.", rank, posterior, "IN_PROGRESS", variant, refer_for_hsct=refer
