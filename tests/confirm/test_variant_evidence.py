@@ -242,3 +242,22 @@ def test_user_file_with_yaml_aliases_is_refused(tmp_path: Path) -> None:
     path.write_text("version: &v x\nvariants: []\ncurated_on: *v\n", encoding="utf-8")
     with pytest.raises(InputError, match="anchors and aliases"):
         read_evidence(path)
+
+
+def test_reserved_sources_are_flagged_and_match_issue_13_list() -> None:
+    """Rows resting on papers issue 13 keeps for the ranking benchmark are visible as such."""
+    evidence = load_evidence()
+    document = copy.deepcopy(GOOD)
+    document["sources"]["PMID:30443250"]["reserved_for_ranking"] = True
+    parsed = parse_evidence(document, "test.yaml")
+    variant = parsed.find("FOXP3", "c.1150G>A")
+    assert variant is not None and parsed.reserved_sources(variant) == ("PMID:30443250",)
+    old_style = parse_evidence(copy.deepcopy(GOOD), "test.yaml")  # the field is optional
+    assert not old_style.citations["PMID:30443250"].reserved_for_ranking
+    p75l = evidence.find("FOXP3", "c.224C>T")
+    assert p75l is not None and evidence.reserved_sources(p75l) == ("DOI:10.3389/fped.2024.1438816",)
+    case_test = Path(__file__).resolve().parents[1] / "knowledge" / "test_curated_cases.py"
+    reserved_text = case_test.read_text(encoding="utf-8")
+    for ident, citation in evidence.citations.items():
+        listed = ident.split(":", 1)[1] in reserved_text
+        assert citation.reserved_for_ranking == listed, ident

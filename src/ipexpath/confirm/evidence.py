@@ -10,6 +10,8 @@ Schema (one YAML document; every key below is checked, unknown keys are an error
     curated_on: "2026-11-29"                # date of the last curation pass
     sources:                                # every citation used below, by identifier
       "PMID:30443250": {citation: "Gambineri E et al. 2018, Front Immunol 9:2411", doi: "10.3389/..."}
+      "PMID:29241729": {citation: "...", reserved_for_ranking: true}   # optional: a paper issue 13 keeps
+                                            #   for the ranking benchmark (its variant data may be used here)
     variants:
       - gene: FOXP3                         # HGNC symbol
         transcript: NM_014009.4             # MANE Select RefSeq transcript the HGVS refers to
@@ -109,6 +111,7 @@ class Citation:
     citation: str
     doi: str | None = None
     note: str | None = None
+    reserved_for_ranking: bool = False  # a publication issue 13 keeps for the ranking benchmark
 
     @property
     def url(self) -> str:
@@ -274,6 +277,10 @@ class EvidenceSet:
     citations: Mapping[str, Citation]
     variants: tuple[VariantEvidence, ...]
     path: str
+
+    def reserved_sources(self, variant: VariantEvidence) -> tuple[str, ...]:
+        """The variant's sources that issue 13 reserves for the ranking benchmark (overlap to report)."""
+        return tuple(s for s in variant.sources() if self.citations[s].reserved_for_ranking)
 
     def for_gene(self, gene: str) -> tuple[VariantEvidence, ...]:
         return tuple(v for v in self.variants if v.gene == gene)
@@ -653,12 +660,15 @@ def parse_evidence(document: Any, path: str) -> EvidenceSet:
     for ident, raw in raw_sources.items():
         if not isinstance(ident, str) or not _SOURCE_ID.match(ident):
             raise reader.fail("sources", f"{ident!r} is not PMID:<number> or DOI:10.<...>")
-        raw = reader.mapping(raw, f"source {ident}", {"citation", "doi", "note"}, {"citation"})
+        raw = reader.mapping(
+            raw, f"source {ident}", {"citation", "doi", "note", "reserved_for_ranking"}, {"citation"}
+        )
         citations[ident] = Citation(
             id=ident,
             citation=reader.text(raw, "citation", ident) or "",
             doi=reader.text(raw, "doi", ident, optional=True),
             note=reader.text(raw, "note", ident, optional=True),
+            reserved_for_ranking=reader.flag(raw, "reserved_for_ranking", ident, False),
         )
     reader = _Reader(path, citations)
     raw_variants = top.get("variants") or []
