@@ -133,6 +133,10 @@ def test_card_lists_applied_missing_and_path(panel) -> None:  # type: ignore[no-
     assert any(c.code == "PP3" for c in card.not_evaluated)  # no REVEL given: says what is needed
     assert card.sources and card.sources[0].url == "https://pubmed.ncbi.nlm.nih.gov/1/"
     assert any("Likely pathogenic needs" in step for step in card.reclassification)
+    missing = card.reclassification[-1]
+    # PS4_Supporting (1 point) can still gain 3 (Strong = 4); no REVEL given, no gnomAD data given
+    assert "PS4 (up to +3)" in missing and "PP3 (up to +4)" in missing and "PM2 (up to +1)" in missing
+    assert "PM3" not in missing  # not applicable to an X-linked hemizygote
     assert result.to_dict()["card"]["path_to_reclassification"]
 
 
@@ -140,3 +144,23 @@ def test_bundled_example_variant_uses_curated_evidence(panel) -> None:  # type: 
     result = classify_variant(parse_hgvs_variant("NM_014009.4:c.1150G>A", panel), EvaluationContext(panel))
     assert result.evidence is not None and result.evidence.hgvs_c == "c.1150G>A"
     assert _crit(result, "PS4").applied
+
+
+def test_de_novo_points_summed_over_family_and_literature() -> None:
+    from dataclasses import replace as with_points
+
+    from ipexpath.confirm.acmg.base import Strength, applied, not_applied
+    from ipexpath.confirm.engine import combine_de_novo
+
+    family = with_points(applied("PM6", Strength.SUPPORTING, "patient", "SVI"), rule_points=0.5)
+    literature = with_points(applied("PS2", Strength.MODERATE, "paper", "SVI"), rule_points=1.0)
+    combined = combine_de_novo(
+        [family, not_applied("PS2", "x", "SVI"), literature, not_applied("PM6", "y", "SVI")]
+    )
+    ps2 = [c for c in combined if c.code == "PS2" and c.applied]
+    # 0.5 + 1 = 1.5 points -> Moderate (ClinGen SVI: 1 Moderate, 2 Strong); PS2 since one is confirmed
+    assert len(ps2) == 1 and ps2[0].strength == Strength.MODERATE and ps2[0].rule_points == 1.5
+    more = with_points(applied("PS2", Strength.MODERATE, "paper 2", "SVI"), rule_points=1.0)
+    strong = [c for c in combine_de_novo([family, literature, more]) if c.applied]
+    assert strong[0].strength == Strength.STRONG and "2.5 point(s)" in strong[0].evidence
+    assert combine_de_novo([family]) == [family]  # one source: unchanged

@@ -75,6 +75,12 @@ def test_hgvs_text_output() -> None:
         ("--vcf", str(EXAMPLE), "--sample", "NOBODY"),
         ("--vcf", "does-not-exist.vcf"),
         ("--variant", "NM_014009.4:c.1150G>A", "--override", "PS3=huge:x"),
+        ("--variant", "NM_014009.4:c.1150C>T"),  # reference base no Ala384 codon carries
+        ("--variant", "NM_014009.4:c.1150G>A p.Ala384Val"),  # G>A at codon position 1 of Ala gives Thr only
+        ("--variant", "NP_054728.2:p.Gly384Thr"),  # residue 384 is Ala
+        ("--variant", "NM_014009.4:c.1400G>A"),  # beyond the 1,296-nt CDS
+        ("--variant", "NC_000023.11:g.1000C>T"),  # not in a panel gene
+        ("--variant", "NC_000023.11:g.49251480C"),  # malformed g.
         (),
     ],
 )
@@ -114,7 +120,7 @@ def test_trio_with_family_file(tmp_path: Path) -> None:
 
 def test_rerank_with_genotype() -> None:
     panel = load_panel()
-    variant = parse_hgvs_variant("NM_014009.4:c.100C>T p.(Gln34Ter)", panel, zygosity=Zygosity.HEMIZYGOUS)
+    variant = parse_hgvs_variant("NM_014009.4:c.136C>T p.(Gln46Ter)", panel, zygosity=Zygosity.HEMIZYGOUS)
     from dataclasses import replace
 
     from ipexpath.confirm import PopulationData

@@ -59,18 +59,18 @@ def test_classes_monotonic(points: int) -> None:
 
 # ----------------------------------------------------------------------------------------------- PVS1
 def test_pvs1_nonsense_nmd_by_exon(panel) -> None:  # type: ignore[no-untyped-def]
-    v = _foxp3(panel, "NM_014009.4:c.100C>T p.(Gln34Ter)", exon="3/12")
+    v = _foxp3(panel, "NM_014009.4:c.136C>T p.(Gln46Ter)", exon="3/12")
     assert _crit(classify_variant(v, EvaluationContext(panel)), "PVS1").display_code == "PVS1"
 
 
 def test_pvs1_last_exon_critical_region_strong(panel) -> None:  # type: ignore[no-untyped-def]
-    v = _foxp3(panel, "NM_014009.4:c.1201C>T p.(Gln401Ter)", exon="12/12")
+    v = _foxp3(panel, "NM_014009.4:c.1201G>T p.(Glu401Ter)", exon="12/12")
     c = _crit(classify_variant(v, EvaluationContext(panel)), "PVS1")
     assert c.display_code == "PVS1_Strong" and "forkhead" in c.evidence
 
 
 def test_pvs1_after_critical_region_small_truncation(panel) -> None:  # type: ignore[no-untyped-def]
-    v = _foxp3(panel, "NM_014009.4:c.1285C>T p.(Gln429Ter)", exon="12/12")
+    v = _foxp3(panel, "NM_014009.4:c.1272T>A p.(Cys424Ter)", exon="12/12")
     assert _crit(classify_variant(v, EvaluationContext(panel)), "PVS1").display_code == "PVS1_Moderate"
 
 
@@ -94,7 +94,7 @@ def test_pvs1_noncoding_splice_not_applied(panel) -> None:  # type: ignore[no-un
 
 def test_null_variant_absent_from_gnomad_is_likely_pathogenic(panel) -> None:  # type: ignore[no-untyped-def]
     v = _foxp3(
-        panel, "NM_014009.4:c.100C>T p.(Gln34Ter)", exon="3/12", population=PopulationData(af_checked=True)
+        panel, "NM_014009.4:c.136C>T p.(Gln46Ter)", exon="3/12", population=PopulationData(af_checked=True)
     )
     result = classify_variant(v, EvaluationContext(panel))
     assert result.points == 9 and result.classification == AcmgClassification.LIKELY_PATHOGENIC
@@ -132,7 +132,7 @@ def test_frequency_not_evaluated_without_data(panel) -> None:  # type: ignore[no
     (0.5, None), (0.29, "BP4"), (0.1, "BP4_Moderate"), (0.01, "BP4_Strong"), (0.002, "BP4_VeryStrong"),
 ])  # fmt: skip
 def test_revel_calibrated(panel, revel: float, label: str | None) -> None:  # type: ignore[no-untyped-def]
-    v = _foxp3(panel, "NM_014009.4:c.500C>T p.(Ala167Val)", population=PopulationData(revel=revel))
+    v = _foxp3(panel, "NM_014009.4:c.497C>T p.(Ala166Val)", population=PopulationData(revel=revel))
     result = classify_variant(v, EvaluationContext(panel))
     applied = [c.display_code for c in result.criteria if c.applied and c.code in ("PP3", "BP4")]
     assert applied == ([label] if label else [])
@@ -156,15 +156,15 @@ def test_pm1_and_cap_with_pp3(panel) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_pm1_leucine_zipper_supporting(panel) -> None:  # type: ignore[no-untyped-def]
-    v = _foxp3(panel, "NM_014009.4:c.740T>C p.(Leu247Pro)")
+    v = _foxp3(panel, "NM_014009.4:c.743T>C p.(Leu248Pro)")
     assert _crit(classify_variant(v, EvaluationContext(panel)), "PM1").display_code == "PM1_Supporting"
 
 
 # ----------------------------------------------------------------------------------------------- PS1/PM5
 def test_ps1_same_amino_acid_other_nucleotide(panel) -> None:  # type: ignore[no-untyped-def]
-    v = _foxp3(panel, "NM_014009.4:c.1189C>A p.(Arg397Trp)")  # hypothetical other nucleotide change
+    v = _foxp3(panel, "NM_014009.4:c.972C>G p.(Phe324Leu)")  # TTC -> TTG: Leu as c.970T>C (CTC)
     c = _crit(classify_variant(v, EvaluationContext(panel)), "PS1")
-    assert c.applied and c.display_code == "PS1" and "c.1189C>T" in c.evidence
+    assert c.applied and c.display_code == "PS1_Moderate" and "c.970T>C" in c.evidence  # comparator P/LP
 
 
 def test_pm5_other_missense_same_codon(panel) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ def panel():  # type: ignore[no-untyped-def]
         ("NM_014009.4:c.1150G>A", Consequence.MISSENSE, "p.Ala384Thr"),  # p. filled from the panel list
         ("NM_014009.4:c.1150G>A p.(Ala384Thr)", Consequence.MISSENSE, "p.Ala384Thr"),
         ("NM_014009.4(FOXP3):c.1189C>T (p.Arg397Trp)", Consequence.MISSENSE, "p.Arg397Trp"),
-        ("NM_014009.4:c.1201C>T p.Q401*", Consequence.STOP_GAINED, "p.Gln401Ter"),
+        ("NM_014009.4:c.1201G>T p.E401*", Consequence.STOP_GAINED, "p.Glu401Ter"),
         ("NM_014009.4:c.227del", Consequence.FRAMESHIFT, "p.Leu76GlnfsTer53"),
         ("NM_014009.4:c.227delT", Consequence.FRAMESHIFT, "p.Leu76GlnfsTer53"),
         ("NM_014009.4:c.751_753del", Consequence.INFRAME_DELETION, "p.Glu251del"),

@@ -65,12 +65,12 @@ def _pvs1(panel, variant: Variant):  # type: ignore[no-untyped-def]
 
 
 def test_pvs1_same_from_hgvs_and_vcf(panel) -> None:  # type: ignore[no-untyped-def]
-    hgvs = parse_hgvs_variant("NM_014009.4:c.100C>T p.(Gln34Ter)", panel)
+    hgvs = parse_hgvs_variant("NM_014009.4:c.136C>T p.(Gln46Ter)", panel)
     model = load_transcripts().get("NM_014009.4", "GRCh38")
     assert model is not None
     vcf = Variant(
-        gene="FOXP3", transcript="NM_014009.4", hgvs_c=None, hgvs_p="p.Gln34Ter",
-        consequence=Consequence.STOP_GAINED, chrom="X", pos=model.genomic(CPosition(Region.CDS, 100)),
+        gene="FOXP3", transcript="NM_014009.4", hgvs_c=None, hgvs_p="p.Gln46Ter",
+        consequence=Consequence.STOP_GAINED, chrom="X", pos=model.genomic(CPosition(Region.CDS, 136)),
         ref="G", alt="A", build="GRCh38",
     )  # fmt: skip
     assert (hgvs.chrom, hgvs.pos, hgvs.ref, hgvs.alt) == (vcf.chrom, vcf.pos, vcf.ref, vcf.alt)
@@ -81,8 +81,8 @@ def test_pvs1_same_from_hgvs_and_vcf(panel) -> None:  # type: ignore[no-untyped-
 
 def test_pvs1_penultimate_exon_50nt_rule(panel) -> None:  # type: ignore[no-untyped-def]
     # FOXP3 exon 11/12 encodes codons 349-382; its 3' end is the last exon-exon junction.
-    near = _pvs1(panel, parse_hgvs_variant("NM_014009.4:c.1138C>T p.(Gln380Ter)", panel))
-    far = _pvs1(panel, parse_hgvs_variant("NM_014009.4:c.1048C>T p.(Gln350Ter)", panel))
+    near = _pvs1(panel, parse_hgvs_variant("NM_014009.4:c.1143G>A p.(Trp381Ter)", panel))
+    far = _pvs1(panel, parse_hgvs_variant("NM_014009.4:c.1054G>T p.(Glu352Ter)", panel))
     assert near.display_code == "PVS1_Strong" and "within 50 nt" in near.evidence
     assert far.display_code == "PVS1" and "NMD predicted" in far.evidence
 

@@ -133,7 +133,48 @@ def clinvar_conflict(
     return found[0] if found else None
 
 
-def reclassification_path(points: int, thresholds: dict[str, Any], ba1: bool) -> tuple[str, ...]:
+# What each pathogenic criterion would need, and the most it can add (Tavtigian 2020 points); a criterion
+# already applied is listed only when a stronger level exists (its sentence says what would raise it).
+_NEEDED: dict[str, tuple[str, int]] = {
+    "PS4": ("more unrelated affected probands in the literature (1 / 2-3 / >= 4 = +1 / +2 / +4)", 4),
+    "PS3": ("a well-established functional assay with variant controls (Brnich 2020; OddsPath)", 4),
+    "PS2": ("de novo observations with the parents (the mother, for an X-linked son) tested (PS2/PM6)", 4),
+    "PP1": ("co-segregation in 3 / 5 / 7 informative meioses (+1 / +2 / +4)", 4),
+    "PM2": ("gnomAD data for the site (absent or below the maximum credible AF: PM2_Supporting)", 1),
+    "PP3": (
+        "a REVEL score (>= 0.644, Pejaver 2022; PM1 + PP3 capped at +4) or SpliceAI >= 0.2 (Walker 2023)",
+        4,
+    ),
+    "PP4": ("the phenotype ranking of the patient (ipexpath rank)", 1),
+}
+
+
+def reclassification_path(
+    points: int, thresholds: dict[str, Any], ba1: bool, criteria: tuple[CriterionResult, ...] = ()
+) -> tuple[str, ...]:
+    """How many points would move the class up or down (Tavtigian 2020 thresholds), and which evidence for
+    this variant is still missing and could add them."""
+    steps = list(_thresholds(points, thresholds, ba1))
+    if ba1 or points >= int(thresholds["pathogenic_min"]):
+        return tuple(steps)
+    by_code = {c.code: c for c in criteria}
+    missing = []
+    for code, (what, most) in _NEEDED.items():
+        c = by_code.get(code)
+        if code == "PS2" and c is not None and not c.applied and by_code.get("PM6") is not None:
+            c = by_code["PM6"] if by_code["PM6"].applied else c
+        if c is None or (c.applied and c.points >= most):
+            continue
+        if not c.applied and "Not applicable" in c.evidence:
+            continue
+        gain = most - max(c.points, 0)
+        missing.append(f"{code} (up to +{gain}): {what}")
+    if missing:
+        steps.append("Evidence still missing for this variant: " + "; ".join(missing) + ".")
+    return tuple(steps)
+
+
+def _thresholds(points: int, thresholds: dict[str, Any], ba1: bool) -> tuple[str, ...]:
     """How many points would move the class up or down (Tavtigian 2020 thresholds)."""
     if ba1:
         return ("Benign by BA1 (stand-alone): only a review of the frequency source can change it.",)

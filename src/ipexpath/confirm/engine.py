@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ipexpath.confirm.acmg.base import CriterionResult, not_applied
-from ipexpath.confirm.acmg.case_evidence import evaluate_case_evidence, find_evidence
+from ipexpath.confirm.acmg.base import CriterionResult, applied, not_applied
+from ipexpath.confirm.acmg.case_evidence import (
+    evaluate_case_evidence,
+    find_evidence,
+    strength_from_de_novo_points,
+)
 from ipexpath.confirm.acmg.computational import evaluate_computational
 from ipexpath.confirm.acmg.context import EvaluationContext
 from ipexpath.confirm.acmg.domains import evaluate_pm1
@@ -134,6 +138,7 @@ def classify_variant(
     criteria.append(apply_pp4(ctx.phenotype, gene, ctx.criteria))
     criteria += evaluate_case_evidence(variant, gene, ctx, curated)
     criteria += not_automated(variant, gene)
+    criteria = combine_de_novo(criteria)
     criteria = _merge_sources(criteria)
     criteria = _ps4_not_with_frequency(criteria)
     criteria = with_pm1_pp3_cap(criteria, int(ctx.criteria["pp3_bp4"]["pm1_pp3_cap_points"]))
@@ -160,7 +165,7 @@ def classify_variant(
         clinvar=views,
         conflict=conflict,
         sources=_sources(ctx.evidence, curated),
-        reclassification=reclassification_path(points, ctx.criteria["classes"], ba1),
+        reclassification=reclassification_path(points, ctx.criteria["classes"], ba1, tuple(criteria)),
         notes=tuple(notes),
     )
     return VariantClassification(
@@ -176,6 +181,40 @@ def classify_variant(
         clinvar_conflict=conflict,
         card=card,
     )
+
+
+def combine_de_novo(criteria: list[CriterionResult]) -> list[CriterionResult]:
+    """The patient's own de novo observation and published ones are one count: their ClinGen SVI de novo
+    points are summed (the recommendation sums points over all de novo probands) and the total sets the
+    strength. Labelled PS2 when at least one observation has confirmed parentage, else PM6."""
+    scored = [c for c in criteria if c.code in ("PS2", "PM6") and c.applied and c.rule_points]
+    if len(scored) < 2:
+        return criteria
+    total = sum(c.rule_points or 0.0 for c in scored)
+    strength = strength_from_de_novo_points(total)
+    code = "PS2" if any(c.code == "PS2" for c in scored) else "PM6"
+    other = "PM6" if code == "PS2" else "PS2"
+    if strength is None:  # pragma: no cover - each scored result already has >= 0.5 points
+        return criteria
+    combined = replace(
+        applied(
+            code,
+            strength,
+            f"De novo points summed over the family and the literature: {total:g} point(s) "
+            f"({' + '.join(f'{c.rule_points:g}' for c in scored)}). " + " ".join(c.evidence for c in scored),
+            scored[0].source,
+        ),
+        rule_points=total,
+    )
+    out: list[CriterionResult] = []
+    for c in criteria:
+        if c.code == code and combined not in out:
+            out.append(combined)
+        elif c.code == other:
+            out.append(not_applied(other, f"Counted under {code}.", c.source))
+        elif c.code not in ("PS2", "PM6"):
+            out.append(c)
+    return out
 
 
 def _merge_sources(criteria: list[CriterionResult]) -> list[CriterionResult]:

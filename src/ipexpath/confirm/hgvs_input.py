@@ -9,6 +9,7 @@ to a domain with the panel's protein coordinates.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -312,7 +313,14 @@ _SNV_P_CONSEQUENCES = (
 )
 
 
-def _check_c_p_agree(text: str, gene: Gene, hgvs_c: str, c_consequence: Consequence, hgvs_p: str) -> None:
+def _check_c_p_agree(
+    text: str,
+    gene: Gene,
+    hgvs_c: str,
+    c_consequence: Consequence,
+    hgvs_p: str,
+    reading: CodonReading | None = None,
+) -> None:
     """A c. change and the p. change given with it must describe the same event (issue 18 item 10)."""
     from ipexpath.confirm.location import parse_c_span
     from ipexpath.confirm.transcripts import Region
@@ -342,6 +350,8 @@ def _check_c_p_agree(text: str, gene: Gene, hgvs_c: str, c_consequence: Conseque
             problem = (
                 f"{hgvs_c} starts at codon {(start.base + 2) // 3}, after residue {codon} named by {hgvs_p}"
             )
+    if problem is None:
+        problem = _reference_residue_problem(gene, hgvs_p)
     if problem is None and codon is not None:
         for known_p in _known_proteins(gene):
             posedit = _parse_p(known_p)
@@ -355,6 +365,8 @@ def _check_c_p_agree(text: str, gene: Gene, hgvs_c: str, c_consequence: Conseque
                 )
                 break
     if problem is None:
+        problem = _codon_problem(reading, hgvs_p)
+    if problem is None:
         known = find_known(gene, hgvs_c)
         if known is not None and known.hgvs_p and normalize_protein(known.hgvs_p) != hgvs_p:
             problem = f"{hgvs_c} is reported as {known.hgvs_p}"
@@ -363,6 +375,92 @@ def _check_c_p_agree(text: str, gene: Gene, hgvs_c: str, c_consequence: Conseque
             f"The c. and p. changes in '{text}' do not agree: {problem}.",
             "Check both descriptions (or give only the c. change; ipexpath derives what it can).",
         )
+
+
+def _reference_residue_problem(gene: Gene, hgvs_p: str) -> str | None:
+    """The p. change's reference residue against the bundled reference protein (confirm/codons.py)."""
+    from ipexpath.confirm.codons import THREE_LETTER, protein_for
+
+    reference = protein_for(gene.symbol)
+    given = _parse_p(hgvs_p)
+    if reference is None or given is None or given.pos is None:
+        return None
+    for end in (given.pos.start, given.pos.end):
+        if end is None or not end.aa:
+            continue
+        position = int(end.pos)
+        actual = reference.residue(position)
+        if actual is None and (position != len(reference.sequence) + 1 or end.aa != "*"):
+            return f"residue {position} is beyond the {len(reference.sequence)}-residue {gene.symbol} protein"
+        if actual is not None and actual != end.aa:
+            return (
+                f"residue {position} of {gene.symbol} is {THREE_LETTER[actual]} in the reference protein "
+                f"({reference.protein}), not {THREE_LETTER.get(end.aa, end.aa)}"
+            )
+    return None
+
+
+@dataclass(frozen=True)
+class CodonReading:
+    """What the reference protein says about a coding single-nucleotide substitution."""
+
+    codon: int
+    residue: str  # one-letter reference residue
+    residues: frozenset[str]  # residues the change can produce
+    derived_p: str | None  # the p. change when only one outcome is possible
+
+
+def read_codon(gene: Gene, parsed_c: Any) -> CodonReading | None:
+    """For a coding substitution: reference-base check against the codons of the reference residue."""
+    from ipexpath.confirm.codons import THREE_LETTER, protein_for, substitution_outcome
+
+    reference = protein_for(gene.symbol)
+    start, end, edit = parsed_c.pos.start, parsed_c.pos.end, parsed_c.edit
+    if (
+        reference is None
+        or edit.type != "sub"
+        or start.offset
+        or str(start.datum).endswith("CDS_END")
+        or start.base < 1
+        or (end is not None and end.base != start.base)
+    ):
+        return None
+    codon, position = (start.base + 2) // 3, (start.base - 1) % 3 + 1
+    residue = reference.residue(codon) or ("*" if codon == len(reference.sequence) + 1 else None)
+    if residue is None or not getattr(edit, "ref", None) or not getattr(edit, "alt", None):
+        return None
+    outcome = substitution_outcome(residue, position, edit.ref, edit.alt)
+    if not outcome.reference_possible:
+        raise InputError(
+            f"c.{parsed_c}: codon {codon} of {gene.symbol} encodes {THREE_LETTER[residue]} "
+            f"({reference.protein}), and no {THREE_LETTER[residue]} codon has {edit.ref.upper()} at its "
+            f"position {position}, so the stated reference base is wrong.",
+            "Check the reference base and the position against the MANE Select transcript.",
+        )
+    derived = None
+    if outcome.unique is not None and 1 < codon <= len(reference.sequence):
+        alt = outcome.unique
+        tail = "=" if alt == residue else THREE_LETTER[alt]
+        derived = f"p.{THREE_LETTER[residue]}{codon}{tail}"
+    return CodonReading(codon, residue, outcome.residues, derived)
+
+
+def _codon_problem(reading: CodonReading | None, hgvs_p: str) -> str | None:
+    """A given p. substitution must be one the codon change can produce."""
+    from ipexpath.confirm.codons import THREE_LETTER
+
+    given = _parse_p(hgvs_p)
+    if reading is None or given is None or given.pos is None or int(given.pos.start.pos) != reading.codon:
+        return None
+    kind, etype = type(given.edit).__name__, getattr(given.edit, "type", "")
+    alt = reading.residue if etype == "identity" else (given.edit.alt if kind == "AASub" else None)
+    if alt is None or alt in ("?", "") or alt in reading.residues:
+        return None
+    possible = ", ".join(sorted(THREE_LETTER[r] for r in reading.residues))
+    return (
+        f"at codon {reading.codon} ({THREE_LETTER[reading.residue]}) this substitution can only give "
+        f"{possible}, not {THREE_LETTER.get(alt, alt)}"
+    )
 
 
 def _known_proteins(gene: Gene) -> list[str]:
@@ -415,6 +513,7 @@ def parse_hgvs_variant(
     hgvs_c: str | None = None
     consequence: Consequence | None = None
     parsed_c: Any = None
+    reading: CodonReading | None = None
     if kind == "c":
         c_text = f"{transcript.accession}:c.{change}"
         try:
@@ -429,6 +528,7 @@ def parse_hgvs_variant(
         _check_positions(text, gene, parsed_c, build)
         hgvs_c = "c." + str(parsed_c)
         consequence = consequence_from_c(parsed_c)
+        reading = read_codon(gene, parsed_c)
     else:
         p_text = change
     hgvs_p: str | None = None
@@ -440,14 +540,30 @@ def parse_hgvs_variant(
                 f"Write it like {_EXAMPLE}.",
             )
         if hgvs_c is not None and consequence is not None:
-            _check_c_p_agree(text, gene, hgvs_c, consequence, hgvs_p)
+            _check_c_p_agree(text, gene, hgvs_c, consequence, hgvs_p, reading)
+        elif hgvs_c is None:
+            problem = _reference_residue_problem(gene, hgvs_p)
+            if problem:
+                raise InputError(
+                    f"The protein change in '{text}' does not fit the reference protein: {problem}.",
+                    "Check the residue and position (numbering from the initiator Met of the MANE protein).",
+                )
     known = find_known(gene, hgvs_c)
     if hgvs_p is None and known is not None and known.hgvs_p:
         hgvs_p = normalize_protein(known.hgvs_p) or known.hgvs_p
         notes.append("protein change taken from the panel's list of reported variants")
+    if hgvs_p is None and reading is not None and reading.derived_p is not None:
+        hgvs_p = reading.derived_p
+        notes.append("protein change derived from the reference protein and the genetic code")
     p_consequence = consequence_from_p(hgvs_p)
     if p_consequence is not None and (consequence is None or consequence in _REFINABLE):
         consequence = p_consequence
+    if reading is not None and reading.residue == "*" and consequence == Consequence.CODING_UNKNOWN:
+        if "*" not in reading.residues:  # the stop codon becomes a sense codon: the protein is extended
+            consequence = Consequence.STOP_LOST
+            notes.append("stop codon changed to a sense codon (stop-loss) by the genetic code")
+        elif reading.residues == frozenset("*"):
+            consequence = Consequence.SYNONYMOUS
     chrom = pos = ref = alt = None
     exon = None
     model = load_transcripts().for_gene(gene.symbol, build)

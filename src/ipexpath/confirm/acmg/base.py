@@ -69,6 +69,7 @@ class CriterionResult:
     overridden: bool = False
     override_reason: str | None = None
     evaluated: bool = True  # False when the data needed were not available
+    rule_points: float | None = None  # points in the criterion's own scheme (ClinGen SVI de novo points)
 
     @property
     def points(self) -> int:

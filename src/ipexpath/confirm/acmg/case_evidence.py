@@ -22,6 +22,7 @@ observations the evidence file records, with their sources, and states the thres
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ipexpath.confirm.acmg.base import CriterionResult, Strength, applied, not_applied
@@ -210,7 +211,8 @@ def _functional(found: VariantEvidence, evidence: EvidenceSet) -> list[Criterion
     return results
 
 
-def _strength_from_points(points: float) -> Strength | None:
+def strength_from_de_novo_points(points: float) -> Strength | None:
+    """ClinGen SVI de novo points -> strength: 0.5 Supporting, 1 Moderate, 2 Strong, >= 4 Very strong."""
     if points >= 4:
         return Strength.VERY_STRONG
     if points >= 2:
@@ -236,7 +238,7 @@ def _de_novo(found: VariantEvidence, evidence: EvidenceSet, rule: dict[str, Any]
         for d in rows
     )
     confirmed = any(d.parentage_confirmed for d in rows)
-    strength = _strength_from_points(points)
+    strength = strength_from_de_novo_points(points)
     sources = tuple(dict.fromkeys(s for d in rows for s in d.sources))
     code, other = ("PS2", "PM6") if confirmed else ("PM6", "PS2")
     text = (
@@ -244,7 +246,11 @@ def _de_novo(found: VariantEvidence, evidence: EvidenceSet, rule: dict[str, Any]
         f"confirmed parentage): {points:g} point(s) in the ClinGen SVI de novo table, phenotype counted as "
         f"consistent but not highly specific (IPEX-like locus heterogeneity) ({_cite(evidence, sources)})."
     )
-    result = applied(code, strength, text, source) if strength else not_applied(code, text, source)
+    result = (
+        replace(applied(code, strength, text, source), rule_points=points)
+        if strength
+        else not_applied(code, text, source)
+    )
     return [result, not_applied(other, f"Counted under {code}.", source)]
 
 

@@ -5,6 +5,7 @@ Family members' genotypes come from the multi-sample VCF, joined to the pedigree
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ipexpath.confirm.acmg.base import CriterionResult, Strength, applied, not_applied
@@ -89,12 +90,15 @@ def evaluate_de_novo(variant: Variant, gene: Gene, ctx: EvaluationContext) -> li
             ),
             not_applied(other, why_other, source),
         ]
-    result = applied(
-        code,
-        strength,
-        f"De novo: absent in {parents}; phenotype {pheno}; {points:g} point(s) in the "
-        f"ClinGen SVI de novo table.{maternal_note}",
-        source,
+    result = replace(
+        applied(
+            code,
+            strength,
+            f"De novo: absent in {parents}; phenotype {pheno}; {points:g} point(s) in the "
+            f"ClinGen SVI de novo table.{maternal_note}",
+            source,
+        ),
+        rule_points=float(points),
     )
     return (
         [result, not_applied(other, why_other, source)]

@@ -9,15 +9,25 @@ from ipexpath.confirm.panel import Gene
 _SOURCE = "Richards 2015 (PMID 25741868); see docs/acmg-automation.md"
 
 
+def _pm3(gene: Gene) -> str:
+    """PM3 counts a second allele in trans: a recessive two-allele rule (ClinGen SVI PM3 v1.0 [K])."""
+    if gene.inheritance == "AR":
+        return (
+            "Phase of two variants in this autosomal-recessive gene is not determined automatically; add "
+            "with --override if in trans with a P/LP variant (ClinGen SVI PM3 v1.0 points)."
+        )
+    if gene.inheritance == "XLR":
+        return (
+            f"Not applicable: {gene.symbol} disease is X-linked; an affected male is hemizygous and has one "
+            "allele, so there is no second allele in trans to count (PM3 is the in-trans rule for "
+            "autosomal-recessive disease). Affected males are counted under PS4 instead."
+        )
+    return f"Not applicable: {gene.symbol} disease is autosomal dominant (PM3 is for recessive disease)."
+
+
 def not_automated(variant: Variant, gene: Gene) -> list[CriterionResult]:
     reasons = {
-        "PM3": (
-            "Phase of two variants in this autosomal-recessive gene is not determined "
-            "automatically; add with "
-            "--override if in trans with a P/LP variant."
-            if gene.inheritance == "AR"
-            else f"Not applicable: {gene.symbol} disease is not autosomal recessive."
-        ),
+        "PM3": _pm3(gene),
         "PP2": "Gene-level missense constraint is not bundled (gnomAD constraint not verified for "
         "this gene).",
         "BP1": "Gene-level truncating/missense ratio is not bundled.",

@@ -153,6 +153,56 @@ def polya_signal_hit(variant: Variant, gene: Gene) -> bool:
     )
 
 
+_PATHOGENIC_WORDS = ("pathogenic", "disease-associated")
+
+
+def _start_loss(gene: Gene) -> CriterionResult:
+    """Initiation codon branch of the PVS1 tree: reported pathogenic variants (panel list) upstream of the
+    next in-frame Met -> Moderate, none -> Supporting."""
+    from ipexpath.confirm.codons import protein_for
+
+    reference = protein_for(gene.symbol)
+    nxt = reference.next_methionine() if reference else None
+    if reference is None or nxt is None:
+        return applied(
+            "PVS1",
+            Strength.SUPPORTING,
+            "Initiation codon variant: no reference protein is bundled for "
+            f"{gene.symbol}, so the nearest downstream in-frame Met is not known and the tree's lowest "
+            "level is used; raise to Moderate by override if pathogenic variants lie upstream of that Met.",
+            SOURCE,
+        )
+    upstream = sorted(
+        {
+            k.hgvs_p or k.hgvs_c
+            for k in gene.known_variants
+            if k.codon is not None
+            and 1 < k.codon < nxt
+            and any(w in k.classification.lower() for w in _PATHOGENIC_WORDS)
+            and "benign" not in k.classification.lower()
+        }
+    )
+    where = (
+        f"the nearest downstream in-frame Met is Met{nxt} (c.{3 * nxt - 2}_{3 * nxt}; {reference.protein}, "
+        f"bundled reference protein), so residues 1-{nxt - 1} would be lost"
+    )
+    if upstream:
+        return applied(
+            "PVS1",
+            Strength.MODERATE,
+            f"Initiation codon variant: {where}; reported disease-causing variants lie upstream of it "
+            f"({', '.join(upstream[:5])}), the tree's Moderate branch.",
+            SOURCE,
+        )
+    return applied(
+        "PVS1",
+        Strength.SUPPORTING,
+        f"Initiation codon variant: {where}; no reported pathogenic variant lies upstream of it, so the "
+        "tree's Supporting branch is used.",
+        SOURCE,
+    )
+
+
 def evaluate_pvs1(variant: Variant, gene: Gene, ctx: EvaluationContext) -> CriterionResult:
     cons = variant.consequence
     if polya_signal_hit(variant, gene):
@@ -178,14 +228,7 @@ def evaluate_pvs1(variant: Variant, gene: Gene, ctx: EvaluationContext) -> Crite
         )
     where = locate(variant)
     if cons == Consequence.START_LOST:
-        return applied(
-            "PVS1",
-            Strength.SUPPORTING,
-            "Initiation codon variant: the nearest downstream in-frame Met is not checked (no protein "
-            "sequence is bundled), so the tree's lowest level is used; raise to Moderate by override if "
-            "pathogenic variants lie upstream of that Met.",
-            SOURCE,
-        )
+        return _start_loss(gene)
     if cons in (Consequence.SPLICE_DONOR, Consequence.SPLICE_ACCEPTOR):
         if where is not None and where.start.offset and abs(where.start.offset) <= 2:
             return _splice(variant, gene, where)

@@ -1,0 +1,95 @@
+"""Reference protein and genetic code: reference-residue and reference-base checks, p. derived from c.,
+next in-frame Met for start loss (answers worked out by hand from the FOXP3 sequence, UniProt Q9BZS1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipexpath.confirm import EvaluationContext, classify_variant, load_panel, parse_hgvs_variant
+from ipexpath.confirm.codons import CODE, protein_for, substitution_outcome
+from ipexpath.confirm.hgvs_input import protein_position
+from ipexpath.confirm.transcripts import load_transcripts
+from ipexpath.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def panel():  # type: ignore[no-untyped-def]
+    return load_panel()
+
+
+def test_foxp3_protein_matches_transcript_and_clinvar_names(panel) -> None:  # type: ignore[no-untyped-def]
+    reference = protein_for("FOXP3")
+    assert reference is not None and reference.protein == "NP_054728.2"
+    model = load_transcripts().get("NM_014009.4", "GRCh38")
+    assert model is not None and len(reference.sequence) == model.cds_length // 3 - 1 == 431
+    checked = 0
+    for known in panel.gene("FOXP3").known_variants:  # ClinVar-named changes on NP_054728.2
+        position = protein_position(known.hgvs_p)
+        if position is None:
+            continue
+        residue = known.hgvs_p.removeprefix("p.")[:3]
+        assert reference.residue(position) == {"Ala": "A", "Pro": "P", "Gln": "Q", "Cys": "C", "Phe": "F",
+                                               "Arg": "R", "Thr": "T", "Leu": "L", "Tyr": "Y", "Met": "M",
+                                               "Val": "V", "Glu": "E"}[residue], known.hgvs_p  # fmt: skip
+        checked += 1
+    assert checked >= 18
+
+
+def test_genetic_code_and_outcomes() -> None:
+    assert len(CODE) == 64 and CODE["ATG"] == "M" and CODE["TGA"] == "*" and CODE["TGG"] == "W"
+    ala_first = substitution_outcome("A", 1, "G", "A")  # GCN -> ACN
+    assert ala_first.reference_possible and ala_first.unique == "T"
+    assert not substitution_outcome("A", 1, "C", "T").reference_possible
+    assert substitution_outcome("A", 3, "C", "T").unique == "A"  # third base of Ala: synonymous
+    assert substitution_outcome("R", 2, "G", "A").residues == frozenset(
+        {"H", "Q", "K"}
+    )  # CGN -> CAN, AGR -> AAR
+
+
+@pytest.mark.parametrize(
+    ("text", "hgvs_p"),
+    [
+        ("NM_014009.4:c.1152C>T", "p.Ala384="),  # derived: third base of an Ala codon
+        ("NM_014009.4:c.1201G>T", "p.Glu401Ter"),  # GAR -> TAR
+        ("NM_014009.4:c.1150G>A", "p.Ala384Thr"),  # from the panel list, agrees with the code
+        ("NM_014009.4:c.1040G>A", "p.Arg347His"),  # two outcomes possible (His/Gln): panel list decides
+        ("NM_014009.4:c.1039C>T", None),  # CGN -> TGN: Cys, Trp or stop: not derived
+    ],
+)
+def test_p_derived_from_reference_protein(panel, text: str, hgvs_p: str | None) -> None:  # type: ignore[no-untyped-def]
+    assert parse_hgvs_variant(text, panel).hgvs_p == hgvs_p
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("NM_014009.4:c.1150C>T", "reference base is wrong"),
+        ("NM_014009.4:c.1150G>A p.Ala384Val", "can only give Thr"),
+        ("NM_014009.4:c.1150G>A p.Gly384Thr", "is Ala in the reference protein"),
+        ("NP_054728.2:p.Gly384Thr", "is Ala in the reference protein"),
+        ("NP_054728.2:p.Ala432Thr", "beyond the 431-residue"),
+    ],
+)
+def test_mismatches_refused(panel, text: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as err:
+        parse_hgvs_variant(text, panel)
+    assert words in err.value.message
+
+
+def test_start_loss_next_methionine(panel) -> None:  # type: ignore[no-untyped-def]
+    reference = protein_for("FOXP3")
+    assert reference is not None and reference.next_methionine() == 64
+    result = classify_variant(parse_hgvs_variant("NM_014009.4:c.1A>G", panel), EvaluationContext(panel))
+    pvs1 = next(c for c in result.criteria if c.code == "PVS1")
+    # no ClinVar P/LP FOXP3 variant in the panel list lies in codons 2-63 -> Supporting branch
+    assert (
+        pvs1.display_code == "PVS1_Supporting" and "Met64" in pvs1.evidence and "c.190_192" in pvs1.evidence
+    )
+
+
+def test_stop_codon_substitution_is_stop_loss_pm4(panel) -> None:  # type: ignore[no-untyped-def]
+    variant = parse_hgvs_variant(
+        "NM_014009.4:c.1294T>C", panel
+    )  # T at codon position 1 of a stop: TAA/TAG/TGA
+    pm4 = next(c for c in classify_variant(variant, EvaluationContext(panel)).criteria if c.code == "PM4")
+    assert variant.consequence.value == "stop_lost" and pm4.display_code == "PM4"
