@@ -27,6 +27,8 @@ import argparse
 import contextlib
 import hashlib
 import io
+import json
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -129,18 +131,36 @@ def score(documents: Iterable[Document], predicted: dict[str, list[Mention]]) ->
     return doc, mention
 
 
-def run_ipexpath(kb: KnowledgeBase, documents: list[Document]) -> tuple[dict[str, list[Mention]], float]:
-    """Predicted mentions per document and the annotation time (dictionary already built)."""
+def best_time(annotate: Callable[[str], object], documents: list[Document], repeat: int) -> float:
+    """Fastest of `repeat` passes over all documents (annotation only; the machine is shared)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for d in documents:
+            annotate(d.text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run_ipexpath(kb: KnowledgeBase, documents: list[Document]) -> dict[str, list[Mention]]:
+    """Predicted mentions per document (every mention: nested ones and repeats included)."""
     from ipexpath.knowledge.textmine import recognise
 
     out: dict[str, list[Mention]] = {}
-    start = time.perf_counter()
     for d in documents:
         hits = recognise(kb, d.text).mentions
         out[d.pmid] = [
             Mention(h.span[0], h.span[1], p) for h in hits if (p := _primary(kb, h.term_id)) is not None
         ]
-    return out, time.perf_counter() - start
+    return out
+
+
+def ipexpath_batch_line(kb: KnowledgeBase) -> Callable[[str], object]:
+    """What `terms --batch` does for one note (recognition and the output line), without file I/O."""
+    from ipexpath.knowledge.textbatch import NoteResult
+    from ipexpath.knowledge.textmine import recognise
+
+    return lambda text: json.dumps(NoteResult("note", recognise(kb, text)).to_dict())
 
 
 def _patch_fasthpocr() -> None:
@@ -222,6 +242,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--skip-fasthpocr", action="store_true")
     parser.add_argument("--errors", choices=["A"], help="list half A's errors (half B stays unseen)")
+    parser.add_argument("--repeat", type=int, default=3, help="timing passes per tool (the best is kept)")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -236,11 +257,13 @@ def main() -> None:
         f"({dropped} with ids unknown to HPO {kb.release_label} dropped); "
         f"half A {sum(d.half == 'A' for d in documents)}, half B {sum(d.half == 'B' for d in documents)}"
     )
-    predicted, ip_time = run_ipexpath(kb, documents)
+    predicted = run_ipexpath(kb, documents)
     _report("ipexpath", documents, predicted)
+    ip_time = best_time(ipexpath_batch_line(kb), documents, args.repeat)
     print(
         f"  ipexpath   start-up {ip_startup:.2f} s; {len(documents)} documents in {ip_time:.2f} s "
-        f"({len(documents) / ip_time:.0f} documents/s, {1000 * ip_time / len(documents):.2f} ms/document)"
+        f"({len(documents) / ip_time:.0f} documents/s, {1000 * ip_time / len(documents):.2f} ms/document; "
+        f"batch path: recognition + JSON line; best of {args.repeat})"
     )
     if args.errors:
         _errors(kb, documents, predicted)
@@ -251,20 +274,20 @@ def main() -> None:
     except ImportError:
         print("  FastHPOCR not installed: .venv/bin/pip install fasthpocr pronto")
         return
-    start = time.perf_counter()
     theirs: dict[str, list[Mention]] = {}
     for d in documents:
         theirs[d.pmid] = [
             Mention(m.start, m.end, p) for m in annotate(d.text) if (p := _primary(kb, m.term)) is not None
         ]
-    fh_time = time.perf_counter() - start
+    fh_time = best_time(annotate, documents, args.repeat)
     _report("FastHPOCR", documents, theirs)
     built = f"index built in {build:.1f} s (patched), " if build else "index cached, "
     print(
         f"  FastHPOCR  {built}start-up (index load) {load:.2f} s; {len(documents)} documents in "
         f"{fh_time:.2f} s ({len(documents) / fh_time:.0f} documents/s, "
-        f"{1000 * fh_time / len(documents):.2f} ms/document)"
+        f"{1000 * fh_time / len(documents):.2f} ms/document; annotation + offsets; best of {args.repeat})"
     )
+    print(f"  load average (1, 5, 15 min) at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -219,6 +219,8 @@ MAX_SCOPE_WORDS = 30  # a scope never runs further (keeps the work linear in the
 _SENTENCE_CHARS = frozenset(".!?;\n")
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _WORD = re.compile(r"\d+(?:[.,]\d+)+|[A-Za-z0-9]+")
+_GAP_WORD = re.compile(r"([^A-Za-z0-9]*)(\d+(?:[.,]\d+)+|[A-Za-z0-9]+)")  # what precedes a word; the word
+_UP_TO_LAST_WORD = re.compile(r"(?s:.*)[A-Za-z0-9]")  # greedy, then one step back: linear
 
 
 def _phrases(
@@ -267,27 +269,27 @@ def words(text: str) -> list[Word]:
     out: list[Word] = []
     append = out.append
     sentence_chars = _SENTENCE_CHARS
-    last = 0
-    for match in _WORD.finditer(text):
-        start, end = match.span()
-        word = match.group(0)
-        if start == last + 1 and text[last] == " ":
-            append(Word(word, word.lower(), start, end, False, not out, False))
+    position = 0
+    # stop at the last letter or digit: a trailing run of punctuation would make findall quadratic
+    last = _UP_TO_LAST_WORD.match(text)
+    for gap, word in _GAP_WORD.findall(text, 0, last.end() if last else 0):  # offsets follow from lengths
+        start = position + len(gap)
+        position = start + len(word)
+        if gap == " ":
+            append(Word(word, word.lower(), start, position, False, not out, False))
         else:
-            gap = text[last:start]
             append(
                 Word(
                     word,
                     word.lower(),
                     start,
-                    end,
+                    position,
                     "," in gap,
                     not out or not sentence_chars.isdisjoint(gap),
                     gap == "-" or gap == "/",
                     ":" in gap,
                 )
             )
-        last = end
     return out
 
 

@@ -180,7 +180,10 @@ class NameKind(Enum):
     @property
     def rank(self) -> int:
         """Lower is more trusted (used to pick between terms sharing one name)."""
-        return list(NameKind).index(self)
+        return _KIND_RANK[self]
+
+
+_KIND_RANK = {kind: rank for rank, kind in enumerate(NameKind)}
 
 
 _SCOPE_KIND = {

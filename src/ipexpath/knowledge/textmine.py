@@ -52,8 +52,9 @@ _ONSET = re.compile(
     r"(?:[\s-]{0,3}(day|week|month|year|yr|mo)s?)?",
     re.IGNORECASE,
 )
-_MALE = re.compile(r"\b(boy|male|man|son|he|his)\b", re.IGNORECASE)
-_FEMALE = re.compile(r"\b(girl|female|woman|daughter|she|her)\b", re.IGNORECASE)
+_MALE = frozenset("boy male man son he his".split())
+_FEMALE = frozenset("girl female woman daughter she her".split())
+_ONSET_WORDS = frozenset("since onset began beginning started starting from".split())
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HTML_TAG = re.compile(r"<[A-Za-z/!][^<>]{0,500}>")
 _UNITS = frozenset(
@@ -174,11 +175,12 @@ class TextResult:
     unrecognised: tuple[TextSpan, ...] = field(default=())
     onset_days: float | None = None  # earliest onset of symptoms stated in the text
     nested: tuple[TextHit, ...] = field(default=())
+    repeats: tuple[TextHit, ...] = field(default=())  # later mentions of a finding already in hits/nested
 
     @property
     def mentions(self) -> tuple[TextHit, ...]:
-        """Every recognised mention, nested ones included (what a concept-recognition benchmark scores)."""
-        return self.hits + self.nested
+        """Every recognised mention in text order: nested ones and repeats included (what GSC+ scores)."""
+        return tuple(sorted(self.hits + self.nested + self.repeats, key=lambda h: h.span))
 
     @property
     def observed(self) -> tuple[TextHit, ...]:
@@ -247,6 +249,9 @@ class _Dictionary:
     names_vocabulary: frozenset[str]  # words of names before adjectives were mapped
     comma_keys: frozenset[frozenset[str]] = frozenset()  # keys of names written with a comma
     norms: dict[str, str] = field(default_factory=dict)  # memo: lower-case text word → matching form
+    # word → every word that shares a name with it (bounds the matching window)
+    partners: dict[str, frozenset[str] | set[str]] = field(default_factory=dict)
+    singles: frozenset[str] = frozenset()  # words that are a whole name on their own
 
     def norm(self, lower: str) -> str:
         """The matching form of a lower-case word (normalised; adjective → noun when that is a term word)."""
@@ -262,16 +267,22 @@ class _Dictionary:
 
 
 def _dictionary(kb: KnowledgeBase) -> _Dictionary:
-    cached = kb._cache.get("text_dictionary_v2")
+    cached = kb._cache.get("text_dictionary_v3")
     if isinstance(cached, _Dictionary):
         return cached
     from ipexpath.knowledge.lexicon import stem, tokens
 
     phenotype_root = kb.term_index.get("HP:0000118")
     table: dict[frozenset[str], list[tuple[tuple[int, int, int], _Entry]]] = {}
+    phenotype: dict[int, bool] = {}  # memo per term (a term has several names)
+    depth: dict[int, int] = {}
+    stems = cache(stem)
     for entry in term_names(kb):
         term = entry.term
-        if phenotype_root is not None and not kb.is_phenotype(term):
+        if term not in phenotype:
+            phenotype[term] = phenotype_root is None or kb.is_phenotype(term)
+            depth[term] = len(kb.ancestors(term))
+        if not phenotype[term]:
             continue
         key = content_key(tokens(entry.text))
         if not key or len(key) > MAX_WINDOW:
@@ -286,13 +297,13 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
         stripped = entry.text.strip()
         upper_only = entry.kind is not NameKind.CURATED and bool(re.fullmatch(r"[A-Z0-9-]{2,6}", stripped))
         # labels and exact names beat looser synonyms; then the more general term (fewer ancestors)
-        surface = frozenset(stem(w) for w in tokens(entry.text))
+        surface = frozenset(stems(w) for w in tokens(entry.text))
         candidate = _Entry(term, entry.kind, entry.text, upper_only, surface)
         reduced = reduced_key(key)
         for variant, key_ in ((0, key), (1, reduced)):
             if key_ is None:
                 continue
-            priority = (variant, entry.kind.rank, len(kb.ancestors(term)))
+            priority = (variant, entry.kind.rank, depth[term])
             table.setdefault(key_, []).append((priority, candidate))
     # adjectives whose noun is also a term word are matched as the noun, in names and text alike
     # ("myoclonic seizure" also names myoclonus; "ataxic" → ataxia)
@@ -324,8 +335,27 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
     comma_keys = frozenset(
         key for key, options in merged.items() if any("," in option.name for _, option in options)
     )
-    result = _Dictionary(entries, rivals, vocabulary, longest, alternatives, names_vocabulary, comma_keys)
-    kb._cache["text_dictionary_v2"] = result
+    together: dict[str, set[str]] = {}
+    for key in entries:
+        for word in key:
+            together.setdefault(word, set()).update(key)
+    partners: dict[str, frozenset[str] | set[str]] = {}
+    for word, others in together.items():
+        if word not in FILLERS:  # a filler ("serum") may start a phrase whose name lacks it: no limit
+            others.update(FILLERS)
+            partners[word] = others
+    result = _Dictionary(
+        entries,
+        rivals,
+        vocabulary,
+        longest,
+        alternatives,
+        names_vocabulary,
+        comma_keys,
+        partners=partners,
+        singles=frozenset(word for key in entries if len(key) == 1 for word in key),
+    )
+    kb._cache["text_dictionary_v3"] = result
     return result
 
 
@@ -347,6 +377,7 @@ class _Content:
     index: int
     segment: int  # sentence or clause (phrases never cross one)
     part: int  # comma-separated part (only names with a comma, "Intellectual disability, severe", cross)
+    last: int  # last word it covers: `index`, or the next word when two were joined ("A-1")
 
 
 def _accent_table() -> dict[int, str]:
@@ -366,12 +397,27 @@ def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]
     out: list[_Content] = []
     segment = part = 0
     previous_number = False
+    glued = -1  # a number already joined to the letter before it ("type A-1" → "a1")
+    norm = dictionary.norm
     for index, item in enumerate(items):
         if item.sentence_before or item.colon_before:
             segment += 1
         if item.comma_before:
             part += 1
+        if index == glued:
+            continue
         lower = item.lower
+        if (
+            len(lower) == 1
+            and lower.isalpha()
+            and index + 1 < len(items)
+            and items[index + 1].hyphen_before
+            and len(items[index + 1].lower) <= 2
+            and items[index + 1].lower.isdigit()
+        ):
+            glued = index + 1  # subtype written with a hyphen: "A-1", "B-2" (names write "A1")
+            out.append(_Content(norm(lower + items[glued].lower), index, segment, part, glued))
+            continue
         if lower in STOPWORDS and lower != "a":
             continue
         is_number = lower[0].isdigit() and bool(_NUMBER.fullmatch(lower))
@@ -386,7 +432,7 @@ def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]
             previous_number = True
             continue
         previous_number = False
-        out.append(_Content(dictionary.norm(lower), index, segment, part))
+        out.append(_Content(norm(lower), index, segment, part, index))
     return out
 
 
@@ -425,6 +471,7 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
     context = assign_context(items, protected)
     hits: list[TextHit] = []
     nested: list[TextHit] = []
+    repeats: list[TextHit] = []
     seen: set[tuple[str, bool, bool, bool, bool]] = set()
     for first, last, entry, is_nested in found:
         flags = context.at(first)
@@ -432,8 +479,7 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
         uncertain = flags.assertion is Assertion.POSSIBLE
         relative = flags.experiencer is Experiencer.FAMILY
         key = (kb.term_ids[entry.term], negated, relative, uncertain, is_nested)
-        if key in seen:
-            continue
+        repeated = key in seen
         seen.add(key)
         span = (items[first].start, items[last].end)
         hit = TextHit(
@@ -449,16 +495,17 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
             LOOSE_SCORE.get(entry.kind, 1.0),
             is_nested,
         )
-        (nested if is_nested else hits).append(hit)
+        (repeats if repeated else nested if is_nested else hits).append(hit)
     covered = {k for first, last, _, _ in found for k in range(first, last + 1)}
     return TextResult(
         text=text,
         hits=tuple(hits),
-        sex=_sex(text),
-        age_days=_age(text),
+        sex=_sex(lowers := {item.lower for item in items}),
+        age_days=_age(text) if "old" in lowers else None,
         unrecognised=_unrecognised(items, covered, text),
-        onset_days=_onset(text),
+        onset_days=_onset(text) if not _ONSET_WORDS.isdisjoint(lowers) else None,
         nested=tuple(nested),
+        repeats=tuple(repeats),
     )
 
 
@@ -490,6 +537,8 @@ def _match(
     """(first word, last word, entry, nested) of every match: longest first, then nested ones inside it."""
     vocabulary = dictionary.vocabulary
     longest = dictionary.longest
+    partners = dictionary.partners
+    singles = dictionary.singles
     found: list[tuple[int, int, _Entry, bool]] = []
     i = 0
     n = len(content)
@@ -497,14 +546,16 @@ def _match(
         if content[i].norm not in vocabulary:
             i += 1
             continue
-        # extend the window while a name could still hold all its (non-filler) words
+        # extend the window while a name could still hold all its (non-filler) words: each word must share
+        # a name with the first one (a precomputed set, so most windows stop after a word or two)
         limit, words_in, shortest = i, 0, MAX_WINDOW
         seen_words: set[str] = set()
+        company = partners.get(content[i].norm, vocabulary)
         while (
             limit < n
             and limit - i < MAX_WINDOW
             and content[limit].segment == content[i].segment
-            and content[limit].norm in vocabulary
+            and content[limit].norm in company
         ):
             word = content[limit].norm
             if word in seen_words:
@@ -518,18 +569,20 @@ def _match(
             limit += 1
         matched = False
         for width in range(limit - i, 0, -1):
+            if width == 1 and content[i].norm not in singles:
+                break
             window = content[i : i + width]
             entry = _lookup(dictionary, items, window)
             if entry is None:
                 continue
-            found.append((window[0].index, window[-1].index, entry, False))
+            found.append((window[0].index, window[-1].last, entry, False))
             for start in range(i, i + width):
                 for end in range(start + 1, i + width + 1):
                     if end - start == width:
                         continue
                     inner = _lookup(dictionary, items, content[start:end])
                     if inner is not None and inner.term != entry.term and inner.kind is not NameKind.CURATED:
-                        found.append((content[start].index, content[end - 1].index, inner, True))
+                        found.append((content[start].index, content[end - 1].last, inner, True))
             i += width
             matched = True
             break
@@ -540,7 +593,57 @@ def _match(
     }
     known = {entry.term for _, _, entry, _ in found}
     found.extend(_coordinated(dictionary, items, content, known, covered))
+    found.extend(_defined_abbreviations(items, text, found))
     return found
+
+
+# An abbreviation defined in parentheses after its long form: "brachydactyly type A-1 (BDA1)".
+_DEFINED = re.compile(r"\(\s?([A-Za-z][A-Za-z0-9-]{1,9})\s?[);,]")
+_MIN_DEFINITIONS_GAP = 3  # characters between the long form's end and "(" at most (a space)
+
+
+def _defined_abbreviations(
+    items: list[Word], text: str, found: list[tuple[int, int, _Entry, bool]]
+) -> list[tuple[int, int, _Entry, bool]]:
+    """Every use of an abbreviation the text defines after a recognised term (Schwartz & Hearst 2003).
+
+    The abbreviation must be written with at least two capitals and start with the first letter of a word
+    of the long form (Schwartz & Hearst, Pac Symp Biocomput 2003:451, PMID 12603049); its uses, the
+    definition included, become mentions of the long form's term.
+    """
+    if "(" not in text:
+        return []
+    ends = {items[last].end: (first, entry) for first, last, entry, nested in found if not nested}
+    definitions: dict[str, _Entry] = {}
+    for match in _DEFINED.finditer(text):
+        short = match.group(1)
+        if sum(c.isupper() for c in short) < 2:
+            continue
+        before = match.start()
+        long_end = len(text[:before].rstrip())
+        if before - long_end > _MIN_DEFINITIONS_GAP or long_end not in ends:
+            continue
+        first, entry = ends[long_end]
+        initials = {w.lower[0] for w in items[first:] if w.start < long_end}
+        if short[0].lower() in initials and short not in definitions:
+            definitions[short] = entry
+    if not definitions:
+        return []
+    starts = {w.start: k for k, w in enumerate(items)}
+    taken = {k for first, last, _, _ in found for k in range(first, last + 1)}
+    out: list[tuple[int, int, _Entry, bool]] = []
+    for short, entry in definitions.items():
+        for use in re.finditer(
+            r"(?<![A-Za-z0-9-])" + re.escape(short) + r"(?![A-Za-z0-9]|-[A-Za-z0-9])", text
+        ):
+            start_word = starts.get(use.start())
+            if start_word is None or start_word in taken:
+                continue
+            first = last = start_word
+            while last + 1 < len(items) and items[last + 1].end <= use.end():
+                last += 1
+            out.append((first, last, entry, False))
+    return out
 
 
 _COORDINATORS = frozenset(("and", "or", "nor"))
@@ -559,6 +662,9 @@ def _coordinated(
     if not joined:
         return out
     vocabulary = dictionary.vocabulary
+    next_joined = [len(items)] * (len(items) + 1)  # first joining word at or after each word
+    for k in range(len(items) - 1, -1, -1):
+        next_joined[k] = k if k in joined else next_joined[k + 1]
     for j in range(len(content) - 1):
         left, right = content[j], content[j + 1]
         if left.segment != right.segment or left.norm not in vocabulary:
@@ -566,11 +672,9 @@ def _coordinated(
         listed = (
             items[right.index].comma_before
             and left.index not in covered
-            and any(k in joined for k in range(right.index, min(len(items), right.index + 12)))
+            and next_joined[right.index] < right.index + 12
         )
-        if not listed and not (
-            right.index in joined or any(k in joined for k in range(left.index + 1, right.index))
-        ):
+        if not listed and next_joined[left.index + 1] > right.index:
             continue
         windows: list[list[_Content]] = []
         if (
@@ -589,7 +693,7 @@ def _coordinated(
             entry = _lookup(dictionary, items, window)
             if entry is not None and entry.term not in known:
                 known.add(entry.term)
-                first, last = min(c.index for c in window), max(c.index for c in window)
+                first, last = min(c.index for c in window), max(c.last for c in window)
                 out.append((first, last, entry, False))
     return out
 
@@ -671,8 +775,9 @@ def _onset(text: str) -> float | None:
     return min(days) if days else None
 
 
-def _sex(text: str) -> str | None:
-    male, female = bool(_MALE.search(text)), bool(_FEMALE.search(text))
+def _sex(lowers: set[str]) -> str | None:
+    """MALE or FEMALE when the text's words name only one sex."""
+    male, female = not _MALE.isdisjoint(lowers), not _FEMALE.isdisjoint(lowers)
     if male and not female:
         return "MALE"
     if female and not male:

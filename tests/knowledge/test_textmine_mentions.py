@@ -1,0 +1,72 @@
+"""Concept-recognition behaviours measured on GSC+ (issue 12 item 7): every mention kept, subtypes written
+with a hyphen, abbreviations defined in the text, word windows bounded by names. Expected outcomes are fixed
+in advance from the HPO release's own names."""
+
+from __future__ import annotations
+
+from ipexpath.knowledge.base import KnowledgeBase
+from ipexpath.knowledge.textmine import recognise
+
+ECZEMA = "HP:0000964"
+BDA1 = "HP:0009371"  # Type A1 brachydactyly
+AUTISTIC = "HP:0000729"  # Autistic behavior ("Autism spectrum disorder" is an EXACT synonym)
+
+
+def test_every_mention_is_kept_but_findings_once(kb: KnowledgeBase) -> None:
+    text = "Eczema since birth. The eczema worsened; eczema again at 2 years."
+    result = recognise(kb, text)
+    assert [h.term_id for h in result.hits] == [ECZEMA]  # one finding for the case
+    spans = [h.span for h in result.mentions if h.term_id == ECZEMA]
+    assert [text[a:b].lower() for a, b in spans] == ["eczema"] * 3  # three mentions, in text order
+    assert spans == sorted(spans)
+    assert len(result.repeats) == 2
+
+
+def test_a_negated_repeat_stays_a_separate_finding(kb: KnowledgeBase) -> None:
+    result = recognise(kb, "Eczema at 3 months. No eczema now.")
+    assert sorted(h.negated for h in result.hits if h.term_id == ECZEMA) == [False, True]
+
+
+def test_subtype_letter_and_digit_joined_by_a_hyphen(kb: KnowledgeBase) -> None:
+    # "type A-1" is how the text writes HPO's "Type A1"; the span covers the digit
+    result = recognise(kb, "Brachydactyly type A-1 was recorded.")
+    assert [h.term_id for h in result.hits] == [BDA1]
+    assert result.hits[0].text == "Brachydactyly type A-1"
+    # a letter and a number that are not a subtype stay two words
+    assert BDA1 not in {h.term_id for h in recognise(kb, "brachydactyly type A, 1 family").mentions}
+
+
+def test_abbreviation_defined_in_the_text_names_its_term(kb: KnowledgeBase) -> None:
+    text = "Brachydactyly type A-1 (BDA-1; MIM 112500) is dominant. We mapped BDA-1 to 2q. BDA is other."
+    mentions = recognise(kb, text).mentions
+    used = [(text[h.span[0] : h.span[1]], h.term_id) for h in mentions if h.term_id == BDA1]
+    assert used == [("Brachydactyly type A-1", BDA1), ("BDA-1", BDA1), ("BDA-1", BDA1)]
+    assert not any(text[h.span[0] : h.span[1]] == "BDA" for h in mentions)
+
+
+def test_abbreviation_needs_capitals_and_a_matching_initial(kb: KnowledgeBase) -> None:
+    # "(see)" is no abbreviation; "(XYZ)" does not start with a letter of the long form
+    for text in ("Eczema (see) was seen; see below.", "Eczema (XYZ) was seen; XYZ again."):
+        mentions = recognise(kb, text).mentions
+        assert [h.term_id for h in mentions] == [ECZEMA]
+
+
+def test_abbreviation_glued_to_a_word_is_not_a_use(kb: KnowledgeBase) -> None:
+    text = "autism spectrum disorder (AUSD-2) and AUSD-2-like traits, AUSD-2 again"
+    uses = [h for h in recognise(kb, text).mentions if text[h.span[0] : h.span[1]].startswith("AUSD")]
+    assert [text[h.span[0] : h.span[1]] for h in uses] == ["AUSD-2", "AUSD-2"]  # not the "-like" use
+    assert uses[0].term_id == AUTISTIC
+
+
+def test_windows_bounded_by_names_find_the_same_long_matches(kb: KnowledgeBase) -> None:
+    # words that never share a name stop the window early; names spread over several words still match
+    result = recognise(kb, "Increased circulating IgE concentration and severe intellectual disability")
+    assert {h.term_id for h in result.hits} == {"HP:0003212", "HP:0010864"}
+    assert recognise(kb, "serum IgE elevated").hits[0].term_id == "HP:0003212"
+
+
+def test_sex_from_words(kb: KnowledgeBase) -> None:
+    assert recognise(kb, "He has eczema.").sex == "MALE"
+    assert recognise(kb, "Her eczema improved.").sex == "FEMALE"
+    assert recognise(kb, "She and her brother; he too.").sex is None
+    assert recognise(kb, "Anderson score normal; the hero").sex is None  # parts of words do not count
