@@ -261,3 +261,23 @@ def test_reserved_sources_are_flagged_and_match_issue_13_list() -> None:
     for ident, citation in evidence.citations.items():
         listed = ident.split(":", 1)[1] in reserved_text
         assert citation.reserved_for_ranking == listed, ident
+
+
+def test_second_pass_counts_follow_the_papers_and_link_re_reports() -> None:
+    """Counts as the papers give them, re-reports linked.
+
+    Liu 2011: four R274Q kindreds, plus one later case report. Bennett 2001's pedigree is one of Gambineri
+    2018's two AAUGAA families (linked: 2, not 3). Foley 2021's three siblings are one family."""
+    evidence = load_evidence()
+    r274q = evidence.find("STAT1", "p.R274Q") or evidence.find("STAT1", "c.821G>A")
+    assert r274q is not None and r274q.unrelated_probands() == 5
+    assert any(f.strength.value == "PS3_Supporting" for f in r274q.functional)
+    polya = evidence.find("FOXP3", "AAUAAA>AAUGAA")
+    assert polya is not None and polya.hgvs_c == "c.*876A>G" and polya.unrelated_probands() == 2
+    w631 = evidence.find("STAT5B", "c.1892G>A")
+    assert w631 is not None and w631.unrelated_probands() == 1
+    assert w631.segregation[0].affected_with_variant == 2
+    assert {d.patient for v in evidence.for_gene("STAT3") for d in v.de_novo} >= {
+        "Haapaniemi2015:K392R",
+        "Haapaniemi2015:M394T",
+    }
