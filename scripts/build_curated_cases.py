@@ -60,7 +60,9 @@ from the curation files in `curation/` (one YAML per publication); edit those, t
    cached in the public repository monarch-initiative/dismech (`references_cache/PMID_<pmid>.md`, which
    carries the PubMed record, so the PMID is the one printed there), or (second pass) the opening of the
    article's public web page (publisher page, PMC summary page), which for a short case report holds the
-   abstract and often the start of the case. The "what was read" column says which.
+   abstract and often the start of the case, or (third pass) the PubMed record of the paper as stored in
+   the project's page corpus (pubmed.gov, identifiers.org/pubmed, medluna.com record pages: title, citation
+   line with the DOI, abstract), whose address carries the PMID. The "what was read" column says which.
 2. **Identifier.** The PMID when it was printed in a text read; otherwise the DOI printed there (publisher
    page, DOI link), and the file says so. A PMID is never guessed: a paper whose PMID could not be verified
    is cited by its DOI alone (`externalReferences` then holds only `DOI:10.…`, and its files are named
@@ -96,7 +98,11 @@ A patient reported in two papers is curated from one of them only (noted in the 
 
 ## Gaps (what could not be curated, and why)
 
-- **FOXP3 (IPEX): few patients.** Most IPEX case reports reachable with the project's tools are either
+- **FOXP3 (IPEX): few patients.** The project's page corpus stores only the opening (about 2,000 characters)
+  of each web page, so only abstracts and first paragraphs can be read; the IPEX case series with per-patient
+  tables (Gambineri 2008, Halabi-Tawil 2009, Rao 2007 Blood, An 2011 Scand J Immunol, Wildin 2002 JMG's three
+  new patients, Rubio-Cabezas 2009) are readable only as abstracts that give group-level findings or no
+  identifier. Most IPEX case reports reachable with the project's tools are either
   reserved by issue 13 (Barzaghi 2018 JACI, the Hindawi 2014/2020 and Frontiers Pediatr 2017/2019/2022/2024
   case reports, Kobayashi 2001 JMG, …), or have no per-patient data in the readable text (Gambineri 2018:
   per-patient data in Supplementary Table 2; Rubio-Cabezas 2009 Diabetes Care and Myers 2006 Arch Dis Child:
