@@ -102,7 +102,13 @@ A patient reported in two papers is curated from one of them only (noted in the 
   of each web page, so only abstracts and first paragraphs can be read; the IPEX case series with per-patient
   tables (Gambineri 2008, Halabi-Tawil 2009, Rao 2007 Blood, An 2011 Scand J Immunol, Wildin 2002 JMG's three
   new patients, Rubio-Cabezas 2009) are readable only as abstracts that give group-level findings or no
-  identifier. Most IPEX case reports reachable with the project's tools are either
+  identifier. Also readable but not curated (second session): Magg 2018 Clin Immunol (exon 7 skipping,
+  c.816+2T>A; repository page without DOI or PMID), Torgerson 2007 Gastroenterology (noncoding deletion
+  family; abstract without identifier, no per-patient data), Heltzer 2007 (PMID 17378693; three patients, no
+  per-patient features), an ASH 2006 cord-blood abstract and a Blood 2009 letter (no DOI printed; HSCT course
+  only), Bennett 2001 Immunogenetics poly(A) family (pedigree-level only), the Kirchner 2022 Pediatr Dermatol
+  and Su 2020 WJCC case reports (no identifier with the case text, or no case text with the identifier).
+  Most IPEX case reports reachable with the project's tools are either
   reserved by issue 13 (Barzaghi 2018 JACI, the Hindawi 2014/2020 and Frontiers Pediatr 2017/2019/2022/2024
   case reports, Kobayashi 2001 JMG, …), or have no per-patient data in the readable text (Gambineri 2018:
   per-patient data in Supplementary Table 2; Rubio-Cabezas 2009 Diabetes Care and Myers 2006 Arch Dis Child:
