@@ -70,3 +70,34 @@ def test_sex_from_words(kb: KnowledgeBase) -> None:
     assert recognise(kb, "Her eczema improved.").sex == "FEMALE"
     assert recognise(kb, "She and her brother; he too.").sex is None
     assert recognise(kb, "Anderson score normal; the hero").sex is None  # parts of words do not count
+
+
+def test_nested_mentions_are_terms_the_longer_one_implies(kb: KnowledgeBase) -> None:
+    # Intellectual disability is an ancestor of "Intellectual disability, severe": kept as a mention
+    nested = recognise(kb, "severe intellectual disability").nested
+    assert [h.term_id for h in nested] == ["HP:0001249"]
+    # the HPO does not place Basal cell carcinoma under Carcinoma, nor Vestibular schwannoma ("acoustic
+    # neuroma") under Neuroma: the shorter reading is dropped
+    for text, outer, rejected in (
+        ("basal cell carcinoma", "HP:0002671", "HP:0030731"),
+        ("acoustic neuroma", "HP:0009588", "HP:0030430"),
+    ):
+        result = recognise(kb, text)
+        assert [h.term_id for h in result.hits] == [outer]
+        assert rejected not in {h.term_id for h in result.mentions}
+
+
+def test_a_name_without_its_grade_names_the_parent(kb: KnowledgeBase) -> None:
+    # "Severe psychomotor retardation" names Severe global developmental delay (HP:0011344), whose one
+    # parent is Global developmental delay (HP:0001263); no name of the release says "psychomotor retardation"
+    assert recognise(kb, "psychomotor retardation").hits[0].term_id == "HP:0001263"
+    assert recognise(kb, "severe psychomotor retardation").hits[0].term_id == "HP:0011344"
+    # where the release has a name with these words, it wins over the derived one
+    assert recognise(kb, "intellectual disability").hits[0].term_id == "HP:0001249"
+
+
+def test_adjective_read_as_the_noun_that_is_a_whole_name(kb: KnowledgeBase) -> None:
+    # "myoclonic" → Myoclonus (a one-word name), not "myoclonia" (a word of longer names only)
+    assert [h.term_id for h in recognise(kb, "myoclonic jerks and ataxic gait").hits][:1] == ["HP:0001336"]
+    assert recognise(kb, "myoclonic").hits[0].term_id == "HP:0001336"
+    assert recognise(kb, "myoclonic seizures").hits[0].term_id == "HP:0032794"  # Myoclonic seizure

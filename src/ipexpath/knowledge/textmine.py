@@ -72,6 +72,10 @@ _NOT_CLINICAL = frozenset(
     "male female infant child mother father brother sister uncle aunt cousin antibiotic antibiotics "
     "treatment treated therapy started stopped admitted presented presenting".split()
 )
+# Grades that HPO names carry ("Severe ...", "..., mild"); a name without them names the graded term's parent.
+_SEVERITY = frozenset(
+    "mild mildly moderate moderately severe severely profound profoundly borderline".split()
+)
 # Words that, on their own, match a term name but almost never mean it in clinical text.
 _AMBIGUOUS_SINGLE = {
     "old",
@@ -267,7 +271,7 @@ class _Dictionary:
 
 
 def _dictionary(kb: KnowledgeBase) -> _Dictionary:
-    cached = kb._cache.get("text_dictionary_v3")
+    cached = kb._cache.get("text_dictionary_v4")
     if isinstance(cached, _Dictionary):
         return cached
     from ipexpath.knowledge.lexicon import stem, tokens
@@ -305,12 +309,27 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
                 continue
             priority = (variant, entry.kind.rank, depth[term])
             table.setdefault(key_, []).append((priority, candidate))
+        general = key - _SEVERITY
+        parents = kb.parents(term).tolist() if general != key and len(general) >= 2 else []
+        if len(parents) == 1:
+            # a graded term's name without its grade names its one parent ("Severe psychomotor
+            # retardation" → "psychomotor retardation" → Global developmental delay); used only where no
+            # name of the release has these words (lowest priority)
+            parent = parents[0]
+            priority = (2, entry.kind.rank, len(kb.ancestors(parent)))
+            table.setdefault(general, []).append(
+                (priority, _Entry(parent, entry.kind, entry.text, False, surface))
+            )
     # adjectives whose noun is also a term word are matched as the noun, in names and text alike
-    # ("myoclonic seizure" also names myoclonus; "ataxic" → ataxia)
+    # ("myoclonic seizure" also names myoclonus; "ataxic" → ataxia); a noun that is a whole name on its
+    # own is preferred ("myoclonic" → myoclonus, not "myoclonia", a word of longer names only)
     names_vocabulary = frozenset(word for key in table for word in key) | FILLERS
+    whole_names = frozenset(word for key in table if len(key) == 1 for word in key)
     alternatives = {}
     for word in names_vocabulary:
-        noun = _derived(word, names_vocabulary, include_plain=False)
+        noun = _derived(word, whole_names, include_plain=False)
+        if noun == word:
+            noun = _derived(word, names_vocabulary, include_plain=False)
         if noun != word:
             alternatives[word] = noun
     merged: dict[frozenset[str], list[tuple[tuple[int, int, int], _Entry]]] = {}
@@ -355,7 +374,7 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
         partners=partners,
         singles=frozenset(word for key in entries if len(key) == 1 for word in key),
     )
-    kb._cache["text_dictionary_v3"] = result
+    kb._cache["text_dictionary_v4"] = result
     return result
 
 
@@ -576,12 +595,20 @@ def _match(
             if entry is None:
                 continue
             found.append((window[0].index, window[-1].last, entry, False))
+            # nested mentions: shorter terms the longer one implies (its ancestors: "severe intellectual
+            # disability" → intellectual disability); others are another reading of its words that the
+            # ontology rejects ("basal cell carcinoma" is no Carcinoma, "acoustic neuroma" no Neuroma)
+            implied: set[int] | None = None
             for start in range(i, i + width):
                 for end in range(start + 1, i + width + 1):
                     if end - start == width:
                         continue
                     inner = _lookup(dictionary, items, content[start:end])
-                    if inner is not None and inner.term != entry.term and inner.kind is not NameKind.CURATED:
+                    if inner is None or inner.term == entry.term or inner.kind is NameKind.CURATED:
+                        continue
+                    if implied is None:
+                        implied = set(kb.ancestors(entry.term).tolist())
+                    if inner.term in implied:
                         found.append((content[start].index, content[end - 1].last, inner, True))
             i += width
             matched = True
