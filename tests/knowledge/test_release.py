@@ -49,10 +49,11 @@ def test_knowledge_base_contents(kb: KnowledgeBase) -> None:
 def test_corrupt_cache_is_rebuilt_not_trusted(tmp_path: Path) -> None:
     first = load_knowledge(cache_directory=tmp_path)
     path = cache_path(locate_release(None), tmp_path)
-    data = bytearray(path.read_bytes())
+    member = path / "ann_term.npy"
+    data = bytearray(member.read_bytes())
     middle = len(data) // 2
     data[middle : middle + 64] = b"\x00" * 64
-    path.write_bytes(bytes(data))
+    member.write_bytes(bytes(data))
     with pytest.raises(ValueError):
         load_cache(path)
     again = load_knowledge(cache_directory=tmp_path)
@@ -63,9 +64,20 @@ def test_corrupt_cache_is_rebuilt_not_trusted(tmp_path: Path) -> None:
 def test_truncated_cache_is_rebuilt(tmp_path: Path) -> None:
     load_knowledge(cache_directory=tmp_path)
     path = cache_path(locate_release(None), tmp_path)
-    path.write_bytes(path.read_bytes()[:1000])
+    member = path / "ancestor_idx.npy"
+    member.write_bytes(member.read_bytes()[:1000])
     kb = load_knowledge(cache_directory=tmp_path)
     assert kb.n_terms > 15000
+
+
+def test_cache_arrays_are_shared_memory_maps(tmp_path: Path) -> None:
+    """Loaded arrays are views of the mapped .npy files (one copy per machine), not private copies."""
+    load_knowledge(cache_directory=tmp_path)
+    kb = load_knowledge(cache_directory=tmp_path)
+    base = kb.ancestor_idx.base
+    while base is not None and not isinstance(base, __import__("mmap").mmap):
+        base = getattr(base, "base", None)
+    assert base is not None and not kb.ancestor_idx.flags.writeable
 
 
 def test_user_folder_with_json_ontology(tmp_path: Path, kb: KnowledgeBase) -> None:

@@ -4,8 +4,8 @@ consistent checksums is not trusted unless it is ours, bound to the release file
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -63,23 +63,22 @@ SOURCE = {"hp.obo": [1, 2], "phenotype.hpoa": [3, 4], "genes_to_phenotype.txt": 
 
 @pytest.fixture(scope="module")
 def saved(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cache") / "kb.npz"
+    path = tmp_path_factory.mktemp("cache") / "kb"
     save_cache(kb, path, SOURCE)
     return path
 
 
-def _recrafted(saved: Path, target: Path, change: dict[str, np.ndarray]) -> Path:
+def _recrafted(
+    saved: Path, target: Path, change: dict[str, np.ndarray], manifest: dict | None = None
+) -> Path:
     """A copy of the cache with members replaced and every checksum recomputed (as an attacker would)."""
-    with np.load(saved, allow_pickle=False) as data:
-        arrays = {name: data[name] for name in data.files}
-    arrays.pop("__digest")
-    arrays.update(change)
-    digest = {name: hashlib.sha256(arr.tobytes()).hexdigest() for name, arr in arrays.items()}
-    arrays["__digest"] = np.frombuffer(json.dumps(digest).encode(), dtype=np.uint8)
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)  # type: ignore[arg-type]
-    target.write_bytes(buffer.getvalue())
-    target.chmod(0o600)
+    shutil.copytree(saved, target)
+    body = json.loads((target / "manifest.json").read_text())
+    body.update(manifest or {})
+    for name, array in change.items():
+        np.save(target / f"{name}.npy", array)
+        body["digest"][name] = hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+    (target / "manifest.json").write_text(json.dumps(body))
     return target
 
 
@@ -93,24 +92,29 @@ def test_cache_of_other_release_files_is_refused(saved: Path) -> None:
 
 
 def test_crafted_cache_pointing_out_of_bounds_is_refused(saved: Path, tmp_path: Path) -> None:
-    with np.load(saved) as data:
-        parent_idx = data["parent_idx"].copy()
+    parent_idx = np.load(saved / "parent_idx.npy").copy()
     parent_idx[0] = 10**9
-    crafted = _recrafted(saved, tmp_path / "c.npz", {"parent_idx": parent_idx})
+    crafted = _recrafted(saved, tmp_path / "c", {"parent_idx": parent_idx})
     with pytest.raises(ValueError, match="outside"):
         load_cache(crafted, SOURCE)
 
 
 def test_crafted_cache_with_old_format_is_refused(saved: Path, tmp_path: Path) -> None:
-    binding = np.frombuffer(json.dumps({"format": 1, "source": SOURCE}).encode(), dtype=np.uint8)
-    crafted = _recrafted(saved, tmp_path / "f.npz", {"__binding": binding})
+    crafted = _recrafted(saved, tmp_path / "f", {}, {"format": 1})
     with pytest.raises(ValueError, match="format"):
         load_cache(crafted, SOURCE)
 
 
+def test_cache_with_an_extra_or_missing_member_is_refused(saved: Path, tmp_path: Path) -> None:
+    crafted = _recrafted(saved, tmp_path / "x", {})
+    np.save(crafted / "extra.npy", np.zeros(3))
+    with pytest.raises(ValueError, match="do not match"):
+        load_cache(crafted, SOURCE)
+
+
 def test_cache_writable_by_others_is_refused(saved: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "w.npz"
-    copy.write_bytes(saved.read_bytes())
-    copy.chmod(0o666)
+    copy = tmp_path / "w"
+    shutil.copytree(saved, copy)
+    (copy / "ann_term.npy").chmod(0o666)
     with pytest.raises(ValueError, match="writable by other users"):
         load_cache(copy, SOURCE)

@@ -3,7 +3,8 @@
 Tasks carry a few hundred cases (Dask's per-task overhead is a few ms); each worker process builds the
 ranking model once from the cached knowledge arrays and keeps it for every later task. A task returns one
 JSON line per case: `{"id": …, "results": [the top N rows exactly as rank --json writes them],
-"ipex_and_ipex_like": [...]}` — or `{"id": …, "error": "…"}` for a case that cannot be ranked.
+"ipex_and_ipex_like": [every IPEX / IPEX-like row, its rank and scores, without explanation]}` — or
+`{"id": …, "error": "…"}` for a case that cannot be ranked. Only the top N rows are explained.
 """
 
 from __future__ import annotations
@@ -39,17 +40,29 @@ def case_inputs(raw: Iterable[RawCase]) -> Iterator[CaseInput]:
 
 
 def _model(hpo_dir: str | None) -> Any:
-    """The worker's ranking model (built once per process from the knowledge cache)."""
+    """The worker's ranking model: memory-mapped from the machine's model store, loaded once per process."""
     key = hpo_dir or ""
     if key not in _MODEL:
-        from pathlib import Path
-
-        from ipexpath.knowledge import require_knowledge
-        from ipexpath.suspect import RankingModel
-
-        kb = require_knowledge(Path(hpo_dir) if hpo_dir else None)
-        _MODEL[key] = (kb, RankingModel.build(kb))
+        _MODEL[key] = prepare_model(hpo_dir)
     return _MODEL[key]
+
+
+def prepare_model(hpo_dir: str | None) -> tuple[Any, Any]:
+    """Knowledge base and ranking model from the cache (building and storing them if they are missing).
+
+    Called once by the client before workers start, so that local workers only open the stored files.
+    """
+    from pathlib import Path
+
+    from ipexpath.batch.model_store import shared_model
+    from ipexpath.knowledge import require_knowledge
+    from ipexpath.knowledge.cache import cache_path
+    from ipexpath.knowledge.release import locate_release
+
+    folder = Path(hpo_dir) if hpo_dir else None
+    kb = require_knowledge(folder)
+    kb_cache = cache_path(locate_release(folder))
+    return kb, shared_model(kb, kb_cache if kb_cache.is_dir() else None)
 
 
 def rank_lines(cases: list[CaseInput], top: int, hpo_dir: str | None = None) -> tuple[list[str], int]:
@@ -67,22 +80,23 @@ def rank_lines(cases: list[CaseInput], top: int, hpo_dir: str | None = None) -> 
             continue
         try:
             case = case_from_phenopacket(item.packet, kb, lenient=True, source=item.case_id)
-            data = rank_case(model, case, top=top, similar=0).to_dict()
+            ranked = rank_case(model, case, top=top, similar=0, explain_ipex_rows=False)
         except IpexpathError as exc:
             lines.append(json.dumps({"id": item.case_id, "error": exc.message}))
             errors += 1
             continue
-        lines.append(
-            json.dumps(
-                {
-                    "id": item.case_id,
-                    "results": data["results"][:top],
-                    "ipex_and_ipex_like": data["ipex_and_ipex_like"],
-                },
-                ensure_ascii=False,
-            )
-        )
+        row = {
+            "id": item.case_id,
+            "results": [r.to_dict() for r in ranked.results[:top]],
+            "ipex_and_ipex_like": [_compact(r.to_dict()) for r in ranked.ipex_rows],
+        }
+        lines.append(json.dumps(row, ensure_ascii=False))
     return lines, errors
+
+
+def _compact(row: dict[str, Any]) -> dict[str, Any]:
+    """An IPEX / IPEX-like row for --compare: the rank --json row without explanation and factors."""
+    return {k: v for k, v in row.items() if k not in ("explanation", "factors")}
 
 
 def chunks(items: Iterable[CaseInput], size: int = TASK_SIZE) -> Iterator[list[CaseInput]]:

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ipexpath.batch.rerank import CaseInput, case_inputs, chunks, rank_lines, worker_environment
+from ipexpath.batch.rerank import (
+    CaseInput,
+    case_inputs,
+    chunks,
+    prepare_model,
+    rank_lines,
+    worker_environment,
+)
 from ipexpath.batch.schedulers import executor, parse_scheduler
 from ipexpath.errors import InputError
 from ipexpath.suspect.benchmark import iter_cases
@@ -80,6 +87,8 @@ def run_batch(
     todo = _todo(cases, skip, summary)
     env = worker_environment()
     hpo = str(hpo_dir) if hpo_dir else None
+    if kind != "dask":
+        prepare_model(hpo)  # build and store the model once here, so local workers only open the files
     bar = _Progress(progress)
     with executor(kind, address, workers, env) as pool, partial.open("a", encoding="utf-8") as sink:
         pending: set[Any] = set()

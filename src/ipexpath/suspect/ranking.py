@@ -298,8 +298,13 @@ def rank_case(
     method: Method = Method.LR,
     phenomizer: PhenomizerModel | None = None,
     similar: int = DEFAULT_SIMILAR,
+    explain_ipex_rows: bool = True,
 ) -> Differential:
-    """Rank all diseases for `case`; the top `top` rows plus every IPEX / IPEX-like row are explained."""
+    """Rank all diseases for `case`; the top `top` rows plus every IPEX / IPEX-like row are explained.
+
+    `explain_ipex_rows=False` (batch re-ranking) leaves the IPEX / IPEX-like rows below the top without
+    explanation and factors: only their rank and scores are needed there.
+    """
     terms = CaseTerms.from_case(case, model)
     notes: list[str] = []
     if not terms.observed:
@@ -329,7 +334,9 @@ def rank_case(
     ctx = _RowContext(model, terms, rank_of, post, group_lr, group_scores, scores, flags)
     rows = tuple(ctx.row(int(g)) for g in order[: max(top, 0)].tolist())
     flagged = {int(groups.group_of[model.kb.disease_index[i]]) for i in flags if i in model.kb.disease_index}
-    ipex_rows = tuple(ctx.row(g) for g in sorted(flagged, key=lambda g: rank_of[g]))
+    ipex_rows = tuple(
+        ctx.row(g, explained=explain_ipex_rows) for g in sorted(flagged, key=lambda g: rank_of[g])
+    )
     return Differential(
         case_id=case.id,
         method=method,
@@ -370,8 +377,8 @@ class _RowContext:
     scores: FloatVec  # per disease id, to find the member that scored
     flags: dict[str, IpexFlag]
 
-    def row(self, g: int) -> DiseaseScore:
-        """The differential row of disease group `g`."""
+    def row(self, g: int, explained: bool = True) -> DiseaseScore:
+        """The differential row of disease group `g` (without explanation and factors if not `explained`)."""
         model, groups, kb = self.model, self.model.groups, self.model.kb
         shown = groups.members[g][0]
         d = groups.best_member(g, self.scores)
@@ -387,8 +394,8 @@ class _RowContext:
             score=float(self.group_scores[g]),
             flag=flag,
             genes=tuple(genes),
-            explanation=explain(model, self.terms, d),
-            factors=_factors(model, self.terms, d),
+            explanation=explain(model, self.terms, d) if explained else (),
+            factors=_factors(model, self.terms, d) if explained else (),
             cross_references=tuple(ids[1:]),
             scored_as=None if d == shown else kb.disease_ids[d],
         )
@@ -406,7 +413,7 @@ def _best_below(model: RankingModel, anns: dict[int, float], term: int) -> tuple
     """The disease annotation at or below `term` with the highest frequency (ties: the most specific)."""
     best: tuple[int, float] | None = None
     for a, f in anns.items():
-        if term in set(model.kb.ancestors(a).tolist()) and (best is None or f > best[1]):
+        if (best is None or f > best[1]) and term in set(model.kb.ancestors(a).tolist()):
             best = (a, f)
     return best
 
