@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "rank",
     "bench",
     "classify",
+    "screen",
     "family",
     "assess",
     "demo",

@@ -39,7 +39,12 @@ def _dask_config() -> None:
 
 @contextlib.contextmanager
 def executor(kind: str, address: str | None, workers: int, env: dict[str, str]) -> Iterator[Any]:
-    """A context yielding an object with `submit(fn, *args)` and `wait_first(pending)`."""
+    """A context yielding an object with `submit(fn, *args)` and `wait_first(pending)`.
+
+    `local` with one worker runs tasks in this process; more workers are spawned processes."""
+    if kind == "local" and workers == 1:
+        yield _Inline()  # one worker: run in this process (no start-up, no pickling)
+        return
     if kind == "local":
         import multiprocessing
 
@@ -68,6 +73,23 @@ def executor(kind: str, address: str | None, workers: int, env: dict[str, str]) 
         ) from exc
     with client:
         yield _Dask(client)
+
+
+class _Inline:
+    """Runs each task at submission, in the calling process."""
+
+    def submit(self, fn: Callable[..., R], *args: Any) -> Any:
+        from concurrent.futures import Future
+
+        future: Future[R] = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+    def wait_first(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
+        return set(pending), set()
 
 
 class _Local:

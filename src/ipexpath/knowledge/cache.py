@@ -191,9 +191,12 @@ def save_cache(kb: KnowledgeBase, path: Path, source: dict[str, list[int]] | Non
     write_array_folder(path, arrays, manifest)
 
 
-def load_cache(path: Path, source: dict[str, list[int]] | None = None) -> KnowledgeBase:
-    """Read an index written by `save_cache` (arrays memory-mapped); raise ValueError if anything is wrong."""
-    arrays, manifest = read_array_folder(path)
+def load_cache(
+    path: Path, source: dict[str, list[int]] | None = None, *, mmap: bool = True
+) -> KnowledgeBase:
+    """Read an index written by `save_cache` (arrays memory-mapped unless `mmap` is False); raise ValueError
+    if anything is wrong."""
+    arrays, manifest = read_array_folder(path, mmap=mmap)
     if manifest.get("format") != FORMAT_VERSION:
         raise ValueError(f"cache format {manifest.get('format')} is not {FORMAT_VERSION}")
     if source is not None and manifest.get("source") != source:

@@ -1,0 +1,104 @@
+"""`ipexpath screen`: planted variants found with the right zygosity, nothing else; Dask = single process."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ipexpath.batch.synthetic import Cohort, write_cohort
+from ipexpath.cli import cli
+from ipexpath.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory: pytest.TempPathFactory) -> Cohort:
+    return write_cohort(tmp_path_factory.mktemp("cohort"), 12, carriers_per_variant=3)
+
+
+def _screen(*args: str) -> None:
+    result = CliRunner().invoke(cli, ["screen", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def _findings(path: Path) -> dict[tuple[str, str, int, str, str], str]:
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return {
+        (r["sample"], r["chrom"].removeprefix("chr"), int(r["pos"]), r["ref"], r["alt"]): r["zygosity"]
+        for r in rows
+    }
+
+
+@pytest.fixture(scope="module")
+def single(cohort: Cohort, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("single") / "findings.tsv"
+    _screen(
+        str(cohort.vcf), "--ped", str(cohort.ped), "--out", str(out), "--workers", "1", "--report", "P,LP,VUS"
+    )
+    return out
+
+
+def test_every_planted_variant_is_found_with_its_zygosity_and_nothing_else(
+    cohort: Cohort, single: Path
+) -> None:
+    assert _findings(single) == {k: z.value for k, z in cohort.expected.items()}
+    assert {z.value for z in cohort.expected.values()} == {"hemizygous", "heterozygous", "homozygous"}
+
+
+def test_sex_inferred_from_chrx_gives_the_same_findings(cohort: Cohort, tmp_path: Path) -> None:
+    out = tmp_path / "inferred.tsv"
+    _screen(str(cohort.vcf), "--out", str(out), "--workers", "1", "--report", "P,LP,VUS")
+    assert _findings(out) == {k: z.value for k, z in cohort.expected.items()}
+    with out.open(encoding="utf-8") as handle:
+        sources = {row["sex_source"] for row in csv.DictReader(handle, delimiter="\t")}
+    assert sources <= {"chrX haploid calls", "chrX heterozygosity"}
+
+
+def test_dask_local_cluster_writes_the_same_file(cohort: Cohort, single: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dask.tsv"
+    _screen(
+        str(cohort.vcf), "--ped", str(cohort.ped), "--out", str(out), "--scheduler", "dask-local",
+        "--workers", "2", "--report", "P,LP,VUS",
+    )  # fmt: skip
+    assert out.read_bytes() == single.read_bytes()
+
+
+def test_default_reports_pathogenic_and_likely_pathogenic_only(cohort: Cohort, tmp_path: Path) -> None:
+    out = tmp_path / "default.tsv"
+    _screen(str(cohort.vcf), "--ped", str(cohort.ped), "--out", str(out), "--workers", "1")
+    genes = {row["gene"] for row in csv.DictReader(out.open(encoding="utf-8"), delimiter="\t")}
+    assert genes == {"CTLA4"}  # the planted FOXP3 missense is a VUS without phenotype evidence
+
+
+def _error(*args: str) -> str:
+    result = CliRunner().invoke(cli, ["screen", *args])
+    assert isinstance(result.exception, InputError), result.output
+    return str(result.exception)
+
+
+def test_bad_input_is_a_clear_error_and_leaves_no_output(
+    cohort: Cohort, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ipexpath.batch.schedulers.CONNECT_TIMEOUT_S", 1)
+    out = tmp_path / "never.tsv"
+    unindexed = tmp_path / "unindexed.vcf.gz"
+    shutil.copy(cohort.vcf, unindexed)
+    assert "index" in _error(str(unindexed), "--out", str(out))
+    ped = tmp_path / "extra.ped"
+    ped.write_text(cohort.ped.read_text() + "F9\tNOT_IN_VCF\t0\t0\t1\t0\n")
+    assert "NOT_IN_VCF" in _error(str(cohort.vcf), "--ped", str(ped), "--out", str(out))
+    text = gzip.decompress(cohort.vcf.read_bytes()).decode()
+    no_gt = tmp_path / "no_gt.vcf"
+    no_gt.write_text(text.replace("##FORMAT=<ID=GT,", "##FORMAT=<ID=XX,").replace("\tGT\t", "\tXX\t"))
+    import pysam
+
+    indexed = pysam.tabix_index(str(no_gt), preset="vcf", force=True)
+    assert "GT" in _error(indexed, "--out", str(out))
+    message = _error(str(cohort.vcf), "--out", str(out), "--scheduler", "dask://127.0.0.1:1")
+    assert "could not be reached" in message
+    assert not out.exists()
