@@ -191,9 +191,7 @@ def save_cache(kb: KnowledgeBase, path: Path, source: dict[str, list[int]] | Non
     write_array_folder(path, arrays, manifest)
 
 
-def load_cache(
-    path: Path, source: dict[str, list[int]] | None = None, *, mmap: bool = True
-) -> KnowledgeBase:
+def load_cache(path: Path, source: dict[str, list[int]] | None = None, *, mmap: bool = True) -> KnowledgeBase:
     """Read an index written by `save_cache` (arrays memory-mapped unless `mmap` is False); raise ValueError
     if anything is wrong."""
     arrays, manifest = read_array_folder(path, mmap=mmap)
