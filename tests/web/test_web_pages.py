@@ -176,13 +176,32 @@ def test_case_entry_runs_the_assessment_and_stores_it(world: World) -> None:
     assert response.status_code == 302, response.content.decode()[:3000]
     stored = StoredAssessment.objects.get()
     assert stored.patient.pseudonym == world.patient_a
-    assert stored.assessment_json["web_test_coverage_stated"] == "FOXP3, IL2RA"
+    # what the test covered reaches the assessment (confirm.genetic_test), not just the form
+    assert stored.assessment_json["genetics"]["test"]["covered"] == ["FOXP3", "IL2RA"]
     report = client.get(f"/assessments/{stored.pk}/report.html")
     assert report.status_code == 200 and "FOXP3" in report.content.decode()
     assert "sandbox" in report["Content-Security-Policy"]
     download = client.get(f"/assessments/{stored.pk}/assessment.json", {"download": "1"})
     assert download["Content-Disposition"].startswith("attachment;")
-    assert AuditEvent.objects.filter(action="download", model="StoredAssessment").count() == 1
+    packet = client.get(f"/assessments/{stored.pk}/phenopacket.json", {"download": "1"})
+    assert packet.status_code == 200 and packet.json()["subject"]["id"] == world.patient_a
+    assert packet["Content-Disposition"].endswith('phenopacket.json"')
+    leaflet = client.get(f"/assessments/{stored.pk}/leaflet.html", {"download": "1"})
+    assert leaflet.status_code == 200 and "<html" in leaflet.content.decode().lower()
+    pdf = client.get(f"/assessments/{stored.pk}/report.pdf", {"download": "1"})
+    if pdf.status_code == 503:  # WeasyPrint's Pango library missing: the page says so, nothing half-made
+        assert "PDF could not be made" in pdf.content.decode()
+    else:
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+        assert pdf["Content-Type"] == "application/pdf"
+    downloads = AuditEvent.objects.filter(action="download", model="StoredAssessment")
+    assert sorted(downloads.values_list("detail", flat=True)) == [
+        "assessment.json",
+        "leaflet.html",
+        "phenopacket.json",
+        "report.pdf",
+    ]
+    assert client.get(f"/assessments/{stored.pk}/secrets.txt").status_code == 404
     assert world.client("other").get(f"/assessments/{stored.pk}/").status_code == 404
 
 

@@ -27,6 +27,9 @@ PAGES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "patients/<str:pseudonym>/hsct/new/"): EDIT,
     ("GET", "patients/<str:pseudonym>/visits/new/"): EDIT,
     ("GET", "patients/<str:pseudonym>/oi/new/"): EDIT,
+    ("GET", "patients/<str:pseudonym>/family/"): VIEW,
+    ("POST", "patients/<str:pseudonym>/family/person/"): ASSESS,
+    ("POST", "patients/<str:pseudonym>/family/remove/"): ASSESS,
     ("GET", "terms/"): ASSESS,
     ("POST", "text/"): ASSESS,
     ("GET", "assessments/<int:pk>/"): VIEW,
@@ -43,7 +46,11 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/patients/{pseudonym}/visits"): EDIT,
     ("POST", "/patients/{pseudonym}/oi"): EDIT,
     ("POST", "/patients/{pseudonym}/assessments"): ASSESS,
+    ("POST", "/patients/{pseudonym}/assessments/vcf"): ASSESS,
+    ("GET", "/patients/{pseudonym}/family"): VIEW,
+    ("PUT", "/patients/{pseudonym}/family"): ASSESS,
     ("GET", "/assessments/{pk}"): VIEW,
+    ("GET", "/assessments/{pk}/documents/{name}"): VIEW,
     ("GET", "/terms"): ASSESS,
     ("POST", "/text"): ASSESS,
     ("GET", "/registry/analysis"): ANALYSE,
@@ -101,7 +108,7 @@ def test_pages_obey_the_matrix(world: World, role: str, monkeypatch: pytest.Monk
     from ipexpath.web import analysis_pages
 
     monkeypatch.setattr(
-        analysis_pages, "current_report", lambda tz: analysis_pages.AnalysisReport(tz, None, {}, [])
+        analysis_pages, "current_report", lambda tz, codes: analysis_pages.AnalysisReport(tz, None, {}, [])
     )  # type: ignore[arg-type]
     client = world.client(role)
     for (method, path), roles in PAGES.items():
@@ -115,7 +122,9 @@ def test_pages_obey_the_matrix(world: World, role: str, monkeypatch: pytest.Monk
 
 
 def _api_call(client: object, method: str, path: str) -> int:
-    url = "/api" + path.replace("{pseudonym}", MISSING).replace("{pk}", "999999")
+    url = "/api" + path.replace("{pseudonym}", MISSING).replace("{pk}", "999999").replace(
+        "{name}", "report.pdf"
+    )
     bodies = {
         "/patients": {"pseudonym": "X", "centre": "no-such-centre", "birth_year": 2020},
         "/patients/{pseudonym}/hsct": {"day0": "2026-01-01"},
@@ -127,6 +136,11 @@ def _api_call(client: object, method: str, path: str) -> int:
     if method == "GET":
         query = {"/terms": {"q": "diarrhea"}, "/registry/analysis": {"time_zero": "nonsense"}}.get(path, {})
         return int(client.get(url, query).status_code)  # type: ignore[attr-defined]
+    if method == "PUT":
+        body = {"relatives": [{"id": "P", "sex": "male"}]}
+        return int(client.put(url, body, content_type="application/json").status_code)  # type: ignore[attr-defined]
+    if path.endswith("/vcf"):
+        return int(client.post(url, {"hpo": "HP:0002721"}).status_code)  # type: ignore[attr-defined]
     return int(client.post(url, bodies.get(path, {}), content_type="application/json").status_code)  # type: ignore[attr-defined]
 
 

@@ -1,25 +1,12 @@
-"""Web tests' shared world: Django configured on a throwaway database (the registry tests' one when both run),
-the users and patients of the fixture, and the test client."""
+"""Web tests' shared world: Django configured on this process's throwaway database (tests/testdb.py, shared
+with the registry tests), the users and patients of the fixture, and the test client."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipexpath.web.settings")
-os.environ.setdefault("IPEXPATH_SECRET_KEY", "ipexpath-tests-only-not-a-secret")
-
-from django.conf import settings
-
-if not settings.configured and "IPEXPATH_DATABASE_URL" not in os.environ:
-    _tmp = Path(tempfile.mkdtemp(prefix="ipexpath-web-test-"))
-    os.environ["IPEXPATH_DATABASE_URL"] = f"sqlite:///{_tmp / 'web.sqlite3'}"
-from ipexpath.registry.bootstrap import configure
-
-configure()
+import testdb  # noqa: F401  (configures Django on this process's throwaway database)
 
 PASSWORD = "correct horse battery staple 42"
 ROLES = ("clinician", "genetic_counsellor", "registry_coordinator", "read_only", "administrator")
@@ -33,7 +20,7 @@ def wipe() -> None:
     from ipexpath.registry import models as m
     from ipexpath.web import models as w
 
-    for model in (w.AssessmentDocuments, w.ApiToken, w.SignInThrottle):
+    for model in (w.AssessmentDocuments, w.FamilyRecord, w.ApiToken, w.SignInThrottle):
         model.objects.all()._raw_delete(model.objects.db)
     w.Membership.centres.through.objects.all().delete()
     w.Membership.objects.all()._raw_delete(w.Membership.objects.db)

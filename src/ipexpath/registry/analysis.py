@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,8 +73,9 @@ def _years(a: dt.date, b: dt.date) -> float:
     return (b - a).days / DAYS_PER_YEAR
 
 
-def patient_frame(time_zero: str = "treatment") -> pd.DataFrame:
-    """One row per live patient: group, time zero, follow-up, death, DFS event, HSCT timing, pre-HSCT OI."""
+def patient_frame(time_zero: str = "treatment", centres: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per live patient (of `centres`, codes, when given): group, time zero, follow-up, death, DFS
+    event, HSCT timing, pre-HSCT OI."""
     if time_zero not in TIME_ZEROS:
         raise ValueError(f"time zero must be one of {', '.join(TIME_ZEROS)}")
     rows = []
@@ -88,7 +90,10 @@ def patient_frame(time_zero: str = "treatment") -> pd.DataFrame:
     oi_rows = m.OiAssessment.objects.filter(timepoint=m.OiTimepoint.PRE_HSCT).order_by("assessed_on", "pk")
     for row in oi_rows.values("patient_id", *OI_ITEMS):
         pre_hsct[row.pop("patient_id")] = row  # the latest pre-HSCT assessment wins
-    for p in m.Patient.objects.only(
+    patients = (
+        m.Patient.objects if centres is None else m.Patient.objects.filter(centre__code__in=list(centres))
+    )
+    for p in patients.only(
         "pseudonym",
         "birth_year",
         "birth_month",
@@ -189,12 +194,13 @@ def _time_varying(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def analyse(time_zero: str = "treatment") -> Analysis:
-    """Run every analysis on the live registry; small groups get warnings instead of models."""
+def analyse(time_zero: str = "treatment", centres: Iterable[str] | None = None) -> Analysis:
+    """Run every analysis on the live registry (or the patients of `centres`); small groups get warnings
+    instead of models."""
     from lifelines import AalenJohansenFitter, CoxPHFitter, CoxTimeVaryingFitter
     from lifelines.exceptions import ConvergenceError
 
-    full = patient_frame(time_zero)
+    full = patient_frame(time_zero, centres)
     out = Analysis(time_zero=time_zero, n_patients=len(full))
     if full.empty or not full["usable"].any():
         out.warnings.append("No patient has both a time zero and a follow-up date; nothing to analyse.")

@@ -1,12 +1,17 @@
-"""The registry analysis behind the analysis page: computed once per registry state and time zero, on disk.
+"""The registry analysis behind the analysis page: computed once per registry state, time zero and set of
+centres, on disk.
 
-The report (`registry.analysis_report.write_report`) is written into the data folder under a name that
-changes whenever a registry row changes, so page views reuse it and a change triggers a new one.
+Each user sees the analysis of their own centres' patients only. The report
+(`registry.analysis_report.write_report`) is written into the data folder under a name made of the time zero,
+the centres and the registry state (which changes whenever a registry row changes), so page views reuse it
+and a change triggers a new one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,25 +42,32 @@ def _root() -> Path:
     return data_dir() / "web-analysis"
 
 
-def current_report(time_zero: str) -> AnalysisReport:
-    """The analysis for the registry as it is now (computed if the registry changed since last time)."""
+def _folder(time_zero: str, centres: Iterable[str]) -> Path:
+    codes = ",".join(sorted(centres))
+    scope = hashlib.sha256(codes.encode("utf-8")).hexdigest()[:16]
+    return _root() / f"{time_zero}-{scope}-{_state()}"
+
+
+def current_report(time_zero: str, centres: Iterable[str]) -> AnalysisReport:
+    """The analysis of the patients of `centres` (codes) as the registry is now (computed if it changed)."""
     from ipexpath.registry.analysis import analyse
     from ipexpath.registry.analysis_report import FIGURES, write_report
 
-    folder = _root() / f"{time_zero}-{_state()}"
+    codes = sorted(set(centres))
+    folder = _folder(time_zero, codes)
     if not (folder / "analysis.json").is_file():
-        result = analyse(time_zero)
-        write_report(result, folder, Patient.objects.filter(synthetic=True).exists())
+        result = analyse(time_zero, codes)
+        write_report(result, folder, Patient.objects.filter(synthetic=True, centre__code__in=codes).exists())
     payload = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
     figures = [(name, FIGURES[name][1]) for name in payload.get("figures", []) if name in FIGURES]
     return AnalysisReport(time_zero, folder, payload, figures)
 
 
-def figure_path(time_zero: str, name: str) -> Path | None:
-    """The PNG of the current analysis, if it exists (names checked against the known figures)."""
+def figure_path(time_zero: str, name: str, centres: Iterable[str]) -> Path | None:
+    """The PNG of the current analysis of `centres`, if it exists (names checked against the figures)."""
     from ipexpath.registry.analysis_report import FIGURES
 
     if time_zero not in TIME_ZEROS or name not in FIGURES:
         return None
-    path = _root() / f"{time_zero}-{_state()}" / name
+    path = _folder(time_zero, centres) / name
     return path if path.is_file() else None

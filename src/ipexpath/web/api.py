@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Schema, Status
+from ninja import Field, File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.security import HttpBearer, SessionAuth
 
-from ipexpath.errors import IpexpathError
+from ipexpath.errors import InputError, IpexpathError
 from ipexpath.registry import audit
 from ipexpath.registry import models as m
 from ipexpath.registry.audit import acting_as
@@ -79,7 +79,13 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 
 @api.exception_handler(IpexpathError)
-def _bad_input(request: HttpRequest, exc: IpexpathError) -> HttpResponse:
+def _not_available(request: HttpRequest, exc: IpexpathError) -> HttpResponse:
+    """Not the caller's input (e.g. the PDF renderer is missing): 503."""
+    return api.create_response(request, {"detail": str(exc)}, status=503)
+
+
+@api.exception_handler(InputError)
+def _bad_request(request: HttpRequest, exc: InputError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
@@ -242,7 +248,7 @@ def _validated(instance: Any) -> Any:
         instance.full_clean()
     except ValidationError as exc:
         fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        raise IpexpathError(f"Invalid value(s): {fields}") from None
+        raise InputError(f"Invalid value(s): {fields}") from None
     instance.save()
     return instance
 
@@ -261,9 +267,9 @@ def create_patient(request: HttpRequest, body: PatientIn) -> Status[dict[str, An
     """Add a patient to one of the caller's centres."""
     centre = centres_of(request.auth).filter(code=body.centre).first()  # type: ignore[attr-defined]
     if centre is None:
-        raise IpexpathError("You are not a member of that centre (or it does not exist).")
+        raise InputError("You are not a member of that centre (or it does not exist).")
     if m.Patient.all_objects.filter(pseudonym=body.pseudonym).exists():
-        raise IpexpathError("A patient with that pseudonym already exists.")
+        raise InputError("A patient with that pseudonym already exists.")
     patient = m.Patient(
         pseudonym=body.pseudonym,
         centre=centre,
@@ -272,7 +278,7 @@ def create_patient(request: HttpRequest, body: PatientIn) -> Status[dict[str, An
         birth_month=body.birth_month,
     )
     if body.birth_month is not None and not 1 <= body.birth_month <= 12:
-        raise IpexpathError("birth_month is 1 to 12.")
+        raise InputError("birth_month is 1 to 12.")
     with transaction.atomic():
         _validated(patient)
     return Status(201, _patient_out(patient))
@@ -369,6 +375,155 @@ def assess(request: HttpRequest, pseudonym: str, body: CaseIn) -> Status[Any]:
     return Status(201, {"id": stored.pk})
 
 
+class CaseVcfIn(Schema):
+    """The case fields sent with a VCF (multipart form): terms as comma-separated HPO ids."""
+
+    hpo: str = Field("", max_length=4000, description="Observed HPO ids, comma-separated.")
+    excluded: str = Field("", max_length=4000, description="Excluded HPO ids, comma-separated.")
+    text: str = Field("", max_length=20_000)
+    sex: str = Field("", max_length=10)
+    age: str = Field("", max_length=40)
+    onset: str = Field("", max_length=40)
+    covered: str = Field("", max_length=2000, description="Genes the test covered, e.g. FOXP3,IL2RA.")
+    sample: str = Field("", max_length=200, description="For a multi-sample VCF: the patient's sample.")
+
+
+NO_FILE = File(None)  # the multipart field 'vcf' (optional in the schema; its absence is a 400 that says so)
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in text.split(",") if t.strip())[:200]
+
+
+@endpoint(
+    "POST",
+    "/patients/{pseudonym}/assessments/vcf",
+    Permission.ASSESS,
+    response={201: Created, 400: Error, 404: Error, 413: Error},
+)
+def assess_with_vcf(
+    request: HttpRequest,
+    pseudonym: str,
+    case: Form[CaseVcfIn],
+    vcf: UploadedFile | None = NO_FILE,
+) -> Status[Any]:
+    """Run the assessment with a VCF (multipart upload; the same size limit, name and header checks as the
+    case-entry page); stores it with the patient."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from ipexpath.web.assessments import CaseEntry, covered_genes, run_and_store
+    from ipexpath.web.uploads import save_vcf, too_large_message
+
+    patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
+    if getattr(request, "upload_too_large", False):
+        return Status(413, {"detail": too_large_message()})
+    if vcf is None:
+        raise InputError("No VCF was sent (multipart field 'vcf').")
+    entry = CaseEntry(
+        hpo=_ids(case.hpo),
+        excluded=_ids(case.excluded),
+        text=case.text,
+        sex=case.sex,
+        age=case.age,
+        onset=case.onset,
+        covered=covered_genes(case.covered) or "",
+    )
+    work = Path(tempfile.mkdtemp(prefix="ipexpath-api-upload-"))
+    try:
+        path = save_vcf(vcf, work)
+        with transaction.atomic():
+            stored = run_and_store(patient, entry, path, case.sample or None)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return Status(201, {"id": stored.pk})
+
+
+class RelativeIo(Schema):
+    """One relative (the family file's fields): sex male/female/unknown, affected unknown/affected/unaffected,
+    test ''/found/not-found, age as '34', '8 mo' or 'P1Y6M' (at death when deceased)."""
+
+    id: str = Field(..., max_length=40)
+    sex: str = Field("unknown", max_length=10)
+    name: str = Field("", max_length=80)
+    father: str = Field("", max_length=40)
+    mother: str = Field("", max_length=40)
+    affected: str = Field("unknown", max_length=12)
+    age: str = Field("", max_length=20)
+    deceased: bool = False
+    proband: bool = False
+    test: str = Field("", max_length=12)
+
+
+class FamilyIn(Schema):
+    """The whole family (replaces the saved one when it reads and its risks compute)."""
+
+    relatives: list[RelativeIo] = Field(..., max_length=60)
+
+
+class RiskOut(Schema):
+    """One person's chance of carrying the familial variant (exact, X-linked recessive model)."""
+
+    id: str
+    p_variant: float
+    prior_p_variant: float
+
+
+class FamilyOut(Schema):
+    """The saved family with its risks and the pedigree drawing (SVG text)."""
+
+    family_id: str
+    relatives: list[RelativeIo]
+    risks: list[RiskOut]
+    pregnancies: list[dict[str, Any]]
+    svg: str
+
+
+def _family_out(family_id: str, relatives: list[Any], done: Any) -> dict[str, Any]:
+    return {
+        "family_id": family_id,
+        "relatives": [r.as_dict() for r in relatives],
+        "risks": [
+            {"id": r.id, "p_variant": r.p_variant, "prior_p_variant": r.prior_p_variant}
+            for r in (done.risks.individuals if done else ())
+        ],
+        "pregnancies": [p.to_dict() for p in (done.risks.pregnancies if done else ())],
+        "svg": done.svg if done else "",
+    }
+
+
+@endpoint("GET", "/patients/{pseudonym}/family", Permission.VIEW, response={200: FamilyOut, 404: Error})
+def get_family(request: HttpRequest, pseudonym: str) -> Any:
+    """The patient's family, its exact carrier risks and the pedigree drawing (audited read)."""
+    from ipexpath.web.family import counsel
+    from ipexpath.web.family_pages import stored_family
+
+    patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
+    audit.record("read", patient, detail="API family")
+    family_id, relatives = stored_family(patient)
+    return _family_out(family_id, relatives, counsel(family_id, relatives) if relatives else None)
+
+
+@endpoint(
+    "PUT",
+    "/patients/{pseudonym}/family",
+    Permission.ASSESS,
+    response={200: FamilyOut, 400: Error, 404: Error},
+)
+def put_family(request: HttpRequest, pseudonym: str, body: FamilyIn) -> Any:
+    """Replace the family: checked by the family reader (parents' sex, loops, ids) and the risk engine first;
+    nothing is saved when it is refused (400 with the reason)."""
+    from ipexpath.web.family import Relative
+    from ipexpath.web.family_pages import save_family
+
+    patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
+    relatives = [Relative(**r.dict()) for r in body.relatives]
+    after, done = save_family(patient, lambda before: relatives)
+    family_id = m.Patient.objects.get(pk=patient.pk).family.family_id
+    return _family_out(family_id, after, done)
+
+
 @endpoint("GET", "/assessments/{pk}", Permission.VIEW, response={200: dict[str, Any], 404: Error})
 def get_assessment(request: HttpRequest, pk: int) -> Any:
     """The stored assessment JSON (audited download)."""
@@ -380,6 +535,36 @@ def get_assessment(request: HttpRequest, pk: int) -> Any:
         raise Http404("No such assessment in your centres.")
     audit.record("download", stored, detail="API assessment.json")
     return stored.assessment_json
+
+
+@endpoint(
+    "GET",
+    "/assessments/{pk}/documents/{name}",
+    Permission.VIEW,
+    response={200: None, 404: Error, 503: Error},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The document: report.pdf, leaflet.pdf (application/pdf), report.html, "
+                "leaflet.html (text/html), assessment.json or phenopacket.json (application/json).",
+            }
+        }
+    },
+)
+def get_document(request: HttpRequest, pk: int, name: str) -> Any:
+    """Download one document of a stored assessment (audited download)."""
+    from ipexpath.web.views import DOWNLOADS, document_response
+
+    stored = m.StoredAssessment.objects.filter(
+        pk=pk,
+        patient__in=patients_for(request.auth),  # type: ignore[attr-defined]
+    ).first()
+    if stored is None or name not in DOWNLOADS:
+        raise Http404("No such assessment document in your centres.")
+    audit.record("download", stored, detail=f"API {name}")
+    response = document_response(stored, name)
+    response["Content-Disposition"] = f'attachment; filename="assessment-{stored.pk}-{name}"'
+    return response
 
 
 @endpoint("GET", "/terms", Permission.ASSESS, response=list[TermOut])
@@ -402,13 +587,14 @@ def text(request: HttpRequest, body: TextIn) -> Any:
 
 @endpoint("GET", "/registry/analysis", Permission.ANALYSE, response={200: dict[str, Any], 400: Error})
 def analysis(request: HttpRequest, time_zero: str = "treatment") -> Any:
-    """The registry survival analysis (JSON of the analysis report)."""
+    """The registry survival analysis of the caller's centres (JSON of the analysis report)."""
     from ipexpath.web.analysis_pages import TIME_ZEROS, current_report
 
     if time_zero not in TIME_ZEROS:
-        raise IpexpathError(f"time_zero is one of {', '.join(TIME_ZEROS)}.")
+        raise InputError(f"time_zero is one of {', '.join(TIME_ZEROS)}.")
     audit.record("read", model="Analysis", detail=f"API analysis, time zero {time_zero}")
-    return current_report(time_zero).payload
+    codes = list(centres_of(request.auth).values_list("code", flat=True))  # type: ignore[attr-defined]
+    return current_report(time_zero, codes).payload
 
 
 @endpoint("GET", "/audit", Permission.AUDIT, response=list[AuditOut])

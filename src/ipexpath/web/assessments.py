@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +121,37 @@ def vcf_samples(path: Path) -> list[str]:
     return samples
 
 
+COVERED_GENE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,19}$")
+
+
+def covered_genes(text: str) -> str | None:
+    """What the test covered, as the comma-separated gene symbols `run_assessment(covered=)` takes; None
+    when not stated. Only symbols: a web user never names a file on the server (the CLI's BED path)."""
+    symbols = [s for s in re.split(r"[\s,;]+", text.strip()) if s]
+    if not symbols:
+        return None
+    bad = [s for s in symbols if not COVERED_GENE.match(s)]
+    if bad:
+        raise InputError(
+            f"'{bad[0][:40]}' is not a gene symbol.",
+            "Name the genes the test covered, separated by commas (e.g. FOXP3, IL2RA, STAT5B).",
+        )
+    return ",".join(symbols)
+
+
+def family_file(patient: Patient, workdir: Path) -> Path | None:
+    """The patient's family from the family editor as a family file for the assessment (None if none)."""
+    from ipexpath.web.family_pages import stored_family
+
+    family_id, relatives = stored_family(patient)
+    if not relatives:
+        return None
+    path = workdir / "family.json"
+    entries = [p.entry() for p in relatives]
+    path.write_text(json.dumps({"family": family_id, "individuals": entries}), encoding="utf-8")
+    return path
+
+
 def run_and_store(
     patient: Patient, entry: CaseEntry, vcf: Path | None = None, sample: str | None = None
 ) -> StoredAssessment:
@@ -129,10 +161,16 @@ def run_and_store(
     case = build_case(entry, patient.pseudonym)
     with tempfile.TemporaryDirectory(prefix="ipexpath-web-") as work:
         chosen = single_sample_vcf(vcf, sample, Path(work)) if vcf is not None else None
-        assessment = run_assessment(knowledge(), case, vcf=chosen, model=ranking_model())
+        family = family_file(patient, Path(work))
+        assessment = run_assessment(
+            knowledge(),
+            case,
+            vcf=chosen,
+            family=family,
+            covered=covered_genes(entry.covered),
+            model=ranking_model(),
+        )
         payload = json.loads(assessment_json(assessment))
-    if entry.covered:
-        payload["web_test_coverage_stated"] = entry.covered
     stored = StoredAssessment.objects.create(
         patient=patient, ipexpath_version=__version__, assessment_json=payload
     )

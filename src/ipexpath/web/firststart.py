@@ -51,6 +51,7 @@ def load_demo(with_example: bool = True) -> FirstStart:
                 pseudonym=EXAMPLE_PSEUDONYM, centre=centre, sex="male", birth_year=2026, synthetic=True
             )
             stored = run_example(patient)
+            _example_family(patient)
             Diagnosis.objects.create(
                 patient=patient,
                 disease_id="OMIM:304790",
@@ -63,6 +64,19 @@ def load_demo(with_example: bool = True) -> FirstStart:
             password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
             create_user(DEMO_USER, Role.ADMINISTRATOR, [DEMO_CENTRE], password)
     return FirstStart(loaded=True, demo_password=password)
+
+
+def _example_family(patient: Patient) -> None:
+    """The fictional example family, editable in the family editor of the example patient."""
+    import yaml
+
+    from ipexpath.report import example_inputs
+    from ipexpath.web.family import Relative
+    from ipexpath.web.models import FamilyRecord
+
+    data = yaml.safe_load(example_inputs().family.read_text(encoding="utf-8"))
+    entries = [Relative.from_entry(e).entry() for e in data["individuals"]]
+    FamilyRecord.objects.create(patient=patient, family_id=str(data["family"]), relatives=entries)
 
 
 def prepare(load: bool) -> FirstStart:

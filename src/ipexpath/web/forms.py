@@ -129,3 +129,48 @@ class CaseEntryForm(forms.Form):
         help_text="What the genetic test covered: gene symbols (e.g. FOXP3, IL2RA); leave empty if unknown.",
     )
     sample = forms.CharField(required=False, max_length=200, help_text="For a multi-sample VCF: the patient.")
+
+    def clean_covered(self) -> str:
+        """Gene symbols only (comma-separated); anything else is refused here, before the assessment."""
+        from ipexpath.errors import InputError
+        from ipexpath.web.assessments import covered_genes
+
+        text = str(self.cleaned_data.get("covered", ""))
+        try:
+            return covered_genes(text) or ""
+        except InputError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class RelativeForm(forms.Form):
+    """One relative of the family editor; father and mother are chosen among the people already entered."""
+
+    original = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    id = forms.CharField(max_length=40, label="Id", help_text="E.g. II-3 (generation-position).")
+    name = forms.CharField(
+        required=False, max_length=80, label="Relationship", help_text="E.g. maternal uncle; never a name."
+    )
+    sex = forms.ChoiceField(choices=[("male", "male"), ("female", "female"), ("unknown", "unknown")])
+    father = forms.ChoiceField(required=False)
+    mother = forms.ChoiceField(required=False)
+    affected = forms.ChoiceField(
+        choices=[
+            ("unknown", "not known"),
+            ("affected", "affected (IPEX features)"),
+            ("unaffected", "unaffected"),
+        ]
+    )
+    age = forms.CharField(required=False, max_length=20, help_text="Age now, or at death: 34, '8 mo', P1Y6M.")
+    deceased = forms.BooleanField(required=False)
+    proband = forms.BooleanField(required=False, label="Proband (the patient)")
+    test = forms.ChoiceField(
+        required=False,
+        label="Familial variant test",
+        choices=[("", "not tested"), ("found", "variant found"), ("not-found", "variant not found")],
+    )
+
+    def __init__(self, *args: Any, people: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *((p, p) for p in people or [])]
+        self.fields["father"].choices = choices  # type: ignore[attr-defined]
+        self.fields["mother"].choices = choices  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -18,8 +19,24 @@ CSP = (
 
 
 def client_address(request: HttpRequest) -> str:
-    """Where the request came from (REMOTE_ADDR: gunicorn on loopback or behind a proxy that sets it)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """Where the request came from: REMOTE_ADDR, or — only when REMOTE_ADDR is one of the proxies named in
+    IPEXPATH_TRUSTED_PROXIES — the right-most address of X-Forwarded-For that is not a trusted proxy (a
+    client can write anything into that header, so it is believed only from our own proxy; ASVS 7.1)."""
+    from django.conf import settings
+
+    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    trusted: frozenset[str] = getattr(settings, "TRUSTED_PROXIES", frozenset())
+    if remote not in trusted:
+        return remote
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR") or "")
+    for hop in reversed([h.strip() for h in forwarded.split(",")][:20]):
+        try:
+            address = str(ipaddress.ip_address(hop))
+        except ValueError:
+            return remote  # a malformed entry: stop believing the chain
+        if address not in trusted:
+            return address
+    return remote
 
 
 class SecurityHeadersMiddleware:

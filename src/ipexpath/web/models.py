@@ -64,3 +64,12 @@ class AssessmentDocuments(models.Model):
     report_html = models.TextField()
     leaflet_html = models.TextField()
     summary = models.TextField(blank=True, default="")
+
+
+class FamilyRecord(models.Model):
+    """The patient's family as edited in the browser (family-file entries, see `web.family`)."""
+
+    patient = models.OneToOneField("registry.Patient", on_delete=models.PROTECT, related_name="family")
+    family_id = models.CharField(max_length=64)
+    relatives = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)

@@ -10,6 +10,8 @@ Environment (see docs/web.md for a production deployment):
 - `IPEXPATH_SESSION_MINUTES`: idle session expiry (default 30; OWASP ASVS 3.3.2 asks for re-authentication
   after a period of inactivity) — the session also ends when the browser closes.
 - `IPEXPATH_MAX_UPLOAD_MB`: largest VCF accepted (default 100 MB); uploads are streamed to disk.
+- `IPEXPATH_TRUSTED_PROXIES`: comma-separated addresses of the reverse proxies in front (e.g. 127.0.0.1);
+  only requests arriving from one of them have their client address taken from X-Forwarded-For (audit).
 """
 
 from __future__ import annotations
@@ -127,6 +129,9 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+TRUSTED_PROXIES = frozenset(
+    p.strip() for p in os.environ.get("IPEXPATH_TRUSTED_PROXIES", "").split(",") if p.strip()
+)
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("IPEXPATH_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+
+from ipexpath.errors import InputError
+
+VCF_NAME = re.compile(r"\.(vcf|vcf\.gz|vcf\.bgz)$", re.IGNORECASE)
 
 
 def max_upload_bytes() -> int:
@@ -36,3 +42,29 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
                 self.request.upload_too_large = True  # type: ignore[attr-defined]
             raise StopUpload(connection_reset=False)
         return super().receive_data_chunk(raw_data, start)
+
+
+def too_large_message() -> str:
+    """What the user is told when a VCF is over the limit."""
+    return f"The VCF is larger than the limit of {settings.MAX_UPLOAD_MB} MB; nothing was stored."
+
+
+def save_vcf(upload: Any, workdir: Path) -> Path:
+    """Copy an uploaded VCF (already streamed to a temporary file) into `workdir`, checking its name and
+    its first bytes (plain VCF header or gzip); InputError otherwise. The page and the API share this."""
+    name = str(getattr(upload, "name", "") or "")
+    if not VCF_NAME.search(name):
+        raise InputError("The file is not a VCF (.vcf or .vcf.gz).", "Upload a .vcf or .vcf.gz file.")
+    if upload.size > max_upload_bytes():
+        raise InputError(too_large_message())
+    path = workdir / ("upload.vcf.gz" if name.lower().endswith("gz") else "upload.vcf")
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    with path.open("rb") as handle:
+        head = handle.read(32)
+    if not (head.startswith(b"\x1f\x8b") or head.startswith(b"##fileformat=VCF")):
+        raise InputError(
+            "The file does not start like a VCF (##fileformat=VCF).", "Upload a .vcf or .vcf.gz."
+        )
+    return path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ipexpath.web import views
+from ipexpath.web import family_pages, views
 from ipexpath.web.api import api
 
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("patients/<str:pseudonym>/hsct/new/", views.hsct_new, name="hsct_new"),
     path("patients/<str:pseudonym>/visits/new/", views.visit_new, name="visit_new"),
     path("patients/<str:pseudonym>/oi/new/", views.oi_new, name="oi_new"),
+    path("patients/<str:pseudonym>/family/", family_pages.family_page, name="family"),
+    path("patients/<str:pseudonym>/family/person/", family_pages.family_person, name="family_person"),
+    path("patients/<str:pseudonym>/family/remove/", family_pages.family_remove, name="family_remove"),
     path("terms/", views.term_search, name="term_search"),
     path("text/", views.text_preview, name="text_preview"),
     path("assessments/<int:pk>/", views.assessment_page, name="assessment"),

@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
@@ -32,9 +31,7 @@ from ipexpath.web.assessments import CaseEntry, knowledge, run_and_store
 from ipexpath.web.forms import CaseEntryForm, HsctForm, OiForm, PatientForm, VisitForm
 from ipexpath.web.roles import Permission
 from ipexpath.web.signin import sign_in
-from ipexpath.web.uploads import max_upload_bytes
-
-VCF_NAME = re.compile(r"\.(vcf|vcf\.gz|vcf\.bgz)$", re.IGNORECASE)
+from ipexpath.web.uploads import max_upload_bytes, save_vcf, too_large_message
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -212,12 +209,6 @@ def text_segments(result: Any) -> list[dict[str, str]]:
     return pieces
 
 
-def _looks_like_vcf(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(32)
-    return head.startswith(b"\x1f\x8b") or head.startswith(b"##fileformat=VCF")
-
-
 def _term_labels(ids: list[str]) -> list[dict[str, str]]:
     from ipexpath.knowledge.search import search_terms
 
@@ -238,7 +229,7 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
     excluded = [t.strip() for t in request.POST.getlist("excluded") if t.strip()][:200]
     error = ""
     if request.method == "POST" and getattr(request, "upload_too_large", False):
-        error = f"The VCF is larger than the limit of {settings.MAX_UPLOAD_MB} MB; nothing was stored."
+        error = too_large_message()
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         entry = CaseEntry(
@@ -253,16 +244,7 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
         upload = request.FILES.get("vcf")
         work = Path(tempfile.mkdtemp(prefix="ipexpath-upload-"))
         try:
-            vcf_path = None
-            if upload is not None:
-                if not VCF_NAME.search(upload.name or ""):
-                    raise IpexpathError("The file is not a VCF (.vcf or .vcf.gz).")
-                vcf_path = work / ("upload.vcf.gz" if upload.name.lower().endswith("gz") else "upload.vcf")
-                with vcf_path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-                if not _looks_like_vcf(vcf_path):
-                    raise IpexpathError("The file does not start like a VCF (##fileformat=VCF).")
+            vcf_path = save_vcf(upload, work) if upload is not None else None
             with transaction.atomic():
                 stored = run_and_store(patient, entry, vcf_path, data["sample"] or None)
             messages.success(request, "Assessment stored.")
@@ -316,6 +298,7 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "status": payload.get("status", {}),
             "similar": _similar(payload),
             "notes": payload.get("notes", []),
+            "has_phenopacket": isinstance(payload.get("phenopacket"), dict),
         },
     )
 
@@ -331,30 +314,64 @@ DOCUMENTS = {
     "report.html": ("report_html", "text/html; charset=utf-8"),
     "leaflet.html": ("leaflet_html", "text/html; charset=utf-8"),
 }
+PDFS = {"report.pdf": "report_html", "leaflet.pdf": "leaflet_html"}
 # The rendered report/leaflet carry their own inline styles; they run no script and load nothing.
 DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+DOWNLOADS = (
+    "report.html",
+    "leaflet.html",
+    "report.pdf",
+    "leaflet.pdf",
+    "assessment.json",
+    "phenopacket.json",
+)
+
+
+def _json_response(data: Any) -> HttpResponse:
+    import json
+
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def document_response(stored: StoredAssessment, name: str) -> HttpResponse:
+    """One document of a stored assessment (Http404 for an unknown name or a missing rendering)."""
+    if name == "assessment.json":
+        return _json_response(stored.assessment_json)
+    if name == "phenopacket.json":
+        packet = stored.assessment_json.get("phenopacket")
+        if not isinstance(packet, dict):
+            raise Http404("This assessment was stored without a Phenopacket.")
+        return _json_response(packet)
+    if name not in DOCUMENTS and name not in PDFS:
+        raise Http404("No such document.")
+    documents = getattr(stored, "documents", None)
+    if documents is None:
+        raise Http404("This assessment was stored without rendered documents.")
+    if name in PDFS:
+        from ipexpath.report.pdf import render_pdf
+
+        pdf = render_pdf(getattr(documents, PDFS[name]))  # IpexpathError when WeasyPrint/Pango is missing
+        return HttpResponse(pdf.data, content_type="application/pdf")
+    field, content_type = DOCUMENTS[name]
+    response = HttpResponse(getattr(documents, field), content_type=content_type)
+    response["Content-Security-Policy"] = DOCUMENT_CSP
+    return response
 
 
 @needs(Permission.VIEW)
 def assessment_document(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
-    """report.html, leaflet.html or assessment.json; `?download=1` as an attachment (audited either way)."""
+    """report.html/.pdf, leaflet.html/.pdf, assessment.json or phenopacket.json; `?download=1` as an
+    attachment (audited either way)."""
     stored = _visible_assessment(request, pk)
+    if name not in DOWNLOADS:
+        raise Http404("No such document.")
     download = request.GET.get("download") == "1"
     audit.record("download" if download else "read", stored, detail=name)
-    if name == "assessment.json":
-        import json
-
-        body = json.dumps(stored.assessment_json, indent=2, ensure_ascii=False)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    elif name in DOCUMENTS:
-        documents = getattr(stored, "documents", None)
-        if documents is None:
-            raise Http404("This assessment was stored without rendered documents.")
-        field, content_type = DOCUMENTS[name]
-        response = HttpResponse(getattr(documents, field), content_type=content_type)
-        response["Content-Security-Policy"] = DOCUMENT_CSP
-    else:
-        raise Http404("No such document.")
+    try:
+        response = document_response(stored, name)
+    except IpexpathError as exc:
+        return render(request, "web/error.html", {"message": str(exc)}, status=503)
     if download:
         filename = f"{stored.patient.pseudonym}-{stored.pk}-{name}"
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
@@ -369,7 +386,8 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     time_zero = request.GET.get("time_zero", "treatment")
     if time_zero not in analysis_pages.TIME_ZEROS:
         time_zero = "treatment"
-    report = analysis_pages.current_report(time_zero)
+    codes = list(centres_of(request.user).values_list("code", flat=True))
+    report = analysis_pages.current_report(time_zero, codes)
     audit.record("read", model="Analysis", detail=f"analysis page, time zero {time_zero}")
     return render(request, "web/analysis.html", {"report": report, "time_zeros": analysis_pages.TIME_ZEROS})
 
@@ -377,7 +395,8 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
 @needs(Permission.ANALYSE)
 def analysis_figure(request: HttpRequest, time_zero: str, name: str) -> FileResponse:
     """One PNG figure of the current analysis."""
-    path = analysis_pages.figure_path(time_zero, name)
+    codes = list(centres_of(request.user).values_list("code", flat=True))
+    path = analysis_pages.figure_path(time_zero, name, codes)
     if path is None:
         raise Http404("No such figure.")
     return FileResponse(path.open("rb"), content_type="image/png")
