@@ -130,7 +130,7 @@ def _page(browser: Any, server: dict[str, Any], user: str, password: str) -> tup
     page = context.new_page()
     page.set_default_timeout(60_000)
     problems: list[str] = []
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("console", lambda m: problems.append(f"{page.url}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.goto("/")
     page.fill("input[name=username]", user)
@@ -160,6 +160,9 @@ def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     page.click("main button[type=submit]")
     page.wait_for_url(f"**/patients/{CASE}/")
 
+    _edit_the_family(page)
+
+    page.goto(f"/patients/{CASE}/")
     page.click("text=New assessment")
     page.fill("#term-query", "enteropaty")  # a typo: the search still finds Enteropathy
     page.wait_for_selector("#term-hits .add-term[data-kind=hpo]")
@@ -183,6 +186,12 @@ def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     page.wait_for_url(re.compile(r".*/assessments/\d+/$"), timeout=120_000)
     _shot(page, "03-assessment")
     assessment_url = page.url
+
+    assert page.locator("#downloads a[href$='report.pdf?download=1']").count() == 1
+    pdf = page.request.get(assessment_url + "report.pdf?download=1")
+    assert pdf.status == 503 or pdf.body().startswith(b"%PDF-")
+    packet = page.request.get(assessment_url + "phenopacket.json?download=1")
+    assert packet.ok and packet.json()["subject"]["id"] == CASE
 
     report = page.context.new_page()
     report.goto(assessment_url + "report.html")
@@ -217,6 +226,53 @@ def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     page.context.close()
 
 
+def _add_relative(page: Any, fields: dict[str, str], checks: tuple[str, ...] = ()) -> None:
+    """Fill the relative form and submit it; htmx swaps the editor in place (no page load)."""
+    for name, value in fields.items():
+        selector = f"#relative-form [name={name}]"
+        if page.locator(selector).evaluate("e => e.tagName") == "SELECT":
+            page.select_option(selector, value)
+        else:
+            page.fill(selector, value)
+    for name in checks:
+        page.check(f"#relative-form [name={name}]")
+    page.click("#save-relative")
+
+
+def _edit_the_family(page: Any) -> None:
+    """Add the proband and his parents, try a male mother (refused inline, nothing lost), then a test."""
+    page.click("text=Family and pedigree")
+    page.wait_for_selector("#no-family")
+    _add_relative(page, {"id": CASE, "sex": "male", "affected": "affected", "age": "3 mo"}, ("proband",))
+    page.wait_for_selector("#pedigree")
+    _add_relative(page, {"id": "II-1", "sex": "male", "name": "father", "affected": "unaffected"})
+    page.wait_for_selector("#relatives tr[data-person='II-1']")
+    _add_relative(page, {"id": "II-2", "sex": "male", "name": "mother", "affected": "unaffected"})
+    page.wait_for_selector("#relatives tr[data-person='II-2']")
+    # the boy's parents: choosing a male mother is refused inline; the typed values stay in the form
+    page.click("#relatives tr[data-person='" + CASE + "'] a.edit")
+    page.wait_for_selector("#relative-form [name=original][value='" + CASE + "']", state="attached")
+    before = page.get_attribute("#pedigree", "src")
+    _add_relative(page, {"father": "II-1", "mother": "II-2", "age": "4 mo"})
+    page.wait_for_selector("#family-error")
+    assert "recorded as male" in page.inner_text("#family-error")
+    assert page.input_value("#relative-form [name=age]") == "4 mo"
+    _shot(page, "02a-family-refused")
+    # fix the mother's sex, then give the boy his parents and the mother a positive test
+    page.click("#relatives tr[data-person='II-2'] a.edit")
+    page.wait_for_selector("#relative-form [name=original][value='II-2']", state="attached")
+    _add_relative(page, {"sex": "female", "test": "found"})
+    page.wait_for_selector("#family-saved")
+    page.click("#relatives tr[data-person='" + CASE + "'] a.edit")
+    page.wait_for_selector("#relative-form [name=original][value='" + CASE + "']", state="attached")
+    _add_relative(page, {"father": "II-1", "mother": "II-2"})
+    page.wait_for_selector("#family-saved")
+    assert page.get_attribute("#pedigree", "src") != before  # the drawing was redone
+    assert "%" in page.inner_text("#relatives tr[data-person='II-2'] td.risk")
+    assert page.locator("#pregnancies").count() == 1
+    _shot(page, "02b-family")
+
+
 def _read_only_user_cannot_edit(browser: Any, server: dict[str, Any]) -> None:
     page, _ = _page(browser, server, "reader", PASSWORD)
     page.goto("/patients/EXAMPLE-FAMILY-1/")
@@ -224,6 +280,9 @@ def _read_only_user_cannot_edit(browser: Any, server: dict[str, Any]) -> None:
     response = page.goto("/patients/EXAMPLE-FAMILY-1/hsct/new/")
     assert response is not None and response.status == 403
     _shot(page, "07-read-only-refused")
+    page.goto("/patients/EXAMPLE-FAMILY-1/family/")
+    page.wait_for_selector("#pedigree")  # the fictional example family, loaded on first start
+    assert page.locator("#relative-form").count() == 0 and page.locator("a.edit").count() == 0
     page.context.close()
 
 
@@ -236,8 +295,9 @@ def _other_centre_cannot_see_the_patient(browser: Any, server: dict[str, Any]) -
 
 
 def test_web_application_in_the_browser(browser: Any, server: dict[str, Any]) -> None:
-    """One test (one server start, whichever xdist worker runs it): sign in, enter a case with autocomplete
-    and free text, upload the example VCF, open the report, add an HSCT and a visit, see the KM figure; a
+    """One test (one server start, whichever xdist worker runs it): sign in, edit the family (a refused male
+    mother shown inline), enter a case with autocomplete and free text, upload the example VCF, download the
+    PDF and the Phenopacket, open the report, add an HSCT and a visit, see the KM figure; a
     read-only user cannot edit; a user of another centre cannot see the patient."""
     _care_team_path(browser, server)
     _read_only_user_cannot_edit(browser, server)
