@@ -164,3 +164,9 @@ def test_de_novo_points_summed_over_family_and_literature() -> None:
     strong = [c for c in combine_de_novo([family, literature, more]) if c.applied]
     assert strong[0].strength == Strength.STRONG and "2.5 point(s)" in strong[0].evidence
     assert combine_de_novo([family]) == [family]  # one source: unchanged
+
+
+def test_card_json_refers_to_criteria_by_code(panel) -> None:  # type: ignore[no-untyped-def]
+    data = _classify(panel, _evidence(probands=_probands(2))).to_dict()
+    assert "PS4_Moderate" in data["card"]["applied"] and "PP3" in data["card"]["not_evaluated"]
+    assert {c["code"] for c in data["criteria"]} >= set(data["card"]["not_evaluated"])

@@ -92,9 +92,10 @@ class VariantCard:
         return {
             "classification": self.classification.label,
             "points": self.points,
-            "applied": [c.to_dict() for c in self.applied],
-            "not_applied": [c.to_dict() for c in self.not_applied],
-            "not_evaluated": [c.to_dict() for c in self.not_evaluated],
+            # criteria by code: their sentences and sources are in the variant's "criteria" list (once)
+            "applied": [c.display_code for c in self.applied],
+            "not_applied": [c.code for c in self.not_applied],
+            "not_evaluated": [c.code for c in self.not_evaluated],
             "clinvar": [c.to_dict() for c in self.clinvar],
             "clinvar_conflict": self.conflict.to_dict() if self.conflict else None,
             "sources": [{"id": s.id, "citation": s.citation, "url": s.url} for s in self.sources],
