@@ -82,7 +82,7 @@ def test_pvs1_frameshift_new_stop_from_structure(panel) -> None:  # type: ignore
 
 
 def test_pvs1_not_for_gof_gene(panel) -> None:  # type: ignore[no-untyped-def]
-    v = parse_hgvs_variant("NM_007315.4:c.100C>T p.(Gln34Ter)", panel)
+    v = parse_hgvs_variant("NM_007315.4:c.22C>T p.(Gln8Ter)", panel)
     c = _crit(classify_variant(v, EvaluationContext(panel)), "PVS1")
     assert not c.applied and "GOF" in c.evidence
 

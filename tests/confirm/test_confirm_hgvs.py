@@ -49,7 +49,7 @@ def test_codon_maps_to_domain(panel) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_other_panel_gene(panel) -> None:  # type: ignore[no-untyped-def]
-    variant = parse_hgvs_variant("NM_005214.5:c.100C>T p.(Arg34Ter)", panel)
+    variant = parse_hgvs_variant("NM_005214.5:c.22C>T p.(Arg8Ter)", panel)
     assert variant.gene == "CTLA4"
     assert variant.consequence == Consequence.STOP_GAINED
 

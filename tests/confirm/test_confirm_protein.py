@@ -93,3 +93,29 @@ def test_stop_codon_substitution_is_stop_loss_pm4(panel) -> None:  # type: ignor
     )  # T at codon position 1 of a stop: TAA/TAG/TGA
     pm4 = next(c for c in classify_variant(variant, EvaluationContext(panel)).criteria if c.code == "PM4")
     assert variant.consequence.value == "stop_lost" and pm4.display_code == "PM4"
+
+
+@pytest.mark.parametrize(
+    ("gene", "residues"),
+    [  # reference residues named by the outside truth set (ClinVar / publications), checked 2026-11-29
+        ("CTLA4", {70: "R", 75: "R", 146: "G", 153: "D", 189: "M"}),
+        ("STAT1", {267: "A", 274: "R", 385: "T"}),
+        ("STAT3", {382: "R", 637: "V", 715: "P", 716: "T"}),
+    ],
+)
+def test_ipex_like_proteins(gene: str, residues: dict[int, str]) -> None:
+    reference = protein_for(gene)
+    model = load_transcripts().for_gene(gene, "GRCh38")
+    assert reference is not None and model is not None
+    assert len(reference.sequence) == model.cds_length // 3 - 1
+    assert {pos: reference.residue(pos) for pos in residues} == residues
+
+
+def test_ipex_like_c_p_checked(panel) -> None:  # type: ignore[no-untyped-def]
+    # ACN -> ATN: Ile or Met (ATG), so the p. is not derived but a given Ile is accepted
+    assert parse_hgvs_variant("NM_139276.3:c.2147C>T", panel).hgvs_p is None
+    assert parse_hgvs_variant("NM_139276.3:c.2147C>T p.Thr716Ile", panel).hgvs_p == "p.Thr716Ile"
+    with pytest.raises(InputError):
+        parse_hgvs_variant("NM_005214.5:c.208G>T", panel)  # CTLA4 codon 70 is Arg: no Arg codon starts with G
+    with pytest.raises(InputError):
+        parse_hgvs_variant("NM_139276.3:c.2147C>T p.Thr716Val", panel)
