@@ -173,3 +173,10 @@ def test_vcf_with_ranking_reranks(tmp_path: Path) -> None:
     top = data["differential"][0]
     assert top["disease_id"] == "OMIM:304790" and top["previous_rank"] == 2
     assert "IL2RA" in data["differential"][1]["genotype_explanation"]
+
+
+def test_text_output_shows_sources_and_what_is_missing() -> None:
+    code, out, _ = run("classify", "--variant", "NM_014009.4:c.1150G>A")
+    assert code == 0
+    assert "Sources: PMID:30443250 https://pubmed.ncbi.nlm.nih.gov/30443250/" in out
+    assert "To reclassify: Evidence still missing for this variant" in out

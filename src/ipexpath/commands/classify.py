@@ -366,6 +366,11 @@ def render(data: dict[str, Any], all_criteria: bool = False) -> str:
                 out.append(f"  (not evaluated: {', '.join(skipped)}; --all-criteria shows why)")
         for note in v.get("notes", []):
             out.append(f"  Note: {note}")
+        card = v.get("card") or {}
+        if card.get("sources"):
+            out.append("  Sources: " + "; ".join(f"{s['id']} {s['url']}" for s in card["sources"]))
+        for step in card.get("path_to_reclassification") or []:
+            out.append(f"  To reclassify: {step}")
     if data.get("differential"):
         out.append("")
         out.append("Differential re-ranked with the genotype:")
