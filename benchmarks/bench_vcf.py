@@ -83,23 +83,26 @@ def main() -> None:
             f"in {took:.1f} s ({size:.0f} MB bgzipped)"
         )
 
-        best = float("inf")
+        best = cpu = float("inf")
         for _ in range(3):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             result = read_variants(indexed, panel, build="GRCh38")
-            best = min(best, time.perf_counter() - start)
+            best, cpu = min(best, time.perf_counter() - start), min(cpu, time.process_time() - cpu_start)
         print(f"indexed {args.indexed_records:,}-record VCF: {result.records_read:,} panel records, "
-              f"{len(result.variants):,} variants extracted in {best:.3f} s (target < 2 s)")  # fmt: skip
+              f"{len(result.variants):,} variants extracted in {best:.3f} s wall, {cpu:.3f} s CPU "
+              "(target < 2 s)")  # fmt: skip
 
         ctx = EvaluationContext(panel)
         classify_variants(result.variants[:1], ctx)  # warm: evidence file, transcripts, protein loaded once
-        best = float("inf")
+        best = cpu = float("inf")
         for _ in range(3):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             result = read_variants(indexed, panel, build="GRCh38")
             classified = classify_variants(result.variants, ctx)
-            best = min(best, time.perf_counter() - start)
-        print(f"read + classify (in process): {len(classified):,} variants in {best:.3f} s (target < 2 s)")
+            best, cpu = min(best, time.perf_counter() - start), min(cpu, time.process_time() - cpu_start)
+        print(f"read + classify (in process): {len(classified):,} variants in {best:.3f} s wall, "
+              f"{cpu:.3f} s CPU "
+              "(target < 2 s)")  # fmt: skip
 
         best = cpu = float("inf")
         out = folder / "result.json"
@@ -118,14 +121,16 @@ def main() -> None:
         print(f"`ipexpath classify --vcf` end to end (new process, imports, {size:.0f} MB JSON): "
               f"{best:.2f} s wall, {cpu:.2f} s CPU (exit {run.returncode}; target < 2 s)")  # fmt: skip
 
-        best = float("inf")
+        best = cpu = float("inf")
         for _ in range(3):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             result = read_variants(plain, panel, build="GRCh38")
-            best = min(best, time.perf_counter() - start)
-        rate = args.plain_records / best
+            best, cpu = min(best, time.perf_counter() - start), min(cpu, time.process_time() - cpu_start)
+        rate, cpu_rate = args.plain_records / best, args.plain_records / cpu
         print(f"full scan of {args.plain_records:,}-record plain VCF: {best:.2f} s = {rate:,.0f} records/s "
-              f"({result.records_read:,} panel records; target >= 200,000 records/s)")  # fmt: skip
+              f"wall, "
+              f"{cpu_rate:,.0f} records/s CPU ({result.records_read:,} panel records; target >= 200,000 "
+              "records/s)")  # fmt: skip
 
 
 if __name__ == "__main__":
