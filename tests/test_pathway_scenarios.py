@@ -19,7 +19,7 @@ from ipexpath.numbers import percent
 from ipexpath.report import example_inputs
 
 sys.path.insert(0, str(Path(__file__).parent / "confirm"))
-from vcfmaker import Record, VcfSpec, foxp3_vep
+from vcfmaker import Record, VcfSpec, foxp3_vep, vep
 
 IPEX = "OMIM:304790"
 CD25 = "OMIM:606367"  # IL2RA deficiency (IPEX-like)
@@ -307,3 +307,105 @@ def test_case_form_states_coverage(tmp_path: Path, capsys: pytest.CaptureFixture
     data = assess(capsys, tmp_path / "o", str(case), "--vcf", str(vcf))
     assert data["genetics"]["test"]["covered"] == ["FOXP3", "IL2RA"]
     assert row(data, CD25)["genotype_log10_lr"] < 0
+
+
+# ------------------------------------------------------------------------- 10. clinical review (round 2)
+def assess_with_text(
+    capsys: pytest.CaptureFixture[str], out: Path, *args: str
+) -> tuple[dict[str, Any], str, str]:
+    """Run `assess` as a clinician would (terminal summary), and read the JSON and leaflet it wrote."""
+    code, stdout, err = run(["assess", *args, "--out", str(out)], capsys)
+    assert code == 0, err
+    data: dict[str, Any] = json.loads((out / "assessment.json").read_text(encoding="utf-8"))
+    leaflet = (out / "leaflet.html").read_text(encoding="utf-8")
+    return data, stdout, leaflet
+
+
+def ctla4_vcf(path: Path) -> Path:
+    """CTLA4 c.151C>T p.(Arg51Ter), heterozygous, absent from gnomAD: PVS1 in a haploinsufficient gene."""
+    csq = vep(
+        Allele="T", Consequence="stop_gained", IMPACT="HIGH", SYMBOL="CTLA4", Gene="1493",
+        Feature_type="Transcript", Feature="NM_005214.5", BIOTYPE="protein_coding", EXON="2/4",
+        HGVSc="NM_005214.5:c.151C>T", HGVSp="NP_005205.2:p.Arg51Ter", MANE_SELECT="NM_005214.5", MAX_AF="",
+    )  # fmt: skip
+    return VcfSpec([Record("2", 203870000, "C", "T", f"CSQ={csq}", ["0/1"])]).write(path)
+
+
+def test_deceased_proband_gets_no_treatment_advice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    family = tmp_path / "dead.yaml"
+    family.write_text(
+        """family: DEAD
+individuals:
+  - {id: F, name: father, sex: male, affected: unaffected, age: 35}
+  - {id: M, name: mother, sex: female, affected: unaffected, age: 30}
+  - {id: P, sex: male, father: F, mother: M, affected: affected, proband: true, deceased: true, age: 0.7}
+""",
+        encoding="utf-8",
+    )
+    vcf = nonsense_vcf(tmp_path / "boy.vcf", "1")
+    data, text, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P8M", "--vcf", str(vcf),
+        "--family", str(family),
+    )  # fmt: skip
+    status = data["status"]
+    assert status["level"] == "confirmed" and status["deceased"] and not status["refer_for_hsct"]
+    categories = {r["category"] for r in data["recommendations"]}
+    assert "referral" not in categories and "treatment" not in categories
+    assert "family" in categories  # the family is still counselled: mother first
+    assert data["family"]["testing_plan"][0]["id"] == "M"
+    assert "Refer early" not in text and "deceased" in text
+    assert "your son had IPEX" in leaflet
+    for gone in ("What treatment is there?", "emergency help", "Day-to-day care"):
+        assert gone not in leaflet
+
+
+def test_ipex_like_molecular_finding_is_named_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vcf = ctla4_vcf(tmp_path / "ctla4.vcf")
+    data, text, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P6M", "--vcf", str(vcf)
+    )
+    status = data["status"]
+    assert status["ipex_like_finding"]["gene"] == "CTLA4"
+    assert status["level"] in ("possible", "not supported") and not status["refer_for_hsct"]
+    assert "CTLA4 c.151C>T" in status["reason"] and "CTLA-4" in status["reason"]
+    assert "workup.ipex_like_finding" in recommendation_ids(data)
+    assert "CTLA4 c.151C>T" in text  # the terminal summary no longer says only "no FOXP3 variant"
+    assert "CTLA4 gene" in leaflet and "did not find a harmful change" not in leaflet
+
+
+def test_first_row_of_a_flat_differential_is_not_likely(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # diarrhoea, eczema and diabetes without their IPEX-typical qualifiers: IPEX first, but a few percent
+    data = assess(
+        capsys, tmp_path / "o", "--hpo", "HP:0002014,HP:0000964,HP:0000819", "--excluded", "HP:0002240",
+        "--sex", "male", "--age", "P6M",
+    )  # fmt: skip
+    status = data["status"]
+    assert status["ipex_rank"] == 1 and status["ipex_posterior"] < 0.25
+    assert status["level"] == "possible" and not status["refer_for_hsct"]
+    assert "referral.hsct" not in recommendation_ids(data)
+
+
+@pytest.mark.parametrize(
+    ("sex", "genotype", "carrier"),
+    [("female", "1/1", False), ("male", "0/1", False), ("unknown", "0/1", True)],
+)
+def test_foxp3_call_that_does_not_fit_the_sex_is_a_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sex: str, genotype: str, carrier: bool
+) -> None:
+    vcf = nonsense_vcf(tmp_path / "x.vcf", genotype)
+    data, text, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", sex, "--age", "P6M", "--vcf", str(vcf)
+    )
+    status = data["status"]
+    assert status["level"] != "confirmed" and status["checks"]
+    assert status["checks"][0].startswith("Check:") and status["checks"][0] in text
+    assert status["carrier_finding"] is carrier
+    if sex != "male":  # the male's referral rests on his phenotype alone (IPEX likely), as without a VCF
+        assert not status["refer_for_hsct"]
+    assert "very likely causes IPEX" not in leaflet and "need to check this result" in leaflet

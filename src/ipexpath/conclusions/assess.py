@@ -21,7 +21,7 @@ from ipexpath import __version__
 from ipexpath.case import Case
 from ipexpath.conclusions import leaflet as leaflet_mod
 from ipexpath.conclusions import recommendations as rec
-from ipexpath.conclusions.family import assess_family
+from ipexpath.conclusions.family import assess_family, proband_id
 from ipexpath.conclusions.genetics import GenotypeResult, assess_genetics
 from ipexpath.conclusions.model import Assessment, FamilyConclusions, Genetics, IpexStatus
 from ipexpath.conclusions.recommendations import Recommendation
@@ -54,6 +54,10 @@ def _recommendations(
     out = rec.workup(knowledge, done)
     if status.carrier_finding:
         out = rec.ipex_like_workup(knowledge, status) + out
+    if status.other_finding is not None:
+        out = rec.ipex_like_diagnosis(knowledge, status.other_finding) + out
+    if status.checks:
+        out = rec.checks(status.checks) + out
     if status.refer_for_hsct:
         out = rec.referral(knowledge) + out + rec.treatment(knowledge)
     if family is not None:
@@ -97,7 +101,8 @@ def run_assessment(
         sex = genotype.sex
         shown = genotype.differential_json(ranked_json, SHOWN_ROWS)
     genetics = None if genotype is None else genotype.genetics
-    status = decide_status(shown, genetics, sex)
+    deceased = pedigree is not None and pedigree.get(proband_id(pedigree, case)).deceased
+    status = decide_status(shown, genetics, sex, deceased=deceased)
     fam = assess_family(knowledge, pedigree, case, status, genetics, sex) if pedigree is not None else None
     recommendations = _recommendations(knowledge, status, fam, genetics)
     sections, relatives = leaflet_mod.build_leaflet(knowledge, status, fam, sex)

@@ -93,6 +93,10 @@ class IpexStatus:
     variant: VariantFinding | None = None
     carrier_finding: bool = False  # a heterozygous P/LP FOXP3 variant in a female: carrier, not IPEX
     refer_for_hsct: bool = False  # early referral for HSCT evaluation is recommended on this basis
+    # a (likely) pathogenic variant in an IPEX-like gene that explains its disorder for this patient
+    other_finding: VariantFinding | None = None
+    checks: tuple[str, ...] = ()  # conflicts to resolve before acting (a call that does not fit the sex)
+    deceased: bool = False  # the patient is recorded as deceased: no treatment advice, leaflet for the family
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -105,6 +109,9 @@ class IpexStatus:
             "variant": None if self.variant is None else self.variant.to_dict(),
             "carrier_finding": self.carrier_finding,
             "refer_for_hsct": self.refer_for_hsct,
+            "ipex_like_finding": None if self.other_finding is None else self.other_finding.to_dict(),
+            "checks": list(self.checks),
+            "deceased": self.deceased,
         }
 
 

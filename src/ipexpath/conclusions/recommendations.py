@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ipexpath.conclusions.model import FamilyConclusions, FamilyVariantStatus, IpexStatus
+from ipexpath.conclusions.model import FamilyConclusions, FamilyVariantStatus, IpexStatus, VariantFinding
 from ipexpath.knowledge.ipex import IpexKnowledge
 
 # Work-up rows in the order the issue lists them (confirmatory first), then the rest of the file's rows.
@@ -152,6 +152,37 @@ def ipex_like_workup(knowledge: IpexKnowledge, status: IpexStatus) -> list[Recom
             detail=status.reason,
             sources=sources,
         )
+    ]
+
+
+def ipex_like_diagnosis(knowledge: IpexKnowledge, finding: VariantFinding) -> list[Recommendation]:
+    """A (likely) pathogenic variant that explains an IPEX-like disorder: name it, with the disorder's
+    distinguishing features and sources from the knowledge file."""
+    rows = [d for d in knowledge.ipex_like if d.gene == finding.gene]
+    disease = str(finding.detail.get("disease") or (rows[0].disease if rows else finding.gene))
+    features = "; ".join(dict.fromkeys(x for d in rows for x in d.distinguishing))
+    return [
+        Recommendation(
+            id="workup.ipex_like_finding",
+            category="work-up",
+            title=f"IPEX-like disorder: {finding.gene} finding",
+            text=(
+                f"{finding.label} ({finding.zygosity.value}) is classified {finding.class_label} and "
+                f"explains {disease}. Confirm it (a second method; the parents for phase or inheritance), check the "
+                "phenotype against the disorder's distinguishing features, and plan treatment and family "
+                "counselling for this disorder rather than for IPEX."
+            ),
+            detail=f"Distinguishing features: {features}." if features else None,
+            sources=tuple(dict.fromkeys(s for d in rows for s in d.sources)),
+        )
+    ]
+
+
+def checks(items: Sequence[str]) -> list[Recommendation]:
+    """Conflicts to resolve before acting (a genotype that does not fit the sex, a deceased patient)."""
+    return [
+        Recommendation(id=f"check.{i}", category="work-up", title="Check first", text=text, sources=())
+        for i, text in enumerate(items, start=1)
     ]
 
 

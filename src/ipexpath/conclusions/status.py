@@ -7,10 +7,17 @@
   the phenotype ("Heterozygous females have not been reported to have clinical findings typical of IPEX
   syndrome", GeneReviews NBK1118): the status is at most "possible", the IPEX-like disorders become the
   work-up and no HSCT referral is made on this basis.
-* Otherwise the status follows IPEX's place in the (genotype-re-ranked) differential: likely when ranked first
-  or with posterior ≥ LIKELY_POSTERIOR, possible when in the first POSSIBLE_RANK rows.
+* The same holds when the sex is not stated: a heterozygous call needs two X chromosomes.
+* A FOXP3 call that does not fit the stated sex (heterozygous in a male, homozygous in a female) is a check
+  to resolve first (karyotype, mosaicism, sample identity): never "confirmed" on that basis.
+* A (likely) pathogenic variant that explains an IPEX-like disorder (e.g. heterozygous CTLA4, biallelic
+  LRBA) is named in the status, and IPEX is then at most "possible".
+* Otherwise the status follows IPEX's place in the (genotype-re-ranked) differential: likely with posterior
+  ≥ LIKELY_POSTERIOR (ranked first is not enough: a flat differential's first row can hold a few percent),
+  possible when in the first POSSIBLE_RANK rows.
 Early referral for HSCT evaluation is recommended when IPEX is confirmed, or likely in a patient who is not
-female and has no carrier finding.
+female, has no carrier finding and no IPEX-like molecular diagnosis — never for a patient recorded as
+deceased.
 """
 
 from __future__ import annotations
@@ -19,10 +26,10 @@ from typing import Any
 
 from ipexpath.conclusions.model import Genetics, IpexStatus, StatusLevel, VariantFinding, VariantRole
 from ipexpath.numbers import percent
-from ipexpath.types import Sex
+from ipexpath.types import Sex, Zygosity
 
 IPEX_IDS = ("OMIM:304790", "ORPHA:37042")
-# IPEX is "likely" (and early HSCT referral recommended) when it is ranked first or its posterior under the
+# IPEX is "likely" (and early HSCT referral recommended) when its posterior under the
 # stated prior reaches this value, "possible" when it is in the top POSSIBLE_RANK rows (ipexpath choices).
 LIKELY_POSTERIOR = 0.25
 POSSIBLE_RANK = 10
@@ -50,56 +57,161 @@ def foxp3_finding(genetics: Genetics | None) -> VariantFinding | None:
     return min(found, key=lambda f: _ORDER[f.classification.value]) if found else None
 
 
-def decide_status(differential: dict[str, Any], genetics: Genetics | None, sex: Sex) -> IpexStatus:
-    """The IPEX status from the differential and the FOXP3 finding, for this patient's sex."""
+def ipex_like_finding(genetics: Genetics | None) -> VariantFinding | None:
+    """The most significant (likely) pathogenic variant outside FOXP3 that explains its disorder here."""
+    if genetics is None:
+        return None
+    found = [
+        f
+        for f in genetics.findings
+        if f.gene != "FOXP3" and f.is_pathogenic and f.role is VariantRole.EXPLAINS
+    ]
+    return min(found, key=lambda f: _ORDER.get(f.classification.value, 9)) if found else None
+
+
+def sex_checks(variant: VariantFinding | None, sex: Sex) -> tuple[str, ...]:
+    """Genotype calls that do not fit the stated sex: to be resolved before acting on the result.
+
+    FOXP3 lies on the X chromosome outside the pseudoautosomal regions, so a male has one copy
+    (hemizygous) and a female two (GeneReviews NBK1118).
+    """
+    if variant is None:
+        return ()
+    zygosity = variant.zygosity
+    if sex is Sex.MALE and zygosity is Zygosity.HETEROZYGOUS:
+        return (
+            f"Check: {variant.label} is called heterozygous in a male, but a male has one X chromosome. "
+            "Check the karyotype (e.g. 47,XXY), somatic mosaicism, the sample's identity and the call "
+            "itself before acting on it.",
+        )
+    if sex is Sex.FEMALE and zygosity in (Zygosity.HOMOZYGOUS, Zygosity.HEMIZYGOUS):
+        return (
+            f"Check: {variant.label} is called {zygosity.value} in a female. Check the sex chromosomes "
+            "(karyotype), a deletion of the other X chromosome, the sample's identity and the call itself "
+            "before acting on it.",
+        )
+    if not sex.is_known and zygosity is Zygosity.HETEROZYGOUS:
+        return (
+            f"Check: the sex is not stated and {variant.label} is called heterozygous, which needs two X "
+            "chromosomes; in a female it is a carrier finding that does not explain the phenotype. "
+            "State the patient's sex (and karyotype if in doubt).",
+        )
+    return ()
+
+
+def decide_status(
+    differential: dict[str, Any], genetics: Genetics | None, sex: Sex, *, deceased: bool = False
+) -> IpexStatus:
+    """The IPEX status from the differential and the genetic findings, for this patient's sex.
+
+    `deceased`: the patient is recorded as deceased (family file), so no referral for treatment is made.
+    """
     row = ipex_row(differential)
     rank = int(row["rank"]) if row else None
     posterior = float(row["posterior"]) if row else None
     variant = foxp3_finding(genetics)
+    other = ipex_like_finding(genetics)
+    checks = sex_checks(variant, sex) if variant is not None and variant.is_pathogenic else ()
     where = (
         f"ranked {rank} with posterior {percent(posterior)}"
         if rank is not None and posterior is not None
         else "not ranked"
     )
+    also = ""
+    if other is not None:
+        also = (
+            f" Also {other.label} ({other.zygosity.value}, {other.class_label}), which explains "
+            f"{other.detail.get('disease') or other.gene}."
+        )
+    dead = ""
+    if deceased:
+        dead = (
+            " The patient is recorded as deceased (family file): no treatment or HSCT referral is given; "
+            "the findings serve the diagnosis and the family's counselling."
+        )
     if variant is not None and variant.is_pathogenic and variant.role is VariantRole.EXPLAINS:
+        conflict = bool(sex_checks(variant, sex))
         return IpexStatus(
-            StatusLevel.CONFIRMED,
+            StatusLevel.LIKELY if conflict else StatusLevel.CONFIRMED,
             f"{variant.zygosity.value.capitalize()} variant {variant.label} classified "
-            f"{variant.class_label} (the diagnosis requires a hemizygous pathogenic FOXP3 "
-            "variant in a male); "
-            f"IPEX {where}.",
+            f"{variant.class_label}; "
+            + (
+                "this would explain IPEX, but the call does not fit the stated sex (see the check); "
+                if conflict
+                else "the diagnosis is established by a hemizygous pathogenic FOXP3 variant in a male "
+                "(GeneReviews NBK1118); "
+            )
+            + f"IPEX {where}.{also}{dead}",
             rank,
             posterior,
-            "SOLVED",
+            "IN_PROGRESS" if conflict else "SOLVED",
             variant,
-            refer_for_hsct=True,
+            refer_for_hsct=not conflict and not deceased,
+            other_finding=other,
+            checks=checks,
+            deceased=deceased,
         )
     level = _level(rank, posterior)
-    if variant is not None and variant.role is VariantRole.CARRIER:
+    unsexed_het = (
+        variant is not None
+        and variant.is_pathogenic
+        and not sex.is_known
+        and variant.zygosity is Zygosity.HETEROZYGOUS
+    )
+    if variant is not None and (variant.role is VariantRole.CARRIER or unsexed_het):
         level = StatusLevel.POSSIBLE if level in (StatusLevel.LIKELY, StatusLevel.POSSIBLE) else level
+        who = "a girl" if sex is Sex.FEMALE else "a patient whose sex is not stated (two X chromosomes)"
         return IpexStatus(
             level,
             f"Carrier finding, does not explain the phenotype: heterozygous variant {variant.label} "
-            f"({variant.class_label}) in a {sex.child_word() if sex is Sex.FEMALE else 'female'}; "
+            f"({variant.class_label}) in {who}; "
             "heterozygous females are not reported to have IPEX findings (GeneReviews NBK1118). IPEX "
-            f"{where}; work up the IPEX-like disorders.",
+            f"{where}; work up the IPEX-like disorders.{also}{dead}",
             rank,
             posterior,
             "IN_PROGRESS",
             variant,
             carrier_finding=True,
+            other_finding=other,
+            checks=checks,
+            deceased=deceased,
         )
     extra = ""
     if variant is not None:
         extra = f"; variant {variant.label} classified {variant.class_label} ({variant.zygosity.value})"
-    refer = level is StatusLevel.LIKELY and sex is not Sex.FEMALE
+    if other is not None:
+        # a molecular diagnosis of an IPEX-like disorder: IPEX is at most possible (a second one is rare)
+        level = StatusLevel.POSSIBLE if level is StatusLevel.LIKELY else level
+        return IpexStatus(
+            level,
+            f"IPEX-like disorder explained: {other.label} ({other.zygosity.value}) classified "
+            f"{other.class_label} explains {other.detail.get('disease') or other.gene}. "
+            f"IPEX {where}{extra}.{dead}",
+            rank,
+            posterior,
+            "IN_PROGRESS",
+            variant,
+            other_finding=other,
+            checks=checks,
+            deceased=deceased,
+        )
+    refer = level is StatusLevel.LIKELY and sex is not Sex.FEMALE and not deceased
     return IpexStatus(
-        level, f"IPEX {where}{extra}.", rank, posterior, "IN_PROGRESS", variant, refer_for_hsct=refer
+        level,
+        f"IPEX {where}{extra}.{dead}",
+        rank,
+        posterior,
+        "IN_PROGRESS",
+        variant,
+        refer_for_hsct=refer,
+        checks=checks,
+        deceased=deceased,
     )
 
 
 def _level(rank: int | None, posterior: float | None) -> StatusLevel:
-    if rank is not None and posterior is not None and (rank == 1 or posterior >= LIKELY_POSTERIOR):
+    # Ranked first is not enough: with a flat differential the first row can hold a few percent.
+    if rank is not None and posterior is not None and posterior >= LIKELY_POSTERIOR:
         return StatusLevel.LIKELY
     if rank is not None and rank <= POSSIBLE_RANK:
         return StatusLevel.POSSIBLE

@@ -90,16 +90,21 @@ def _cap(text: str) -> str:
 class _Pronouns:
     """he/his/him, she/her/her or they/their/them from the patient's sex."""
 
-    def __init__(self, sex: str) -> None:
+    def __init__(self, sex: str, deceased: bool = False) -> None:
         male, female = sex.upper() == "MALE", sex.upper() == "FEMALE"
         self.he = "he" if male else "she" if female else "they"
         self.his = "his" if male else "her" if female else "their"
         self.child = "your son" if male else "your daughter" if female else "your child"
         self.is_ = "is" if (male or female) else "are"
         self.has = "has" if (male or female) else "have"
+        if deceased:  # a leaflet for a bereaved family speaks of the child in the past tense
+            self.is_ = "was" if (male or female) else "were"
+            self.has = "had"
 
 
-def _status_point(level: str, p: _Pronouns) -> str:
+def _status_point(level: str, p: _Pronouns, similar_illness: bool = False) -> str:
+    if similar_illness and level != "confirmed":
+        return "The gene test points to an illness that is similar to IPEX."
     if level == "confirmed":
         return f"The report suggests that {p.child} {p.has} IPEX. The gene test found the cause."
     if level == "likely":
@@ -121,10 +126,22 @@ def _result(a: Assessment, p: _Pronouns, recorded_found: bool) -> tuple[str, ...
             )
         return (first, f"So this leaflet cannot say if {p.child} {p.has} a change in the FOXP3 gene.")
     variant = a.status.variant
+    other = a.status.other_finding
+    if other is not None and (variant is None or not variant.is_pathogenic):
+        return (
+            f"The gene test found a harmful change in {p.his} {other.gene} gene.",
+            "A change like this can cause an illness that looks like IPEX but is not IPEX. "
+            "Your care team will explain what it means.",
+        )
     if variant is None:
         return (
             "The gene test did not find a harmful change in the FOXP3 gene.",
             "This does not rule out IPEX or a similar illness. The care team may do more tests.",
+        )
+    if a.status.checks and variant.is_pathogenic:
+        return (
+            f"The gene test found a change in {p.his} FOXP3 gene.",
+            "The doctors need to check this result before they can say what it means.",
         )
     klass = _norm(variant.class_label)
     zygosity = _norm(variant.zygosity.value)
@@ -243,7 +260,7 @@ def leaflet_view(
     options = options or DocumentOptions()
     knowledge = knowledge or load_ipex_knowledge()
     a = assessment
-    p = _Pronouns(str(a.case.get("sex") or ""))
+    p = _Pronouns(str(a.case.get("sex") or ""), a.status.deceased)
     persons = a.family.persons if a.family is not None else ()
     proband = next((x for x in persons if x.get("proband")), None)
     recorded_found = proband is not None and proband.get("test") == "found"
@@ -275,7 +292,7 @@ def leaflet_view(
         pid: (r.relationship if r.relationship != "the patient" else p.child.replace("your ", "your "))
         for pid, r in rel.items()
     }
-    main = [_status_point(a.status.level, p)]
+    main = [_status_point(a.status.level, p, a.status.other_finding is not None)]
     result = _result(a, p, recorded_found)
     main.append(result[0] if len(result) == 1 else " ".join(result[:2]))
     if cards:
@@ -348,9 +365,10 @@ def leaflet_view(
                 _sources(knowledge, "pregnancy_options"),
             )
         )
-    sections.append(_section(knowledge, "what_next_treatment"))
-    sections.append(_section(knowledge, "daily_care"))
-    sections.append(_section(knowledge, "urgent_help", css="urgent"))
+    if not a.status.deceased:  # no treatment, day-to-day care or emergency advice for a child who has died
+        sections.append(_section(knowledge, "what_next_treatment"))
+        sections.append(_section(knowledge, "daily_care"))
+        sections.append(_section(knowledge, "urgent_help", css="urgent"))
     order = []
     if a.family is not None:
         for step in a.family.testing_plan:

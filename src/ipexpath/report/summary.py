@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ipexpath.conclusions import Assessment, FamilyVariantStatus
+from ipexpath.conclusions.model import VariantRole
 from ipexpath.numbers import percent
 
 TOP_ROWS = 5
@@ -16,6 +17,7 @@ def summary_text(assessment: Assessment) -> str:
         f"ipexpath {a.ipexpath_version} · HPO {a.hpo_release} · case {a.case.get('id')}",
         "DECISION SUPPORT, NOT A DIAGNOSIS.",
         f"IPEX: {a.status.level.value.upper()} — {a.status.reason}",
+        *a.status.checks,
         f"Differential (posterior, uniform prior {float(a.differential['prior']['value']):.2g}):",
     ]
     for row in a.differential.get("results", [])[:TOP_ROWS]:
@@ -33,6 +35,17 @@ def summary_text(assessment: Assessment) -> str:
             if v
             else "Genetics: no FOXP3 variant of pathogenic or uncertain class."
         )
+        for f in a.genetics.findings:  # every other reportable variant, so none is lost on the screen
+            if f is v or f.role is VariantRole.BENIGN:
+                continue
+            lines.append(
+                f"  also: {f.label} — {f.class_label}, {f.zygosity.value} ({f.points} ACMG points)"
+                + (
+                    f" — explains {f.detail.get('disease') or f.gene}"
+                    if f.role is VariantRole.EXPLAINS and f.is_pathogenic
+                    else ""
+                )
+            )
         if not a.genetics.test.coverage_known:
             lines.append("Test coverage: not stated (only genes with calls counted as tested).")
         elif a.genetics.not_tested:
