@@ -169,8 +169,8 @@ def ipex_like_diagnosis(knowledge: IpexKnowledge, finding: VariantFinding) -> li
             text=(
                 f"{finding.label} ({finding.zygosity.value}) is classified {finding.class_label} and "
                 f"explains {disease}. Confirm it (a second method; the parents for phase or inheritance), "
-                "check the phenotype against the disorder's distinguishing features, and plan treatment and family "
-                "counselling for this disorder rather than for IPEX."
+                "check the phenotype against the disorder's distinguishing features, and plan treatment and "
+                "family counselling for this disorder rather than for IPEX."
             ),
             detail=f"Distinguishing features: {features}." if features else None,
             sources=tuple(dict.fromkeys(s for d in rows for s in d.sources)),
