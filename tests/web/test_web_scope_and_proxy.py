@@ -137,3 +137,14 @@ def test_api_vcf_upload_assesses_with_the_saved_family(world: World) -> None:
     assert payload["family"] is not None and payload["subject_id"] == world.patient_a
     document = client.get(f"/api/assessments/{made.json()['id']}/documents/phenopacket.json")
     assert document.status_code == 200 and document["Content-Disposition"].startswith("attachment;")
+
+
+def test_refused_requests_are_audited(world: World) -> None:
+    """ASVS 7.2.2: a role that may not do something, and a patient of another centre, leave an audit row."""
+    from ipexpath.registry.models import AuditEvent
+
+    assert world.client("read_only").get(f"/patients/{world.patient_a}/hsct/new/").status_code == 403
+    assert world.client("other").get(f"/api/patients/{world.patient_a}").status_code == 404
+    rows = AuditEvent.objects.filter(action="denied").order_by("id")
+    assert [(r.actor, r.patient_pseudonym) for r in rows] == [("read_only", ""), ("other", world.patient_a)]
+    assert "edit_registry" in rows[0].detail and rows[1].source.startswith("api ")

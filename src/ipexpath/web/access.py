@@ -45,13 +45,22 @@ def visible_patient(user: Any, pseudonym: str) -> Patient:
     """The patient if the user may see them; 404 otherwise (another centre's patient is not revealed)."""
     found = patients_for(user).filter(pseudonym=pseudonym).first()
     if found is None:
+        _denied("patient not in the user's centres (or no such patient)", pseudonym)
         raise Http404("No such patient in your centres.")
     return found
+
+
+def _denied(why: str, patient: str = "") -> None:
+    """Audit a refused request (OWASP ASVS 7.2.2): who, from where (the current actor), what was refused."""
+    from ipexpath.registry import audit
+
+    audit.record("denied", model="Access", detail=why[:200], patient=patient[:64])
 
 
 def check(user: Any, permission: Permission) -> None:
     """Raise PermissionDenied unless the user's role grants `permission`."""
     if not allowed(role_of(user), permission):
+        _denied(f"role may not {permission.value}")
         raise PermissionDenied(f"Your role may not {permission.value.replace('_', ' ')}.")
 
 

@@ -62,8 +62,8 @@ def endpoint(method: str, path: str, permission: Permission, **kwargs: Any) -> C
         @functools.wraps(func)
         def guarded(request: HttpRequest, *args: Any, **kw: Any) -> Any:
             user = request.auth  # type: ignore[attr-defined]
-            check(user, permission)
             with acting_as(user.get_username(), f"api {client_address(request)}"):
+                check(user, permission)
                 return func(request, *args, **kw)
 
         PERMISSIONS[(method.upper(), path)] = permission
