@@ -1,9 +1,12 @@
 """Batch re-ranking throughput: `rank --batch` on 1 and 2 local processes and on a 2-worker Dask LocalCluster.
 
-The shared phenopacket-store cases are resampled (with new ids) up to --cases; prints cases/s per setting and
-the cost per case as the batch grows.
+The shared phenopacket-store cases are resampled (with new ids) up to the sizes asked for. Prints, with the
+machine's load average before each run (the machine is shared):
 
-    .venv/bin/python benchmarks/bench_scale_rank.py --cases 50000 --sizes 1000,10000,50000
+* cases/s of the three settings on --compare-cases cases (model start-up included: the model store exists);
+* the cost per case on 2 local processes as the batch grows over --sizes (flat is the goal).
+
+    nice -n 10 .venv/bin/python benchmarks/bench_scale_rank.py --compare-cases 5000 --sizes 1000,5000,50000
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ipexpath.batch.rerank import prepare_model
 from ipexpath.batch.run import run_batch
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared/benchmarks/phenopacket-store/cases.jsonl.gz"
@@ -32,32 +36,45 @@ def _resample(n: int, folder: Path) -> Path:
     return path
 
 
+def _load() -> str:
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        return " ".join(handle.read().split()[:3])
+
+
+def _run(cases: Path, out: Path, scheduler: str, workers: int) -> tuple[int, float, int]:
+    start = time.perf_counter()
+    summary = run_batch(cases, out, top=10, scheduler=scheduler, workers=workers, progress=False)
+    took = time.perf_counter() - start
+    return summary.ranked, took, out.stat().st_size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument("--compare-cases", type=int, default=2000)
     parser.add_argument("--sizes", default="", help="comma-separated batch sizes for the cost-per-case curve")
     args = parser.parse_args()
-    settings = (("local", 1), ("local", 2), ("dask-local", 2))
+    prepare_model(None)  # knowledge cache and model store exist before anything is timed
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        cases = _resample(args.cases, folder)
-        for scheduler, workers in settings:
-            out = folder / f"{scheduler}-{workers}.jsonl"
-            t = time.perf_counter()
-            summary = run_batch(cases, out, top=10, scheduler=scheduler, workers=workers, progress=False)
-            took = time.perf_counter() - t
+        cases = _resample(args.compare_cases, folder)
+        for scheduler, workers in (("local", 1), ("local", 2), ("dask-local", 2)):
+            load = _load()
+            ranked, took, size = _run(cases, folder / f"{scheduler}-{workers}.jsonl", scheduler, workers)
             print(
-                f"{scheduler:<10} workers={workers}: {summary.ranked:,} cases in {took:.1f} s = "
-                f"{summary.ranked / took:,.0f} cases/s (start-up included)"
+                f"{scheduler:<10} workers={workers}: {ranked:,} cases in {took:.1f} s = {ranked / took:,.1f} "
+                f"cases/s ({size / ranked / 1000:.0f} kB/case; load average before: {load})",
+                flush=True,
             )
         for size in [int(s) for s in args.sizes.split(",") if s]:
             subset = _resample(size, folder)
-            t = time.perf_counter()
-            run_batch(
-                subset, folder / f"size-{size}.jsonl", top=10, scheduler="local", workers=2, progress=False
+            load = _load()
+            ranked, took, _ = _run(subset, folder / f"size-{size}.jsonl", "local", 2)
+            print(
+                f"batch of {size:,}: {1000 * took / ranked:.1f} ms per case, {ranked / took:,.1f} cases/s "
+                f"(local, 2 workers; load average before: {load})",
+                flush=True,
             )
-            took = time.perf_counter() - t
-            print(f"batch of {size:,}: {1000 * took / size:.2f} ms per case (local, 2 workers)")
+            (folder / f"size-{size}.jsonl").unlink()
 
 
 if __name__ == "__main__":

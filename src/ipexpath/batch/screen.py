@@ -1,21 +1,22 @@
 """Cohort screening: the panel genes of a multi-sample VCF, every sample's calls, each variant classified
 once.
 
-`screen_cohort` reads a bgzipped, indexed cohort VCF with cyvcf2 in tasks of (panel-gene region chunk ×
-sample block), on local processes or Dask (`batch.schedulers`). A task turns each record into the same
-`Variant` as `ipexpath classify --vcf` does (confirm.vcf's own record reader: annotation, HGVS, population
-data) and returns, with genotype arrays handled in NumPy, the carriers of each allele and each sample's
-chrX genotype counts. The client then
+`screen_cohort` reads a bgzipped, indexed cohort VCF with cyvcf2 by chunks of the panel genes' regions, on
+local processes or Dask (`batch.schedulers`), in two passes:
 
-* sets each sample's sex: from the PED file when one is given (1 = male, 2 = female), else from its chrX calls
-  outside the pseudoautosomal regions in the panel genes (a haploid call → male; a heterozygous call →
-  female; both or neither → unknown), and says which in the `sex_source` column;
-* calls zygosity in that ploidy (a male's chrX `1/1` outside the PAR is hemizygous, `Zygosity.for_sex`);
-* classifies each distinct variant once with the ACMG engine of `classify` (`confirm.classify_variant`,
-  without phenotype or family evidence, which a cohort does not have);
-* writes one row per sample and reportable variant (default: pathogenic and likely pathogenic) to a TSV,
-  written whole under a temporary name and renamed, so an interrupted run never leaves a complete-looking
-  file.
+1. one task per region chunk turns each record into the same `Variant` as `ipexpath classify --vcf` does
+   (confirm.vcf's own record reader: annotation, HGVS, population data; genotypes left packed), and the
+   client classifies each distinct variant once with the ACMG engine of `classify`
+   (`confirm.classify_variant`, without phenotype or family evidence, which a cohort does not have);
+2. one task per (region chunk × sample block) reads the genotype arrays in NumPy and returns the carriers of
+   the reportable variants only (default: pathogenic and likely pathogenic) and each sample's chrX counts.
+
+The client then sets each sample's sex — from the PED file when one is given (1 = male, 2 = female), else
+from its chrX calls outside the pseudoautosomal regions in the panel genes (a haploid call → male; a
+heterozygous call → female; both or neither → unknown), stated in the `sex_source` column — calls zygosity
+in that ploidy (a male's chrX `1/1` outside the PAR is hemizygous, `Zygosity.for_sex`), and writes one row
+per sample and reportable variant to a TSV, whole under a temporary name and renamed, so an interrupted run
+never leaves a complete-looking file.
 """
 
 from __future__ import annotations
@@ -193,10 +194,25 @@ def sample_blocks(n: int, size: int = SAMPLE_BLOCK) -> list[tuple[int, int]]:
 
 
 # ------------------------------------------------------------------------------------------ worker task
-def screen_task(path: str, build: str, region: Region, block: tuple[int, int]) -> TaskResult:
-    """The carriers and chrX counts of one region chunk for samples [block) (runs on a worker)."""
+def _open_region(path: str, region: Region, names: list[str] | None) -> tuple[Any, Iterator[Any]]:
+    """The VCF (restricted to `names` if given) and its records starting inside the region chunk."""
     import cyvcf2
 
+    vcf = cyvcf2.VCF(path, lazy=True, samples=names) if names is not None else cyvcf2.VCF(path, lazy=True)
+
+    def records() -> Iterator[Any]:
+        for rec in vcf(f"{region.chrom}:{region.start}-{region.end}"):
+            if region.start <= rec.POS <= region.end:  # one starting in the previous chunk is that chunk's
+                yield rec
+
+    return vcf, records()
+
+
+def site_task(path: str, build: str, region: Region) -> TaskResult:
+    """Every distinct variant of one region chunk, as `classify --vcf` reads it (runs on a worker).
+
+    Genotypes are not unpacked (cyvcf2 parses them lazily), so this pass costs little per sample.
+    """
     from ipexpath.confirm.annotations import layout_from_header
     from ipexpath.confirm.panel import load_panel, normalize_chrom
     from ipexpath.confirm.vcf import _header_infos, _htslib_messages, _variant
@@ -204,54 +220,71 @@ def screen_task(path: str, build: str, region: Region, block: tuple[int, int]) -
     panel = load_panel()
     gene = panel.gene(region.gene)
     assert gene is not None
+    result = TaskResult()
+    with _htslib_messages():
+        vcf, records = _open_region(path, region, None)
+        infos = _header_infos(vcf.raw_header)
+        layout, declared = layout_from_header(infos), frozenset(infos)
+        for rec in records:
+            result.records += 1
+            alts = list(rec.ALT)
+            for alt in alts:
+                if alt in ("*", ".", ""):
+                    continue
+                variant = _variant(
+                    rec, alt, alts, gene, Zygosity.UNKNOWN, layout, declared, panel, build, None, [], [],
+                    result.notes,
+                )  # fmt: skip
+                if variant is None:
+                    break  # annotated only to a neighbouring gene: not this gene's variant
+                key: VariantKey = (normalize_chrom(rec.CHROM), int(rec.POS), rec.REF, alt, gene.symbol)
+                result.variants[key] = variant
+        vcf.close()
+    return result
+
+
+def genotype_task(
+    path: str, build: str, region: Region, block: tuple[int, int], wanted: frozenset[VariantKey]
+) -> TaskResult:
+    """Carriers of the `wanted` variants and chrX call counts of samples [block) in one region chunk."""
+    import cyvcf2
+
+    from ipexpath.confirm.panel import load_panel, normalize_chrom
+    from ipexpath.confirm.vcf import _htslib_messages
+
+    panel = load_panel()
     probe = cyvcf2.VCF(path, lazy=True)
     names = list(probe.samples)[block[0] : block[1]]
-    header = probe.raw_header
     probe.close()
-    vcf = cyvcf2.VCF(path, lazy=True, samples=names)
-    order = {name: i for i, name in enumerate(names)}
-    local = np.array([order[s] for s in vcf.samples], dtype=np.int64)  # VCF column → block position
-    infos = _header_infos(header)
-    layout, declared = layout_from_header(infos), frozenset(infos)
     x_linked = normalize_chrom(region.chrom) == "X"
     result = TaskResult()
     x_haploid = np.zeros(len(names), dtype=np.int64)
     x_het = np.zeros(len(names), dtype=np.int64)
     with _htslib_messages():
-        records = vcf(f"{region.chrom}:{region.start}-{region.end}")
+        vcf, records = _open_region(path, region, names)
+        order = {name: i for i, name in enumerate(names)}
+        local = np.array([order[s] for s in vcf.samples], dtype=np.int64)  # VCF column → block position
         for rec in records:
-            if not region.start <= rec.POS <= region.end:
-                continue  # starts in the previous chunk: that chunk reports it
-            result.records += 1 if block[0] == 0 else 0  # each record counted once, by the first block
+            chrom, pos = normalize_chrom(rec.CHROM), int(rec.POS)
+            outside_par = x_linked and not panel.builds[build].in_par("X", pos)
+            keys = [(chrom, pos, rec.REF, alt, region.gene) for alt in rec.ALT]
+            if not outside_par and not any(k in wanted for k in keys):
+                continue  # nothing to report and nothing to learn about sex: genotypes stay packed
             alleles = rec.genotype.array()[:, :-1].astype(np.int64)
             present = alleles != -2  # -2 pads a haploid call in a diploid-wide array
             n_alleles = present.sum(axis=1)
             haploid = n_alleles == 1
-            outside_par = x_linked and not panel.builds[build].in_par("X", int(rec.POS))
-            if outside_par and alleles.shape[1] >= 1:
+            if outside_par:
                 called = (alleles >= 0) & present
                 x_haploid[local[haploid & called[:, 0]]] += 1
                 if alleles.shape[1] >= 2:
                     het = (n_alleles == 2) & called[:, 0] & called[:, 1] & (alleles[:, 0] != alleles[:, 1])
                     x_het[local[het]] += 1
-            alts = list(rec.ALT)
-            for alt_index, alt in enumerate(alts, start=1):
-                if alt in ("*", ".", ""):
+            for alt_index, key in enumerate(keys, start=1):
+                if key not in wanted:
                     continue
                 n_alt = (alleles == alt_index).sum(axis=1)
-                carrier = np.flatnonzero(n_alt > 0)
-                if carrier.size == 0:
-                    continue
-                key: VariantKey = (normalize_chrom(rec.CHROM), int(rec.POS), rec.REF, alt, gene.symbol)
-                if key not in result.variants:
-                    variant = _variant(
-                        rec, alt, alts, gene, Zygosity.UNKNOWN, layout, declared, panel, build, None, [], [],
-                        result.notes,
-                    )  # fmt: skip
-                    if variant is None:
-                        break  # annotated only to a neighbouring gene: not this gene's variant
-                    result.variants[key] = variant
-                for i in carrier.tolist():
+                for i in np.flatnonzero(n_alt > 0).tolist():
                     if haploid[i]:
                         zyg = Zygosity.HEMIZYGOUS
                     elif n_alt[i] == n_alleles[i]:
@@ -259,7 +292,7 @@ def screen_task(path: str, build: str, region: Region, block: tuple[int, int]) -
                     else:
                         zyg = Zygosity.HETEROZYGOUS
                     result.carriers.append((block[0] + int(local[i]), key, zyg.value))
-    vcf.close()
+        vcf.close()
     result.x_haploid = {block[0] + i: int(c) for i, c in enumerate(x_haploid.tolist()) if c}
     result.x_het = {block[0] + i: int(c) for i, c in enumerate(x_het.tolist()) if c}
     return result
@@ -319,7 +352,7 @@ def screen_cohort(
         raise InputError(
             f"--report '{','.join(unknown)}' is not a list of ACMG class codes.", "Use P, LP, VUS, LB, B."
         )
-    wanted = {codes[c] for c in report}
+    wanted_classes = {codes[c] for c in report}
     out = Path(out)
     if out.is_dir():
         raise InputError(f"'{out}' is a folder; --out must be a .tsv file.")
@@ -335,36 +368,26 @@ def screen_cohort(
                 "Check that the PED and the VCF describe the same cohort (sample ids must match exactly).",
             )
     regions = panel_regions(header.seqnames, header.build)
-    tasks = [
-        (region, block) for region in regions for block in sample_blocks(len(header.samples), sample_block)
-    ]
-    merged = TaskResult()
-    with executor(kind, address, workers, worker_environment()) as pool:
-        pending: set[Any] = set()
-        queue: Iterator[tuple[Region, tuple[int, int]]] = iter(tasks)
-        exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < 2 * workers:
-                task = next(queue, None)
-                if task is None:
-                    exhausted = True
-                    break
-                pending.add(pool.submit(screen_task, str(path.resolve()), header.build, *task))
-            if not pending:
-                break
-            finished, pending = pool.wait_first(pending)
-            for future in finished:
-                _merge(merged, future.result())
-    sexes = _sexes(header.samples, sexes_ped, merged.x_haploid, merged.x_het)
+    where = str(path.resolve())
+    blocks = sample_blocks(len(header.samples), sample_block)
     panel = load_panel()
     ctx = EvaluationContext(panel=panel)
-    carried = sorted({key for _, key, _ in merged.carriers})
-    classified = {key: classify_variant(merged.variants[key], ctx) for key in carried}
+    with executor(kind, address, workers, worker_environment()) as pool:
+        # pass 1: the distinct variants of every region, each classified once here
+        sites = TaskResult()
+        for part in _run_tasks(pool, workers, site_task, [(where, header.build, r) for r in regions]):
+            _merge(sites, part)
+        classified = {key: classify_variant(sites.variants[key], ctx) for key in sorted(sites.variants)}
+        wanted = frozenset(k for k, c in classified.items() if c.classification in wanted_classes)
+        # pass 2: every sample's calls of the reportable variants (and its chrX calls, for its sex)
+        merged = TaskResult(records=sites.records, notes=sites.notes)
+        tasks = [(where, header.build, r, b, wanted) for r in regions for b in blocks]
+        for part in _run_tasks(pool, workers, genotype_task, tasks):
+            _merge(merged, part)
+    sexes = _sexes(header.samples, sexes_ped, merged.x_haploid, merged.x_het)
     rows = []
     for sample_index, key, raw in sorted(merged.carriers, key=lambda c: (c[0], c[1])):
         result = classified[key]
-        if result.classification not in wanted:
-            continue
         variant = result.variant
         sex, source = sexes[sample_index]
         x_linked = key[0] == "X" and not variant.in_par
@@ -415,6 +438,25 @@ def screen_cohort(
     )
 
 
+def _run_tasks(pool: Any, workers: int, fn: Any, tasks: list[tuple[Any, ...]]) -> Iterator[TaskResult]:
+    """Results of `fn(*task)` for every task, at most two tasks per worker in flight."""
+    pending: set[Any] = set()
+    queue = iter(tasks)
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < 2 * workers:
+            task = next(queue, None)
+            if task is None:
+                exhausted = True
+                break
+            pending.add(pool.submit(fn, *task))
+        if not pending:
+            break
+        finished, pending = pool.wait_first(pending)
+        for future in finished:
+            yield future.result()
+
+
 def _merge(into: TaskResult, part: TaskResult) -> None:
     for key, variant in part.variants.items():
         into.variants.setdefault(key, variant)
@@ -426,4 +468,4 @@ def _merge(into: TaskResult, part: TaskResult) -> None:
     into.notes.extend(part.notes)
 
 
-__all__ = ["REPORTED", "ScreenSummary", "read_cohort_ped", "screen_cohort", "screen_task"]
+__all__ = ["REPORTED", "ScreenSummary", "genotype_task", "read_cohort_ped", "screen_cohort", "site_task"]
