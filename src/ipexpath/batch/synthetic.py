@@ -7,9 +7,9 @@ half female. Records (GRCh38, VEP-style CSQ annotation):
   confirm/data/variant_evidence.yaml) in heterozygous and a few homozygous carriers, and FOXP3
   NM_014009.4:c.1150G>A p.(Ala384Thr) (ClinVar VCV000011410) in hemizygous males and heterozygous or
   homozygous females;
-* background: the three common benign records of confirm/data/example_proband.vcf and synthetic common
-  FOXP3-region SNVs (INFO SYNTHETIC, population frequency 0.3-0.5 so BA1 applies), in Hardy-Weinberg
-  genotypes with 1 % missing calls.
+* background: the three common benign records of confirm/data/example_proband.vcf and 220 synthetic common
+  SNVs in the FOXP3, CTLA4 and IL2RA regions (INFO SYNTHETIC, population frequency 0.05-0.5 so BA1
+  applies), in Hardy-Weinberg genotypes with 1 % missing calls.
 
 `expected` maps (sample, chrom, pos, ref, alt) to the zygosity a correct screen reports for the planted
 variants; the background variants must never be reported as pathogenic, likely pathogenic or VUS.
@@ -106,6 +106,16 @@ BACKGROUND = (
             af,
         )
         for pos, af in zip(range(49262000, 49269000, 350), [0.3, 0.4, 0.5] * 7, strict=False)
+    ),
+    *(
+        Record(
+            chrom, pos, "G", "A",
+            "SYNTHETIC;CSQ="
+            + csq("A", "intron_variant", gene, gnomADe_AF=f"{af:.2f}", gnomADg_AF=f"{af:.2f}"),
+            af,
+        )
+        for chrom, gene, first in (("chr2", "CTLA4", 203855000), ("chr10", "IL2RA", 6010000))
+        for pos, af in zip(range(first, first + 20_000, 200), [0.05, 0.1, 0.2, 0.3, 0.5] * 20, strict=False)
     ),
 )  # fmt: skip
 
