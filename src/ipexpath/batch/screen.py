@@ -360,7 +360,8 @@ def screen_cohort(
     header = check_cohort(path, build)
     sexes_ped = read_cohort_ped(ped) if ped is not None else None
     if sexes_ped is not None:
-        missing = [s for s in sexes_ped if s not in set(header.samples)]
+        in_vcf = set(header.samples)
+        missing = [s for s in sexes_ped if s not in in_vcf]
         if missing:
             shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
             raise InputError(
