@@ -382,7 +382,13 @@ def screen_cohort(
         wanted = frozenset(k for k, c in classified.items() if c.classification in wanted_classes)
         # pass 2: every sample's calls of the reportable variants (and its chrX calls, for its sex)
         merged = TaskResult(records=sites.records, notes=sites.notes)
-        tasks = [(where, header.build, r, b, wanted) for r in regions for b in blocks]
+        need_sex = sexes_ped is None or any(
+            sexes_ped.get(s, Sex.UNKNOWN) is Sex.UNKNOWN for s in header.samples
+        )
+        useful = [
+            r for r in regions if _has_wanted(r, wanted) or (need_sex and r.chrom.removeprefix("chr") == "X")
+        ]
+        tasks = [(where, header.build, r, b, wanted) for r in useful for b in blocks]
         for part in _run_tasks(pool, workers, genotype_task, tasks):
             _merge(merged, part)
     sexes = _sexes(header.samples, sexes_ped, merged.x_haploid, merged.x_het)
@@ -437,6 +443,11 @@ def screen_cohort(
         out=out,
         notes=tuple(dict.fromkeys(merged.notes)),
     )
+
+
+def _has_wanted(region: Region, wanted: frozenset[VariantKey]) -> bool:
+    """Whether a reportable variant starts in this region chunk (else pass 2 skips it)."""
+    return any(k[4] == region.gene and region.start <= k[1] <= region.end for k in wanted)
 
 
 def _run_tasks(pool: Any, workers: int, fn: Any, tasks: list[tuple[Any, ...]]) -> Iterator[TaskResult]:
