@@ -50,14 +50,15 @@ def _run(cases: Path, out: Path, scheduler: str, workers: int) -> tuple[int, flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--compare-cases", type=int, default=2000)
+    parser.add_argument("--compare-cases", type=int, default=2000, help="0: only the cost-per-case curve")
     parser.add_argument("--sizes", default="", help="comma-separated batch sizes for the cost-per-case curve")
     args = parser.parse_args()
     prepare_model(None)  # knowledge cache and model store exist before anything is timed
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         cases = _resample(args.compare_cases, folder)
-        for scheduler, workers in (("local", 1), ("local", 2), ("dask-local", 2)):
+        settings = (("local", 1), ("local", 2), ("dask-local", 2)) if args.compare_cases else ()
+        for scheduler, workers in settings:
             load = _load()
             ranked, took, size = _run(cases, folder / f"{scheduler}-{workers}.jsonl", scheduler, workers)
             print(

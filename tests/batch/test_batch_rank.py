@@ -26,7 +26,7 @@ def _lines(path: Path) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def local_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("batch") / "local.jsonl"
-    _invoke("rank", "--batch", str(CASES), "--out", str(out), "--workers", "2", "--top", "5")
+    _invoke("rank", "--batch", str(CASES), "--out", str(out), "--workers", "1", "--top", "5")  # in-process
     return out
 
 
@@ -66,7 +66,9 @@ def test_rerun_resumes_and_compare_lists_changes(local_run: Path, tmp_path: Path
     out = tmp_path / "resume.jsonl"
     lines = local_run.read_text().splitlines()
     (tmp_path / "resume.jsonl.partial").write_text(lines[0] + "\n" + lines[1][:40])  # killed mid-line
-    report = json.loads(_invoke("rank", "--batch", str(CASES), "--out", str(out), "--top", "5", "--json"))
+    report = json.loads(
+        _invoke("rank", "--batch", str(CASES), "--out", str(out), "--top", "5", "--json", "--workers", "2")
+    )
     assert report["already_done"] == 1 and report["ranked"] == len(lines) - 1
     assert _lines(out) == _lines(local_run) and not (tmp_path / "resume.jsonl.partial").exists()
     again = json.loads(_invoke("rank", "--batch", str(CASES), "--out", str(out), "--top", "5", "--json"))
