@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ipexpath.case import Age, Case, RawTerm, Sex, build_case, case_from_phenopacket
 from ipexpath.case.ages import onset_class_midpoint, parse_iso8601_duration
@@ -41,6 +42,7 @@ from ipexpath.suspect.grouping import DiseaseGroups
 from ipexpath.suspect.model import FloatVec, ModelParameters, RankingModel
 from ipexpath.suspect.phenomizer import PhenomizerModel
 from ipexpath.suspect.ranking import CaseTerms, score_lr
+from ipexpath.suspect.similar_evidence import fit_nested
 
 TOPS = (1, 3, 10)
 FEW_TERMS = 2  # the "≤ 2 observed terms" stratum
@@ -471,25 +473,29 @@ def run_cv(
     order per fold; the seconds count scoring only (model builds excluded).
     """
     curated = curated if curated is not None else curated_cases_dir()
-    sources: list[tuple[Path, bool]] = [(path, False)]
-    if curated.is_dir():
-        sources.append((curated, True))
-    train, _ = read_training_cases(sources, kb) if limit is None else _limited_training(sources, kb, limit)
-    pool = CaseKnowledge.from_cases(train, {"format": 1})
-    pool_fold = np.array(
-        [
-            fold_of({"id": c.case_id, "metaData": {"externalReferences": [{"id": c.pmid}]}}, folds, c.case_id)
-            for c in train
-        ],
-        dtype=np.int64,
-    )
+    pool, pool_fold = training_pool(path, curated, kb, folds, limit)
     params = params or ModelParameters()
     plain = RankingModel.build(kb, params, cases=None)
     phenomizer = PhenomizerModel.build(kb, plain.propagated) if "phenomizer" in methods else None
+    evidence_cases = (
+        list(_evidence_cases(path, curated, limit, plain, folds))
+        if "lr" in methods and params.similar_evidence_weight > 0
+        else []
+    )
+    # nested: the similar-patient evidence of fold k is fitted on the other folds' cases only
+    evidence = (
+        fit_nested(
+            lambda cases: RankingModel.build(kb, params, cases=cases), pool, pool_fold, evidence_cases, folds
+        )
+        if evidence_cases
+        else {}
+    )
     rows: list[dict[str, Any]] = []
     seconds = 0.0
     for k in range(folds):
-        fold_model = RankingModel.build(kb, params, cases=pool.subset(pool_fold != k))
+        fold_model = RankingModel.build(
+            kb, params, cases=pool.subset(pool_fold != k), similar_evidence=evidence.get(k)
+        )
         test = [
             (raw, is_curated)
             for raw, is_curated in _all_cases(path, curated, limit)
@@ -510,6 +516,56 @@ def run_cv(
         rows.extend(fold_rows)
         seconds += fold_seconds
     return rows, seconds
+
+
+def training_pool(
+    path: Path, curated: Path, kb: KnowledgeBase, folds: int, limit: int | None = None
+) -> tuple[CaseKnowledge, npt.NDArray[np.int64]]:
+    """All training cases (the store file and the curated folder) and the fold of each (by publication)."""
+    sources: list[tuple[Path, bool]] = [(path, False)]
+    if curated.is_dir():
+        sources.append((curated, True))
+    train, _ = read_training_cases(sources, kb) if limit is None else _limited_training(sources, kb, limit)
+    pool = CaseKnowledge.from_cases(train, {"format": 1})
+    pool_fold = np.array(
+        [
+            fold_of({"id": c.case_id, "metaData": {"externalReferences": [{"id": c.pmid}]}}, folds, c.case_id)
+            for c in train
+        ],
+        dtype=np.int64,
+    )
+    return pool, pool_fold
+
+
+def evidence_cases(
+    path: Path, curated: Path, limit: int | None, model: RankingModel, folds: int
+) -> Iterator[tuple[CaseTerms, tuple[int, ...], int]]:
+    """(terms, OMIM truth, fold) of every readable case with a diagnosis in the release, for the fit of the
+    similar-patient evidence."""
+    return _evidence_cases(path, curated, limit, model, folds)
+
+
+def _evidence_cases(
+    path: Path, curated: Path, limit: int | None, model: RankingModel, folds: int
+) -> Iterator[tuple[CaseTerms, tuple[int, ...], int]]:
+    """(terms, OMIM truth, fold) of every readable case with a diagnosis in the release, for the nested fit
+    of the similar-patient evidence."""
+    kb = model.kb
+    for raw, _ in _all_cases(path, curated, limit):
+        if raw.packet is None:
+            continue
+        truth = tuple(
+            kb.disease_index[t]
+            for t in truth_ids(raw.packet)
+            if t in kb.disease_index and t.startswith("OMIM:")
+        )
+        if not truth:
+            continue
+        try:
+            terms = CaseTerms.from_case(read_clinical_view(clinical_view(raw.packet), kb, raw.where), model)
+        except InputError:
+            continue
+        yield terms, truth, fold_of(raw.packet, folds, raw.where)
 
 
 def _limited_training(

@@ -65,6 +65,7 @@ def build_case_profiles(
     cap_per_publication: float,
     prior_strength: float,
     prior_mean: float,
+    annotation_prior: tuple[sp.csc_matrix, npt.NDArray[np.float64]] | None = None,
 ) -> CaseProfiles:
     """Profiles of every disease of `kb` that has training cases in `knowledge`."""
     n_d, n_t = kb.n_diseases, kb.n_terms
@@ -120,7 +121,14 @@ def build_case_profiles(
     n_publications = np.asarray(group_to_disease.sum(axis=1)).ravel().astype(np.int64)
     # shrunken frequency of every (disease, term) with n > 0
     coo = weighted.tocoo()
-    freq = (coo.data + prior_strength * prior_mean) / (m[coo.row] + prior_strength)
+    if annotation_prior is None:
+        mean: npt.NDArray[np.float64] | float = prior_mean
+    else:
+        # prior mean = what the annotations say: the disease's own (propagated) frequency, else the background
+        annotated, background = annotation_prior
+        own = np.asarray(annotated.tocsr()[coo.row, coo.col]).ravel()
+        mean = np.where(own > 0, own, background[coo.col])
+    freq = (coo.data + prior_strength * mean) / (m[coo.row] + prior_strength)
     propagated = sp.csc_matrix((freq.astype(np.float32), (coo.row, coo.col)), shape=(n_d, n_t))
     exact_by_disease = (to_disease_raw @ exact).tocsr()
     exact_by_disease.data = np.ones_like(exact_by_disease.data)

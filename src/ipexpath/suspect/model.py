@@ -31,6 +31,7 @@ from ipexpath.knowledge.case_knowledge import CaseKnowledge, load_case_knowledge
 from ipexpath.suspect import clinical
 from ipexpath.suspect.case_profiles import CaseProfiles, build_case_profiles
 from ipexpath.suspect.grouping import DiseaseGroups, build_groups
+from ipexpath.suspect.similar_evidence import SimilarEvidence, shipped_similar_evidence
 
 FloatVec = npt.NDArray[np.float64]
 Float32Vec = npt.NDArray[np.float32]
@@ -123,12 +124,13 @@ class ModelParameters:
     # One publication weighs at most this many patients in a disease's profile (a large cohort would
     # otherwise dominate); set a priori.
     case_cap_per_publication: float = 10.0
-    # Similar published patients as evidence: log10 LR += weight × (best similarity among the disease's
-    # training patients − the median of that over the diseases with patients); 0 = off (the default: measured
-    # on grouped cross-validation and not adopted, design note §5).
-    similar_weight: float = 0.0
-    # The similarity is centred on this quantile over the diseases with training patients (0.5 = median).
-    similar_centre_quantile: float = 0.5
+    # Prior mean of the case-frequency shrinkage: False = 0.5 (Laplace, as the n/m lines); True = what the
+    # annotations say (the disease's own frequency for the term, else the background frequency).
+    case_prior_from_annotations: bool = False
+    # Similar published patients as evidence (lr-8, `similar_evidence.py`): weight of the learnt log10 LR of
+    # the case's best similarity to each disease's published patients, given the disease's rank without it;
+    # 1 is the likelihood ratio as fitted (set a priori, not tuned); 0 = off.
+    similar_evidence_weight: float = 1.0
     use_sex: bool = True
     use_onset: bool = True
 
@@ -173,6 +175,7 @@ class RankingModel:
     partners: dict[int, tuple[int, ...]]  # OMIM disease → Orphanet entries whose annotations it borrows
     case_knowledge: CaseKnowledge | None = None  # the published patients the profiles were built from
     case_profiles: CaseProfiles | None = None
+    similar_evidence: SimilarEvidence | None = None  # coefficients of the similar-patient evidence
     _cache: OrderedDict[tuple[str, int], Float32Vec] = field(default_factory=OrderedDict, repr=False)
     _onset_cache: dict[tuple[str, int], FloatVec] = field(default_factory=dict, repr=False)
 
@@ -183,15 +186,18 @@ class RankingModel:
         kb: KnowledgeBase,
         params: ModelParameters | None = None,
         cases: CaseKnowledge | ShippedCases | None = SHIPPED_CASES,
+        similar_evidence: SimilarEvidence | None = None,
     ) -> RankingModel:
         """Build the model arrays for one knowledge base (a second or two).
 
         `cases`: the published patients to learn profiles from — the shipped ones by default, a subset for
-        cross-validation, or None for none.
+        cross-validation, or None for none. `similar_evidence`: the coefficients of the similar-patient
+        evidence (with the shipped cases, the shipped coefficients unless given; otherwise none unless given).
         """
         params = params or ModelParameters()
         if isinstance(cases, ShippedCases):
             cases = load_case_knowledge(kb) if params.case_weight > 0 else None
+            similar_evidence = similar_evidence or shipped_similar_evidence()
         n_d, n_t = kb.n_diseases, kb.n_terms
         pa = kb.term_index[PHENOTYPIC_ABNORMALITY]
         is_pheno = np.zeros(n_t, dtype=bool)
@@ -255,6 +261,7 @@ class RankingModel:
                 cap_per_publication=params.case_cap_per_publication,
                 prior_strength=params.cohort_prior_strength,
                 prior_mean=params.cohort_prior_mean,
+                annotation_prior=(propagated, background) if params.case_prior_from_annotations else None,
             )
             direct = _merge_max(direct, profiles.direct, params.case_weight)
             propagated = _merge_max(propagated, profiles.propagated, params.case_weight)
@@ -279,6 +286,7 @@ class RankingModel:
             partners=partners,
             case_knowledge=cases,
             case_profiles=profiles,
+            similar_evidence=similar_evidence if profiles is not None else None,
         )
 
     def with_parameters(self, params: ModelParameters) -> RankingModel:
@@ -294,9 +302,10 @@ class RankingModel:
             "null_terms",
             "case_weight",
             "case_cap_per_publication",
+            "case_prior_from_annotations",
         )
         if any(getattr(params, name) != getattr(self.params, name) for name in rebuild):
-            return RankingModel.build(self.kb, params, self.case_knowledge)
+            return RankingModel.build(self.kb, params, self.case_knowledge, self.similar_evidence)
         return replace(self, params=params, _cache=OrderedDict(), _onset_cache={})
 
     # ------------------------------------------------------------------ helpers
@@ -321,6 +330,25 @@ class RankingModel:
             return ic, np.zeros(0)
         totals = np.asarray(self.case_profiles.case_terms @ ic).ravel()
         return ic, totals
+
+    @cached_property
+    def patients_of_term(self) -> sp.csr_matrix:
+        """Term × training patient 0/1 matrix (the transpose of the profiles' case × term matrix)."""
+        if self.case_profiles is None:
+            return sp.csr_matrix((self.kb.n_terms, 0))
+        return self.case_profiles.case_terms.T.tocsr()
+
+    @cached_property
+    def patients_by_disease(self) -> tuple[IntVec, IntVec, IntVec]:
+        """Training patients sorted by disease: the order, each segment's disease and its start."""
+        if self.case_profiles is None:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        disease = self.case_profiles.case_disease
+        order = np.argsort(disease, kind="stable").astype(np.int64)
+        sorted_disease = disease[order]
+        starts = np.flatnonzero(np.r_[True, sorted_disease[1:] != sorted_disease[:-1]]).astype(np.int64)
+        return order, sorted_disease[starts].astype(np.int64), starts
 
     @cached_property
     def _lines_by_disease(self) -> tuple[IntVec, IntVec]:

@@ -25,8 +25,8 @@ from ipexpath.suspect.similar import (
     DEFAULT_SIMILAR,
     SimilarPatient,
     similar_patients,
-    similarity_to_patients,
 )
+from ipexpath.suspect.similar_evidence import best_similarity, similar_evidence_log10
 
 DEFAULT_TOP = 10
 
@@ -91,8 +91,9 @@ class CaseTerms:
         )
 
 
-def score_lr(model: RankingModel, terms: CaseTerms) -> FloatVec:
-    """Total log10 LR of every disease (observed + excluded terms, sex, onset)."""
+def score_lr(model: RankingModel, terms: CaseTerms, *, similar: bool = True) -> FloatVec:
+    """Total log10 LR of every disease (observed + excluded terms, sex, onset, calibration and, unless
+    `similar` is false, the similar-published-patient evidence)."""
     total = np.zeros(model.n_diseases, dtype=np.float64)
     for t in terms.observed:
         total += model.log10_lr_observed(t)
@@ -101,24 +102,9 @@ def score_lr(model: RankingModel, terms: CaseTerms) -> FloatVec:
     total += model.log10_lr_sex(terms.sex)
     total += model.log10_lr_onset(terms.onset_days, terms.age_days)
     total += calibration_log10(model, terms)
-    if model.params.similar_weight > 0:
-        total += similar_patient_log10(model, terms)
+    if similar and model.params.similar_evidence_weight > 0 and model.similar_evidence is not None:
+        total += similar_evidence_log10(model, terms, total)
     return total
-
-
-def similar_patient_log10(model: RankingModel, terms: CaseTerms) -> FloatVec:
-    """Evidence from similar published patients (research option `similar_weight`, off by default)."""
-    out = np.zeros(model.n_diseases)
-    sims = similarity_to_patients(model, terms)
-    profiles = model.case_profiles
-    if profiles is None or not sims.size:
-        return out
-    best = np.full(model.n_diseases, -1.0)
-    np.maximum.at(best, profiles.case_disease, sims)
-    has = best >= 0
-    centre = float(np.quantile(best[has], model.params.similar_centre_quantile))
-    out[has] = model.params.similar_weight * (best[has] - centre)
-    return out
 
 
 def calibration_log10(model: RankingModel, terms: CaseTerms) -> FloatVec | float:
@@ -516,6 +502,9 @@ def _factors(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Factor, ...
         annotated = model.onset_labels(d)
         ann_text = ", ".join(annotated) if annotated else "no onset annotated (background distribution)"
         out.append(Factor("onset", onset_lr, f"{what}; disease onset: {ann_text}"))
+    similar = _similar_factor(model, terms, d)
+    if similar is not None:
+        out.append(similar)
     calibration = calibration_log10(model, terms)
     free, weight = model.params.null_free_terms, model.params.null_weight
     counted = len(terms.observed) - free
@@ -530,3 +519,29 @@ def _factors(model: RankingModel, terms: CaseTerms, d: int) -> tuple[Factor, ...
             )
         )
     return tuple(out)
+
+
+def _similar_factor(model: RankingModel, terms: CaseTerms, d: int) -> Factor | None:
+    """The similar-published-patient evidence of disease `d` as a factor (None without training patients)."""
+    profiles = model.case_profiles
+    if (
+        profiles is None
+        or model.similar_evidence is None
+        or model.params.similar_evidence_weight <= 0
+        or not terms.observed
+        or profiles.n_patients[d] == 0
+    ):
+        return None
+    base = score_lr(model, terms, similar=False)
+    value = float(similar_evidence_log10(model, terms, base)[d])
+    diseases, best = best_similarity(model, terms)
+    where = np.flatnonzero(diseases == d)
+    similarity = float(best[where[0]]) if where.size else 0.0
+    n, p = int(profiles.n_patients[d]), int(profiles.n_publications[d])
+    return Factor(
+        "similar published patients",
+        value,
+        f"the most similar of its {n} published patients ({p} publication{'s' if p != 1 else ''}) has "
+        f"similarity {similarity:.2f} with this case; learnt likelihood ratio given the disease's rank "
+        "without this evidence",
+    )

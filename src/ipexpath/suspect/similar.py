@@ -63,13 +63,13 @@ def similarity_to_patients(model: RankingModel, terms: CaseTerms) -> np.ndarray:
     if profiles is None or not terms.observed:
         return np.zeros(0)
     ic, totals = model.patient_information
-    query = np.zeros(model.kb.n_terms)
-    for t in terms.observed:
-        anc = model.kb.ancestors(t)
-        anc = anc[model.is_phenotype[anc]]
-        query[anc] = ic[anc]
-    inter = np.asarray(profiles.case_terms @ query).ravel()
-    union = totals + query.sum() - inter
+    kb = model.kb
+    closure = np.unique(np.concatenate([kb.ancestors(t) for t in terms.observed]))
+    closure = closure[model.is_phenotype[closure] & (ic[closure] > 0)]
+    weights = ic[closure]
+    # Σ IC over the shared terms, through the term → patients index (only the case's terms are visited)
+    inter = np.asarray(model.patients_of_term[closure].T @ weights).ravel()
+    union = totals + weights.sum() - inter
     out: np.ndarray = np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
     return out
 
