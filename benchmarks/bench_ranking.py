@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import resource
 import sys
 import time
@@ -46,7 +47,11 @@ def main() -> int:
     model = RankingModel.build(kb)
     t2 = time.perf_counter()
     raw = itertools.islice(iter_cases(args.cases), args.limit)
+    load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
     rows, seconds = run(raw, model, methods=("lr",), workers=args.workers)
+    cpu = _cpu_seconds() - cpu_before
+    load_after = os.getloadavg()[0]
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker
     summary = {
@@ -56,6 +61,9 @@ def main() -> int:
         "build_seconds": round(t2 - t1, 3),
         "scoring_seconds": round(seconds, 2),
         "cases_per_second": round(len(rows) / seconds, 1) if seconds > 0 else None,
+        "scoring_cpu_seconds": round(cpu, 2),
+        "cases_per_cpu_second": round(len(rows) / cpu, 1) if cpu > 0 else None,
+        "load_average_1min": [round(load_before, 2), round(load_after, 2)],
         "peak_rss_mb_main": round(own, 1),
         "peak_rss_mb_largest_worker": round(child, 1),
         "case_knowledge": None if model.case_knowledge is None else model.case_knowledge.provenance,
@@ -67,10 +75,20 @@ def main() -> int:
     print(
         f"load {summary['load_seconds']} s, model build {summary['build_seconds']} s (shipped case knowledge "
         f"included), scoring {summary['scoring_seconds']} s for {summary['cases']} cases with {args.workers} "
-        f"workers: {summary['cases_per_second']} cases/s; peak RSS main {own:.0f} MB, largest worker "
+        f"workers: {summary['cases_per_second']} cases/s wall clock "
+        f"({summary['scoring_cpu_seconds']} s of CPU, "
+        f"{summary['cases_per_cpu_second']} cases per CPU-second; load average {load_before:.1f} → "
+        f"{load_after:.1f} on {os.cpu_count()} cores); peak RSS main {own:.0f} MB, largest worker "
         f"{child:.0f} MB. Accuracy: `ipexpath bench` (cross-validated), not this script."
     )
     return 0
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children (the workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":

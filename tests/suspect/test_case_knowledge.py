@@ -24,6 +24,7 @@ from ipexpath.knowledge.case_knowledge import (
 from ipexpath.suspect import RankingModel, rank_case
 from ipexpath.suspect.benchmark import fold_of
 from ipexpath.suspect.calibration import Calibration, fit, predict, reliability
+from ipexpath.suspect.model import ModelParameters
 from ipexpath.types import Age
 
 
@@ -80,13 +81,27 @@ def test_case_profiles_feed_the_explanation(kb: KnowledgeBase) -> None:
             [("HP:0002240", "HP:0002028"), ("HP:0002240",), ("HP:0002028",)]  # hepatomegaly, diarrhoea
         )
     ]
-    model = RankingModel.build(kb, cases=CaseKnowledge.from_cases(cases, {"format": 1}))
-    assert model.case_profiles is not None
+    knowledge = CaseKnowledge.from_cases(cases, {"format": 1})
+    laplace = RankingModel.build(kb, ModelParameters(case_prior_from_annotations=False), cases=knowledge)
+    assert laplace.case_profiles is not None
     d = kb.disease_index["OMIM:606367"]
     hepatomegaly = kb.term_index["HP:0002240"]
-    assert model.case_profiles.text(d, hepatomegaly) == "seen in 2 of 3 published patients, 2 publications"
+    assert laplace.case_profiles.text(d, hepatomegaly) == "seen in 2 of 3 published patients, 2 publications"
     # Laplace shrinkage as for n/m lines: (2 + 1) / (3 + 2)
-    assert float(model.case_profiles.propagated[d, hepatomegaly]) == pytest.approx(0.6)
+    assert float(laplace.case_profiles.propagated[d, hepatomegaly]) == pytest.approx(0.6)
+    # lr-8: shrunk towards the annotations (IL2RA's own hepatomegaly line, 1/1 patients → 2/3)
+    model = RankingModel.build(kb, cases=knowledge)
+    assert model.case_profiles is not None
+    f0 = float(RankingModel.build(kb, cases=None).propagated[d, hepatomegaly])
+    assert f0 == pytest.approx(2 / 3, rel=1e-5)
+    assert float(model.case_profiles.propagated[d, hepatomegaly]) == pytest.approx((2 + 2 * f0) / 5, rel=1e-5)
+    # a feature the disease is not annotated with is shrunk towards its background frequency instead
+    unannotated = kb.term_index["HP:0002028"]  # chronic diarrhoea, 2 of 3 patients
+    bg = float(model.background[unannotated])
+    if float(RankingModel.build(kb, cases=None).propagated[d, unannotated]) == 0:
+        assert float(model.case_profiles.propagated[d, unannotated]) == pytest.approx(
+            (2 + 2 * bg) / 5, rel=1e-5
+        )
     case = Case(id="t", observed=(Term("HP:0002240", "x"), Term("HP:0100651", "y")), sex=Sex.MALE)
     diff = rank_case(model, case, top=20000)
     row = next(r for r in diff.results if r.disease_id == "OMIM:606367")

@@ -28,10 +28,11 @@ TEMPERATURES: tuple[float, ...] = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0,
 UNEXPLAINED_GRID = np.arange(-4.0, 16.01, 0.25)
 
 # Fitted on the 5-fold publication-grouped cross-validation of `ipexpath bench` on the phenopacket-store file
-# (all folds, model lr-7); command and figures in docs/ranking-model.md §6.
-# 7,636 cases with a diagnosis: ECE of the top posterior 0.280 before, 0.066 after (fitted on other folds).
-TEMPERATURE = 2.5
-UNEXPLAINED_LOG10_LR: float | None = 6.75
+# (all folds, model lr-8); command and figures in docs/ranking-model.md §0.6.
+# 7,636 cases with a diagnosis: ECE of the top posterior 0.281 before, 0.095 after (fitted on other folds).
+# (lr-7: T = 2.5, u = 6.75, ECE 0.280 → 0.066.)
+TEMPERATURE = 2.0
+UNEXPLAINED_LOG10_LR: float | None = 6.25
 
 ECE_BINS = 10
 

@@ -126,7 +126,7 @@ class ModelParameters:
     case_cap_per_publication: float = 10.0
     # Prior mean of the case-frequency shrinkage: False = 0.5 (Laplace, as the n/m lines); True = what the
     # annotations say (the disease's own frequency for the term, else the background frequency).
-    case_prior_from_annotations: bool = False
+    case_prior_from_annotations: bool = True
     # Similar published patients as evidence (lr-8, `similar_evidence.py`): weight of the learnt log10 LR of
     # the case's best similarity to each disease's published patients, given the disease's rank without it;
     # 1 is the likelihood ratio as fitted (set a priori, not tuned); 0 = off.
