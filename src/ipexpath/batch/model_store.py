@@ -12,7 +12,8 @@ SHA-256 of the code and data the build reads (the `suspect` modules, the case-kn
 shipped and curated case files), so a change to any of them builds a new store instead of reusing a stale
 one. A model loaded from the store ranks exactly like a freshly built one (tests/batch checks the rows).
 It carries no `case_knowledge` (the published patients used only to list similar patients, which batch
-results do not include), so a model with `similar_weight > 0` is never stored.
+results do not include); the similar-patient evidence (lr-8) needs only the stored profiles and the shipped
+coefficients (`suspect/data/similar_evidence.json`, part of the fingerprint).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from ipexpath.knowledge.cache import (
 from ipexpath.suspect.case_profiles import CaseProfiles
 from ipexpath.suspect.grouping import DiseaseGroups
 from ipexpath.suspect.model import MODEL_VERSION, ModelParameters, RankingModel
+from ipexpath.suspect.similar_evidence import shipped_similar_evidence
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +68,9 @@ def code_fingerprint() -> str:
         (p for p in root.joinpath("suspect").iterdir() if p.name.endswith(".py")), key=lambda p: p.name
     )
     paths.append(root.joinpath("knowledge", "case_knowledge.py"))
-    data = Path(str(root.joinpath("knowledge", "data")))
-    paths += sorted(p for p in data.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for folder in (root.joinpath("knowledge", "data"), root.joinpath("suspect", "data")):
+        data = Path(str(folder))
+        paths += sorted(p for p in data.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in paths:
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
@@ -258,8 +261,15 @@ def model_from_arrays(
         )
     fields: dict[str, Any] = {n: _get_matrix(arrays, n, sp.csc_matrix) for n in _MATRICES}
     fields.update({n: arrays[n] for n in _VECTORS})
+    evidence = shipped_similar_evidence() if profiles is not None else None
     model = StoredRankingModel(
-        kb=kb, params=params, partners=partners, case_knowledge=None, case_profiles=profiles, **fields
+        kb=kb,
+        params=params,
+        partners=partners,
+        case_knowledge=None,
+        case_profiles=profiles,
+        similar_evidence=evidence,
+        **fields,
     )
     ptr = arrays["groups.ptr"].tolist()
     members = arrays["groups.members"].tolist()
@@ -337,7 +347,7 @@ def shared_model(
     """The ranking model from the machine's store (built and stored on first use); a fresh build when the
     knowledge base has no cache folder or the store cannot be written."""
     params = params or ModelParameters()
-    if kb_cache is None or params.similar_weight > 0:
+    if kb_cache is None:
         return RankingModel.build(kb, params)
     path = store_path(kb_cache, params)
     if path.exists() or path.is_symlink():

@@ -38,7 +38,7 @@ Float32Vec = npt.NDArray[np.float32]
 IntVec = npt.NDArray[np.int64]
 BoolVec = npt.NDArray[np.bool_]
 
-MODEL_VERSION = "lr-7"
+MODEL_VERSION = "lr-8"
 # Bounded cache of per-term vectors: 2,048 × 12,700 diseases × 4 bytes ≈ 100 MB per process at most.
 TERM_CACHE_SIZE = 2048
 # A term that annotates no disease still needs a finite background (LIRICAL uses 1e-4).
