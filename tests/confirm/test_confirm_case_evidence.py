@@ -170,3 +170,24 @@ def test_card_json_refers_to_criteria_by_code(panel) -> None:  # type: ignore[no
     data = _classify(panel, _evidence(probands=_probands(2))).to_dict()
     assert "PS4_Moderate" in data["card"]["applied"] and "PP3" in data["card"]["not_evaluated"]
     assert {c["code"] for c in data["criteria"]} >= set(data["card"]["not_evaluated"])
+
+
+def test_curated_comparator_gives_pm5_and_ps1(panel) -> None:  # type: ignore[no-untyped-def]
+    # A curated FOXP3 missense at codon 376 (no panel-list variant there) with 4 unrelated probands (PS4 = 4)
+    # and a validated assay (OddsPath 20: PS3 = 4) plus PM1 (forkhead, 2): Pathogenic (10 points) on its own.
+    comparator = {
+        "gene": "FOXP3", "transcript": "NM_014009.4", "hgvs_c": "c.1128T>A", "hgvs_p": "p.Asn376Lys",
+        "probands": _probands(4),
+        "functional": [{"assay": "Treg suppression", "result": "damaging", "controls": "11 variant controls",
+                        "strength": "none", "oddspath": 20.0, "sources": ["PMID:2"]}],
+    }  # fmt: skip
+    evidence = parse_evidence({"version": "t", "sources": _SOURCES, "variants": [comparator]}, "test.yaml")
+    alone = _classify(panel, evidence, "NM_014009.4:c.1128T>A p.Asn376Lys")
+    assert alone.classification == AcmgClassification.PATHOGENIC
+    other = _classify(panel, evidence, "NM_014009.4:c.1127A>G p.Asn376Ser")  # AAY -> AGY
+    pm5 = _crit(other, "PM5")
+    assert pm5.display_code == "PM5" and "c.1128T>A" in pm5.evidence
+    same_aa = _classify(panel, evidence, "NM_014009.4:c.1128T>G p.Asn376Lys")  # AAT -> AAG, also Lys
+    assert _crit(same_aa, "PS1").display_code == "PS1" and not _crit(same_aa, "PM5").applied
+    nothing = _classify(panel, None, "NM_014009.4:c.1127A>G p.Asn376Ser")
+    assert not _crit(nothing, "PM5").applied

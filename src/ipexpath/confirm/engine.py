@@ -13,6 +13,7 @@ from ipexpath.confirm.acmg.case_evidence import (
 )
 from ipexpath.confirm.acmg.computational import evaluate_computational
 from ipexpath.confirm.acmg.context import EvaluationContext
+from ipexpath.confirm.acmg.curated_comparators import curated_comparators
 from ipexpath.confirm.acmg.domains import evaluate_pm1
 from ipexpath.confirm.acmg.family import evaluate_de_novo, evaluate_segregation
 from ipexpath.confirm.acmg.known_variants import clinvar_same_variant, evaluate_known, exact_match
@@ -138,6 +139,7 @@ def classify_variant(
     criteria.append(apply_pp4(ctx.phenotype, gene, ctx.criteria))
     criteria += evaluate_case_evidence(variant, gene, ctx, curated)
     criteria += not_automated(variant, gene)
+    criteria = curated_comparators(variant, gene, ctx, criteria)
     criteria = combine_de_novo(criteria)
     criteria = _merge_sources(criteria)
     criteria = _ps4_not_with_frequency(criteria)

@@ -25,6 +25,8 @@ class EvaluationContext:
     # curated published evidence (PS4, PS3/BS3, literature PS2/PM6, PP1/BS4, BS2); None = the bundled file
     evidence: EvidenceSet | None = None
     use_bundled_evidence: bool = True
+    # PS1/PM5 may use curated variants classified P/LP on their own evidence (off inside that classification)
+    comparators: bool = True
 
     @property
     def criteria(self) -> dict[str, Any]:
