@@ -68,6 +68,7 @@ def test_p_derived_from_reference_protein(panel, text: str, hgvs_p: str | None) 
         ("NM_014009.4:c.1150G>A p.Gly384Thr", "is Ala in the reference protein"),
         ("NP_054728.2:p.Gly384Thr", "is Ala in the reference protein"),
         ("NP_054728.2:p.Ala432Thr", "beyond the 431-residue"),
+        ("NC_000023.11:g.49251480A>T", "'NC_000023.11:g.49251480A>T' (c.1150T>A)"),  # minus strand: T in c.
     ],
 )
 def test_mismatches_refused(panel, text: str, words: str) -> None:  # type: ignore[no-untyped-def]

@@ -410,7 +410,7 @@ class CodonReading:
     derived_p: str | None  # the p. change when only one outcome is possible
 
 
-def read_codon(gene: Gene, parsed_c: Any) -> CodonReading | None:
+def read_codon(gene: Gene, parsed_c: Any, text: str | None = None) -> CodonReading | None:
     """For a coding substitution: reference-base check against the codons of the reference residue."""
     from ipexpath.confirm.codons import THREE_LETTER, protein_for, substitution_outcome
 
@@ -431,8 +431,9 @@ def read_codon(gene: Gene, parsed_c: Any) -> CodonReading | None:
         return None
     outcome = substitution_outcome(residue, position, edit.ref, edit.alt)
     if not outcome.reference_possible:
+        given = f"'{text}' (c.{parsed_c})" if text and f"c.{parsed_c}" not in text else f"c.{parsed_c}"
         raise InputError(
-            f"c.{parsed_c}: codon {codon} of {gene.symbol} encodes {THREE_LETTER[residue]} "
+            f"{given}: codon {codon} of {gene.symbol} encodes {THREE_LETTER[residue]} "
             f"({reference.protein}), and no {THREE_LETTER[residue]} codon has {edit.ref.upper()} at its "
             f"position {position}, so the stated reference base is wrong.",
             "Check the reference base and the position against the MANE Select transcript.",
@@ -528,7 +529,7 @@ def parse_hgvs_variant(
         _check_positions(text, gene, parsed_c, build)
         hgvs_c = "c." + str(parsed_c)
         consequence = consequence_from_c(parsed_c)
-        reading = read_codon(gene, parsed_c)
+        reading = read_codon(gene, parsed_c, text)
     else:
         p_text = change
     hgvs_p: str | None = None
