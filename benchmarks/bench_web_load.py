@@ -48,12 +48,14 @@ class Tally:
     """Latencies (seconds) per kind of request, and the errors seen."""
 
     times: dict[str, list[float]] = field(default_factory=lambda: {"page": [], "assessment": []})
+    by_url: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, kind: str, seconds: float, error: str | None) -> None:
+    def add(self, kind: str, url: str, seconds: float, error: str | None) -> None:
         with self.lock:
             self.times[kind].append(seconds)
+            self.by_url.setdefault(re.sub(r"\d+", "N", url), []).append(seconds)
             if error:
                 self.errors.append(error)
 
@@ -103,14 +105,16 @@ def _user(
     go.wait()
     while time.perf_counter() < until[0]:
         if rng.random() < share:
-            kind, start = "assessment", time.perf_counter()
-            response = client.post("/api/patients/EXAMPLE-FAMILY-1/assessments", json=CASE)
-            ok = response.status_code == 201
+            kind, url, expected = "assessment", "/api/patients/EXAMPLE-FAMILY-1/assessments", 201
         else:
-            kind, url, start = "page", rng.choice(pages), time.perf_counter()
-            response = client.get(url)
-            ok = response.status_code == 200
-        tally.add(kind, time.perf_counter() - start, None if ok else f"{kind} {response.status_code}")
+            kind, url, expected = "page", rng.choice(pages), 200
+        start = time.perf_counter()
+        try:
+            response = client.post(url, json=CASE) if kind == "assessment" else client.get(url)
+            error = None if response.status_code == expected else f"{url} {response.status_code}"
+        except httpx.HTTPError as exc:  # counted, never fatal to the simulated user
+            error = f"{url} {type(exc).__name__}"
+        tally.add(kind, url, time.perf_counter() - start, error)
         time.sleep(rng.uniform(*think))  # a person reads the page before the next click
     client.close()
 
@@ -209,6 +213,7 @@ def main() -> None:
             "demo_password_printed": bool(info.get("demo_password")),
             "page": _summary(tally.times["page"]),
             "assessment": _summary(tally.times["assessment"]),
+            "by_url": {url: _summary(values) for url, values in sorted(tally.by_url.items())},
             "errors": len(tally.errors),
             "error_kinds": sorted(set(tally.errors))[:10],
             "requests_per_s": round(sum(len(v) for v in tally.times.values()) / args.seconds, 1),

@@ -113,6 +113,7 @@ def command(host: str, port: int, workers: int, demo_data: bool, as_json: bool) 
             "preload_app": True,
             "timeout": 120,
             "graceful_timeout": 10,
+            "keepalive": 5,  # idle keep-alive (s): longer than a reader's pause, so reused connections hold
             "accesslog": None,  # no request log: URLs carry pseudonyms (no patient data in logs)
             "errorlog": "-",
             "loglevel": "warning",

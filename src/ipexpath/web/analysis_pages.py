@@ -9,9 +9,11 @@ and a change triggers a new one.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,8 +35,14 @@ class AnalysisReport:
     figures: list[tuple[str, str]]
 
 
+# Rows the survival analysis does not read: storing an assessment or editing a family must not make every
+# page view recompute the analysis.
+NOT_ANALYSED = ("StoredAssessment", "AssessmentDocuments", "FamilyRecord", "PhenotypeObservation")
+
+
 def _state() -> str:
-    last = AuditEvent.objects.filter(action__in=CHANGES).order_by("-id").values_list("id", flat=True)[:1]
+    changes = AuditEvent.objects.filter(action__in=CHANGES).exclude(model__in=NOT_ANALYSED)
+    last = changes.order_by("-id").values_list("id", flat=True)[:1]
     return f"{Patient.all_objects.count()}-{last[0] if last else 0}"
 
 
@@ -48,6 +56,18 @@ def _folder(time_zero: str, centres: Iterable[str]) -> Path:
     return _root() / f"{time_zero}-{scope}-{_state()}"
 
 
+@contextlib.contextmanager
+def _computing(folder: Path) -> Iterator[None]:
+    """An exclusive lock (flock) for computing one analysis folder, across threads and gunicorn workers."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def current_report(time_zero: str, centres: Iterable[str]) -> AnalysisReport:
     """The analysis of the patients of `centres` (codes) as the registry is now (computed if it changed)."""
     from ipexpath.registry.analysis import analyse
@@ -56,8 +76,11 @@ def current_report(time_zero: str, centres: Iterable[str]) -> AnalysisReport:
     codes = sorted(set(centres))
     folder = _folder(time_zero, codes)
     if not (folder / "analysis.json").is_file():
-        result = analyse(time_zero, codes)
-        write_report(result, folder, Patient.objects.filter(synthetic=True, centre__code__in=codes).exists())
+        with _computing(folder):  # one request computes; the others (threads or workers) wait, then read
+            if not (folder / "analysis.json").is_file():
+                result = analyse(time_zero, codes)
+                synthetic = Patient.objects.filter(synthetic=True, centre__code__in=codes).exists()
+                write_report(result, folder, synthetic)
     payload = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
     figures = [(name, FIGURES[name][1]) for name in payload.get("figures", []) if name in FIGURES]
     return AnalysisReport(time_zero, folder, payload, figures)
