@@ -128,7 +128,7 @@ def browser() -> Iterator[Any]:
 def _page(browser: Any, server: dict[str, Any], user: str, password: str) -> tuple[Any, list[str]]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server["base"])
     page = context.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(120_000)  # generous: CI machines may be shared and slow
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"{page.url}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
