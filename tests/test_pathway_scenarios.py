@@ -149,14 +149,22 @@ def test_vus_is_never_counselled_as_the_familial_variant(
     assert data["status"]["variant"]["classification"] == "Uncertain significance"
     family = data["family"]
     assert family["variant_status"] == "uncertain" and family["testing_plan"] == []
-    assert family["probability_label"] == "chance of carrying this variant, whose effect is not known"
+    assert "not calculated" in family["probability_label"]
+    # no figures: the X-linked engine would read the affected uncle as carrying the VUS (>99.99%) and the
+    # unaffected cousins as not — the co-segregation the plan below must first test
+    assert all(p["p_variant"] is None for p in family["persons"])
+    assert "pregnancies" not in family["risks"] and "co-segregation" in family["risks"]["not_calculated"]
     plan = " ".join(family["classification_plan"])
     assert "II-3" in plan and "segregates" in plan  # the affected uncle's stored DNA
     assert "PS2" in plan and "II-2" in plan  # the parents, for de novo status
     ids = recommendation_ids(data)
     assert "family.vus_not_predictive" in ids and "family.cascade_testing_professional" not in ids
     leaflet = (tmp_path / "o" / "leaflet.html").read_text(encoding="utf-8")
-    assert "almost certainly a carrier" not in leaflet
+    assert "almost certainly a carrier" not in leaflet and "almost certain" not in leaflet
+    assert "has a baby boy" not in leaflet  # no pregnancy figures for a VUS
+    assert not data["leaflet"]["relatives"]
+    report = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert 'id="risks-not-calculated"' in report and "&gt;99.99%" not in report.split("4. Family")[-1]
 
 
 # ----------------------------------------------------------------------------------- 4. testing order

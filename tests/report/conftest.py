@@ -37,3 +37,29 @@ def report_html(example_outputs: Outputs) -> str:
 def leaflet_html(example_outputs: Outputs) -> str:
     """The family leaflet's text."""
     return Path(example_outputs.leaflet).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def pathogenic_assessment(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    """The example case and family with a hemizygous FOXP3 nonsense variant (likely pathogenic or
+    pathogenic), so relatives' chances and the testing plan are shown whatever the example's own
+    variant is classified."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "confirm"))
+    from vcfmaker import Record, VcfSpec, foxp3_vep
+
+    csq = foxp3_vep("c.100C>T", "p.Gln34Ter", "stop_gained", "A", exon="3/12", MAX_AF="")
+    vcf = VcfSpec([Record("X", 49260000, "G", "A", f"CSQ={csq}", ["1"])]).write(
+        tmp_path_factory.mktemp("plp") / "boy.vcf"
+    )
+    ex = example_inputs()
+    return run_assessment(kb, read_case(ex.case, kb), vcf=vcf, family=ex.family, created=CREATED)
+
+
+@pytest.fixture(scope="session")
+def pathogenic_outputs(
+    pathogenic_assessment: Assessment, tmp_path_factory: pytest.TempPathFactory
+) -> Outputs:
+    """The outputs of `pathogenic_assessment`, written once."""
+    return write_outputs(pathogenic_assessment, tmp_path_factory.mktemp("assess-plp") / "out")

@@ -68,17 +68,21 @@ def test_foxp3_variant_classified(example_assessment: Assessment) -> None:
 def test_family_risks(example_assessment: Assessment) -> None:
     family = example_assessment.family
     assert family is not None and family.proband == "III-1"
-    assert _person(example_assessment, "II-2")["p_variant"] > 0.99  # mother: obligate carrier
-    assert _person(example_assessment, "III-2")["p_variant"] == pytest.approx(0.5, abs=0.01)
-    assert _person(example_assessment, "III-3")["p_variant"] == pytest.approx(0.5, abs=0.01)
-    assert _person(example_assessment, "II-1")["p_variant"] < 0.01  # father
     # The example's FOXP3 variant may be a VUS or (with curated evidence) P/LP: the plan follows the class.
+    if family.variant_status == "pathogenic":
+        assert _person(example_assessment, "II-2")["p_variant"] > 0.99  # mother: obligate carrier
+        assert _person(example_assessment, "III-2")["p_variant"] == pytest.approx(0.5, abs=0.01)
+        assert _person(example_assessment, "III-3")["p_variant"] == pytest.approx(0.5, abs=0.01)
+        assert _person(example_assessment, "II-1")["p_variant"] < 0.01  # father
+    else:  # a VUS: no figures (the engine would count the affected uncle as carrying it)
+        assert all(p["p_variant"] is None for p in family.persons)
+        assert "pregnancies" not in family.risks and family.risks["not_calculated"]
     if family.variant_status == "pathogenic":
         assert family.testing_plan and family.testing_plan[0]["order"] == 1
         assert not family.classification_plan
     else:
         assert family.variant_status == "uncertain" and not family.testing_plan
-        assert family.classification_plan and "whose effect is not known" in family.probability_label
+        assert family.classification_plan and "not calculated" in family.probability_label
     assert family.pedigree_svg.lstrip().startswith(("<svg", "<?xml"))
 
 
@@ -103,12 +107,14 @@ def test_recommendations_all_cited(example_assessment: Assessment) -> None:
         assert family.detail and "segregates" in family.detail
 
 
-def test_leaflet_plain_chances(example_assessment: Assessment) -> None:
-    sisters = [r for r in example_assessment.relatives if r.id in ("III-2", "III-3")]
+def test_leaflet_plain_chances(pathogenic_assessment: Assessment) -> None:
+    assert pathogenic_assessment.family is not None
+    assert pathogenic_assessment.family.variant_status == "pathogenic"
+    sisters = [r for r in pathogenic_assessment.relatives if r.id in ("III-2", "III-3")]
     assert sisters and all(r.chance == "about 1 in 2 (50%)" for r in sisters)
-    titles = [s.title for s in example_assessment.leaflet]
+    titles = [s.title for s in pathogenic_assessment.leaflet]
     assert "What is IPEX?" in titles and "Where can we find support?" in titles
-    assert all(s.sources for s in example_assessment.leaflet)
+    assert all(s.sources for s in pathogenic_assessment.leaflet)
 
 
 def test_json_is_complete(example_assessment: Assessment) -> None:

@@ -91,8 +91,9 @@ def test_report_in_browser(browser: Any, example_outputs: Outputs, width: int) -
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_leaflet_in_browser(browser: Any, example_outputs: Outputs, width: int) -> None:
-    page, errors = _open(browser, Path(example_outputs.leaflet), width)
+def test_leaflet_in_browser(browser: Any, pathogenic_outputs: Outputs, width: int) -> None:
+    # a P/LP familial variant, so the relatives' table is there to lay out (a VUS has no figures)
+    page, errors = _open(browser, Path(pathogenic_outputs.leaflet), width)
     try:
         assert page.locator("#key-facts").is_visible()
         assert "Draft" in page.locator("#release").inner_text()

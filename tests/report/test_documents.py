@@ -64,7 +64,11 @@ def test_page_one_is_the_answer(example_assessment: Assessment) -> None:
     assert "Top of the differential" in page1 and example_assessment.top is not None
     assert example_assessment.top["name"] in page1
     assert "FOXP3 c.1150G>A (p.Ala384Thr) Uncertain significance" in page1
-    assert "Key family risks" in page1 and "mother (II-2)" in page1
+    assert example_assessment.family is not None
+    if example_assessment.family.variant_status == "pathogenic":
+        assert "Key family risks" in page1 and "mother (II-2)" in page1
+    else:  # a VUS: no relative's figure, and it says why
+        assert "Key family risks" in page1 and "Not calculated" in page1 and "mother (II-2)" not in page1
     assert "Next steps" in page1
     assert "Age of the patient differs: 4 months in the case, 5 months in the family file" in page1
 
@@ -185,13 +189,17 @@ def test_ages_as_entered_and_relationships(example_assessment: Assessment) -> No
 
 
 # ------------------------------------------------------------------------------------------ the leaflet
-def test_leaflet_speaks_to_the_family(example_assessment: Assessment) -> None:
+def test_leaflet_speaks_to_the_family(
+    example_assessment: Assessment, pathogenic_assessment: Assessment
+) -> None:
+    relatives = _text(render_leaflet(pathogenic_assessment))
+    assert "Mother" in relatives and "Sister" in relatives  # relationships, never pedigree codes
+    assert not PEDIGREE_CODE.search(relatives), PEDIGREE_CODE.search(relatives)
     text = _text(render_leaflet(example_assessment))
     assert not PEDIGREE_CODE.search(text), PEDIGREE_CODE.search(text)
     assert not HGVS.search(text), HGVS.search(text)
     assert "The report suggests" in text and "doctors think" not in text
     assert "effect is not yet known" in text  # the example's variant is a VUS
-    assert "Mother" in text and "Sister" in text
     assert "Draft — to be reviewed with your care team." in text
     for heading in ("Day-to-day care", "When to get help at once", "Your care team", "Your questions"):
         assert heading in text, heading
@@ -241,8 +249,8 @@ def test_leaflet_pronouns_follow_sex(example_assessment: Assessment) -> None:
     assert "one of her two copies" in sections["result"] and "carrier" in sections["result"]
 
 
-def test_leaflet_nothing_about_children_of_minors(example_assessment: Assessment) -> None:
-    sections = _sections(render_leaflet(example_assessment))
+def test_leaflet_nothing_about_children_of_minors(pathogenic_assessment: Assessment) -> None:
+    sections = _sections(render_leaflet(pathogenic_assessment))
     family = sections["family"]
     sisters = re.findall(r"Sister.*?(?=Sister|Cousin|$)", family)
     assert sisters and all("son" not in s.replace("Sister", "") for s in sisters)
@@ -250,10 +258,10 @@ def test_leaflet_nothing_about_children_of_minors(example_assessment: Assessment
 
 
 def test_leaflet_reading_level_per_section(
-    example_assessment: Assessment, bare_assessment: Assessment
+    example_assessment: Assessment, bare_assessment: Assessment, pathogenic_assessment: Assessment
 ) -> None:
     textstat = pytest.importorskip("textstat")
-    for assessment in (example_assessment, bare_assessment):
+    for assessment in (example_assessment, bare_assessment, pathogenic_assessment):
         for sid, text in _sections(render_leaflet(assessment)).items():
             if sid in ("support", "contact"):
                 continue  # names of organisations and blank lines
@@ -276,6 +284,7 @@ def test_vus_family_section_classifies_before_predicting(example_assessment: Ass
     sections = _sections(render_report(example_assessment))
     family = sections["family"]
     assert "Tests that help classify the variant" in family
-    assert "P(son inherits the variant)" in family and "P(affected son)" not in family
+    assert "P(affected son)" not in family and "P(son inherits the variant)" not in family
+    assert "not calculated for a variant of uncertain significance" in family
     genetics = sections["genetics"]
     assert "Not tested:" in genetics and "LRBA" in genetics  # genes without calls, coverage not stated

@@ -4,7 +4,7 @@ Predictive and carrier testing of relatives is offered only for a (likely) patho
 variant of uncertain significance should not be used in clinical decision making (Richards et al. 2015,
 ACMG/AMP, PMID 25741868). With a VUS the plan becomes tests that help classify it — the variant in affected
 relatives (co-segregation, PP1/BS4), in the parents (de novo, PS2/PM6) and a phenotype review — and the
-relatives' probabilities are labelled "chance of carrying this variant, whose effect is not known".
+relatives' chances are not calculated (the engine would read each affected relative as a carrier of it).
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ from ipexpath.types import Sex
 
 LABELS = {
     FamilyVariantStatus.PATHOGENIC: "chance of carrying the family's FOXP3 variant",
-    FamilyVariantStatus.UNCERTAIN: "chance of carrying this variant, whose effect is not known",
+    FamilyVariantStatus.UNCERTAIN: (
+        "chance of carrying this variant: not calculated while its effect is not known"
+    ),
     FamilyVariantStatus.NOT_FOUND: (
         "chance of carrying a FOXP3 variant that causes IPEX (none was found in the tested child)"
     ),
@@ -43,6 +45,15 @@ LABELS = {
         "chance of carrying the family's FOXP3 variant (test results as recorded)"
     ),
 }
+
+
+VUS_NOT_CALCULATED = (
+    "Relatives' chances are not calculated for a variant of uncertain significance: the risk model would "
+    "count every affected relative as carrying it and every unaffected man as not, which is what testing "
+    "the family must first show (co-segregation, ACMG PP1/BS4). Inheritance itself is Mendelian: a woman "
+    "who carries it passes it to each child with chance 1 in 2, a man to all his daughters and none of his "
+    "sons."
+)
 
 
 def proband_id(pedigree: Pedigree, case: Case) -> str:
@@ -116,10 +127,8 @@ def assess_family(
     elif variant is not None:
         variant_status = FamilyVariantStatus.UNCERTAIN
         notes.append(
-            f"{proband}: FOXP3 variant of uncertain significance ({variant.label}). "
-            "Relatives' figures are the "
-            "chance of carrying this variant, whose effect is not known; they are not used for predictive "
-            "testing (Richards et al. 2015)."
+            f"{proband}: FOXP3 variant of uncertain significance ({variant.label}); not used for predictive "
+            "or carrier testing of relatives (Richards et al. 2015)."
         )
     elif genetics.test.covers("FOXP3"):
         variant_status = FamilyVariantStatus.NOT_FOUND
@@ -144,6 +153,13 @@ def assess_family(
     # A VUS is drawn without carrier probabilities, so nobody reads the drawing as a carrier map.
     svg = draw_pedigree_svg(pedigree, risk if variant_status is not FamilyVariantStatus.UNCERTAIN else None)
     risks = risk.to_dict()
+    uncertain = variant_status is FamilyVariantStatus.UNCERTAIN
+    if uncertain:
+        # The X-linked engine reads "affected" as "carries the family's disease variant", so with a VUS it
+        # would give an affected uncle >99.99% "chance of carrying this variant" and an unaffected brother
+        # ~0% — the very segregation the classification plan asks to test. No figures until it is classified.
+        risks = {"not_calculated": VUS_NOT_CALCULATED}
+        notes.append(VUS_NOT_CALCULATED)
     if variant_status is FamilyVariantStatus.PATHOGENIC:
         mosaic = [r for r in risk.individuals if r.p_germline_mosaic > 1e-3]
         for r in mosaic:
@@ -151,7 +167,7 @@ def assess_family(
                 f"{r.id}: germline mosaicism {r.p_germline_mosaic:.1%} included in her future pregnancy risk "
                 "(Rahbari et al. 2016: 1.3% of de novo mutations are shared by siblings)."
             )
-    p_by_id = {r.id: r.p_variant for r in risk.individuals}
+    p_by_id = {} if uncertain else {r.id: r.p_variant for r in risk.individuals}
     persons: tuple[dict[str, Any], ...] = tuple(
         {
             "id": p.id,

@@ -82,10 +82,10 @@ def who(person: dict[str, Any], start: bool = True) -> str:
 
 def relative_chance(person: dict[str, Any], status: FamilyVariantStatus) -> RelativeChance | None:
     """Plain words for one person's computed chance of carrying the family's gene change."""
+    if person.get("proband") or person.get("p_variant") is None:
+        return None  # the child being assessed, or no figure (a variant of uncertain significance)
     p = float(person["p_variant"])
     sex = person.get("sex")
-    if person.get("proband"):
-        return None
     if person.get("father") is None and person.get("mother") is None and p <= NEAR_ZERO:
         return None  # someone who married into the family: not at risk, not listed
     if status is FamilyVariantStatus.UNCERTAIN:

@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ipexpath.conclusions import Assessment
+from ipexpath.conclusions import Assessment, FamilyVariantStatus
 from ipexpath.knowledge.ipex import IpexKnowledge, LeafletBlock, load_ipex_knowledge
 from ipexpath.numbers import NEAR_CERTAIN, NEAR_ZERO, one_in, percent
 from ipexpath.report.inheritance_svg import xlinked_inheritance_svg
@@ -329,8 +329,16 @@ def leaflet_view(
         if not known_cause:
             intro += " It is the chance of carrying the same change."
             intro += " We do not yet know if this change causes IPEX."
+        paragraphs: tuple[str, ...] = (intro, *general)
+        if a.family is not None and a.family.variant_status is FamilyVariantStatus.UNCERTAIN:
+            paragraphs = (
+                "We have not worked out each relative's chance yet. Nobody knows yet if the change "
+                "causes IPEX. Tests of some relatives can help the doctors find out.",
+                "A mother who has the change passes it to each child with a 1 in 2 chance.",
+            )
+            sources = ("genereviews",)
         sections.append(
-            LeafletSection("family", "What does it mean for your family?", (intro, *general), (), sources)
+            LeafletSection("family", "What does it mean for your family?", paragraphs, (), sources)
         )
     adults_pregnancy = []
     if a.family is not None:

@@ -57,7 +57,10 @@ def summary_text(assessment: Assessment) -> str:
             f"{p['name'] or p['id']} {p['id']} {percent(float(p['p_variant']))}"
             for p in shown[:MAX_RELATIVES]
         )
-        lines.append(f"Family {a.family.family_id}, {a.family.probability_label}: {risks}")
+        if shown:
+            lines.append(f"Family {a.family.family_id}, {a.family.probability_label}: {risks}")
+        else:
+            lines.append(f"Family {a.family.family_id}: {a.family.probability_label}.")
         if a.family.variant_status is FamilyVariantStatus.UNCERTAIN:
             lines.append("Next (to classify the variant): " + " ".join(a.family.classification_plan[:2]))
         elif a.family.testing_plan:
