@@ -86,7 +86,7 @@ def command(host: str, port: int, workers: int, demo_data: bool, as_json: bool) 
     if not as_json:
         click.echo("Preparing the database and loading the HPO release …")
     started = prepare(load=demo_data)
-    warm_up()
+    warm_up(full=True)
     connections.close_all()  # no database connection may cross the fork into the workers
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/"
