@@ -11,8 +11,9 @@ patient: HPO terms, free text, sex and age; the saved family is included, so it 
 the report and leaflet), otherwise it opens one page (patient list, a synthetic patient, the example
 patient's family editor with its pedigree drawing and risks, the stored assessment, the registry analysis),
 then waits a few seconds as a person reading the page would (--think, uniform 1-3 s by default).
-Targets (issue 16): p95 page view < 300 ms, p95 assessment < 2 s, zero errors. Loopback only; nothing is sent
-anywhere else.
+Before the load, one user alone opens every page and runs an assessment --solo times (latency without
+queueing). Targets (issue 16): p95 page view < 300 ms, p95 assessment < 2 s, zero errors. Loopback only;
+nothing is sent anywhere else.
 """
 
 from __future__ import annotations
@@ -119,6 +120,23 @@ def _user(
     client.close()
 
 
+def _solo(base: str, pages: list[str], rounds: int) -> dict[str, dict[str, float | int]]:
+    """Each page `rounds` times and `rounds` assessments, one request at a time (nothing else from us)."""
+    client = _sign_in(base)
+    pages_s: list[float] = []
+    assess_s: list[float] = []
+    for _ in range(rounds):
+        for url in pages:
+            start = time.perf_counter()
+            client.get(url)
+            pages_s.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        client.post("/api/patients/EXAMPLE-FAMILY-1/assessments", json=CASE)
+        assess_s.append(time.perf_counter() - start)
+    client.close()
+    return {"page": _summary(pages_s), "assessment": _summary(assess_s)}
+
+
 def _summary(values: list[float]) -> dict[str, float | int]:
     if not values:
         return {"n": 0}
@@ -138,6 +156,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--assess-share", type=float, default=0.05, help="Share of actions that assess.")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: serve's).")
+    parser.add_argument("--solo", type=int, default=5, help="Rounds of the one-user pass before the load.")
     parser.add_argument(
         "--think",
         type=float,
@@ -189,6 +208,7 @@ def main() -> None:
         assert probe.post("/api/patients/EXAMPLE-FAMILY-1/assessments", json=CASE).status_code == 201
         probe.close()
 
+        solo = _solo(base, pages, args.solo)  # one user alone: the latency without queueing
         think = (float(args.think[0]), float(args.think[1]))
         clients = [_sign_in(base) for _ in range(args.users)]  # signed in before the clock starts
         tally, go, until = Tally(), threading.Event(), [0.0]
@@ -213,6 +233,7 @@ def main() -> None:
             "demo_password_printed": bool(info.get("demo_password")),
             "page": _summary(tally.times["page"]),
             "assessment": _summary(tally.times["assessment"]),
+            "one_user_alone": solo,
             "by_url": {url: _summary(values) for url, values in sorted(tally.by_url.items())},
             "errors": len(tally.errors),
             "error_kinds": sorted(set(tally.errors))[:10],
