@@ -120,3 +120,18 @@ def test_ipex_like_c_p_checked(panel) -> None:  # type: ignore[no-untyped-def]
         parse_hgvs_variant("NM_005214.5:c.208G>T", panel)  # CTLA4 codon 70 is Arg: no Arg codon starts with G
     with pytest.raises(InputError):
         parse_hgvs_variant("NM_139276.3:c.2147C>T p.Thr716Val", panel)
+
+
+def test_inframe_deletion_protein_from_genetic_code(panel) -> None:  # type: ignore[no-untyped-def]
+    from ipexpath.confirm.codons import ProteinReference, inframe_deletion_outcome
+
+    # FOXP3 ...Glu249 Lys250 Glu251 Lys252...: Lys AAR and Glu GAR end in a purine, so deleting c.750-752
+    # (Lys250 3rd base + Glu251 1st-2nd) leaves AA+R = Lys: the protein loses Glu251 whatever the codons are
+    assert parse_hgvs_variant("NM_014009.4:c.750_752del", panel).hgvs_p == "p.Glu251del"
+    assert parse_hgvs_variant("NM_014009.4:c.752_754del", panel).hgvs_p == "p.Lys252del"
+    with pytest.raises(InputError) as err:
+        parse_hgvs_variant("NM_014009.4:c.750_752del p.Lys250del", panel)
+    assert "removes Glu251" in err.value.message
+    run = ProteinReference("X", "t", "p", "MALLKA", "test")  # deleting either Leu is p.Leu4del (HGVS 3' rule)
+    assert inframe_deletion_outcome(run, 7, 9) == inframe_deletion_outcome(run, 10, 12) == "p.Leu4del"
+    assert inframe_deletion_outcome(run, 1, 3) is None  # the start codon: start loss, not a deletion

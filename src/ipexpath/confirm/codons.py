@@ -97,3 +97,44 @@ def load_proteins() -> dict[str, ProteinReference]:
 def protein_for(gene: str) -> ProteinReference | None:
     """The reference protein of a panel gene, or None when none is bundled."""
     return load_proteins().get(gene)
+
+
+def inframe_deletion_outcome(reference: ProteinReference, first: int, last: int) -> str | None:
+    """The p. description of deleting c.first..c.last (a multiple of 3, at most 6 nt, inside the CDS), when
+    every codon choice consistent with the reference residues gives the same protein; None otherwise.
+    Deletions in a run of identical residues are named at the most C-terminal residue (HGVS 3' rule)."""
+    length = last - first + 1
+    if length % 3 or not 3 <= length <= 6 or first < 1:
+        return None
+    start_codon, end_codon = (first + 2) // 3, (last + 2) // 3
+    residues = [reference.residue(c) for c in range(start_codon, end_codon + 1)]
+    if start_codon == 1 or any(r is None for r in residues):  # start codon: start loss, not a deletion
+        return None
+    choices: list[list[str]] = [[c for c, aa in CODE.items() if aa == r] for r in residues]
+    offset = (start_codon - 1) * 3 + 1  # c. position of the first base of the first codon
+    outcomes: set[str] = set()
+    stack: list[tuple[int, str]] = [(0, "")]
+    while stack:
+        index, bases = stack.pop()
+        if index == len(choices):
+            kept = bases[: first - offset] + bases[last - offset + 1 :]
+            outcomes.add("".join(CODE[kept[i : i + 3]] for i in range(0, len(kept), 3)))
+            if len(outcomes) > 1:
+                return None
+            continue
+        stack.extend((index + 1, bases + codon) for codon in choices[index])
+    (protein,) = outcomes
+    before = "".join(r or "" for r in residues)
+    lost = len(before) - len(protein)
+    for at in range(len(before) - lost + 1):  # a clean deletion of `lost` residues somewhere in the window
+        if before[:at] + before[at + lost :] == protein:
+            pos = start_codon + at
+            while (
+                reference.residue(pos + lost) is not None
+                and reference.sequence[pos - 1 : pos - 1 + lost]
+                == reference.sequence[pos - 1 + lost : pos - 1 + 2 * lost]
+            ):
+                pos += lost  # 3' rule for a deleted stretch repeated just after it
+            names = [THREE_LETTER[reference.sequence[p - 1]] + str(p) for p in range(pos, pos + lost)]
+            return f"p.{names[0]}del" if lost == 1 else f"p.{names[0]}_{names[-1]}del"
+    return None

@@ -320,6 +320,7 @@ def _check_c_p_agree(
     c_consequence: Consequence,
     hgvs_p: str,
     reading: CodonReading | None = None,
+    deletion: str | None = None,
 ) -> None:
     """A c. change and the p. change given with it must describe the same event (issue 18 item 10)."""
     from ipexpath.confirm.location import parse_c_span
@@ -366,6 +367,8 @@ def _check_c_p_agree(
                 break
     if problem is None:
         problem = _codon_problem(reading, hgvs_p)
+    if problem is None and deletion is not None:
+        problem = _deletion_problem(gene, deletion, hgvs_p)
     if problem is None:
         known = find_known(gene, hgvs_c)
         if known is not None and known.hgvs_p and normalize_protein(known.hgvs_p) != hgvs_p:
@@ -446,6 +449,43 @@ def read_codon(gene: Gene, parsed_c: Any, text: str | None = None) -> CodonReadi
     return CodonReading(codon, residue, outcome.residues, derived)
 
 
+def derive_inframe_deletion(gene: Gene, parsed_c: Any) -> str | None:
+    """p. of a 3- or 6-nt coding deletion when the genetic code fixes it (confirm/codons.py)."""
+    from ipexpath.confirm.codons import inframe_deletion_outcome, protein_for
+
+    reference = protein_for(gene.symbol)
+    start, end, edit = parsed_c.pos.start, parsed_c.pos.end, parsed_c.edit
+    if reference is None or edit.type != "del" or end is None or start.offset or end.offset:
+        return None
+    if str(start.datum).endswith("CDS_END") or str(end.datum).endswith("CDS_END") or start.base < 1:
+        return None
+    return inframe_deletion_outcome(reference, int(start.base), int(end.base))
+
+
+def _deleted(gene: Gene, hgvs_p: str) -> str | None:
+    """The reference protein with a p. deletion applied (to compare equivalent spellings in a run)."""
+    from ipexpath.confirm.codons import protein_for
+
+    reference, posedit = protein_for(gene.symbol), _parse_p(hgvs_p)
+    if reference is None or posedit is None or getattr(posedit.edit, "type", "") != "del":
+        return None
+    first = int(posedit.pos.start.pos)
+    last = int(posedit.pos.end.pos) if posedit.pos.end is not None else first
+    return reference.sequence[: first - 1] + reference.sequence[last:]
+
+
+def _deletion_problem(gene: Gene, derived: str | None, hgvs_p: str) -> str | None:
+    """A given p. deletion must remove the same residues as the c. deletion (same protein)."""
+    if derived is None or derived == hgvs_p:
+        return None
+    given = _deleted(gene, hgvs_p)
+    if given is None or given == _deleted(gene, derived):
+        return None
+    return (
+        f"the c. deletion removes {derived.removeprefix('p.').removesuffix('del')}, not what {hgvs_p} names"
+    )
+
+
 def _codon_problem(reading: CodonReading | None, hgvs_p: str) -> str | None:
     """A given p. substitution must be one the codon change can produce."""
     from ipexpath.confirm.codons import THREE_LETTER
@@ -515,6 +555,7 @@ def parse_hgvs_variant(
     consequence: Consequence | None = None
     parsed_c: Any = None
     reading: CodonReading | None = None
+    deletion: str | None = None
     if kind == "c":
         c_text = f"{transcript.accession}:c.{change}"
         try:
@@ -530,6 +571,7 @@ def parse_hgvs_variant(
         hgvs_c = "c." + str(parsed_c)
         consequence = consequence_from_c(parsed_c)
         reading = read_codon(gene, parsed_c, text)
+        deletion = derive_inframe_deletion(gene, parsed_c)
     else:
         p_text = change
     hgvs_p: str | None = None
@@ -541,7 +583,7 @@ def parse_hgvs_variant(
                 f"Write it like {_EXAMPLE}.",
             )
         if hgvs_c is not None and consequence is not None:
-            _check_c_p_agree(text, gene, hgvs_c, consequence, hgvs_p, reading)
+            _check_c_p_agree(text, gene, hgvs_c, consequence, hgvs_p, reading, deletion)
         elif hgvs_c is None:
             problem = _reference_residue_problem(gene, hgvs_p)
             if problem:
@@ -556,6 +598,9 @@ def parse_hgvs_variant(
     if hgvs_p is None and reading is not None and reading.derived_p is not None:
         hgvs_p = reading.derived_p
         notes.append("protein change derived from the reference protein and the genetic code")
+    if hgvs_p is None and deletion is not None:
+        hgvs_p = deletion
+        notes.append("protein change of the in-frame deletion derived from the reference protein")
     p_consequence = consequence_from_p(hgvs_p)
     if p_consequence is not None and (consequence is None or consequence in _REFINABLE):
         consequence = p_consequence
