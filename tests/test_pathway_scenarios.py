@@ -417,3 +417,38 @@ def test_foxp3_call_that_does_not_fit_the_sex_is_a_check(
     if sex != "male":  # the male's referral rests on his phenotype alone (IPEX likely), as without a VCF
         assert not status["refer_for_hsct"]
     assert "very likely causes IPEX" not in leaflet and "need to check this result" in leaflet
+
+
+def test_no_targeted_testing_before_a_familial_variant_is_known(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    family = tmp_path / "untested.yaml"
+    family.write_text(
+        """family: NT
+individuals:
+  - {id: F, name: father, sex: male, affected: unaffected, age: 35}
+  - {id: M, name: mother, sex: female, affected: unaffected, age: 30}
+  - {id: P, sex: male, father: F, mother: M, affected: affected, proband: true, age: 0.5}
+  - {id: S, name: sister, sex: female, father: F, mother: M, affected: unaffected, age: 4}
+""",
+        encoding="utf-8",
+    )
+    code, out, err = run(["family", str(family), "--json"], capsys)
+    assert code == 0, err
+    counsel = json.loads(out)
+    assert counsel["testing_plan"] == [] and "test an affected family member first" in (
+        counsel["testing_plan_note"].lower()
+    )
+    mother = next(r for r in counsel["individuals"] if r["id"] == "M")["p_variant"]
+    assert 0.05 < mother < 0.95  # the family-history chance is still given
+    # the same family through assess, with no VCF: no targeted tests, and the leaflet does not offer one
+    data, text, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P6M", "--family", str(family)
+    )
+    fam = data["family"]
+    assert fam["testing_plan"] == [] and fam["targeted_testing"] is False
+    assert "none is known in the family yet" in fam["probability_label"]
+    ids = recommendation_ids(data)
+    assert "family.prenatal_pgt" in ids and "family.cascade_testing_professional" not in ids
+    assert "the family's FOXP3 variant" not in text
+    assert "No change has been found in the family yet" in leaflet and "A blood test can tell" not in leaflet

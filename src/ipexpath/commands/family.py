@@ -9,6 +9,7 @@ import click
 
 from ipexpath.commands.options import emit_json, json_option
 from ipexpath.counsel import (
+    NO_FAMILIAL_VARIANT,
     GeneticTest,
     Pedigree,
     RiskResult,
@@ -16,6 +17,7 @@ from ipexpath.counsel import (
     XLinkedRecessive,
     compute_risks,
     draw_pedigree_svg,
+    familial_variant_known,
     load_family,
     plan_testing,
 )
@@ -110,7 +112,9 @@ def _text(pedigree: Pedigree, result: RiskResult) -> str:
             f"carrier daughter {percent(preg.p_carrier_daughter):>8}"
         )
     lines += ["", "Testing plan (targeted test for the familial variant):"]
-    if not result.testing_plan:
+    if not familial_variant_known(pedigree):
+        lines.append(f"  {NO_FAMILIAL_VARIANT}")
+    elif not result.testing_plan:
         lines.append("  nobody living and untested has a carrier risk above 0.1%.")
     for step in result.testing_plan:
         lines.append(f"  {step.order}. {step.id}: {step.reason}")
@@ -173,12 +177,15 @@ def command(
     )
     pedigree = _apply_tested(load_family(family_file), tested, sensitivity)
     result = compute_risks(pedigree, model)
-    if not no_plan:
+    if not no_plan and familial_variant_known(pedigree):  # targeted tests need a known familial variant
         result = result.with_testing_plan(plan_testing(pedigree, model, result))
     if svg_path is not None:
         atomic_write_text(svg_path, draw_pedigree_svg(pedigree, result))
     if as_json:
-        emit_json(result.to_dict())
+        data = result.to_dict()
+        if not familial_variant_known(pedigree):
+            data["testing_plan_note"] = NO_FAMILIAL_VARIANT
+        emit_json(data)
     else:
         click.echo(_text(pedigree, result))
         if svg_path is not None:

@@ -21,12 +21,14 @@ from ipexpath.conclusions.model import (
 )
 from ipexpath.conclusions.status import foxp3_finding
 from ipexpath.counsel import (
+    NO_FAMILIAL_VARIANT,
     Affection,
     GeneticTest,
     Pedigree,
     TestResult,
     compute_risks,
     draw_pedigree_svg,
+    familial_variant_known,
     plan_testing,
 )
 from ipexpath.errors import InputError
@@ -143,7 +145,12 @@ def assess_family(
         variant_status = FamilyVariantStatus.NOT_TESTED
         notes.append(f"{proband}: FOXP3 was not covered by the test; the recorded result is kept.")
     risk = compute_risks(pedigree)
-    predictive = variant_status in (FamilyVariantStatus.PATHOGENIC, FamilyVariantStatus.NOT_TESTED)
+    # targeted (predictive/carrier) tests need a P/LP familial variant that someone has tested positive for
+    predictive = variant_status is FamilyVariantStatus.PATHOGENIC or (
+        variant_status is FamilyVariantStatus.NOT_TESTED and familial_variant_known(pedigree)
+    )
+    if not predictive and variant_status is not FamilyVariantStatus.UNCERTAIN:
+        notes.append(NO_FAMILIAL_VARIANT)
     plan = plan_testing(pedigree, result=risk) if predictive else ()
     vus_plan = (
         classification_plan(pedigree, proband, variant.label)
@@ -189,11 +196,16 @@ def assess_family(
         family_id=str(pedigree.family_id),
         proband=proband,
         variant_status=variant_status,
-        probability_label=LABELS[variant_status],
+        probability_label=(
+            LABELS[variant_status]
+            if predictive or variant_status is not FamilyVariantStatus.NOT_TESTED
+            else "chance of carrying a FOXP3 variant that causes IPEX (none is known in the family yet)"
+        ),
         persons=persons,
         risks=risks,
         testing_plan=tuple(s.to_dict() for s in plan),
         classification_plan=vus_plan,
         pedigree_svg=svg,
         notes=tuple(notes),
+        targeted_testing=predictive,
     )

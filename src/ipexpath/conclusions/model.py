@@ -168,6 +168,7 @@ class FamilyConclusions:
     classification_plan: tuple[str, ...]  # with a VUS: tests that help classify the variant
     pedigree_svg: str
     notes: tuple[str, ...] = ()
+    targeted_testing: bool = True  # a P/LP familial variant is known: relatives can have targeted tests
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (the SVG drawing is included so the JSON holds everything the report shows)."""
@@ -180,6 +181,7 @@ class FamilyConclusions:
             "risks": self.risks,
             "testing_plan": list(self.testing_plan),
             "classification_plan": list(self.classification_plan),
+            "targeted_testing": self.targeted_testing,
             "pedigree_svg": self.pedigree_svg,
             "notes": list(self.notes),
         }

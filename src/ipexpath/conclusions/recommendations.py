@@ -205,7 +205,18 @@ def family(knowledge: IpexKnowledge, fam: FamilyConclusions) -> list[Recommendat
         )
 
     out: list[Recommendation | None] = []
-    if fam.variant_status is FamilyVariantStatus.UNCERTAIN:
+    if not fam.targeted_testing and fam.variant_status is not FamilyVariantStatus.UNCERTAIN:
+        # no familial variant known: nobody can have a targeted test yet; counselling uses the family history
+        out.append(
+            statement(
+                "prenatal_pgt",
+                "Testing of relatives needs the family's variant",
+                "No FOXP3 variant is known in this family yet, so relatives cannot have a targeted test. "
+                "Test an affected family member first (the proband; stored DNA of an affected relative who "
+                "has died). The relatives' figures are chances from the family history alone.",
+            )
+        )
+    elif fam.variant_status is FamilyVariantStatus.UNCERTAIN:
         steps = " ".join(f"{i}. {s}" for i, s in enumerate(fam.classification_plan, start=1))
         out.append(statement("vus_not_predictive", "Tests that help classify the variant", steps))
     else:

@@ -12,10 +12,17 @@ from ipexpath.counsel.layout import Layout, layout_pedigree
 from ipexpath.counsel.pedigree import Affection, GeneticTest, Pedigree, Person, Sex, TestResult
 from ipexpath.counsel.readers import load_family, read_family_data, read_ped, read_phenopacket_family
 from ipexpath.counsel.risk import IndividualRisk, PregnancyRisk, RiskResult, compute_risks
-from ipexpath.counsel.testing_plan import TestingStep, TestOutcome, plan_testing
+from ipexpath.counsel.testing_plan import (
+    NO_FAMILIAL_VARIANT,
+    TestingStep,
+    TestOutcome,
+    familial_variant_known,
+    plan_testing,
+)
 from ipexpath.counsel.xlinked import XLinkedRecessive
 
 __all__ = [
+    "NO_FAMILIAL_VARIANT",
     "Affection",
     "GeneticTest",
     "IndividualRisk",
@@ -31,6 +38,7 @@ __all__ = [
     "XLinkedRecessive",
     "compute_risks",
     "draw_pedigree_svg",
+    "familial_variant_known",
     "layout_pedigree",
     "load_family",
     "plan_testing",

@@ -211,6 +211,19 @@ def _expected_gain(
     return gain, outcomes
 
 
+NO_FAMILIAL_VARIANT = (
+    "No testing plan yet: targeted testing of relatives needs the family's FOXP3 variant, and nobody in the "
+    "family file has tested positive. Test an affected family member first (the proband, or stored DNA of "
+    "an affected relative who has died); GeneReviews NBK1118: once the FOXP3 pathogenic variant is known in "
+    "an affected family member, carrier testing of female relatives and prenatal testing are possible."
+)
+
+
+def familial_variant_known(pedigree: Pedigree) -> bool:
+    """Someone in the family has tested positive, so targeted tests of relatives are possible."""
+    return any(p.test is not None and p.test.result is TestResult.FOUND for p in pedigree)
+
+
 def plan_testing(
     pedigree: Pedigree,
     model: XLinkedRecessive | None = None,

@@ -175,9 +175,23 @@ def _who(rel: Relative | None, fallback: str) -> str:
     return _cap(f"{name} {side}".strip() if side and name not in ("mother", "father") else name)
 
 
-def _meaning(person: Mapping[str, Any], p_value: float, known_cause: bool, minor: bool) -> str:
-    """What a relative's chance means for them, in words (nothing about the future children of minors)."""
+def _meaning(
+    person: Mapping[str, Any], p_value: float, known_cause: bool, minor: bool, no_variant: bool = False
+) -> str:
+    """What a relative's chance means for them, in words (nothing about the future children of minors).
+
+    `no_variant`: no FOXP3 change is known in the family, so no test can tell yet (GeneReviews NBK1118)."""
     female = str(person.get("sex") or "").lower() == "female"
+    if no_variant:
+        if person.get("deceased"):
+            return (
+                "He may have had a change in the FOXP3 gene." if not female else "She may have carried one."
+            )
+        who = "She may carry" if female else "He may have"
+        return (
+            f"{who} a change in the FOXP3 gene. No change has been found in the family yet. "
+            "So a test cannot tell yet."
+        )
     change = "the change" if known_cause else "the same change"
     if female:
         if p_value >= NEAR_CERTAIN:
@@ -269,6 +283,11 @@ def leaflet_view(
     rel = relationships(persons, str(proband["id"])) if proband is not None else {}
     minors = {str(x["id"]) for x in persons if x.get("age") is not None and float(x["age"]) < ADULT_YEARS}
 
+    no_variant = (
+        a.family is not None
+        and not a.family.targeted_testing
+        and a.family.variant_status is not FamilyVariantStatus.UNCERTAIN
+    )
     cards: list[RelativeCard] = []
     for person in persons:
         pid = str(person["id"])
@@ -284,7 +303,9 @@ def leaflet_view(
             chance = f"{chance} ({percent(value)})"
         cards.append(
             RelativeCard(
-                _who(rel.get(pid), "A relative"), chance, _meaning(person, value, known_cause, pid in minors)
+                _who(rel.get(pid), "A relative"),
+                chance,
+                _meaning(person, value, known_cause, pid in minors, no_variant),
             )
         )
 
@@ -326,7 +347,10 @@ def leaflet_view(
             for s in b.sources
         )
         intro = "We worked out each relative's chance from the family tree and the test results."
-        if not known_cause:
+        if no_variant:
+            intro += " It is the chance of carrying a change in the FOXP3 gene that causes IPEX."
+            intro += " No such change has been found in the family yet."
+        elif not known_cause:
             intro += " It is the chance of carrying the same change."
             intro += " We do not yet know if this change causes IPEX."
         paragraphs: tuple[str, ...] = (intro, *general)
@@ -350,7 +374,7 @@ def leaflet_view(
             if son <= NEAR_ZERO:
                 continue
             who = _who(rel.get(mother), "A relative").lower()
-            if known_cause:
+            if known_cause or no_variant:
                 adults_pregnancy.append(
                     f"If the {who} has a baby boy, his chance of having IPEX is {one_in(son)}."
                 )
