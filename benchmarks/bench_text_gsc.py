@@ -259,35 +259,44 @@ def main() -> None:
     )
     predicted = run_ipexpath(kb, documents)
     _report("ipexpath", documents, predicted)
-    ip_time = best_time(ipexpath_batch_line(kb), documents, args.repeat)
-    print(
-        f"  ipexpath   start-up {ip_startup:.2f} s; {len(documents)} documents in {ip_time:.2f} s "
-        f"({len(documents) / ip_time:.0f} documents/s, {1000 * ip_time / len(documents):.2f} ms/document; "
-        f"batch path: recognition + JSON line; best of {args.repeat})"
-    )
     if args.errors:
         _errors(kb, documents, predicted)
-    if args.skip_fasthpocr:
-        return
-    try:
-        annotate, build, load = fasthpocr_annotator(_obo_path())
-    except ImportError:
-        print("  FastHPOCR not installed: .venv/bin/pip install fasthpocr pronto")
-        return
-    theirs: dict[str, list[Mention]] = {}
-    for d in documents:
-        theirs[d.pmid] = [
-            Mention(m.start, m.end, p) for m in annotate(d.text) if (p := _primary(kb, m.term)) is not None
-        ]
-    fh_time = best_time(annotate, documents, args.repeat)
-    _report("FastHPOCR", documents, theirs)
-    built = f"index built in {build:.1f} s (patched), " if build else "index cached, "
+    ours = ipexpath_batch_line(kb)
+    annotate = None
+    if not args.skip_fasthpocr:
+        try:
+            annotate, build, load = fasthpocr_annotator(_obo_path())
+        except ImportError:
+            print("  FastHPOCR not installed: .venv/bin/pip install fasthpocr pronto")
+    if annotate is not None:
+        theirs: dict[str, list[Mention]] = {}
+        for d in documents:
+            theirs[d.pmid] = [
+                Mention(m.start, m.end, p)
+                for m in annotate(d.text)
+                if (p := _primary(kb, m.term)) is not None
+            ]
+        _report("FastHPOCR", documents, theirs)
+    # timing passes alternate between the tools, so that both see the same load on a shared machine
+    ip_time = fh_time = float("inf")
+    for _ in range(args.repeat):
+        ip_time = min(ip_time, best_time(ours, documents, 1))
+        if annotate is not None:
+            fh_time = min(fh_time, best_time(annotate, documents, 1))
+    n = len(documents)
     print(
-        f"  FastHPOCR  {built}start-up (index load) {load:.2f} s; {len(documents)} documents in "
-        f"{fh_time:.2f} s ({len(documents) / fh_time:.0f} documents/s, "
-        f"{1000 * fh_time / len(documents):.2f} ms/document; annotation + offsets; best of {args.repeat})"
+        f"  ipexpath   start-up {ip_startup:.2f} s (release index + dictionary); {n} documents in "
+        f"{ip_time:.2f} s ({n / ip_time:.0f} documents/s, {1000 * ip_time / n:.2f} ms/document; "
+        f"batch path: recognition + JSON line; best of {args.repeat} alternating passes)"
     )
-    print(f"  load average (1, 5, 15 min) at the end: {os.getloadavg()}")
+    if annotate is not None:
+        built = f"index built in {build:.1f} s (patched), " if build else "index cached, "
+        print(
+            f"  FastHPOCR  {built}start-up (index load) {load:.2f} s; {n} documents in {fh_time:.2f} s "
+            f"({n / fh_time:.0f} documents/s, {1000 * fh_time / n:.2f} ms/document; annotation + offsets; "
+            f"best of {args.repeat} alternating passes)"
+        )
+    print(f"  load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -418,6 +418,7 @@ def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]
     previous_number = False
     glued = -1  # a number already joined to the letter before it ("type A-1" → "a1")
     norm = dictionary.norm
+    known = dictionary.norms  # the memo, read directly (most words were seen before)
     for index, item in enumerate(items):
         if item.sentence_before or item.colon_before:
             segment += 1
@@ -451,7 +452,7 @@ def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]
             previous_number = True
             continue
         previous_number = False
-        out.append(_Content(norm(lower), index, segment, part, index))
+        out.append(_Content(known.get(lower) or norm(lower), index, segment, part, index))
     return out
 
 
@@ -559,24 +560,24 @@ def _match(
     partners = dictionary.partners
     singles = dictionary.singles
     found: list[tuple[int, int, _Entry, bool]] = []
+    norms = [c.norm for c in content]
+    segments = [c.segment for c in content]
     i = 0
     n = len(content)
     while i < n:
-        if content[i].norm not in vocabulary:
+        first = norms[i]
+        if first not in vocabulary:
             i += 1
             continue
         # extend the window while a name could still hold all its (non-filler) words: each word must share
         # a name with the first one (a precomputed set, so most windows stop after a word or two)
         limit, words_in, shortest = i, 0, MAX_WINDOW
         seen_words: set[str] = set()
-        company = partners.get(content[i].norm, vocabulary)
-        while (
-            limit < n
-            and limit - i < MAX_WINDOW
-            and content[limit].segment == content[i].segment
-            and content[limit].norm in company
-        ):
-            word = content[limit].norm
+        company = partners.get(first, vocabulary)
+        segment = segments[i]
+        end_limit = min(n, i + MAX_WINDOW)
+        while limit < end_limit and segments[limit] == segment and norms[limit] in company:
+            word = norms[limit]
             if word in seen_words:
                 break  # "tonic seizure and focal seizure" is two phrases, not one name
             seen_words.add(word)
@@ -588,7 +589,7 @@ def _match(
             limit += 1
         matched = False
         for width in range(limit - i, 0, -1):
-            if width == 1 and content[i].norm not in singles:
+            if width == 1 and first not in singles:
                 break
             window = content[i : i + width]
             entry = _lookup(dictionary, items, window)
