@@ -414,12 +414,16 @@ _ACCENTS = _accent_table()
 
 def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]:
     out: list[_Content] = []
+    append = out.append
     segment = part = 0
-    previous_number = False
+    previous_number = False  # the previous word was a number: a unit after it is skipped
     glued = -1  # a number already joined to the letter before it ("type A-1" → "a1")
     norm = dictionary.norm
     known = dictionary.norms  # the memo, read directly (most words were seen before)
-    for index, item in enumerate(items):
+    stopwords = STOPWORDS
+    count = len(items)
+    for index in range(count):
+        item = items[index]
         if item.sentence_before or item.colon_before:
             segment += 1
         if item.comma_before:
@@ -430,29 +434,27 @@ def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]
         if (
             len(lower) == 1
             and lower.isalpha()
-            and index + 1 < len(items)
+            and index + 1 < count
             and items[index + 1].hyphen_before
             and len(items[index + 1].lower) <= 2
             and items[index + 1].lower.isdigit()
         ):
             glued = index + 1  # subtype written with a hyphen: "A-1", "B-2" (names write "A1")
-            out.append(_Content(norm(lower + items[glued].lower), index, segment, part, glued))
+            combined = lower + items[glued].lower
+            append(_Content(known.get(combined) or norm(combined), index, segment, part, glued))
             continue
-        if lower in STOPWORDS and lower != "a":
-            continue
-        is_number = lower[0].isdigit() and bool(_NUMBER.fullmatch(lower))
-        if (
-            (lower in STOPWORDS and not (lower == "a" and index > 0 and items[index - 1].lower == "type"))
-            or (is_number and ("," in lower or "." in lower))
-            or (lower in _UNITS and previous_number)
-        ):
-            previous_number = previous_number or is_number
-            continue
-        if is_number and index + 1 < len(items) and items[index + 1].lower in _UNITS:
-            previous_number = True
+        if lower in stopwords:
+            if lower != "a" or index == 0 or items[index - 1].lower != "type":
+                continue
+            # "type A" keeps its letter
+        elif lower[0].isdigit() and _NUMBER.fullmatch(lower):
+            if "," in lower or "." in lower or (index + 1 < count and items[index + 1].lower in _UNITS):
+                previous_number = True  # a measurement ("4,500", "3 mg"): not a term word
+                continue
+        elif previous_number and lower in _UNITS:
             continue
         previous_number = False
-        out.append(_Content(known.get(lower) or norm(lower), index, segment, part, index))
+        append(_Content(known.get(lower) or norm(lower), index, segment, part, index))
     return out
 
 
@@ -516,7 +518,7 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
             is_nested,
         )
         (repeats if repeated else nested if is_nested else hits).append(hit)
-    covered = {k for first, last, _, _ in found for k in range(first, last + 1)}
+    covered = protected  # words inside a recognised term
     return TextResult(
         text=text,
         hits=tuple(hits),
@@ -559,6 +561,8 @@ def _match(
     longest = dictionary.longest
     partners = dictionary.partners
     singles = dictionary.singles
+    entries = dictionary.entries
+    fillers = FILLERS
     found: list[tuple[int, int, _Entry, bool]] = []
     norms = [c.norm for c in content]
     segments = [c.segment for c in content]
@@ -591,6 +595,9 @@ def _match(
         for width in range(limit - i, 0, -1):
             if width == 1 and first not in singles:
                 break
+            key = frozenset(norms[i : i + width])
+            if key not in entries and (fillers.isdisjoint(key) or key - fillers not in entries):
+                continue  # the common case, decided without a call
             window = content[i : i + width]
             entry = _lookup(dictionary, items, window)
             if entry is None:
@@ -603,6 +610,9 @@ def _match(
             for start in range(i, i + width):
                 for end in range(start + 1, i + width + 1):
                     if end - start == width:
+                        continue
+                    key = frozenset(norms[start:end])
+                    if key not in entries and (fillers.isdisjoint(key) or key - fillers not in entries):
                         continue
                     inner = _lookup(dictionary, items, content[start:end])
                     if inner is None or inner.term == entry.term or inner.kind is NameKind.CURATED:
@@ -690,6 +700,7 @@ def _coordinated(
     if not joined:
         return out
     vocabulary = dictionary.vocabulary
+    entries = dictionary.entries
     next_joined = [len(items)] * (len(items) + 1)  # first joining word at or after each word
     for k in range(len(items) - 1, -1, -1):
         next_joined[k] = k if k in joined else next_joined[k + 1]
@@ -718,6 +729,9 @@ def _coordinated(
             if len(head) == width and head[0].segment == left.segment:
                 windows.append([*head, right])
         for window in windows:
+            key = frozenset([c.norm for c in window])
+            if key not in entries and (FILLERS.isdisjoint(key) or key - FILLERS not in entries):
+                continue
             entry = _lookup(dictionary, items, window)
             if entry is not None and entry.term not in known:
                 known.add(entry.term)
