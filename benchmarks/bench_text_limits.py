@@ -27,6 +27,7 @@ def _cases() -> list[tuple[str, Callable[[], str]]]:
         ("control characters", lambda: "\x00\x07\x1b" * (MAX_TEXT_CHARS // 3)),
         ("HTML", lambda: "<p><b>chronic diarrhea</b></p>" * (MAX_TEXT_CHARS // 30)),
         ("no spaces", lambda: "a" * MAX_TEXT_CHARS),
+        ("punctuation after the last word", lambda: "eczema" + "!" * (MAX_TEXT_CHARS - 6)),
         ("'no no no' (a trigger per word)", lambda: "no " * (MAX_TEXT_CHARS // 3)),
     ]
 

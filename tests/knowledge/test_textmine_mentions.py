@@ -101,3 +101,27 @@ def test_adjective_read_as_the_noun_that_is_a_whole_name(kb: KnowledgeBase) -> N
     assert [h.term_id for h in recognise(kb, "myoclonic jerks and ataxic gait").hits][:1] == ["HP:0001336"]
     assert recognise(kb, "myoclonic").hits[0].term_id == "HP:0001336"
     assert recognise(kb, "myoclonic seizures").hits[0].term_id == "HP:0032794"  # Myoclonic seizure
+
+
+def test_word_splitter_offsets_and_punctuation() -> None:
+    from ipexpath.knowledge.context import words
+
+    text = "No fever, rash; IgE 4,500 IU/mL: high-grade."
+    got = [
+        (w.text, w.start, w.comma_before, w.sentence_before, w.hyphen_before, w.colon_before)
+        for w in words(text)
+    ]
+    assert got == [
+        ("No", 0, False, True, False, False),
+        ("fever", 3, False, False, False, False),
+        ("rash", 10, True, False, False, False),
+        ("IgE", 16, False, True, False, False),
+        ("4,500", 20, False, False, False, False),
+        ("IU", 26, False, False, False, False),
+        ("mL", 29, False, False, True, False),
+        ("high", 33, False, False, False, True),
+        ("grade", 38, False, False, True, False),
+    ]
+    # a run of punctuation after the last word (findall stops at the last word; timing in bench_text_limits)
+    assert [w.text for w in words("eczema" + "!" * 20_000)] == ["eczema"]
+    assert words("!" * 20_000) == []
