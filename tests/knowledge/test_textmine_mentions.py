@@ -52,9 +52,9 @@ def test_abbreviation_needs_capitals_and_a_matching_initial(kb: KnowledgeBase) -
 
 
 def test_abbreviation_glued_to_a_word_is_not_a_use(kb: KnowledgeBase) -> None:
-    text = "autism spectrum disorder (AUSD-2) and AUSD-2-like traits, AUSD-2 again"
+    text = "autism spectrum disorder (AUSD) and AUSD-like traits, AUSD again"
     uses = [h for h in recognise(kb, text).mentions if text[h.span[0] : h.span[1]].startswith("AUSD")]
-    assert [text[h.span[0] : h.span[1]] for h in uses] == ["AUSD-2", "AUSD-2"]  # not the "-like" use
+    assert [text[h.span[0] : h.span[1]] for h in uses] == ["AUSD", "AUSD"]  # not the "-like" use
     assert uses[0].term_id == AUTISTIC
 
 
@@ -125,3 +125,10 @@ def test_word_splitter_offsets_and_punctuation() -> None:
     # a run of punctuation after the last word (findall stops at the last word; timing in bench_text_limits)
     assert [w.text for w in words("eczema" + "!" * 20_000)] == ["eczema"]
     assert words("!" * 20_000) == []
+
+
+def test_abbreviation_of_part_of_the_term_is_not_the_term(kb: KnowledgeBase) -> None:
+    # "IgE" abbreviates "immunoglobulin E", not "elevated immunoglobulin E": a later "IgE" is no raised IgE
+    text = "Elevated immunoglobulin E (IgE) at 3 months. IgE was measured again."
+    uses = [h for h in recognise(kb, text).mentions if text[h.span[0] : h.span[1]] == "IgE"]
+    assert all(h.term_id != "HP:0003212" for h in uses)

@@ -640,13 +640,30 @@ _DEFINED = re.compile(r"\(\s?([A-Za-z][A-Za-z0-9-]{1,9})\s?[);,]")
 _MIN_DEFINITIONS_GAP = 3  # characters between the long form's end and "(" at most (a space)
 
 
+def _abbreviates(short: str, long: str) -> bool:
+    """Schwartz & Hearst's test: the short form starts with the long form's first letter and its letters
+    and digits appear in the long form in the same order ("BDA-1" / "brachydactyly type A-1")."""
+    long = long.lower()
+    if not long or short[0].lower() != long[0]:
+        return False
+    position = 0
+    for char in short.lower():
+        if char.isalnum():
+            position = long.find(char, position)
+            if position < 0:
+                return False
+            position += 1
+    return True
+
+
 def _defined_abbreviations(
     items: list[Word], text: str, found: list[tuple[int, int, _Entry, bool]]
 ) -> list[tuple[int, int, _Entry, bool]]:
     """Every use of an abbreviation the text defines after a recognised term (Schwartz & Hearst 2003).
 
-    The abbreviation must be written with at least two capitals and start with the first letter of a word
-    of the long form (Schwartz & Hearst, Pac Symp Biocomput 2003:451, PMID 12603049); its uses, the
+    The abbreviation must be written with at least two capitals, start with the long form's first letter and
+    have its letters in the long form in order (Schwartz & Hearst, Pac Symp Biocomput 2003:451, PMID
+    12603049): "elevated immunoglobulin E (IgE)" does not make every "IgE" a raised IgE. Its uses, the
     definition included, become mentions of the long form's term.
     """
     if "(" not in text:
@@ -662,8 +679,7 @@ def _defined_abbreviations(
         if before - long_end > _MIN_DEFINITIONS_GAP or long_end not in ends:
             continue
         first, entry = ends[long_end]
-        initials = {w.lower[0] for w in items[first:] if w.start < long_end}
-        if short[0].lower() in initials and short not in definitions:
+        if short not in definitions and _abbreviates(short, text[items[first].start : long_end]):
             definitions[short] = entry
     if not definitions:
         return []
