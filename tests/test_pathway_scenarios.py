@@ -84,6 +84,7 @@ def test_heterozygous_girl_is_a_carrier_finding(tmp_path: Path, capsys: pytest.C
     assert "workup.ipex_like" in ids and "referral.hsct" not in ids
     leaflet = (tmp_path / "o" / "leaflet.html").read_text(encoding="utf-8")
     assert not re.search(r"\bhis FOXP3", leaflet) and "one of her two copies" in leaflet
+    assert "What treatment is there?" not in leaflet  # IPEX's transplant and prognosis are not hers
 
 
 # ----------------------------------------------------------------------------------- 2. coverage
@@ -383,6 +384,7 @@ def test_ipex_like_molecular_finding_is_named_everywhere(
     assert "workup.ipex_like_finding" in recommendation_ids(data)
     assert "CTLA4 c.151C>T" in text  # the terminal summary no longer says only "no FOXP3 variant"
     assert "CTLA4 gene" in leaflet and "did not find a harmful change" not in leaflet
+    assert "What treatment is there?" not in leaflet
 
 
 def test_first_row_of_a_flat_differential_is_not_likely(

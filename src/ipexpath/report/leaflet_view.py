@@ -397,8 +397,12 @@ def leaflet_view(
                 _sources(knowledge, "pregnancy_options"),
             )
         )
+    not_ipex = a.status.carrier_finding or a.status.other_finding is not None
     if not a.status.deceased:  # no treatment, day-to-day care or emergency advice for a child who has died
-        sections.append(_section(knowledge, "what_next_treatment"))
+        if (
+            not not_ipex
+        ):  # IPEX treatment (transplant, "usually fatal") is not for a carrier or IPEX-like finding
+            sections.append(_section(knowledge, "what_next_treatment"))
         sections.append(_section(knowledge, "daily_care"))
         sections.append(_section(knowledge, "urgent_help", css="urgent"))
     order = []
