@@ -258,6 +258,24 @@ class RankableCase:
     half: str
 
 
+def _terms_and_truth(
+    packet: dict[str, Any], where: str, model: RankingModel
+) -> tuple[CaseTerms, tuple[int, ...]] | None:
+    """The case's terms and its OMIM truth in the knowledge base; None when it has no such truth or is
+    unreadable."""
+    kb = model.kb
+    truth = tuple(
+        kb.disease_index[t] for t in truth_ids(packet) if t in kb.disease_index and t.startswith("OMIM:")
+    )
+    if not truth:
+        return None
+    try:
+        terms = CaseTerms.from_case(read_clinical_view(clinical_view(packet), kb, where), model)
+    except InputError:
+        return None
+    return terms, truth
+
+
 def rankable_cases(path: Path, model: RankingModel) -> Iterator[RankableCase]:
     """The readable cases of `path` with an OMIM truth in the knowledge base and ≥ 1 known observed term.
 
@@ -267,19 +285,10 @@ def rankable_cases(path: Path, model: RankingModel) -> Iterator[RankableCase]:
     kb = model.kb
     refs = disease_references(kb)
     for raw in iter_cases(path):
-        if raw.packet is None:
+        found = None if raw.packet is None else _terms_and_truth(raw.packet, raw.where, model)
+        if raw.packet is None or found is None:
             continue
-        truth = tuple(
-            kb.disease_index[t]
-            for t in truth_ids(raw.packet)
-            if t in kb.disease_index and t.startswith("OMIM:")
-        )
-        if not truth:
-            continue
-        try:
-            terms = CaseTerms.from_case(read_clinical_view(clinical_view(raw.packet), kb, raw.where), model)
-        except InputError:
-            continue
+        terms, truth = found
         if not terms.observed:
             continue
         pmids = frozenset(case_pmids(raw.packet))
@@ -477,17 +486,17 @@ def run_cv(
     params = params or ModelParameters()
     plain = RankingModel.build(kb, params, cases=None)
     phenomizer = PhenomizerModel.build(kb, plain.propagated) if "phenomizer" in methods else None
-    evidence_cases = (
-        list(_evidence_cases(path, curated, limit, plain, folds))
+    fit_cases = (
+        list(evidence_cases(path, curated, limit, plain, folds))
         if "lr" in methods and params.similar_evidence_weight > 0
         else []
     )
     # nested: the similar-patient evidence of fold k is fitted on the other folds' cases only
     evidence = (
         fit_nested(
-            lambda cases: RankingModel.build(kb, params, cases=cases), pool, pool_fold, evidence_cases, folds
+            lambda cases: RankingModel.build(kb, params, cases=cases), pool, pool_fold, fit_cases, folds
         )
-        if evidence_cases
+        if fit_cases
         else {}
     )
     rows: list[dict[str, Any]] = []
@@ -540,31 +549,13 @@ def training_pool(
 def evidence_cases(
     path: Path, curated: Path, limit: int | None, model: RankingModel, folds: int
 ) -> Iterator[tuple[CaseTerms, tuple[int, ...], int]]:
-    """(terms, OMIM truth, fold) of every readable case with a diagnosis in the release, for the fit of the
-    similar-patient evidence."""
-    return _evidence_cases(path, curated, limit, model, folds)
-
-
-def _evidence_cases(
-    path: Path, curated: Path, limit: int | None, model: RankingModel, folds: int
-) -> Iterator[tuple[CaseTerms, tuple[int, ...], int]]:
     """(terms, OMIM truth, fold) of every readable case with a diagnosis in the release, for the nested fit
     of the similar-patient evidence."""
-    kb = model.kb
     for raw, _ in _all_cases(path, curated, limit):
-        if raw.packet is None:
+        found = None if raw.packet is None else _terms_and_truth(raw.packet, raw.where, model)
+        if raw.packet is None or found is None:
             continue
-        truth = tuple(
-            kb.disease_index[t]
-            for t in truth_ids(raw.packet)
-            if t in kb.disease_index and t.startswith("OMIM:")
-        )
-        if not truth:
-            continue
-        try:
-            terms = CaseTerms.from_case(read_clinical_view(clinical_view(raw.packet), kb, raw.where), model)
-        except InputError:
-            continue
+        terms, truth = found
         yield terms, truth, fold_of(raw.packet, folds, raw.where)
 
 
