@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from ipexpath.confirm.acmg.base import CriterionResult, Strength, applied, not_applied
+from ipexpath.confirm.acmg.case_evidence import strength_from_de_novo_points
 from ipexpath.confirm.acmg.context import EvaluationContext
 from ipexpath.confirm.model import Variant, Zygosity
 from ipexpath.confirm.panel import Gene
@@ -16,19 +17,6 @@ from ipexpath.confirm.phenotype import phenotype_specificity
 from ipexpath.confirm.segregation import FamilySegregation
 
 _NO_FAMILY = "Not evaluated: no family file (pedigree) with genotyped relatives was given."
-
-
-def _strength_from_points(points: float) -> Strength | None:
-    # ClinGen SVI de novo v1.1: 0.5 Supporting, 1 Moderate, 2 Strong, >= 4 Very strong.
-    if points >= 4:
-        return Strength.VERY_STRONG
-    if points >= 2:
-        return Strength.STRONG
-    if points >= 1:
-        return Strength.MODERATE
-    if points >= 0.5:
-        return Strength.SUPPORTING
-    return None
 
 
 def evaluate_de_novo(variant: Variant, gene: Gene, ctx: EvaluationContext) -> list[CriterionResult]:
@@ -73,7 +61,7 @@ def evaluate_de_novo(variant: Variant, gene: Gene, ctx: EvaluationContext) -> li
         "unknown": "assumed consistent (no phenotype ranking given)",
         "not_consistent": "not consistent with the gene",
     }[specificity]
-    strength = _strength_from_points(points)
+    strength = strength_from_de_novo_points(points)
     maternal_note = (
         " Maternal germline mosaicism remains possible for recurrence risk." if x_linked_son else ""
     )
