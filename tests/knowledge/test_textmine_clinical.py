@@ -68,6 +68,14 @@ def _states(result: TextResult) -> dict[str, str]:
             },
         ),
         ("Absent speech and no seizures.", {"HP:0001344": "observed", "HP:0001250": "excluded"}),
+        # review: the HPO's RELATED synonym "Insulin-dependent diabetes mellitus" ("mellitus" left out)
+        ("insulin-dependent diabetes", {"HP:0100651": "observed"}),
+        # review: relatives' findings stay family history ("died in infancy" = Death in infancy)
+        ("His maternal uncle died in infancy.", {"HP:0001522": "family"}),
+        (
+            "The boy has eczema; his maternal uncle had diarrhoea and diabetes.",
+            {"HP:0000964": "observed", "HP:0002014": "family", "HP:0000819": "family"},
+        ),
     ],
 )
 def test_clinical_phrases_and_scope(kb: KnowledgeBase, text: str, expected: dict[str, str]) -> None:
@@ -83,6 +91,19 @@ def test_possible_and_family_findings_are_not_patient_features(kb: KnowledgeBase
     assert [h.term_id for h in excluded] == ["HP:0000819"]
     assert [h.assertion for h in result.possible] == [Assertion.POSSIBLE]
     assert [h.experiencer for h in result.family_history] == [Experiencer.FAMILY]
+
+
+def test_family_history_is_surfaced_not_used(kb: KnowledgeBase) -> None:
+    text = "Boy with diarrhoea. His maternal uncle died in infancy; his maternal uncle had diarrhoea and diabetes."
+    result = recognise(kb, text)
+    observed, excluded = result.patient_terms()
+    assert [h.term_id for h in observed] == ["HP:0002014"] and excluded == []
+    assert {h.term_id for h in result.family_history} == {"HP:0001522", "HP:0002014", "HP:0000819"}
+    assert result.family_history_note() == (
+        "From the text, said of relatives (not the patient's features): 'His maternal uncle died in infancy' "
+        "(Death in infancy); 'his maternal uncle had diarrhoea and diabetes' (Diarrhea, Diabetes mellitus)."
+    )
+    assert recognise(kb, "chronic diarrhea").family_history_note() is None
 
 
 def test_spelling_and_inflection_normalised() -> None:
@@ -160,3 +181,14 @@ def test_related_and_narrow_synonyms_score_lower(kb: KnowledgeBase) -> None:
 def test_short_capital_synonyms_need_capitals(kb: KnowledgeBase) -> None:
     assert recognise(kb, "AEA").hits[0].term_id == "HP:0034070"  # EXACT abbreviation in hp.obo
     assert recognise(kb, "the odds are low").hits == ()  # "ODD" is not "odds"
+
+
+def test_case_from_text_keeps_relatives_findings_as_family_history(kb: KnowledgeBase) -> None:
+    from ipexpath.case.readers import case_from_form
+
+    text = "Infant with intractable diarrhoea. His maternal uncle had diarrhoea and diabetes."
+    case = case_from_form({"id": "c1", "text": text}, kb)
+    assert [t.id for t in case.observed] == ["HP:0002041"]
+    assert case.family_history is not None and "Diabetes mellitus" in case.family_history
+    given = case_from_form({"id": "c2", "text": text, "family_history": "Two uncles died."}, kb)
+    assert given.family_history == "Two uncles died."

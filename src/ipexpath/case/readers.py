@@ -172,6 +172,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
     ]
     findings: list[Finding] = []
     onset = parse_age(data["onset"]) if data.get("onset") is not None else None
+    history = str(data["family_history"]) if data.get("family_history") else None
     if data.get("text"):
         from ipexpath.knowledge.textmine import recognise
 
@@ -180,6 +181,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         observed += [RawTerm(h.term_id, None, h.label) for h in seen]
         excluded += [RawTerm(h.term_id, None, h.label) for h in negated]
         findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
+        history = history or found.family_history_note()  # relatives' findings stay family history
         if onset is None and found.onset_days is not None:
             onset = Age.from_days(found.onset_days)
             findings.append(
@@ -198,7 +200,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         sex=Sex.parse(data.get("sex")),
         age=parse_age(data["age"]) if data.get("age") is not None else None,
         onset=onset,
-        family_history=str(data["family_history"]) if data.get("family_history") else None,
+        family_history=history,
         covered=_covered(data.get("covered"), source),
         source=source,
         findings=findings,

@@ -111,6 +111,7 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
         sex=sex,
         age=age,
         onset=onset,
+        family_history=found.family_history_note() if text else None,  # relatives' findings in the text
         source="command line" if not text else "command line (text)",
         findings=findings,
     )

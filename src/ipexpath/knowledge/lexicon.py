@@ -32,8 +32,9 @@ STOPWORDS = frozenset(
     ).split()
 )
 # Words HPO names carry that clinical text usually leaves out ("IgE" for "circulating IgE concentration").
+# "mellitus": "insulin-dependent diabetes" names the HPO's "Insulin-dependent diabetes mellitus".
 FILLERS = frozenset(
-    "circulating concentration level serum plasma morphology positivity positive finding".split()
+    "circulating concentration level serum plasma morphology positivity positive finding mellitus".split()
 )
 _DIRECTION = {
     **dict.fromkeys("elevated elevation high higher raised increased increase hyper".split(), "increased"),
@@ -52,6 +53,9 @@ _SAME = {
     "shortening": "short",
     "shortness": "short",
     "shortened": "short",
+    "died": "death",  # "died in infancy" = Death in infancy
+    "dies": "death",
+    "dying": "death",
 }
 # Anatomical adjective → noun (standard anatomical usage; both forms occur in HPO names and in notes).
 _ORGAN = {

@@ -33,6 +33,9 @@ from ipexpath.knowledge.lexicon import (
 )
 from ipexpath.types import DAYS_PER_MONTH, DAYS_PER_YEAR
 
+# Terms outside Phenotypic abnormality that notes state: "Age of death" (Death in infancy, Neonatal death…),
+# which for an X-linked disease is often what the family history says ("his maternal uncle died in infancy").
+_AGE_OF_DEATH = "HP:0011420"
 MAX_TEXT_CHARS = 200_000  # about 60 pages; worst case about 10 s (benchmarks/bench_text_limits.py)
 MAX_WINDOW = 8  # longest phrase, in content words, looked up in the dictionary
 MAX_UNRECOGNISED_WORDS = 6  # longer uncovered phrases are not listed as unrecognised
@@ -219,6 +222,21 @@ class TextResult:
         lines.extend(f"not recognised: '{span.text}'" for span in self.unrecognised)
         return lines
 
+    def family_history_note(self) -> str | None:
+        """Relatives' findings with the clause that states them, for a case's family history (or None)."""
+        clauses: dict[tuple[int, int], list[str]] = {}
+        for hit in self.family_history:
+            start, end = _clause(self.text, hit.span)
+            labels = clauses.setdefault((start, end), [])
+            if hit.label not in labels:
+                labels.append(hit.label)
+        if not clauses:
+            return None
+        parts = [
+            f"'{self.text[start:end]}' ({', '.join(labels)})" for (start, end), labels in clauses.items()
+        ]
+        return "From the text, said of relatives (not the patient's features): " + "; ".join(parts) + "."
+
     def patient_terms(self) -> tuple[list[TextHit], list[TextHit]]:
         """(observed, excluded) hits said of the patient; relatives' and merely possible findings left out."""
         return list(self.observed), list(self.excluded)
@@ -232,6 +250,22 @@ class TextResult:
             "age_days": self.age_days,
             "onset_days": self.onset_days,
         }
+
+
+_CLAUSE_END = re.compile(r"[.;!?\n]")
+_MAX_CLAUSE = 160  # characters of a clause quoted in a family-history note
+
+
+def _clause(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """(start, end) of the sentence or clause holding `span`, at most _MAX_CLAUSE characters around it."""
+    low = max(0, span[0] - _MAX_CLAUSE)
+    before = [m.end() for m in _CLAUSE_END.finditer(text, low, span[0])]
+    start = before[-1] if before else low
+    after = _CLAUSE_END.search(text, span[1], min(len(text), span[1] + _MAX_CLAUSE))
+    end = after.start() if after else min(len(text), span[1] + _MAX_CLAUSE)
+    while start < span[0] and text[start].isspace():
+        start += 1
+    return start, end
 
 
 @dataclass(frozen=True)
@@ -277,6 +311,7 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
     from ipexpath.knowledge.lexicon import stem, tokens
 
     phenotype_root = kb.term_index.get("HP:0000118")
+    death_root = kb.term_index.get(_AGE_OF_DEATH)
     table: dict[frozenset[str], list[tuple[tuple[int, int, int], _Entry]]] = {}
     phenotype: dict[int, bool] = {}  # memo per term (a term has several names)
     depth: dict[int, int] = {}
@@ -284,7 +319,11 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
     for entry in term_names(kb):
         term = entry.term
         if term not in phenotype:
-            phenotype[term] = phenotype_root is None or kb.is_phenotype(term)
+            phenotype[term] = (
+                phenotype_root is None
+                or kb.is_phenotype(term)
+                or (death_root is not None and kb.is_under(term, _AGE_OF_DEATH))
+            )
             depth[term] = len(kb.ancestors(term))
         if not phenotype[term]:
             continue
