@@ -41,6 +41,11 @@ RESERVED_DOIS = frozenset(
         "10.1136/jmg.38.12.874", "10.5734/jgm.2018.15.2.92", "10.3389/fped.2024.1438816",
         "10.3389/fped.2022.1001290", "10.3389/fped.2019.00020", "10.3389/fped.2017.00267",
         "10.1155/2020/9860863", "10.1155/2014/564926",
+        # DOIs of reserved PMIDs, as printed in their PubMed records (dismech references_cache), so that a
+        # paper cited by DOI alone cannot slip through: 41694357, 16787985, 17389811, 24116927, 22419735,
+        # 17196245, 17030597.
+        "10.3389/fimmu.2026.1753561", "10.1210/jc.2006-0368", "10.1159/000101334", "10.1111/cei.12214",
+        "10.1210/jc.2011-2554", "10.1016/j.jaci.2006.10.007", "10.1542/peds.2005-2882",
     }
 )  # fmt: skip
 
