@@ -36,3 +36,114 @@ def test_log_rank_statistic() -> None:
     assert result is not None
     assert result["chi2"] == pytest.approx(16.79, abs=0.01)
     assert result["p"] < 0.0001
+
+
+def test_confidence_interval_is_log_log_greenwood_computed_by_hand() -> None:
+    # 6-MP at 6 weeks: S = 18/21, Greenwood var(log S) = 3 / (21 x 18); on the log(-log S) scale
+    # sd = sqrt(var) / |log S| = 0.5779, so the CI is S^exp(+-1.96 x 0.5779) = 0.6197 - 0.9516
+    # (R survfit conf.type = "log-log" prints 0.620 - 0.952).
+    from ipexpath.registry.survival import survival_at
+
+    fitter = km(_frame().query("group == '6-MP'"), "time", "death", "6-MP")
+    at6 = survival_at(fitter, 6)
+    assert at6["survival"] == pytest.approx(18 / 21)
+    assert (at6["ci_low"], at6["ci_high"]) == (
+        pytest.approx(0.6197, abs=1e-4),
+        pytest.approx(0.9516, abs=1e-4),
+    )
+    at23 = survival_at(fitter, 23)
+    assert (at23["ci_low"], at23["ci_high"]) == (
+        pytest.approx(0.1881, abs=1e-3),
+        pytest.approx(0.6801, abs=1e-3),
+    )
+
+
+def test_numbers_at_risk_counted_by_hand() -> None:
+    # 6-MP: at risk at week t = remission times >= t (21 at 0; 15 at 10: six end before 10; 8 at 20).
+    # Placebo: 8 at 10 (11 11 12 12 15 17 22 23), 2 at 20 (22 23).
+    from ipexpath.registry.survival import at_risk, survival_at
+
+    frame = _frame()
+    six = frame.query("group == '6-MP'")["time"]
+    placebo = frame.query("group == 'placebo'")["time"]
+    assert at_risk(six, [0, 10, 20, 36]) == [21, 15, 8, 0]
+    assert at_risk(placebo, [0, 10, 20]) == [21, 8, 2]
+    fitter = km(frame.query("group == '6-MP'"), "time", "death", "6-MP")
+    assert survival_at(fitter, 10)["at_risk"] == 15
+    # Beyond the last follow-up (35 weeks) the survival is not estimable, not carried forward.
+    assert survival_at(fitter, 40) == {
+        "years": 40,
+        "survival": None,
+        "ci_low": None,
+        "ci_high": None,
+        "at_risk": 0,
+    }
+
+
+def test_delayed_entry_kaplan_meier_and_log_rank_by_hand() -> None:
+    # (entry, exit, event): A (0, 2, death), B (0, 4, censored), C (3, 5, death), D (1, 6, censored).
+    # At t = 2 the risk set is A, B, D (C enters at 3): S = 2/3. At t = 5: C, D: S = 2/3 x 1/2 = 1/3.
+    # Ignoring entry would put C at risk at 2 and give S(2) = 3/4.
+    frame = pd.DataFrame(
+        {"entry": [0, 0, 3, 1], "time": [2, 4, 5, 6], "death": [1, 0, 1, 0], "group": ["a", "b", "a", "b"]}
+    )
+    fitter = km(frame, "time", "death", "x", entry="entry")
+    assert float(fitter.survival_function_at_times(2).iloc[0]) == pytest.approx(2 / 3)
+    assert float(fitter.survival_function_at_times(5).iloc[0]) == pytest.approx(1 / 3)
+    # Log-rank, group a vs b: t=2: n=3 (a: A; b: B, D), d=1 in a: O-E = 1 - 1/3, V = 1 x 2/2 x 1/3 x 2/3;
+    # t=5: n=2 (a: C; b: D), d=1 in a: O-E = 1 - 1/2, V = 1/4. chi2 = (2/3 + 1/2)^2 / (2/9 + 1/4).
+    result = logrank(frame, "time", "death", "group", entry="entry")
+    assert result is not None
+    assert result["chi2"] == pytest.approx((2 / 3 + 1 / 2) ** 2 / (2 / 9 + 1 / 4))
+
+
+def test_log_rank_equals_lifelines_without_entry_for_three_groups() -> None:
+    import numpy as np
+    from lifelines.statistics import multivariate_logrank_test
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "time": np.round(rng.exponential(2.0, 90), 1),  # rounded: many ties
+            "death": rng.integers(0, 2, 90),
+            "group": rng.integers(0, 3, 90),
+        }
+    )
+    expected = multivariate_logrank_test(frame["time"], frame["group"], frame["death"]).test_statistic
+    result = logrank(frame, "time", "death", "group")
+    assert result is not None and result["df"] == 2
+    assert result["chi2"] == pytest.approx(float(expected), rel=1e-9)
+
+
+def test_aalen_johansen_with_ties_by_hand_and_against_lifelines() -> None:
+    # (time, cause): (1, 1), (1, 2), (2, censored), (3, 1), (4, censored); all-cause KM S.
+    # t=1: n=5, CIF1 = 1 x 1/5 = 0.2, S = 3/5. t=3: n=2, CIF1 = 0.2 + 3/5 x 1/2 = 0.5. CIF2 = 0.2.
+    import numpy as np
+    from lifelines import AalenJohansenFitter
+
+    from ipexpath.registry.survival import aalen_johansen
+
+    times, causes = [1, 1, 2, 3, 4], [1, 2, 0, 1, 0]
+    cif1 = aalen_johansen(times, causes, 1)
+    assert [cif1.at(t) for t in (0.5, 1, 2.9, 3, 4)] == pytest.approx([0.0, 0.2, 0.2, 0.5, 0.5])
+    assert cif1.at(4.5) is None  # beyond the last follow-up: not estimable
+    assert aalen_johansen(times, causes, 2).at(4) == pytest.approx(0.2)
+    rng = np.random.default_rng(1)  # untied times: lifelines needs no jitter and must agree
+    t, c = rng.exponential(2.0, 60), rng.integers(0, 3, 60)
+    lifelines_cif = (
+        AalenJohansenFitter(calculate_variance=False).fit(t, c, event_of_interest=1).cumulative_density_
+    )
+    ours = aalen_johansen(t, c, 1)
+    for year in (0.5, 1, 2, 4):
+        assert ours.at(year) == pytest.approx(float(lifelines_cif[lifelines_cif.index <= year].iloc[-1, 0]))
+
+
+def test_median_follow_up_by_reverse_kaplan_meier() -> None:
+    from ipexpath.registry.survival import median_follow_up
+
+    # Reverse KM (censorings are the events): times 1 (death) 2 (censored) 3 (death) 4 (censored):
+    # t=2: 3 followed, 1 censored -> 2/3; t=4: 1 followed, 1 censored -> 0; median 4.
+    assert median_follow_up(pd.DataFrame({"time": [1.0, 2.0, 3.0, 4.0], "death": [1, 0, 1, 0]})) == 4.0
+    # Only the first of three censored: the reverse curve stays at 2/3, the median is not reached (None,
+    # not infinity in the JSON report).
+    assert median_follow_up(pd.DataFrame({"time": [1.0, 2.0, 3.0], "death": [0, 1, 1]})) is None

@@ -14,12 +14,17 @@ from typing import Any
 from ipexpath import __version__
 from ipexpath.registry.analysis import Analysis
 from ipexpath.registry.staging import write_folder
+from ipexpath.registry.survival import KM_CI_METHOD, MEDIAN_FOLLOW_UP_METHOD, at_risk
 
 FIGURES = {
-    "overall_survival.png": ("os_fits", "Overall survival by treatment received (Kaplan–Meier, 95 % CI)."),
+    "overall_survival.png": (
+        "os_fits",
+        "Overall survival by treatment received (Kaplan–Meier, 95 % CI; | = censored).",
+    ),
     "disease_free_survival.png": (
         "dfs_fits",
-        "Disease-free survival (event: active autoimmunity other than T1D, or death) by treatment received.",
+        "Disease-free survival from the start of the group's treatment (event: active autoimmunity other "
+        "than T1D, or death).",
     ),
     "survival_by_oi_group.png": (
         "oi_fits",
@@ -33,34 +38,67 @@ FIGURES = {
 }
 
 
+def _ticks(ax: Any, last: float) -> list[float]:
+    """Whole-number x ticks from 0 to the last follow-up (the columns of the numbers-at-risk table)."""
+    ax.set_xlim(0, max(last, 1.0) * 1.02)
+    ticks = [float(t) for t in ax.get_xticks() if 0 <= t <= last * 1.02 and float(t).is_integer()]
+    ax.set_xticks(ticks)
+    return ticks
+
+
+def _draw_at_risk(ax: Any, rows: dict[str, list[int]], ticks: list[float]) -> None:
+    """The numbers-at-risk table under the x axis, one row per curve, aligned with the ticks."""
+    from matplotlib.transforms import blended_transform_factory
+
+    below = blended_transform_factory(ax.transData, ax.transAxes)
+    ax.text(0, -0.2, "Number at risk", transform=ax.transAxes, ha="left", fontsize=8, weight="bold")
+    for row, (label, counts) in enumerate(rows.items(), start=1):
+        y = -0.2 - 0.075 * row
+        ax.text(-0.06, y, label, transform=ax.transAxes, ha="right", fontsize=8)
+        for tick, count in zip(ticks, counts, strict=True):
+            ax.text(tick, y, str(count), transform=below, ha="center", fontsize=8)
+
+
 def _plot(name: str, analysis: Analysis, path: Path) -> bool:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from lifelines.plotting import add_at_risk_counts
 
     key = FIGURES[name][0]
     data: Any = analysis.frames.get(key)
     if data is None or (isinstance(data, dict) and not data):
         return False
-    fig, ax = plt.subplots(figsize=(7.5, 5.2), dpi=110)
-    if isinstance(data, dict):
-        fitters = list(data.values())
-        for fitter in fitters:
-            fitter.plot_survival_function(ax=ax, ci_show=True)
-        add_at_risk_counts(*fitters, ax=ax)
-        ax.set_ylabel("probability")
+    fig, ax = plt.subplots(figsize=(7.5, 5.6), dpi=110)
+    if isinstance(data, dict):  # Kaplan-Meier fits: step functions with CI bands and censor marks
+        for fitter in data.values():
+            fitter.plot_survival_function(
+                ax=ax, ci_show=True, show_censors=True, censor_styles={"marker": "|", "ms": 7, "mew": 1}
+            )
+        last = max(float(f.durations.max()) for f in data.values())
+        ticks = _ticks(ax, last)
+        rows = {
+            label: at_risk(f.durations, ticks, f.entry if f.entry is not None else None)
+            for label, f in data.items()
+        }
+        ax.set_ylabel("probability of survival")
         ax.set_ylim(0, 1.02)
-    else:
-        data.plot_cumulative_density(ax=ax)
+    else:  # Aalen-Johansen cumulative incidence
+        last = max(data.exits)
+        ax.step([*data.times, last], [*data.cif, data.cif[-1]], where="post", label=data.label)
+        ax.legend(loc="upper left")
+        ticks = _ticks(ax, last)
+        rows = {"HSCT": at_risk(data.exits, ticks)}
         ax.set_ylabel("cumulative incidence")
         ax.set_ylim(0, 1.0)
+    _draw_at_risk(ax, rows, ticks)
     xlabel = "years after HSCT" if key in ("oi_fits", "trm") else f"years from {analysis.time_zero}"
+    if key == "dfs_fits":
+        xlabel = "years from the start of the group's treatment"
     ax.set_xlabel(xlabel)
     ax.set_title(FIGURES[name][1], fontsize=9, wrap=True)
-    fig.tight_layout()
-    fig.savefig(path)
+    fig.subplots_adjust(bottom=0.12 + 0.075 * (len(rows) + 2), left=0.16)
+    fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
     return True
 
@@ -118,9 +156,12 @@ def _html(analysis: Analysis, figures: list[str], synthetic: bool) -> str:
             f"<figcaption>{esc(FIGURES[name][1])}</figcaption></figure>"
         )
     parts.append(
-        "<h2>Methods</h2><p>Kaplan–Meier with log-rank; Aalen–Johansen cumulative incidence with "
-        "competing deaths; Cox models (lifelines). HSCT is compared with immunosuppression as a "
-        "time-varying covariate from the first treatment (Mantel–Byar) to avoid immortal-time bias "
+        f"<h2>Methods</h2><p>Kaplan–Meier with log-rank ({esc(KM_CI_METHOD)}; numbers at risk are the "
+        "patients under observation at each time, entry ≤ t ≤ exit); median follow-up by "
+        f"{esc(MEDIAN_FOLLOW_UP_METHOD)}; Aalen–Johansen cumulative incidence with competing deaths "
+        "(exact with tied times); Cox models (lifelines, Efron ties, Wald 95 % CI). HSCT is compared "
+        "with immunosuppression as a time-varying covariate from the first treatment (Mantel–Byar) "
+        "to avoid immortal-time bias "
         "(Suissa 2008, doi 10.1093/aje/kwm324). OI score: Barzaghi et al. 2018 (PMID 29241729); partial "
         "scores get no group.</p></body></html>"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -184,6 +185,7 @@ class ConditioningIntensity(models.TextChoices):
     FULL = "full", "full (myeloablative)"
     RIT = "rit", "reduced-intensity transplant (RIC or MIC)"
     NONE = "none", "no conditioning (boost)"
+    UNKNOWN = "unknown", "not recorded"
 
 
 class HsctKind(models.TextChoices):
@@ -215,9 +217,11 @@ class Hsct(RegistryRecord):
     hla_match = models.CharField(max_length=20, blank=True, default="", help_text="e.g. 10/10, 9/10, haplo.")
     stem_cell_source = models.CharField(max_length=20, choices=StemCellSource.choices, blank=True, default="")
     graft_manipulation = models.CharField(max_length=60, blank=True, default="")
-    cd34_dose_per_kg = models.FloatField(null=True, blank=True, help_text="CD34+ cells x 10^6/kg.")
+    cd34_dose_per_kg = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0)], help_text="CD34+ cells x 10^6/kg."
+    )
     conditioning_intensity = models.CharField(
-        max_length=10, choices=ConditioningIntensity.choices, default=ConditioningIntensity.RIT
+        max_length=10, choices=ConditioningIntensity.choices, default=ConditioningIntensity.UNKNOWN
     )
     conditioning_regimen = models.CharField(max_length=200, blank=True, default="")
     serotherapy = models.CharField(
@@ -230,7 +234,12 @@ class Hsct(RegistryRecord):
     platelet_engraftment = models.DateField(
         null=True, blank=True, help_text="First of 3 days with platelets > 50,000/mm3 unsupported (Barzaghi)."
     )
-    acute_gvhd_grade = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Overall grade 0-4.")
+    acute_gvhd_grade = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(4)],
+        help_text="Overall grade 0-4 (MAGIC, Harris et al. 2016).",
+    )
     acute_gvhd_system = models.CharField(
         max_length=80, blank=True, default="MAGIC (Harris et al. 2016, doi 10.1016/j.bbmt.2015.09.001)"
     )
@@ -263,7 +272,7 @@ class ChimerismMeasurement(RegistryRecord):
     transplant = models.ForeignKey(Hsct, on_delete=models.PROTECT, related_name="chimerism")
     measured_on = models.DateField()
     lineage = models.CharField(max_length=20, choices=ChimerismLineage.choices)
-    donor_percent = models.FloatField()
+    donor_percent = models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(100)])
     method = models.CharField(max_length=40, blank=True, default="", help_text="STR, qPCR, ddPCR.")
 
 
@@ -327,8 +336,8 @@ class FollowUpVisit(RegistryRecord):
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="visits")
     visit_date = models.DateField()
-    weight_kg = models.FloatField(null=True, blank=True)
-    height_cm = models.FloatField(null=True, blank=True)
+    weight_kg = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0)])
+    height_cm = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0)])
     weight_z = models.FloatField(null=True, blank=True, help_text="Weight-for-age z-score as entered.")
     height_z = models.FloatField(null=True, blank=True, help_text="Height-for-age z-score as entered.")
     active_autoimmunity = models.BooleanField(

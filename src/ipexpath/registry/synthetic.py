@@ -204,7 +204,7 @@ def simulate(spec: CohortSpec = CohortSpec(), today: dt.date = dt.date(2026, 1, 
             }
         )
         if transplanted:
-            _add_transplant(rng, data, pseudonym, start, deceased)
+            _add_transplant(rng, data, pseudonym, start, deceased, end)
         elif rng.random() < NUTRITION_IS:
             data["supportive_care"].append(
                 {"patient": pseudonym, "kind": "enteral_nutrition", "start": start.isoformat(), "stop": ""}
@@ -220,8 +220,9 @@ def _p_high(rng: np.random.Generator) -> float:
 
 
 def _add_transplant(
-    rng: np.random.Generator, data: TableRows, pseudonym: str, day0: dt.date, died: bool
+    rng: np.random.Generator, data: TableRows, pseudonym: str, day0: dt.date, died: bool, end: dt.date
 ) -> None:
+    engrafted = day0 + dt.timedelta(days=16)
     gvhd = rng.random() < ACUTE_GVHD
     grade = (
         (3 if rng.random() < 0.7 else 4) if gvhd and rng.random() < ACUTE_GVHD_SEVERE else (2 if gvhd else 0)
@@ -236,12 +237,14 @@ def _add_transplant(
             "stem_cell_source": _pick(rng, SOURCES),
             "conditioning_intensity": "rit" if rng.random() < RIT_FRACTION else "full",
             "serotherapy": "ATG or alemtuzumab" if rng.random() < SEROTHERAPY_FRACTION else "none",
-            "neutrophil_engraftment": (day0 + dt.timedelta(days=16)).isoformat(),
+            # median neutrophil recovery 16 days (Barzaghi); none recorded for a patient dead before then
+            "neutrophil_engraftment": engrafted.isoformat() if engrafted <= end else "",
             "acute_gvhd_grade": str(grade),
             "chronic_gvhd": "moderate" if rng.random() < CHRONIC_GVHD else "none",
         }
     )
-    if not died or rng.random() < 0.5:
+    measured = day0 + dt.timedelta(days=90)
+    if (not died or rng.random() < 0.5) and measured <= end:
         full = rng.random() < FULL_CHIMERISM
         for lineage in ("whole_blood", "treg"):
             percent = float(rng.uniform(96, 100)) if full or lineage == "treg" else float(rng.uniform(30, 95))
@@ -249,7 +252,7 @@ def _add_transplant(
                 {
                     "patient": pseudonym,
                     "hsct_sequence": "1",
-                    "measured_on": (day0 + dt.timedelta(days=90)).isoformat(),
+                    "measured_on": measured.isoformat(),
                     "lineage": lineage,
                     "donor_percent": f"{percent:.1f}",
                     "method": "STR",
