@@ -119,19 +119,48 @@ A patient reported in two papers is curated from one of them only (noted in the 
   printed; a Jacobs Publishers mild-IPEX report and a 2017 AOCCN poster: no DOI). Reviews that tabulate
   earlier patients (Barzaghi 2012, the neonatal-IPEX systematic review) were not used: their patients
   belong to the original papers.
-- **DEF6, IL2RB, BACH2:** the primary reports are reserved (DEF6 PMIDs 31308374, 32562707; IL2RB 31040184)
-  or readable only as a cohort-level abstract (BACH2, Afzali 2017), which yields no individual patient.
+- **DEF6, BACH2:** the only DEF6 reports (seven patients, two papers: PMIDs 31308374, 32562707; dismech
+  `kb/disorders/DEF6_Deficiency.yaml` says so) are reserved; BACH2 is readable only as the Afzali 2017 abstract
+  (PMID 28530713, dismech cache: abstract only) and a J Gastrointest Oncol case-report page whose opening has
+  neither the case nor an identifier. **IL2RB** is now curated from Zhang 2019 JEM (PMID 31040185, full text in
+  the dismech cache; the reserved IL2RB paper is the companion report PMID 31040184).
+- **Third session: what was read in monarch-initiative/dismech** (`references_cache/PMID_<pmid>.md`; the cache
+  is not searchable by content with the project's tools, so files were reached by PMID, from the references of
+  the dismech disorder files `IPEX_Syndrome`, `CTLA4_Haploinsufficiency`, `LRBA_Deficiency`, `CD25_Deficiency`,
+  `DEF6_Deficiency`, `STAT5B_Deficiency`, `Autoimmune_Enteropathy`, `Autoimmune_Polyendocrine_Syndrome_Type_1`
+  and `Chronic_Mucocutaneous_Candidiasis`, all read). Full texts read: 31040185 (IL2RB, curated), 25329329
+  (Schubert 2014 CTLA4: Table 1 and the per-patient Supplementary Notes are not in the cache), 30443250
+  (Gambineri 2018: tables stripped, per-patient data in supplements), 33668198 (Ben-Skowronek 2021 review),
+  29844444 (Klammt 2018 dominant-negative STAT5B: a different, autosomal dominant disease than the one
+  ipex.yaml uses for STAT5B, so not curated), 37349339 (Delage 2023 grey platelet syndrome, 13 NBEAL2
+  patients, curated from Table 1; dismech `Gray_Platelet_Syndrome` read for it). Abstract only: 11137993,
+  11137992 (Bennett/Wildin 2001),
+  20301297 (GeneReviews), 35935971 (Collen 2022 CTLA4, two children: the cached version is the abstract, which
+  does not say which child had which finding or variant), 22608502 (Lopez-Herrera 2012 LRBA), 26206937 (Lo 2015
+  LRBA), 34111452 (Egg 2022 CTLA4 cohort), 28530713 (Afzali 2017 BACH2). Not in the cache: 12161590, 16741580,
+  23060872, 25038750, 23534974, 25359994, 28473463, 25349174, 20170897, 12815136.
+- **Reserved papers found among earlier curations and removed (third session).** The Moroccan IL2RA report
+  (DOI 10.3389/fimmu.2026.1753561) is reserved PMID 41694357 (its PubMed record in the dismech cache has that
+  title), and the STAT5B man of Walenkamp 2007 (PMID 17287404) is the patient of reserved Vidarsdottir 2006
+  (PMID 16787985): both were removed, and the DOIs of the reserved PMIDs read in the dismech cache are now in
+  the test's reserved list, so a DOI-only curation of a reserved paper fails the test.
+- **No other full-text source was found.** No public repository in the index holds PMC full texts or
+  per-patient tables for these genes apart from dismech's cache (string searches for FOXP3/IPEX phrases find
+  teaching notes and code, not papers; PMC-Patients is stored without its data). Repositories that hold
+  phenopackets curated by others (copies of phenopacket-store) were not opened, as the protocol requires.
 - **Cohort papers with per-patient tables only in supplements or stripped tables** (Schubert 2014 CTLA4,
   Gámez-Díaz 2016 LRBA, Depner 2016 STAT1, Liu 2011 STAT1, Lo 2015 LRBA, Leiding 2023 STAT3 GOF,
   Tesch 2020 LRBA): not curated; cohort frequencies are not individual patients.
 - **Variants of uncertain significance** (a STAT3 p.Thr663Leu VUS in a CIS 2025 abstract; a "probable
   pathogenic" STAT3 p.Glu415Lys without functional study in a LASID poster): not curated.
 - **IPEX-like reports readable but without any printed identifier** (not curated): Bernasconi 2006 STAT5B
-  (16-year-old girl), Vidarsdottir 2006 JCEM STAT5B (the same man is curated from PMID 17287404), an ARD 2020
+  (16-year-old girl; reserved PMID 17030597), Vidarsdottir 2006 JCEM STAT5B (reserved PMID 16787985), an ARD
+  2020
   LRBA lupus letter, a CTLA4 p.V84A lymphoma case (hypothes.is annotation), a CTLA4 c.362_391del AIHA case,
   STAT1 GOF cases (c.961A>G adult; L407V mother and daughter), a Clin Immunol 2016 CD25 case.
-- **Cohort abstracts without per-patient data** (not curated): Zhang 2019 JEM IL2RB (8 patients), Afzali 2017
-  BACH2, Serwas 2019 DEF6 (3 patients), Milner 2015 STAT3 GOF (13 patients), Toubiana 2016 STAT1 GOF.
+- **Cohort abstracts without per-patient data** (not curated): Afzali 2017 BACH2, Serwas 2019 DEF6 (3
+  patients), Milner 2015 STAT3 GOF (13 patients), Toubiana 2016 STAT1 GOF, Gunay-Aygun 2010 and Sims 2020 grey
+  platelet syndrome cohorts (PMIDs 20709904, 32693407; dismech cache: abstracts only).
 
 Papers cited by DOI only (no PMID printed in any text read) are keyed by their DOI in the case knowledge
 (`knowledge/case_knowledge.py: first_pmid` falls back to the DOI) and linked to doi.org in "similar published
