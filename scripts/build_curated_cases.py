@@ -128,17 +128,18 @@ A patient reported in two papers is curated from one of them only (noted in the 
   is not searchable by content with the project's tools, so files were reached by PMID, from the references of
   the dismech disorder files `IPEX_Syndrome`, `CTLA4_Haploinsufficiency`, `LRBA_Deficiency`,
   `CD25_Deficiency`, `DEF6_Deficiency`, `STAT5B_Deficiency`, `Autoimmune_Enteropathy`,
-  `Autoimmune_Polyendocrine_Syndrome_Type_1` and `Chronic_Mucocutaneous_Candidiasis`, all read). Full texts
-  read: 31040185 (IL2RB, curated), 25329329 (Schubert 2014 CTLA4: Table 1 and the per-patient Supplementary
-  Notes are not in the cache), 30443250 (Gambineri 2018: tables stripped, per-patient data in supplements),
-  33668198 (Ben-Skowronek 2021 review), 29844444 (Klammt 2018 dominant-negative STAT5B: a different, autosomal
-  dominant disease than the one ipex.yaml uses for STAT5B, so not curated), 37349339 (Delage 2023 grey
-  platelet syndrome, 13 NBEAL2 patients, curated from Table 1; dismech `Gray_Platelet_Syndrome` read for it).
-  Abstract only: 11137993, 11137992 (Bennett/Wildin 2001), 20301297 (GeneReviews), 35935971 (Collen 2022
-  CTLA4, two children: the cached version is the abstract, which does not say which child had which finding or
-  variant), 22608502 (Lopez-Herrera 2012 LRBA), 26206937 (Lo 2015 LRBA), 34111452 (Egg 2022 CTLA4 cohort),
-  28530713 (Afzali 2017 BACH2). Not in the cache: 12161590, 16741580, 23060872, 25038750, 23534974, 25359994,
-  28473463, 25349174, 20170897, 12815136.
+  `Autoimmune_Polyendocrine_Syndrome_Type_1` `Chronic_Mucocutaneous_Candidiasis`, `Gray_Platelet_Syndrome`,
+  `Kindler_Epidermolysis_Bullosa` and `Autoimmune_Lymphoproliferative_Syndrome`, all read). Full texts read:
+  31040185 (IL2RB, curated), 25329329 (Schubert 2014 CTLA4: Table 1 and the per-patient Supplementary Notes
+  are not in the cache), 30443250 (Gambineri 2018: tables stripped, per-patient data in supplements), 33668198
+  (Ben-Skowronek 2021 review), 29844444 (Klammt 2018 dominant-negative STAT5B: a different, autosomal dominant
+  disease than the one ipex.yaml uses for STAT5B, so not curated), 37349339 (Delage 2023 grey platelet
+  syndrome, 13 NBEAL2 patients, curated from Table 1), 31905445 (Suh 2019 APS-1 girl, curated). Abstract only:
+  11137993, 11137992 (Bennett/Wildin 2001), 20301297 (GeneReviews), 35935971 (Collen 2022 CTLA4, two children:
+  the cached version is the abstract, which does not say which child had which finding or variant), 22608502
+  (Lopez-Herrera 2012 LRBA), 26206937 (Lo 2015 LRBA), 34111452 (Egg 2022 CTLA4 cohort), 28530713 (Afzali 2017
+  BACH2). Not in the cache: 12161590, 16741580, 23060872, 25038750, 23534974, 25359994, 28473463, 25349174,
+  20170897, 12815136.
 - **Reserved papers found among earlier curations and removed (third session).** The Moroccan IL2RA report
   (DOI 10.3389/fimmu.2026.1753561) is reserved PMID 41694357 (its PubMed record in the dismech cache has that
   title), and the STAT5B man of Walenkamp 2007 (PMID 17287404) is the patient of reserved Vidarsdottir 2006
