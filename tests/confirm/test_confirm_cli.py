@@ -165,14 +165,24 @@ def test_vcf_with_ranking_reranks(tmp_path: Path) -> None:
     }
     path = tmp_path / "rank.json"
     path.write_text(json.dumps(ranking))
+    # coverage not stated: the example's benign deep-intronic IL2RA call does not lower CD25 deficiency
     code, out, err = run("classify", "--vcf", str(EXAMPLE), "--ranking", str(path), "--json")
     assert code == 0, err
     data = json.loads(out)
     pp4 = next(c for c in data["variants"][0]["criteria"] if c["code"] == "PP4")
     assert not pp4["points"] and "rank 2" in pp4["evidence"]
+    assert [r["disease_id"] for r in data["differential"]] == ["OMIM:606367", "OMIM:304790"]
+    assert data["differential"][0]["posterior"] == pytest.approx(0.6)
+    assert "coverage was not stated" in data["differential"][0]["genotype_explanation"]
+    # IL2RA stated as covered: its negative result counts and IPEX comes first
+    code, out, err = run(
+        "classify", "--vcf", str(EXAMPLE), "--ranking", str(path), "--covered", "FOXP3,IL2RA", "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
     top = data["differential"][0]
     assert top["disease_id"] == "OMIM:304790" and top["previous_rank"] == 2
-    assert "IL2RA" in data["differential"][1]["genotype_explanation"]
+    assert "IL2RA, which the test covered" in data["differential"][1]["genotype_explanation"]
 
 
 def test_text_output_shows_sources_and_what_is_missing() -> None:

@@ -70,7 +70,8 @@ from ipexpath.suspect.ranking_file import RankingFile
     default=None,
     metavar="GENES|BED",
     help="What the test covered: panel gene symbols (FOXP3,IL2RA) or a BED file. Only covered genes "
-    "without a reportable variant lower their disease; without it coverage is unknown.",
+    "without a reportable variant lower their disease; without it no gene counts as tested negative "
+    "(a call in a gene does not show its exons were covered).",
 )
 @click.option(
     "--test-sensitivity",
@@ -282,7 +283,9 @@ def command(
         data["genetic_test"] = test.to_dict()
         if not test.coverage_known:
             notes.append(
-                "Coverage of the test is unknown (no --covered): only genes with calls are treated as tested."
+                "Coverage of the test is not stated (no --covered): no gene counts as tested negative, so no "
+                "disease is lowered for a variant not found; give --covered GENES|BED to count negative "
+                "results."
             )
         if ranking is not None:
             reranked = rerank_with_genotype(ranking.rows, classified, panel, Sex.parse(sex), test)
@@ -371,6 +374,9 @@ def render(data: dict[str, Any], all_criteria: bool = False) -> str:
             out.append("  Sources: " + "; ".join(f"{s['id']} {s['url']}" for s in card["sources"]))
         for step in card.get("path_to_reclassification") or []:
             out.append(f"  To reclassify: {step}")
+    if data.get("genetic_test"):
+        out.append("")
+        out.append(data["genetic_test"]["headline"])
     if data.get("differential"):
         out.append("")
         out.append("Differential re-ranked with the genotype:")

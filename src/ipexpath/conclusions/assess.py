@@ -112,8 +112,9 @@ def run_assessment(
         notes.append("No VCF given: genetic findings and genotype re-ranking are not included.")
     elif not genetics.test.coverage_known:
         notes.append(
-            "Coverage of the genetic test is unknown (no --covered): only genes with calls in the VCF are "
-            "treated as tested; give --covered GENES|BED to count negative results in the other genes."
+            "Coverage of the genetic test is unknown (no --covered): no gene counts as tested negative, so "
+            "no disease is lowered for a variant not found (a call in a gene does not show that its coding "
+            "exons were covered); give --covered GENES|BED to count negative results."
         )
     if fam is None:
         notes.append("No family file given: family risks and the testing plan are not included.")

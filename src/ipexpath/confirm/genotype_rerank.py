@@ -15,8 +15,10 @@ Genotype likelihood ratio of a disease whose gene is on the panel (values in cri
     is not modelled;
   - one heterozygous (likely) pathogenic variant of an autosomal recessive gene, or variant(s) of uncertain
     significance only: LR 1 (a second allele may have been missed; a VUS is not evidence either way);
-  - no reportable variant (P, LP or VUS) in a gene the test **covered** (`GeneticTest.covers`): LR
-    (1 − sensitivity) of the test; a gene the test did not cover: LR 1, "not tested".
+  - no reportable variant (P, LP or VUS) in a gene the test is **stated** to have covered
+    (`GeneticTest.covers`): LR (1 − sensitivity) of the test; any other gene: LR 1 — "not tested" when
+    coverage was stated and excludes it, "coverage not stated" otherwise. A call in a gene (e.g. a benign
+    deep-intronic one) never makes the gene count as covered (`confirm.genetic_test`).
 Diseases whose gene is not on the panel keep LR 1.
 """
 
@@ -45,7 +47,7 @@ class GenotypeEvidence:
     gene: str | None
     log10_lr: float
     reason: str
-    tested: bool  # the gene was covered by the test (or had calls)
+    tested: bool  # the gene had a reportable variant, or the test is stated to have covered it
     carrier_finding: bool = False  # a heterozygous P/LP variant in an XLR gene of a female
 
 
@@ -109,7 +111,7 @@ def genotype_evidence(
     mine = [v for v in variants if v.gene.symbol == gene.symbol]
     reportable = [v for v in mine if v.classification.is_pathogenic_or_likely or _is_vus(v)]
     plp = [v for v in mine if v.classification.is_pathogenic_or_likely]
-    tested = test.covers(gene.symbol) or bool(mine)
+    tested = test.covers(gene.symbol)
     negative = test.log10_lr_negative
     if plp:
         inheritance = Inheritance(gene.inheritance)
@@ -156,14 +158,26 @@ def genotype_evidence(
             f"Only variant(s) of uncertain significance in {gene.symbol}: unchanged until classified.",
             True,
         )
+    what = (
+        f"Only benign/likely benign variant(s) ({', '.join(_label(v) for v in mine)})"
+        if mine
+        else "No reportable variant"
+    )
+    if not tested and not test.coverage_known:
+        return GenotypeEvidence(
+            gene.symbol,
+            0.0,
+            f"{what} in {gene.symbol}, but the test's coverage was not stated, so this is not counted as a "
+            "negative result: unchanged.",
+            False,
+        )
     if not tested:
         return GenotypeEvidence(
             gene.symbol,
             0.0,
-            f"{gene.symbol} not tested (not covered by the test): unchanged.",
+            f"{what} in {gene.symbol}; {gene.symbol} not tested (outside the stated coverage): unchanged.",
             False,
         )
-    what = "Only benign/likely benign variant(s)" if mine else "No reportable variant"
     return GenotypeEvidence(
         gene.symbol,
         negative,

@@ -209,6 +209,24 @@ class TranscriptModel:
     def coding_length(self, exon: Exon) -> int:
         return max(0, min(exon.n_end, self.n_cds_end) - max(exon.n_start, self.n_cds_start) + 1)
 
+    def coding_intervals(self) -> tuple[tuple[int, int], ...]:
+        """Genomic intervals (1-based, inclusive) of the coding part of each coding exon, in exon order.
+
+        Why: a BED file counts a gene as covered only when these are (what a sequencing test must read to
+        call a coding or canonical splice variant)."""
+        out = []
+        for exon in self.exons:
+            start, end = max(exon.n_start, self.n_cds_start), min(exon.n_end, self.n_cds_end)
+            if start > end:
+                continue
+            a = self._genomic_of_n(exon, start)
+            b = self._genomic_of_n(exon, end)
+            out.append((min(a, b), max(a, b)))
+        return tuple(out)
+
+    def _genomic_of_n(self, exon: Exon, n: int) -> int:
+        return exon.start + (n - exon.n_start) if self.strand == "+" else exon.end - (n - exon.n_start)
+
 
 @dataclass(frozen=True)
 class TranscriptStructures:

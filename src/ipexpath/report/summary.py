@@ -46,9 +46,8 @@ def summary_text(assessment: Assessment) -> str:
                     else ""
                 )
             )
-        if not a.genetics.test.coverage_known:
-            lines.append("Test coverage: not stated (only genes with calls counted as tested).")
-        elif a.genetics.not_tested:
+        lines.append(a.genetics.test.headline())
+        if a.genetics.test.coverage_known and a.genetics.not_tested:
             lines.append("Not tested: " + ", ".join(a.genetics.not_tested))
     if a.family is not None:
         shown = [p for p in a.family.persons if not p["proband"] and p.get("p_variant") is not None]
