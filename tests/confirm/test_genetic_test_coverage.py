@@ -1,4 +1,4 @@
-"""What the genetic test covered: a call in a gene never makes it 'tested negative'; only stated coverage does.
+"""What the genetic test covered: a call in a gene never makes it tested negative; stated coverage does.
 
 Answers known in advance: FOXP3 NM_014009.4 has 12 exons, the first non-coding (11 coding exons), and a
 CDS of 1,296 nt including the stop codon; the bundled example's IL2RA call c.64+2050T>C is a common

@@ -58,8 +58,10 @@ def test_second_allele_without_its_own_annotation_is_not_given_the_first(tmp_pat
     path = VcfSpec([Record("X", 49251480, "C", "T,G", f"CSQ={csq}", ["0/2"])]).write(tmp_path / "m.vcf")
     result = read_variants(path, panel, sex="female")
     (variant,) = result.variants
-    assert variant.alt == "G" and variant.hgvs_c is None and variant.hgvs_p is None
-    assert variant.consequence == Consequence.OTHER
+    # never the first allele's c.1150G>A: placed from its own position (G>C at codon position 1 of Ala GCN
+    # gives CCN, Pro)
+    assert variant.alt == "G" and variant.hgvs_c == "c.1150G>C" and variant.hgvs_p == "p.Ala384Pro"
+    assert variant.consequence == Consequence.MISSENSE
     assert any("does not describe this allele" in n for n in result.notes)
 
 

@@ -225,8 +225,10 @@ def command(
         }
         if result.annotation is None:
             notes.append(
-                "The VCF carries no VEP/SnpEff/bcftools csq annotation: consequences and HGVS are unknown; "
-                "annotate with VEP (--hgvs --mane --af_gnomade, REVEL, SpliceAI) first."
+                "The VCF carries no VEP/SnpEff/bcftools csq annotation: single-nucleotide calls were placed "
+                "on the MANE transcripts from their positions, but indels have no HGVS and population "
+                "frequency, REVEL and SpliceAI are missing (no PM2/BS1/PP3/BP4); annotate with VEP "
+                "(--hgvs --mane --af_gnomade, REVEL, SpliceAI) first."
             )
     else:
         used_build = build or "GRCh38"

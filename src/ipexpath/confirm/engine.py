@@ -77,6 +77,8 @@ class VariantClassification:
             "sample": v.sample,
             "depth": v.depth,
             "genotype_quality": v.genotype_quality,
+            "call_filter": v.call_filter,
+            "call_notes": list(v.call_notes),
             "population": v.population.to_dict(),
             "annotation_source": v.annotation_source,
             "inheritance": self.gene.inheritance,
@@ -157,6 +159,7 @@ def classify_variant(
     conflict = clinvar_conflict(label, views)
     if conflict is not None:
         notes.insert(0, conflict.message)
+    notes[:0] = [f"CALL QUALITY: {n[0].upper()}{n[1:]}." for n in variant.call_notes]  # first: read it first
     sex = ctx.proband_sex
     card = VariantCard(
         classification=label,

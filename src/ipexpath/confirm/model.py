@@ -224,6 +224,10 @@ class Variant:
     annotation_source: str | None = None  # "VEP CSQ", "SnpEff ANN", "bcftools BCSQ", "HGVS"
     depth: int | None = None  # FORMAT/DP of the patient's call (read depth), when the VCF has it
     genotype_quality: int | None = None  # FORMAT/GQ of the patient's call, when the VCF has it
+    call_filter: str | None = None  # the VCF FILTER of the record when it is not PASS or '.'
+    call_notes: tuple[
+        str, ...
+    ] = ()  # what the reader found doubtful about the call (filter, half call, no GT)
 
     @property
     def codon(self) -> int | None:

@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ipexpath.confirm.annotations import (
     AnnotationLayout,
@@ -168,6 +168,52 @@ def _resolve_build(declared: str | None, header: str, panel: Panel, path: Path) 
     return BuildCheck(declared_name, detected, evidence, used)
 
 
+def _build_from_calls(path: Path, panel: Panel, fallback: BuildCheck) -> BuildCheck:
+    """The build when the header does not say: where the records lie relative to each build's panel genes.
+
+    Why: the panel's gene ranges differ between GRCh37 and GRCh38 (FOXP3: chrX:49.10 Mb vs 49.25 Mb), so
+    reading a GRCh37 file as GRCh38 silently misses every variant. Records inside the gene ranges of exactly
+    one build decide it; records in both builds' ranges (IL2RA, DEF6 overlap) count for neither. Calls in
+    the ranges of both builds, each, are refused (exit 2) with a request for --build.
+    """
+    tables = {name: _region_table(panel, name) for name in panel.builds}
+    hits = dict.fromkeys(tables, 0)
+    with _htslib_messages():
+        vcf = _open(path)
+        try:
+            for rec in vcf:
+                where = [
+                    name
+                    for name, table in tables.items()
+                    if any(a <= rec.POS <= b for a, b, _ in table.get(rec.CHROM, ()))
+                ]
+                if len(where) == 1:
+                    hits[where[0]] += 1
+        except Exception as exc:  # malformed records surface again, with a clear message, in _collect
+            return replace(fallback, evidence=f"{fallback.evidence} ({exc})")
+    found = {name: n for name, n in hits.items() if n}
+    if len(found) == 1:
+        name, n = next(iter(found.items()))
+        return BuildCheck(
+            None,
+            name,
+            f"the header does not name the build; {n} record(s) lie in the {name} ranges of the panel genes "
+            "and none only in the other build's: inferred from the positions — declare --build to be sure",
+            name,
+        )
+    if len(found) > 1:
+        counts = ", ".join(f"{n} in {name}" for name, n in found.items())
+        raise InputError(
+            f"The genome build of '{path.name}' is not stated in its header, and its records lie in the "
+            f"panel gene ranges of both builds ({counts}).",
+            "Give the build with --build GRCh37 or --build GRCh38 (or add ##contig lines with lengths).",
+        )
+    return replace(
+        fallback,
+        evidence=f"{fallback.evidence}; no record lies in the panel genes of either build, GRCh38 assumed",
+    )
+
+
 # --------------------------------------------------------------------------------------------- reading
 @contextlib.contextmanager
 def _htslib_messages() -> Iterator[list[str]]:
@@ -304,6 +350,8 @@ def read_variants(
         raise InputError(f"'{path}' has no '#CHROM' header line.", "Export the complete VCF with its header.")
     chosen = _choose_sample(samples, sample, path, prefer_sample)
     build_check = _resolve_build(build, header, panel, path)
+    if build_check.declared is None and build_check.detected is None:
+        build_check = _build_from_calls(path, panel, build_check)
     infos = _header_infos(header)
     layout = layout_from_header(infos)
     declared = frozenset(infos)
@@ -374,13 +422,24 @@ def _collect(
                 if alt in ("*", ".", ""):
                     continue  # a spanning deletion or no alternate allele: not a variant of its own
                 calls = _calls(rec, samples, alt_index)
+                doubts: list[str] = []
                 if index_of is not None:
-                    zyg, haploid = calls[index_of]
-                    if zyg in (Zygosity.REFERENCE, Zygosity.UNKNOWN):
+                    call = calls[index_of]
+                    if not call.carries:
                         continue
-                    observed_haploid_x = observed_haploid_x or (haploid and normalize_chrom(rec.CHROM) == "X")
+                    zyg = call.zygosity
+                    doubts += [call.doubt] if call.doubt else []
+                    observed_haploid_x = observed_haploid_x or (
+                        call.haploid and call.doubt is None and normalize_chrom(rec.CHROM) == "X"
+                    )
                 else:
                     zyg = Zygosity.UNKNOWN
+                if rec.FILTER:  # cyvcf2: None for PASS and '.'
+                    doubts.insert(
+                        0,
+                        f"the call did not pass the laboratory pipeline's filters (FILTER {rec.FILTER}); "
+                        "confirm it (e.g. by Sanger sequencing) before acting on it",
+                    )
                 if len(variants) >= MAX_PANEL_VARIANTS:
                     raise InputError(
                         f"The VCF '{path.name}' has more than {MAX_PANEL_VARIANTS:,} variant calls in the "
@@ -399,6 +458,12 @@ def _collect(
                             variant,
                             depth=_format_int(rec, "DP", index_of),
                             genotype_quality=_format_int(rec, "GQ", index_of),
+                        )
+                    if doubts:
+                        variant = replace(
+                            variant,
+                            call_filter=str(rec.FILTER) if rec.FILTER else None,
+                            call_notes=tuple(doubts),
                         )
                     variants.append(variant)
     except (InputError, _LookupFailed):
@@ -481,26 +546,62 @@ def _records(vcf: Any, panel: Panel, build: str, indexed: bool, path: Path) -> I
                 break
 
 
-def _calls(rec: Any, samples: list[str], alt_index: int) -> list[tuple[Zygosity, bool]]:
-    """Per sample: zygosity for allele `alt_index` and whether the call is haploid."""
+class _Call(NamedTuple):
+    """One sample's call of one ALT: zygosity, whether haploid, and what makes it doubtful (None: nothing)."""
+
+    zygosity: Zygosity
+    haploid: bool
+    doubt: str | None = None
+
+    @property
+    def carries(self) -> bool:
+        """The sample carries the ALT (a half call or a record without GT counts: nothing is dropped)."""
+        return self.zygosity not in (Zygosity.REFERENCE, Zygosity.UNKNOWN) or self.doubt is not None
+
+
+NO_GT = "the VCF gives no genotype (GT) for this call, so its zygosity is unknown; confirm it before use"
+
+
+def _calls(rec: Any, samples: list[str], alt_index: int) -> list[_Call]:
+    """Per sample: zygosity for allele `alt_index`, whether the call is haploid, and any doubt about it.
+
+    A half call (`./1`) carries the ALT with the other allele not called: zygosity unknown, kept and flagged.
+    A record whose FORMAT has no GT: every sample unknown, kept and flagged (a single-sample VCF lists the
+    patient's variants; the genotype must then be confirmed).
+    """
     if not samples:
         return []
+    try:
+        genotypes = rec.genotypes
+    except Exception:  # cyvcf2: "error parsing genotypes; they may be absent from this record"
+        return [_Call(Zygosity.UNKNOWN, False, NO_GT) for _ in samples]
     result = []
-    for gt in rec.genotypes:
+    for gt in genotypes:
         alleles = [a for a in gt[:-1]]
         haploid = len(alleles) == 1
         if not alleles or all(a < 0 for a in alleles):
-            result.append((Zygosity.UNKNOWN, haploid))
+            result.append(_Call(Zygosity.UNKNOWN, haploid))
             continue
         n_alt = sum(1 for a in alleles if a == alt_index)
+        missing = sum(1 for a in alleles if a < 0)
         if n_alt == 0:
-            result.append((Zygosity.REFERENCE, haploid))
+            result.append(_Call(Zygosity.REFERENCE, haploid))
+        elif missing:
+            shown = "/".join("." if a < 0 else str(a) for a in alleles)
+            result.append(
+                _Call(
+                    Zygosity.UNKNOWN,
+                    haploid,
+                    f"half call (GT {shown}): one allele was not called, so the zygosity is unknown; "
+                    "confirm it before use",
+                )
+            )
         elif haploid:
-            result.append((Zygosity.HEMIZYGOUS, True))
+            result.append(_Call(Zygosity.HEMIZYGOUS, True))
         elif n_alt == len(alleles):
-            result.append((Zygosity.HOMOZYGOUS, False))
+            result.append(_Call(Zygosity.HOMOZYGOUS, False))
         else:
-            result.append((Zygosity.HETEROZYGOUS, False))
+            result.append(_Call(Zygosity.HETEROZYGOUS, False))
     return result
 
 
@@ -579,7 +680,7 @@ def _variant(
     build: str,
     sample: str | None,
     samples: list[str],
-    calls: list[tuple[Zygosity, bool]],
+    calls: list[_Call],
     notes: list[str],
 ) -> Variant | None:
     info = {key: value for key, value in rec.INFO}
@@ -597,7 +698,20 @@ def _variant(
             )
     chrom = normalize_chrom(rec.CHROM)
     population = annotation.population if annotation else _population_only(info, declared)
-    family = {name: calls[i][0] for i, name in enumerate(samples) if name != sample}
+    family = {name: calls[i].zygosity for i, name in enumerate(samples) if name != sample}
+    if annotation is None:
+        placed = place_snv(panel, build, chrom, int(rec.POS), rec.REF, alt, gene, notes)
+        if placed is not None:
+            return replace(
+                placed,
+                zygosity=zygosity,
+                chrom=rec.CHROM,
+                population=population,
+                sample=sample,
+                in_par=panel.builds[build].in_par(chrom, int(rec.POS)),
+                family_genotypes=family,
+                source="vcf",
+            )
     return Variant(
         gene=gene.symbol,
         transcript=annotation.transcript if annotation else None,
@@ -622,6 +736,39 @@ def _variant(
     )
 
 
+def place_snv(
+    panel: Panel, build: str, chrom: str, pos: int, ref: str, alt: str, gene: Gene, notes: list[str]
+) -> Variant | None:
+    """An unannotated single-nucleotide call placed on the gene's MANE transcript from its position.
+
+    Why: without VEP/SnpEff/bcftools csq a call had no c./p. change and lost PVS1, PM1, PS1/PM5 and the
+    curated evidence; a substitution needs no sequence to be placed (the bundled exon structure and the
+    reference protein give c., exon and, when unambiguous, p.). The same checks as typed HGVS apply, so a
+    REF base that does not fit the reference protein is refused for placement and said. Indels are not
+    placed: their HGVS needs the 3' shift, which needs the transcript sequence (not bundled).
+    """
+    from ipexpath.confirm.hgvs_input import CHROMOSOME_ACCESSIONS, parse_hgvs_variant
+
+    bases = set("ACGT")
+    if len(ref) != 1 or len(alt) != 1 or ref.upper() not in bases or alt.upper() not in bases:
+        return None
+    accession = next((a for a, where in CHROMOSOME_ACCESSIONS.items() if where == (build, chrom)), None)
+    if accession is None:
+        return None
+    text = f"{accession}:g.{pos}{ref.upper()}>{alt.upper()}"
+    try:
+        placed = parse_hgvs_variant(text, panel, build=build)
+    except InputError as exc:
+        if "not inside the MANE Select transcript" not in exc.message:
+            notes.append(f"chr{chrom}:{pos} {ref}>{alt} could not be placed on {gene.symbol}: {exc.message}")
+        return None
+    if placed.gene != gene.symbol:
+        return None
+    source = f"placed from its position on the bundled {build} MANE structure (no annotation in the VCF)"
+    notes.append(f"chr{chrom}:{pos} {ref}>{alt} {source}: {placed.transcript}:{placed.hgvs_c}.")
+    return replace(placed, annotation_source=source)
+
+
 def _population_only(info: dict[str, Any], declared: frozenset[str]) -> PopulationData:
     from ipexpath.confirm.annotations import population_from
 
@@ -629,11 +776,15 @@ def _population_only(info: dict[str, Any], declared: frozenset[str]) -> Populati
 
 
 def _apply_sex(variant: Variant, sex: str | None, panel: Panel, build: str) -> Variant:
-    """chrX outside PAR in a male: `1/1` is a hemizygous call."""
-    from dataclasses import replace
-
+    """chrX outside PAR in a male: `1/1` is a hemizygous call, and so is a half call `./1` (one X)."""
     if normalize_chrom(variant.chrom or "") != "X" or variant.in_par or sex != "male":
         return variant
     if variant.zygosity == Zygosity.HOMOZYGOUS:
         return replace(variant, zygosity=Zygosity.HEMIZYGOUS)
+    if variant.zygosity == Zygosity.UNKNOWN and any(n.startswith("half call") for n in variant.call_notes):
+        notes = tuple(
+            n + " (a male has one X outside the PAR: read as hemizygous)" if n.startswith("half call") else n
+            for n in variant.call_notes
+        )
+        return replace(variant, zygosity=Zygosity.HEMIZYGOUS, call_notes=notes)
     return variant
