@@ -94,7 +94,8 @@ def test_possible_and_family_findings_are_not_patient_features(kb: KnowledgeBase
 
 
 def test_family_history_is_surfaced_not_used(kb: KnowledgeBase) -> None:
-    text = "Boy with diarrhoea. His maternal uncle died in infancy; his maternal uncle had diarrhoea and diabetes."
+    text = "Boy with diarrhoea. His maternal uncle died in infancy; "
+    text += "his maternal uncle had diarrhoea and diabetes."
     result = recognise(kb, text)
     observed, excluded = result.patient_terms()
     assert [h.term_id for h in observed] == ["HP:0002014"] and excluded == []

@@ -12,6 +12,7 @@ from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.errors import InputError
 from ipexpath.knowledge import require_knowledge
 from ipexpath.knowledge.base import KnowledgeBase
+from ipexpath.knowledge.textlearned import LearnedPhrases
 
 
 @click.command("terms")
@@ -24,6 +25,12 @@ from ipexpath.knowledge.base import KnowledgeBase
     default=None,
     help='Recognise terms in every line of a JSON-lines file ({"id": ..., "text": ...}).',
 )
+@click.option(
+    "--learned-phrases",
+    "learned",
+    is_flag=True,
+    help="Also use phrase readings learned from GSC+ curators (abstracts; see docs/free-text.md).",
+)
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200), help="Results to show.")
 @hpo_dir_option
 @json_option
@@ -31,6 +38,7 @@ def command(
     query: tuple[str, ...],
     text: str | None,
     batch: Path | None,
+    learned: bool,
     limit: int,
     hpo_dir: Path | None,
     as_json: bool,
@@ -44,12 +52,19 @@ def command(
         )
     if not query and text is None and batch is None:
         raise InputError("Nothing to look up.", 'Give words (ipexpath terms diarrhea) or --text "...".')
+    if learned and text is None and batch is None:
+        raise InputError("--learned-phrases applies to --text or --batch only.")
     kb = require_knowledge(hpo_dir)
+    table = None
+    if learned:
+        from ipexpath.knowledge.textlearned import packaged_learned
+
+        table = packaged_learned()
     if batch is not None:
-        _batch(kb, batch, as_json)
+        _batch(kb, batch, as_json, table)
         return
     if text is not None:
-        _text(kb, text, as_json)
+        _text(kb, text, as_json, table)
         return
     from ipexpath.knowledge.search import search_terms
 
@@ -76,10 +91,10 @@ def command(
         click.echo(f"  {hit.id}  {hit.label}{extra}")
 
 
-def _text(kb: KnowledgeBase, text: str, as_json: bool) -> None:
+def _text(kb: KnowledgeBase, text: str, as_json: bool, learned: LearnedPhrases | None) -> None:
     from ipexpath.knowledge.textmine import recognise
 
-    result = recognise(kb, text)
+    result = recognise(kb, text, learned)
     if as_json:
         emit_json({"hpo_version": kb.release_label, **result.to_dict()})
         return
@@ -92,7 +107,7 @@ def _text(kb: KnowledgeBase, text: str, as_json: bool) -> None:
         click.echo(f"  sex: {result.sex or 'not stated'}; age: {age}; onset: {onset}")
 
 
-def _batch(kb: KnowledgeBase, path: Path, as_json: bool) -> None:
+def _batch(kb: KnowledgeBase, path: Path, as_json: bool, learned: LearnedPhrases | None) -> None:
     """One output line per note (JSON lines with --json); bad lines reported on stderr with their number."""
     from ipexpath.knowledge.textbatch import LineError, annotate_file, count_lines
 
@@ -100,7 +115,7 @@ def _batch(kb: KnowledgeBase, path: Path, as_json: bool) -> None:
     errors: list[LineError] = []
     done = 0
     with click.progressbar(length=total, label="Reading notes", file=sys.stderr) as bar:
-        for item in annotate_file(kb, path, progress=lambda: bar.update(1)):
+        for item in annotate_file(kb, path, progress=lambda: bar.update(1), learned=learned):
             if isinstance(item, LineError):
                 errors.append(item)
                 continue

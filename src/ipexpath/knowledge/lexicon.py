@@ -175,6 +175,7 @@ class NameKind(Enum):
     NARROW = "narrow synonym"
     BROAD = "broad synonym"
     RELATED = "related synonym"
+    LEARNED = "phrase learned from GSC+ curators"
 
     @property
     def is_exact(self) -> bool:

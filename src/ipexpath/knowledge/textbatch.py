@@ -10,6 +10,7 @@ from typing import Any
 from ipexpath.errors import InputError
 from ipexpath.files import check_input_file, iter_jsonl, safe_text
 from ipexpath.knowledge.base import KnowledgeBase
+from ipexpath.knowledge.textlearned import LearnedPhrases
 from ipexpath.knowledge.textmine import TextResult, recognise
 
 
@@ -45,7 +46,10 @@ def count_lines(path: Path) -> int:
 
 
 def annotate_file(
-    kb: KnowledgeBase, path: Path, progress: Callable[[], None] | None = None
+    kb: KnowledgeBase,
+    path: Path,
+    progress: Callable[[], None] | None = None,
+    learned: LearnedPhrases | None = None,
 ) -> Iterator[NoteResult | LineError]:
     """Recognise terms in every line of a JSON-lines file; a bad line yields a `LineError`, not a stop."""
     check_input_file(path, "batch file", max_bytes=None)
@@ -74,6 +78,6 @@ def annotate_file(
             yield LineError(lineno, f"line {lineno}: 'id' is missing or not a string or number")
             continue
         try:
-            yield NoteResult(str(note_id), recognise(kb, text))
+            yield NoteResult(str(note_id), recognise(kb, text, learned))
         except InputError as exc:
             yield LineError(lineno, f"line {lineno}: {exc.message}")

@@ -31,6 +31,7 @@ from ipexpath.knowledge.lexicon import (
     reduced_key,
     term_names,
 )
+from ipexpath.knowledge.textlearned import LearnedPhrases
 from ipexpath.types import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 # Terms outside Phenotypic abnormality that notes state: "Age of death" (Death in infancy, Neonatal death…),
@@ -44,6 +45,7 @@ LOOSE_SCORE = {
     NameKind.NARROW: 0.9,  # the text is more specific than the term: the term is still true
     NameKind.BROAD: 0.6,  # the text is broader than the term: it may mean a sibling
     NameKind.RELATED: 0.5,
+    NameKind.LEARNED: 0.7,  # what curators of GSC+ called the phrase, on at least half its occurrences
 }
 _AGE = re.compile(
     r"(?<![\d.])(\d{1,3}(?:\.\d{1,2})?)[\s-]{0,3}(day|week|month|year|yr|mo)s?[\s-]{0,3}old", re.IGNORECASE
@@ -516,8 +518,74 @@ def _derived(word: str, vocabulary: frozenset[str], include_plain: bool = True) 
     return word
 
 
-def recognise(kb: KnowledgeBase, text: str) -> TextResult:
-    """Recognise HPO terms (with negation, hypothesis, family history), age and sex in `text`, offline."""
+def phrase_windows(kb: KnowledgeBase, text: str, longest: int) -> list[tuple[frozenset[str], int, int]]:
+    """(word key, start, end) of every run of 1..`longest` content words within a clause (for learning)."""
+    text = clean_text(text)
+    dictionary = _dictionary(kb)
+    items = words(text)
+    content = _content_words(items, dictionary)
+    out = []
+    for i, first in enumerate(content):
+        for j in range(i, min(len(content), i + longest)):
+            if content[j].segment != first.segment:
+                break
+            key = frozenset(c.norm for c in content[i : j + 1])
+            out.append((key, items[first.index].start, items[content[j].last].end))
+    return out
+
+
+def _apply_learned(
+    kb: KnowledgeBase,
+    items: list[Word],
+    content: list[_Content],
+    found: list[tuple[int, int, _Entry, bool]],
+    learned: LearnedPhrases,
+) -> list[tuple[int, int, _Entry, bool]]:
+    """Curators' readings (learned): replace or drop the matcher's terms, add learned phrases elsewhere."""
+    position = {c.index: k for k, c in enumerate(content)}
+    out: list[tuple[int, int, _Entry, bool]] = []
+    for first, last, entry, nested in found:
+        inside: set[str] = set()
+        for c in content[position.get(first, 0) :]:
+            if c.index > last:
+                break
+            inside.add(c.norm)
+        key = frozenset(inside)
+        term = learned.terms.get(key)
+        if term is not None and term in kb.term_index:
+            if kb.term_index[term] != entry.term:
+                entry = _Entry(kb.term_index[term], NameKind.LEARNED, " ".join(sorted(key)), False)
+        elif (key, kb.term_ids[entry.term], nested) in learned.drop:
+            continue
+        out.append((first, last, entry, nested))
+    taken = {k for first, last, _, nested in found if not nested for k in range(first, last + 1)}
+    longest = learned.longest
+    i = 0
+    while i < len(content):
+        matched = 0
+        for width in range(min(longest, len(content) - i), 0, -1):
+            window = content[i : i + width]
+            if window[-1].segment != window[0].segment:
+                continue
+            term = learned.terms.get(frozenset(c.norm for c in window))
+            if term is None or term not in kb.term_index:
+                continue
+            first, last = window[0].index, window[-1].last
+            if any(k in taken for k in range(first, last + 1)):
+                continue
+            name = " ".join(sorted({c.norm for c in window}))
+            out.append((first, last, _Entry(kb.term_index[term], NameKind.LEARNED, name, False), False))
+            matched = width
+            break
+        i += matched or 1
+    return sorted(out, key=lambda f: (f[0], -f[1]))
+
+
+def recognise(kb: KnowledgeBase, text: str, learned: LearnedPhrases | None = None) -> TextResult:
+    """Recognise HPO terms (with negation, hypothesis, family history), age and sex in `text`, offline.
+
+    `learned`: phrase readings learned from a gold standard's curators (`textlearned`; off by default).
+    """
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(
             f"The text is {len(text):,} characters long; at most {MAX_TEXT_CHARS:,} are read at once.",
@@ -528,6 +596,8 @@ def recognise(kb: KnowledgeBase, text: str) -> TextResult:
     items = words(text)
     content = _content_words(items, dictionary)
     found = _match(kb, dictionary, items, content, text)
+    if learned is not None:
+        found = _apply_learned(kb, items, content, found, learned)
     protected = {k for start, end, _, _ in found for k in range(start, end + 1)}
     context = assign_context(items, protected)
     hits: list[TextHit] = []
