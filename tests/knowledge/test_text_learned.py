@@ -38,7 +38,10 @@ def test_learned_phrases_add_replace_and_drop(kb: KnowledgeBase) -> None:
     learned = recognise(kb, text, table)
     assert {h.term_id for h in learned.hits} == {"HP:0000749", "HP:0000077"}
     assert {h.name_kind for h in learned.hits} == {NameKind.LEARNED}
-    assert all(h.score < 1 and "learned from GSC+" in line for h, line in zip(learned.hits, learned.describe()))
+    assert all(
+        h.score < 1 and "learned from GSC+" in line
+        for h, line in zip(learned.hits, learned.describe(), strict=True)
+    )
 
 
 def test_learn_keeps_conventions_seen_in_two_documents(kb: KnowledgeBase) -> None:

@@ -354,9 +354,11 @@ def _match_rule(items: list[Word], i: int, protected: set[int]) -> tuple[int, _K
     n = len(items)
     for phrase in _RULES_BY_FIRST[first]:
         k = len(phrase)
-        if i + k > n:
-            continue
-        if not all(items[i + m].lower == phrase[m] and not items[i + m].sentence_before for m in range(1, k)):
+        if i + k > n or (k > 1 and items[i + 1].lower != phrase[1]):
+            continue  # the second word decides most rules without the loop below
+        if k > 1 and not all(
+            items[i + m].lower == phrase[m] and not items[i + m].sentence_before for m in range(1, k)
+        ):
             continue
         options = _OPTIONS[phrase]
         has_after = i + k < n and not items[i + k].sentence_before and not items[i + k].comma_before

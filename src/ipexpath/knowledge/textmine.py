@@ -31,7 +31,7 @@ from ipexpath.knowledge.lexicon import (
     reduced_key,
     term_names,
 )
-from ipexpath.knowledge.textlearned import LearnedPhrases
+from ipexpath.knowledge.textlearned import ANY_PHRASE, LearnedPhrases
 from ipexpath.types import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 # Terms outside Phenotypic abnormality that notes state: "Age of death" (Death in infancy, Neonatal death…),
@@ -512,6 +512,10 @@ def _derived(word: str, vocabulary: frozenset[str], include_plain: bool = True) 
         candidates += [word[:-2] + "ia", word[:-2] + "us"]  # ataxic → ataxia, myoclonic → myoclonus
     if word.endswith("ed"):
         candidates += [word[:-2] + "ation", word[:-1] + "ation"]  # hypopigmented, retarded
+    if len(word) > 5 and word.endswith("ly"):
+        candidates.append(word[:-2])  # adverb → adjective: mildly → mild, anteriorly → anterior
+    if len(word) > 5 and word.endswith("e"):
+        candidates.append(word[:-1] + "ic")  # noun → adjective of names: episode → episodic
     for candidate in candidates:
         if candidate in vocabulary:
             return candidate
@@ -555,7 +559,7 @@ def _apply_learned(
         if term is not None and term in kb.term_index:
             if kb.term_index[term] != entry.term:
                 entry = _Entry(kb.term_index[term], NameKind.LEARNED, " ".join(sorted(key)), False)
-        elif (key, kb.term_ids[entry.term], nested) in learned.drop:
+        elif any((phrase, kb.term_ids[entry.term], nested) in learned.drop for phrase in (key, ANY_PHRASE)):
             continue
         out.append((first, last, entry, nested))
     taken = {k for first, last, _, nested in found if not nested for k in range(first, last + 1)}
@@ -821,14 +825,19 @@ def _coordinated(
 ) -> list[tuple[int, int, _Entry, bool]]:
     """Terms named by coordination: "palmar and plantar pits" → palmar pits; "renal hypoplasia/dysplasia"."""
     out: list[tuple[int, int, _Entry, bool]] = []
-    joined = {k for k, w in enumerate(items) if w.lower in _COORDINATORS or w.hyphen_before}
-    if not joined:
+    count = len(items)
+    next_joined = [count] * (count + 1)  # first joining word ("and", "or", "nor", "-", "/") at or after each
+    following = count
+    coordinators = _COORDINATORS
+    for k in range(count - 1, -1, -1):
+        word = items[k]
+        if word.hyphen_before or word.lower in coordinators:
+            following = k
+        next_joined[k] = following
+    if next_joined[0] == count:
         return out
     vocabulary = dictionary.vocabulary
     entries = dictionary.entries
-    next_joined = [len(items)] * (len(items) + 1)  # first joining word at or after each word
-    for k in range(len(items) - 1, -1, -1):
-        next_joined[k] = k if k in joined else next_joined[k + 1]
     for j in range(len(content) - 1):
         left, right = content[j], content[j + 1]
         if left.segment != right.segment or left.norm not in vocabulary:
