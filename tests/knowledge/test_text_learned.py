@@ -3,6 +3,7 @@ shipped table is what its script rebuilds from ../shared (provenance)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,24 @@ def test_shipped_table_matches_a_rebuild(kb: KnowledgeBase) -> None:
     assert SHIPPED.read_text(encoding="utf-8") == table_json(kb, table)
     assert packaged_learned() == table
     assert "228 abstracts" in table.source
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from ipexpath.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def test_terms_uses_the_learned_table_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "The boy had outbursts of laughter."
+    code, out, _ = _run(["terms", "--text", text, "--learned-phrases", "--json"], capsys)
+    assert code == 0
+    assert [h["id"] for h in json.loads(out)["hits"]] == ["HP:0000749"]
+    assert json.loads(out)["hits"][0]["matched"] == NameKind.LEARNED.value
+    code, out, _ = _run(["terms", "--text", text, "--json"], capsys)
+    assert code == 0 and json.loads(out)["hits"] == []
+    code, _, err = _run(["terms", "diarrhea", "--learned-phrases"], capsys)
+    assert code == 2 and "--text or --batch" in err
