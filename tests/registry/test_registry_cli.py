@@ -89,28 +89,10 @@ def test_export_then_import_round_trip(registry: str, tmp_path: Path, fmt: str) 
     code, out = run("registry", "import", str(source), "--format", fmt, "--centre", "synthetic-demo")
     assert code == 0, out
     after = export_tables()
-    tables = ("patient", "diagnosis", "hsct", "oi_assessment", "immunosuppression", "chimerism")
-    if fmt != "phenopacket":
-        tables += ("visit", "supportive_care")
-    for table in tables:
-        assert len(after[table]) == len(before[table]), table
-    if fmt != "phenopacket":
-        assert after == before
-    else:  # a phenopacket carries the core fields exactly
-        keys = (
-            "pseudonym",
-            "sex",
-            "birth_year",
-            "birth_month",
-            "vital_status",
-            "death_date",
-            "death_category",
-        )
-        assert [{k: r[k] for k in keys} for r in after["patient"]] == [
-            {k: r[k] for k in keys} for r in before["patient"]
-        ]
-        assert after["hsct"] == before["hsct"]
-        assert after["oi_assessment"] == before["oi_assessment"]
+    for table, rows in before.items():
+        if fmt == "phenopacket" and table in ("visit", "lab"):  # these travel by CSV or REDCap
+            continue
+        assert after[table] == rows, table
 
 
 def test_a_bad_row_rolls_back_the_whole_import_and_names_the_place(registry: str, tmp_path: Path) -> None:

@@ -1,15 +1,25 @@
 """GA4GH Phenopacket v2 exchange of registry patients (schema 2.0: medicalActions, measurements, vitalStatus).
 
-What a phenopacket carries (checked by parsing every packet with the `phenopackets` 2.0 protobuf classes):
-subject (pseudonym, sex, date of birth as the 15th of the birth month — the registry stores year and month
-only —, vital status with time and cause of death and survival time), phenotypic features (HPO, excluded,
-onset), diseases (OMIM), HSCT as a `Procedure` (NCIT:C46089 Allogeneic Hematopoietic Stem Cell
-Transplantation) with its details in a `TherapeuticRegimen` external reference (the schema has no field for
-donor type, graft source or conditioning; reference note §6.1), immunosuppression courses as `Treatment` plus
-`TherapeuticRegimen` (start/stop/status), and OI scores and chimerism as `Measurement`s. Drug and score codes
+What a phenopacket carries (every packet is checked by parsing it with the `phenopackets` 2.0 classes):
+* subject: pseudonym, sex, date of birth as the 15th of the birth month (the registry stores year and month
+  only; 1 July with the alternate id `ipexpath:birth_month_unknown` when the month is unknown), vital status
+  with time and cause of death, and the last follow-up as `timeAtLastEncounter`;
+* phenotypic features (HPO, excluded, onset) and diseases (OMIM, onset);
+* medical actions, the treatment blocks: each HSCT as a `Procedure` (NCIT:C46089 Allogeneic Hematopoietic
+  Stem Cell Transplantation, performed on day 0) plus a `TherapeuticRegimen` whose external reference holds
+  what the schema has no field for (donor, graft source, conditioning, engraftment, GvHD, graft failure;
+  reference note §6.1); immunosuppression courses, supportive care and gene or cell therapy as
+  `TherapeuticRegimen`s with start, end and status;
+* OI scores and chimerism as `Measurement`s. A partial OI score (an item not assessed) is exported as a text
+  value ("at least 2 (3 of 5 items assessed; no group)"), never as a number that would read as complete.
+The registry fields a phenopacket has no place for (consent, familial case, the diagnosis's dates and variant,
+treatment details) travel as JSON in the external reference of the element they belong to (treatments) or in
+`metaData.externalReferences` (`ipexpath:registry/<table>/<index>`), so export then import loses nothing but
+the visits and their laboratory values, which travel by CSV or REDCap. Drug, supportive-care and score codes
 use the local `ipexpath` prefix: no DrugCentral/RxNorm or LOINC code could be verified offline for them, and a
-guessed code would be worse than a local one. Fields a phenopacket cannot carry (visits' growth, lab values,
-supportive care, gene therapy, audit) are exported by the CSV and REDCap formats.
+guessed code would be worse than a local one. A medical action the registry does not know (another procedure
+code, a drug `Treatment`, radiation therapy, an unknown regimen code) is refused with its place named, never
+dropped.
 """
 
 from __future__ import annotations
@@ -25,37 +35,56 @@ from phenopackets import Phenopacket
 from ipexpath import __version__
 from ipexpath.errors import InputError
 from ipexpath.files import atomic_write_text
-from ipexpath.registry.oi import ITEMS
+from ipexpath.registry import models as m
+from ipexpath.registry.oi import ITEMS, oi_score
 from ipexpath.registry.store import Row, TableRows
-from ipexpath.registry.tables import TABLES
+from ipexpath.registry.tables import TABLE_BY_NAME, TABLES, data_fields
 
 HSCT_CODE = {"id": "NCIT:C46089", "label": "Allogeneic Hematopoietic Stem Cell Transplantation"}
+# Read as HSCT too: CIEINR codes its HSCT form with NCIT:C15431 (reference note §4.5).
+HSCT_CODES_READ = {"NCIT:C46089", "NCIT:C15431"}
 OI_ASSAY = {"id": "ipexpath:oi_score", "label": "IPEX organ-involvement score (Barzaghi 2018, PMID 29241729)"}
+OI_PARTIAL = "ipexpath:oi_score_partial"
 CHIMERISM_ASSAY = "ipexpath:donor_chimerism_percent"
 HSCT_DETAIL_PREFIX = "ipexpath:hsct/"
+DRUG_PREFIX = "ipexpath:drug/"
+SUPPORTIVE_PREFIX = "ipexpath:supportive/"
+GENE_CELL_PREFIX = "ipexpath:gene_cell_therapy/"
+REGISTRY_PREFIX = "ipexpath:registry/"
 _SEX_OUT = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX", "unknown": "UNKNOWN_SEX"}
 _SEX_IN = {v: k for k, v in _SEX_OUT.items()}
 _VITAL_OUT = {"alive": "ALIVE", "deceased": "DECEASED", "unknown": "UNKNOWN_STATUS"}
 _VITAL_IN = {v: k for k, v in _VITAL_OUT.items()}
-_HSCT_DETAILS = (
-    "kind",
-    "donor_type",
-    "hla_match",
-    "stem_cell_source",
-    "graft_manipulation",
-    "cd34_dose_per_kg",
-    "conditioning_intensity",
-    "conditioning_regimen",
-    "serotherapy",
-    "gvhd_prophylaxis",
-    "neutrophil_engraftment",
-    "platelet_engraftment",
-    "acute_gvhd_grade",
-    "chronic_gvhd",
-    "graft_failure",
-    "graft_failure_date",
-)
-_IS_DETAILS = ("drug_class", "dose", "stop_reason", "response")
+# Columns a phenopacket carries in its own fields; every other column of the table travels as JSON.
+_FIRST_CLASS = {
+    "patient": {
+        "pseudonym",
+        "sex",
+        "birth_year",
+        "birth_month",
+        "vital_status",
+        "death_date",
+        "last_follow_up",
+    },
+    "diagnosis": {"disease_id", "disease_label", "onset_date"},
+    "phenotype": {"hpo_id", "label", "excluded", "onset_date"},
+    "hsct": {"sequence", "day0"},
+    "immunosuppression": {"drug", "start", "stop"},
+    "supportive_care": {"kind", "start", "stop"},
+    "gene_cell_therapy": {"product", "infusion_date"},
+    "oi_assessment": {"assessed_on"},
+    "chimerism": {"measured_on", "donor_percent"},
+}
+NOT_CARRIED = ("visit", "lab")  # travel by CSV or REDCap
+
+
+def _extra_columns(table: str) -> list[str]:
+    return [f.name for f in data_fields(TABLE_BY_NAME[table]) if f.name not in _FIRST_CLASS[table]]
+
+
+def _extras(table: str, row: Row) -> str:
+    """The row's columns without a phenopacket field, as JSON (empty cells left out)."""
+    return json.dumps({k: row[k] for k in _extra_columns(table) if row.get(k)}, sort_keys=True)
 
 
 def _stamp(day: str) -> str:
@@ -64,6 +93,10 @@ def _stamp(day: str) -> str:
 
 def _day(stamp: str) -> str:
     return stamp[:10]
+
+
+def _when(element: dict[str, Any], key: str) -> str:
+    return _day(((element.get(key) or {}).get("timestamp")) or "")
 
 
 def _by_patient(data: TableRows) -> dict[str, dict[str, list[Row]]]:
@@ -76,9 +109,43 @@ def _by_patient(data: TableRows) -> dict[str, dict[str, list[Row]]]:
     return grouped
 
 
+def _regimen(
+    ref_id: str, reference: str, description: str, start: str, stop: str, status: str | None = None
+) -> dict[str, Any]:
+    regimen: dict[str, Any] = {
+        "externalReference": {"id": ref_id, "reference": reference, "description": description},
+        "startTime": {"timestamp": _stamp(start)},
+        "regimenStatus": status or ("COMPLETED" if stop else "STARTED"),
+    }
+    if stop:
+        regimen["endTime"] = {"timestamp": _stamp(stop)}
+    return {"therapeuticRegimen": regimen}
+
+
+def _oi_measurement(r: Row) -> dict[str, Any]:
+    items = {name: r[name] for name, _ in ITEMS}
+    flags = {name: {"yes": True, "no": False}.get(value) for name, value in items.items()}
+    score = oi_score(flags)
+    if score.complete:
+        value: dict[str, Any] = {
+            "quantity": {"unit": {"id": "ipexpath:points", "label": "points"}, "value": score.points}
+        }
+    else:
+        value = {"ontologyClass": {"id": OI_PARTIAL, "label": score.text()}}
+    return {
+        "description": json.dumps({"timepoint": r["timepoint"], "assessor": r["assessor"], **items}),
+        "assay": OI_ASSAY,
+        "value": value,
+        "timeObserved": {"timestamp": _stamp(r["assessed_on"])},
+    }
+
+
 def packet_for(pseudonym: str, rows: dict[str, list[Row]]) -> dict[str, Any]:
     """One patient's registry rows as a Phenopacket v2 (JSON-ready dict, validated against the schema)."""
     patient = rows["patient"][0]
+    registry_refs: list[dict[str, str]] = [
+        {"id": f"{REGISTRY_PREFIX}patient", "description": _extras("patient", patient)}
+    ]
     subject: dict[str, Any] = {"id": pseudonym, "sex": _SEX_OUT.get(patient["sex"], "UNKNOWN_SEX")}
     if patient["birth_month"]:
         subject["dateOfBirth"] = _stamp(
@@ -87,82 +154,90 @@ def packet_for(pseudonym: str, rows: dict[str, list[Row]]) -> dict[str, Any]:
     else:
         subject["dateOfBirth"] = _stamp(f"{int(patient['birth_year']):04d}-07-01")
         subject["alternateIds"] = ["ipexpath:birth_month_unknown"]
+    if patient["last_follow_up"]:
+        subject["timeAtLastEncounter"] = {"timestamp": _stamp(patient["last_follow_up"])}
     vital: dict[str, Any] = {"status": _VITAL_OUT.get(patient["vital_status"], "UNKNOWN_STATUS")}
     if patient["death_date"]:
         vital["timeOfDeath"] = {"timestamp": _stamp(patient["death_date"])}
     if patient["cause_of_death"] or patient["death_category"]:
         vital["causeOfDeath"] = {
             "id": f"ipexpath:death/{patient['death_category'] or 'unknown'}",
-            "label": patient["cause_of_death"] or patient["death_category"],
+            "label": patient["cause_of_death"] or patient["death_category"].replace("_", " "),
         }
     subject["vitalStatus"] = vital
     packet: dict[str, Any] = {"id": f"ipexpath-registry-{pseudonym}", "subject": subject}
-    packet["phenotypicFeatures"] = [
-        {
-            "type": {"id": r["hpo_id"], "label": r["label"]},
-            **({"excluded": True} if r["excluded"] == "yes" else {}),
-            **({"onset": {"timestamp": _stamp(r["onset_date"])}} if r["onset_date"] else {}),
-        }
-        for r in rows.get("phenotype", [])
-    ]
-    packet["diseases"] = [
-        {
-            "term": {"id": r["disease_id"], "label": r["disease_label"]},
-            **({"onset": {"timestamp": _stamp(r["onset_date"])}} if r["onset_date"] else {}),
-        }
-        for r in rows.get("diagnosis", [])
-    ]
+    packet["phenotypicFeatures"] = []
+    for index, r in enumerate(rows.get("phenotype", [])):
+        packet["phenotypicFeatures"].append(
+            {
+                "type": {"id": r["hpo_id"], "label": r["label"]},
+                **({"excluded": True} if r["excluded"] == "yes" else {}),
+                **({"onset": {"timestamp": _stamp(r["onset_date"])}} if r["onset_date"] else {}),
+            }
+        )
+        registry_refs.append(
+            {"id": f"{REGISTRY_PREFIX}phenotype/{index}", "description": _extras("phenotype", r)}
+        )
+    packet["diseases"] = []
+    for index, r in enumerate(rows.get("diagnosis", [])):
+        packet["diseases"].append(
+            {
+                "term": {"id": r["disease_id"], "label": r["disease_label"]},
+                **({"onset": {"timestamp": _stamp(r["onset_date"])}} if r["onset_date"] else {}),
+            }
+        )
+        registry_refs.append(
+            {"id": f"{REGISTRY_PREFIX}diagnosis/{index}", "description": _extras("diagnosis", r)}
+        )
     actions: list[dict[str, Any]] = []
     for r in rows.get("hsct", []):
         actions.append({"procedure": {"code": HSCT_CODE, "performed": {"timestamp": _stamp(r["day0"])}}})
-        details = {key: r[key] for key in _HSCT_DETAILS if r.get(key)}
         actions.append(
-            {
-                "therapeuticRegimen": {
-                    "externalReference": {
-                        "id": f"{HSCT_DETAIL_PREFIX}{r['sequence']}",
-                        "description": json.dumps(details, sort_keys=True),
-                    },
-                    "startTime": {"timestamp": _stamp(r["day0"])},
-                    "regimenStatus": "COMPLETED",
-                }
-            }
+            _regimen(
+                f"{HSCT_DETAIL_PREFIX}{r['sequence']}",
+                f"HSCT {r['sequence']}",
+                _extras("hsct", r),
+                r["day0"],
+                "",
+                "COMPLETED",
+            )
         )
     for r in rows.get("immunosuppression", []):
-        regimen: dict[str, Any] = {
-            "externalReference": {
-                "id": f"ipexpath:drug/{r['drug'].strip().lower().replace(' ', '_')}",
-                "reference": r["drug"],
-                "description": json.dumps({k: r[k] for k in _IS_DETAILS if r.get(k)}, sort_keys=True),
-            },
-            "startTime": {"timestamp": _stamp(r["start"])},
-            "regimenStatus": "COMPLETED" if r["stop"] else "STARTED",
-        }
-        if r["stop"]:
-            regimen["endTime"] = {"timestamp": _stamp(r["stop"])}
-        actions.append({"therapeuticRegimen": regimen})
-    packet["medicalActions"] = actions
-    measurements: list[dict[str, Any]] = []
-    for r in rows.get("oi_assessment", []):
-        items = {name: r[name] for name, _ in ITEMS}
-        measurements.append(
-            {
-                "description": json.dumps({"timepoint": r["timepoint"], "assessor": r["assessor"], **items}),
-                "assay": OI_ASSAY,
-                "value": {
-                    "quantity": {
-                        "unit": {"id": "ipexpath:points", "label": "points"},
-                        "value": sum(1 for v in items.values() if v == "yes"),
-                    }
-                },
-                "timeObserved": {"timestamp": _stamp(r["assessed_on"])},
-            }
+        slug = r["drug"].strip().lower().replace(" ", "_")
+        actions.append(
+            _regimen(
+                f"{DRUG_PREFIX}{slug}", r["drug"], _extras("immunosuppression", r), r["start"], r["stop"]
+            )
         )
+    for r in rows.get("supportive_care", []):
+        actions.append(
+            _regimen(
+                f"{SUPPORTIVE_PREFIX}{r['kind']}",
+                r["kind"],
+                _extras("supportive_care", r),
+                r["start"],
+                r["stop"],
+            )
+        )
+    for index, r in enumerate(rows.get("gene_cell_therapy", [])):
+        actions.append(
+            _regimen(
+                f"{GENE_CELL_PREFIX}{index}",
+                r["product"],
+                _extras("gene_cell_therapy", r),
+                r["infusion_date"],
+                "",
+                "COMPLETED",
+            )
+        )
+    packet["medicalActions"] = actions
+    measurements: list[dict[str, Any]] = [_oi_measurement(r) for r in rows.get("oi_assessment", [])]
     for r in rows.get("chimerism", []):
         measurements.append(
             {
                 "description": json.dumps(
-                    {"hsct_sequence": r["hsct_sequence"], "lineage": r["lineage"], "method": r["method"]}
+                    {"hsct_sequence": r["hsct_sequence"], **json.loads(_extras("chimerism", r))},
+                    sort_keys=True,
                 ),
                 "assay": {"id": CHIMERISM_ASSAY, "label": f"donor chimerism, {r['lineage']}"},
                 "value": {
@@ -213,6 +288,7 @@ def packet_for(pseudonym: str, rows: dict[str, list[Row]]) -> dict[str, Any]:
             },
         ],
         "phenopacketSchemaVersion": "2.0",
+        "externalReferences": registry_refs,
     }
     json_format.ParseDict(packet, Phenopacket())  # raises if the packet does not fit the schema
     return packet
@@ -244,104 +320,171 @@ def _load(path: Path) -> dict[str, Any]:
     return raw
 
 
+def _json_object(text: str | None, where: str) -> dict[str, Any]:
+    """The JSON object an ipexpath export wrote into a description ({} when empty)."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{where}: the description is not the JSON an ipexpath export writes ({exc.msg})."
+        ) from exc
+    if not isinstance(value, dict):
+        raise InputError(f"{where}: the description is not a JSON object.")
+    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+
+def _term(element: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    term = element.get(key) or {}
+    if not term.get("id"):
+        raise InputError(f"{where}: '{key}' has no ontology id.")
+    return term
+
+
+def _medical_actions(packet: dict[str, Any], pseudonym: str, name: str, data: TableRows) -> None:
+    procedures: list[str] = []
+    hsct_rows: list[Row] = []
+    for number, action in enumerate(packet.get("medicalActions") or [], start=1):
+        where = f"{name}, medical action {number}"
+        if "procedure" in action:
+            code = _term(action["procedure"], "code", where)
+            if code["id"] not in HSCT_CODES_READ:
+                raise InputError(
+                    f"{where}: procedure {code['id']} ({code.get('label', 'no label')}) is not a treatment "
+                    "the registry records.",
+                    f"The registry reads HSCT as procedure {HSCT_CODE['id']}; other procedures cannot be "
+                    "imported.",
+                )
+            procedures.append(_when(action["procedure"], "performed"))
+            continue
+        regimen = action.get("therapeuticRegimen")
+        if not regimen:
+            kind = next(iter(k for k in action if k != "treatmentTarget"), "unknown")
+            raise InputError(
+                f"{where}: a '{kind}' action is not a treatment the registry records.",
+                "The registry imports HSCT procedures and ipexpath therapeutic regimens (immunosuppression, "
+                "supportive care, gene or cell therapy).",
+            )
+        ref = regimen.get("externalReference") or {}
+        ref_id = str(ref.get("id") or (regimen.get("ontologyClass") or {}).get("id") or "")
+        details = _json_object(ref.get("description"), where)
+        start, stop = _when(regimen, "startTime"), _when(regimen, "endTime")
+        row: Row = {"patient": pseudonym}
+        if ref_id.startswith(HSCT_DETAIL_PREFIX):
+            row.update(details, sequence=ref_id.removeprefix(HSCT_DETAIL_PREFIX), day0=start)
+            hsct_rows.append(row)
+        elif ref_id.startswith(DRUG_PREFIX):
+            row.update(
+                details,
+                drug=str(ref.get("reference") or ref_id.removeprefix(DRUG_PREFIX)),
+                start=start,
+                stop=stop,
+            )
+            data["immunosuppression"].append(row)
+        elif ref_id.startswith(SUPPORTIVE_PREFIX):
+            row.update(details, kind=ref_id.removeprefix(SUPPORTIVE_PREFIX), start=start, stop=stop)
+            data["supportive_care"].append(row)
+        elif ref_id.startswith(GENE_CELL_PREFIX):
+            row.update(details, product=str(ref.get("reference") or ""), infusion_date=start)
+            data["gene_cell_therapy"].append(row)
+        else:
+            raise InputError(
+                f"{where}: treatment code '{ref_id or 'none'}' is not one the registry knows.",
+                f"Known codes start with {HSCT_DETAIL_PREFIX}, {DRUG_PREFIX}, {SUPPORTIVE_PREFIX} or "
+                f"{GENE_CELL_PREFIX} (as `ipexpath registry export --format phenopacket` writes them).",
+            )
+    detailed = {row["day0"] for row in hsct_rows}
+    next_sequence = max((int(r["sequence"]) for r in hsct_rows if r["sequence"].isdigit()), default=0) + 1
+    for day0 in procedures:  # an HSCT procedure without ipexpath details (another tool's phenopacket)
+        if day0 not in detailed:
+            hsct_rows.append({"patient": pseudonym, "sequence": str(next_sequence), "day0": day0})
+            detailed.add(day0)
+            next_sequence += 1
+    data["hsct"].extend(hsct_rows)
+
+
 def read_phenopackets(paths: list[Path], centre: str) -> TableRows:
-    """Registry rows from Phenopacket v2 files (the layout `write_phenopackets` writes; others in part)."""
+    """Registry rows from Phenopacket v2 files (all of what `write_phenopackets` writes; other tools' packets
+    as far as they fit; an unknown treatment is refused with its place named)."""
     data: TableRows = {table.name: [] for table in TABLES}
     for path in paths:
         packet = _load(path)
+        name = path.name
         subject = packet.get("subject") or {}
         pseudonym = str(subject.get("id") or "").strip()
         if not pseudonym:
-            raise InputError(f"{path.name}: the phenopacket has no subject id (the patient pseudonym).")
+            raise InputError(f"{name}: the phenopacket has no subject id (the patient pseudonym).")
         born = str(subject.get("dateOfBirth") or "")
         if len(born) < 7:
-            raise InputError(
-                f"{path.name}: the subject has no dateOfBirth; the registry needs the birth year."
-            )
+            raise InputError(f"{name}: the subject has no dateOfBirth; the registry needs the birth year.")
+        refs = {
+            str(ref.get("id")): ref.get("description")
+            for ref in (packet.get("metaData") or {}).get("externalReferences") or []
+            if str(ref.get("id", "")).startswith(REGISTRY_PREFIX)
+        }
+        extras = _json_object(refs.get(f"{REGISTRY_PREFIX}patient"), f"{name}, registry patient fields")
         month_unknown = "ipexpath:birth_month_unknown" in (subject.get("alternateIds") or [])
         vital = subject.get("vitalStatus") or {}
-        death = ((vital.get("timeOfDeath") or {}).get("timestamp") or "")[:10]
         cause = vital.get("causeOfDeath") or {}
-        category = str(cause.get("id", "")).removeprefix("ipexpath:death/") if cause else ""
-        data["patient"].append(
-            {
-                "pseudonym": pseudonym,
-                "centre": centre,
-                "sex": _SEX_IN.get(subject.get("sex", ""), "unknown"),
-                "birth_year": born[:4],
-                "birth_month": "" if month_unknown else str(int(born[5:7])),
-                "vital_status": _VITAL_IN.get(vital.get("status", ""), "unknown"),
-                "death_date": death,
-                "death_category": category if category != "unknown" or cause else "",
-                "cause_of_death": cause.get("label", "") if cause else "",
+        patient: Row = {
+            "pseudonym": pseudonym,
+            "centre": centre,
+            "sex": _SEX_IN.get(subject.get("sex", ""), "unknown"),
+            "birth_year": born[:4],
+            "birth_month": "" if month_unknown else str(int(born[5:7])),
+            "vital_status": _VITAL_IN.get(vital.get("status", ""), "unknown"),
+            "death_date": _when(vital, "timeOfDeath"),
+            "last_follow_up": _when(subject, "timeAtLastEncounter"),
+        }
+        if f"{REGISTRY_PREFIX}patient" not in refs and cause:  # another tool's packet
+            category = str(cause.get("id", "")).removeprefix("ipexpath:death/")
+            extras = {
+                "death_category": category if category in m.DeathCategory.values else "",
+                "cause_of_death": str(cause.get("label", "")),
             }
-        )
-        for feature in packet.get("phenotypicFeatures") or []:
-            data["phenotype"].append(
-                {
-                    "patient": pseudonym,
-                    "hpo_id": feature["type"]["id"],
-                    "label": feature["type"].get("label", ""),
-                    "excluded": "yes" if feature.get("excluded") else "no",
-                    "onset_date": _day((feature.get("onset") or {}).get("timestamp", "")),
-                }
-            )
-        for disease in packet.get("diseases") or []:
-            data["diagnosis"].append(
-                {
-                    "patient": pseudonym,
-                    "disease_id": disease["term"]["id"],
-                    "disease_label": disease["term"].get("label", ""),
-                    "onset_date": _day((disease.get("onset") or {}).get("timestamp", "")),
-                }
-            )
-        for action in packet.get("medicalActions") or []:
-            regimen = action.get("therapeuticRegimen")
-            if not regimen:
-                continue
-            ref = regimen.get("externalReference") or {}
-            details = json.loads(ref.get("description") or "{}")
-            start = _day((regimen.get("startTime") or {}).get("timestamp", ""))
-            if str(ref.get("id", "")).startswith(HSCT_DETAIL_PREFIX):
-                row = {
-                    "patient": pseudonym,
-                    "sequence": ref["id"].removeprefix(HSCT_DETAIL_PREFIX),
-                    "day0": start,
-                }
-                row.update({key: str(details.get(key, "")) for key in _HSCT_DETAILS})
-                data["hsct"].append(row)
-            elif str(ref.get("id", "")).startswith("ipexpath:drug/"):
-                row = {
-                    "patient": pseudonym,
-                    "drug": ref.get("reference", ""),
-                    "start": start,
-                    "stop": _day((regimen.get("endTime") or {}).get("timestamp", "")),
-                }
-                row.update({key: str(details.get(key, "")) for key in _IS_DETAILS})
-                data["immunosuppression"].append(row)
-        for measurement in packet.get("measurements") or []:
+        patient.update(extras)
+        data["patient"].append(patient)
+        for index, feature in enumerate(packet.get("phenotypicFeatures") or []):
+            where = f"{name}, phenotypic feature {index + 1}"
+            term = _term(feature, "type", where)
+            row: Row = {
+                "patient": pseudonym,
+                "hpo_id": term["id"],
+                "label": term.get("label", ""),
+                "excluded": "yes" if feature.get("excluded") else "no",
+                "onset_date": _when(feature, "onset"),
+            }
+            row.update(_json_object(refs.get(f"{REGISTRY_PREFIX}phenotype/{index}"), where))
+            data["phenotype"].append(row)
+        for index, disease in enumerate(packet.get("diseases") or []):
+            where = f"{name}, disease {index + 1}"
+            term = _term(disease, "term", where)
+            row = {
+                "patient": pseudonym,
+                "disease_id": term["id"],
+                "disease_label": term.get("label", ""),
+                "onset_date": _when(disease, "onset"),
+            }
+            row.update(_json_object(refs.get(f"{REGISTRY_PREFIX}diagnosis/{index}"), where))
+            data["diagnosis"].append(row)
+        _medical_actions(packet, pseudonym, name, data)
+        for number, measurement in enumerate(packet.get("measurements") or [], start=1):
+            where = f"{name}, measurement {number}"
             assay = (measurement.get("assay") or {}).get("id")
-            info = json.loads(measurement.get("description") or "{}")
-            when = _day((measurement.get("timeObserved") or {}).get("timestamp", ""))
+            when = _when(measurement, "timeObserved")
             if assay == OI_ASSAY["id"]:
-                row = {
-                    "patient": pseudonym,
-                    "assessed_on": when,
-                    "timepoint": info.get("timepoint", ""),
-                    "assessor": info.get("assessor", ""),
-                }
-                row.update({name: info.get(name, "") for name, _ in ITEMS})
+                info = _json_object(measurement.get("description"), where)
+                row = {"patient": pseudonym, "assessed_on": when}
+                row.update({k: info.get(k, "") for k in ("timepoint", "assessor", *(n for n, _ in ITEMS))})
                 data["oi_assessment"].append(row)
             elif assay == CHIMERISM_ASSAY:
                 quantity = (measurement.get("value") or {}).get("quantity") or {}
-                data["chimerism"].append(
-                    {
-                        "patient": pseudonym,
-                        "hsct_sequence": str(info.get("hsct_sequence", "")),
-                        "measured_on": when,
-                        "lineage": info.get("lineage", ""),
-                        "donor_percent": str(quantity.get("value", "")),
-                        "method": info.get("method", ""),
-                    }
-                )
+                row = {
+                    "patient": pseudonym,
+                    "measured_on": when,
+                    "donor_percent": str(quantity.get("value", "")),
+                }
+                row.update(_json_object(measurement.get("description"), where))
+                data["chimerism"].append(row)
     return data
