@@ -191,3 +191,31 @@ def test_a_boost_without_conditioning_is_recorded_as_none(registry: str) -> None
     import_tables(data, detail="test")
     kinds = dict(m.Hsct.objects.values_list("kind", "conditioning_intensity"))
     assert kinds == {"first": "full", "boost": "none"}
+
+
+def test_rows_saved_one_by_one_get_the_same_date_rules(registry: str) -> None:
+    """The web forms and API validate rows with full_clean: the model's clean applies the import's rules."""
+    from django.core.exceptions import ValidationError
+
+    from ipexpath.registry import models as m
+
+    import_tables(_boy(), detail="test")
+    boy = m.Patient.objects.get(pseudonym="T-1")
+    late = m.Hsct(patient=boy, sequence=2, kind="second", day0=dt.date(2021, 2, 1))
+    with pytest.raises(ValidationError, match="after the patient's death on 2021-01-01"):
+        late.full_clean()
+    course = m.ImmunosuppressionCourse(
+        patient=boy, drug="tacrolimus", start=dt.date(2019, 8, 1), stop=dt.date(2019, 7, 1)
+    )
+    with pytest.raises(ValidationError, match="is before start"):
+        course.full_clean()
+    transplant = m.Hsct.objects.get(patient=boy)
+    early = m.ChimerismMeasurement(
+        transplant=transplant, measured_on=dt.date(2019, 12, 1), lineage="treg", donor_percent=99
+    )
+    with pytest.raises(ValidationError, match="before day 0"):
+        early.full_clean()
+    boy.last_follow_up = dt.date(2021, 5, 1)
+    with pytest.raises(ValidationError, match="after the death on 2021-01-01"):
+        boy.full_clean()
+    m.ImmunosuppressionCourse(patient=boy, drug="tacrolimus", start=dt.date(2019, 8, 1)).full_clean()  # fine

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -82,6 +83,55 @@ class RegistryRecord(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self) -> None:
+        """Refuse impossible dates (before birth, after death, out of order; `registry.chronology`): the web
+        forms and API call this through `full_clean`, imports apply the same rules."""
+        super().clean()
+        from ipexpath.registry.chronology import Life, row_problem
+        from ipexpath.registry.tables import TABLES
+
+        patient = _owner(self)
+        table = next((t.name for t in TABLES if t.model is type(self)), None)
+        if patient is None or table is None:
+            return
+        values = {
+            f.name: getattr(self, f.name)
+            for f in self._meta.concrete_fields
+            if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
+        }
+        values.update(
+            kind=getattr(self, "kind", None),
+            conditioning_intensity=getattr(self, "conditioning_intensity", None),
+        )
+        problem = row_problem(
+            table, values, Life(patient.birth_year, patient.birth_month, patient.death_date)
+        )
+        transplant = getattr(self, "transplant", None) if getattr(self, "transplant_id", None) else None
+        if (
+            problem is None
+            and transplant is not None
+            and values.get("measured_on")
+            and values["measured_on"] < transplant.day0
+        ):
+            raise ValidationError(
+                {
+                    "measured_on": f"{values['measured_on']} is before day 0 ({transplant.day0}) of the "
+                    "transplant."
+                }
+            )
+        if problem is not None:
+            raise ValidationError({problem.column: problem.text})
+
+
+def _owner(row: models.Model) -> Any:
+    """The patient a row belongs to (directly, or through its transplant or visit); None when not set yet."""
+    if getattr(row, "patient_id", None):
+        return row.patient  # type: ignore[attr-defined]
+    for link in ("transplant", "visit"):
+        if getattr(row, f"{link}_id", None):
+            return getattr(row, link).patient
+    return None
+
 
 class Centre(models.Model):
     """A documenting centre (ESID level 1 'documenting centre'); users and patients belong to centres."""
@@ -117,6 +167,23 @@ class Patient(RegistryRecord):
 
     def __str__(self) -> str:
         return self.pseudonym
+
+    def clean(self) -> None:
+        """Refuse a death, last follow-up or consent before birth or in the future, and a last follow-up
+        after death (`registry.chronology`)."""
+        super().clean()
+        from ipexpath.registry.chronology import Life, patient_problem
+
+        if self.birth_year is None or (self.birth_month is not None and not 1 <= self.birth_month <= 12):
+            return  # the field validation reports these
+        values = {
+            "death_date": self.death_date,
+            "last_follow_up": self.last_follow_up,
+            "consent_date": self.consent_date,
+        }
+        problem = patient_problem(Life(self.birth_year, self.birth_month, self.death_date), values)
+        if problem is not None:
+            raise ValidationError({problem.column: problem.text})
 
 
 class Diagnosis(RegistryRecord):

@@ -19,6 +19,7 @@ from ipexpath.errors import InputError
 from ipexpath.knowledge.ipex import load_ipex_knowledge
 from ipexpath.registry import audit
 from ipexpath.registry import models as m
+from ipexpath.registry.chronology import Life, patient_problem, row_problem
 from ipexpath.registry.tables import TABLE_BY_NAME, TABLES, Table, columns, data_fields
 
 Row = dict[str, str]
@@ -110,84 +111,17 @@ def _check_patient(values: dict[str, Any], where: str) -> None:
         raise RegistryInputError(f"{where}: a deceased patient needs a death_date.")
     if values["death_date"] is not None and values["vital_status"] != m.VitalStatus.DECEASED:
         raise RegistryInputError(f"{where}: death_date is given but vital_status is not 'deceased'.")
-    born = _birth_start(year, month)
-    for column in ("death_date", "last_follow_up", "consent_date"):
-        day = values[column]
-        if day is not None and day < born:
-            raise RegistryInputError(
-                f"{where}, column '{column}': {day} is before the patient's birth "
-                f"({_born_text(year, month)})."
-            )
-        if day is not None and day > today:
-            raise RegistryInputError(f"{where}, column '{column}': {day} is in the future.")
-    death, last = values["death_date"], values["last_follow_up"]
-    if death is not None and last is not None and last > death:
-        raise RegistryInputError(
-            f"{where}, column 'last_follow_up': {last} is after the death on {death}.",
-            "For a deceased patient the last follow-up is the date of death or earlier.",
-        )
-
-
-def _birth_start(year: int, month: int | None) -> dt.date:
-    """The first day the patient can have lived (the registry keeps birth year and month only)."""
-    return dt.date(year, month or 1, 1)
-
-
-def _born_text(year: int, month: int | None) -> str:
-    return f"{year}-{month:02d}" if month else str(year)
-
-
-# Dates that may fall after death: a diagnosis can be confirmed post mortem on stored DNA, a phenotype
-# recorded from the notes afterwards. Every other dated row (treatment, measurement, visit) cannot.
-_AFTER_DEATH_ALLOWED = {
-    ("diagnosis", "diagnosis_date"),
-    ("diagnosis", "confirmation_date"),
-    ("phenotype", "recorded_on"),
-}
-# Row-internal order: (table, earlier column, later column, what the later one is).
-_ORDER = (
-    ("immunosuppression", "start", "stop", "the course's stop"),
-    ("supportive_care", "start", "stop", "the episode's stop"),
-    ("hsct", "day0", "neutrophil_engraftment", "neutrophil engraftment"),
-    ("hsct", "day0", "platelet_engraftment", "platelet engraftment"),
-    ("hsct", "day0", "graft_failure_date", "graft failure"),
-)
+    problem = patient_problem(Life(year, month, values["death_date"]), values)
+    if problem is not None:
+        raise RegistryInputError(f"{where}, column '{problem.column}': {problem.text}")
 
 
 def _check_dates(table: str, values: dict[str, Any], patient: m.Patient, where: str) -> None:
-    """Every date of a row after the patient's birth month, not in the future, not after death (except a
-    post-mortem diagnosis), and in order within the row (a course stops after it starts, etc.)."""
-    born = _birth_start(patient.birth_year, patient.birth_month)
-    today = dt.date.today()
-    for column, day in values.items():
-        if not isinstance(day, dt.date):
-            continue
-        place = f"{where}, column '{column}'"
-        if day < born:
-            raise RegistryInputError(
-                f"{place}: {day} is before the patient's birth "
-                f"({_born_text(patient.birth_year, patient.birth_month)})."
-            )
-        if day > today:
-            raise RegistryInputError(f"{place}: {day} is in the future.")
-        death = patient.death_date
-        if death is not None and day > death and (table, column) not in _AFTER_DEATH_ALLOWED:
-            raise RegistryInputError(f"{place}: {day} is after the patient's death on {death}.")
-    for name, first, later, label in _ORDER:
-        if name == table and values.get(first) and values.get(later) and values[later] < values[first]:
-            raise RegistryInputError(
-                f"{where}, column '{later}': {values[later]} is before {first} {values[first]} "
-                f"({label} cannot come first)."
-            )
+    """The chronology rules (`registry.chronology`); a boost without a conditioning entry gets 'none'."""
+    problem = row_problem(table, values, Life(patient.birth_year, patient.birth_month, patient.death_date))
+    if problem is not None:
+        raise RegistryInputError(f"{where}, column '{problem.column}': {problem.text}")
     if table == "hsct" and values.get("kind") == m.HsctKind.BOOST:
-        if values.get("conditioning_intensity") not in (
-            m.ConditioningIntensity.NONE,
-            m.ConditioningIntensity.UNKNOWN,
-        ):
-            raise RegistryInputError(
-                f"{where}, column 'conditioning_intensity': a boost is an infusion without conditioning "
-                "(Barzaghi 2018); a new donor with conditioning is a second transplant.",
-            )
         values["conditioning_intensity"] = m.ConditioningIntensity.NONE
 
 

@@ -152,7 +152,7 @@ class HsctIn(Schema):
     donor_type: str = "unknown"
     hla_match: str = ""
     stem_cell_source: str = ""
-    conditioning_intensity: str = "rit"
+    conditioning_intensity: str = "unknown"  # never assume reduced intensity (registry model default)
     conditioning_regimen: str = ""
     serotherapy: str = ""
     gvhd_prophylaxis: str = ""
