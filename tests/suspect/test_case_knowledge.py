@@ -23,7 +23,15 @@ from ipexpath.knowledge.case_knowledge import (
 )
 from ipexpath.suspect import RankingModel, rank_case
 from ipexpath.suspect.benchmark import fold_of
-from ipexpath.suspect.calibration import Calibration, fit, predict, reliability
+from ipexpath.suspect.calibration import (
+    TEMPERATURES,
+    Calibration,
+    finding_band,
+    fit,
+    for_findings,
+    predict,
+    reliability,
+)
 from ipexpath.suspect.model import ModelParameters
 from ipexpath.types import Age
 
@@ -119,7 +127,9 @@ def test_folds_group_by_publication() -> None:
 def test_calibration_fit_and_ece() -> None:
     # the top's posterior is 0.99 under T = 1 but it is right only half of the time: the fit must temper it
     lse_one = np.log(1 / 0.99) + 2 * np.log(10)  # top log10 LR 2 → p_top = 0.99 at T = 1
-    records = [{"top": 2.0, "correct": i % 2 == 0, "lse": [float(lse_one)] * 10} for i in range(200)]
+    records = [
+        {"top": 2.0, "correct": i % 2 == 0, "lse": [float(lse_one)] * len(TEMPERATURES)} for i in range(200)
+    ]
     raw = predict(records, Calibration(1.0, None))
     assert raw[0] == pytest.approx(0.99, abs=1e-6)
     y = np.array([1.0 if r["correct"] else 0.0 for r in records])
@@ -128,6 +138,14 @@ def test_calibration_fit_and_ece() -> None:
     assert reliability(predict(records, fitted), y)["ece"] < 0.1
     p, unexplained = fitted.posteriors(np.array([2.0, 0.0]))
     assert p.sum() + unexplained == pytest.approx(1.0)
+
+
+def test_calibration_depends_on_the_number_of_findings() -> None:
+    # more findings multiply more LRs as if independent: the shipped temperature grows with their number
+    bands = [finding_band(n) for n in (1, 2, 3, 5, 6, 10, 11, 40)]
+    assert bands == [0, 0, 1, 1, 2, 2, 3, 3]
+    temperatures = [for_findings(n).temperature for n in (1, 4, 8, 20)]
+    assert temperatures == sorted(temperatures) and temperatures[0] < temperatures[-1]
 
 
 def test_rank_json_has_calibration_similar_patients_and_ipex_like_share() -> None:

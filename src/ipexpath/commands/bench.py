@@ -153,11 +153,16 @@ def render_calibration(calibration: dict[str, Any]) -> str:
     lines = [
         "",
         f"Calibration of the top posterior (lr, {before['n']} cases with a diagnosis; after = temperature, "
-        "unexplained mass fitted on the other folds):",
+        "unexplained mass per band of the number of findings, fitted on the other folds):",
         f"  ECE before {before['ece']:.3f}, after {after['ece']:.3f} "
         f"(rankable only: {calibration['rankable_before']['ece']:.3f} → "
-        f"{calibration['rankable_after_cv']['ece']:.3f}); fitted on all folds: T = {fitted['temperature']}, "
-        f"unexplained log10 LR = {fitted['unexplained_log10_lr']}",
+        f"{calibration['rankable_after_cv']['ece']:.3f}; one temperature for all cases: "
+        f"{calibration['after_cv_single']['ece']:.3f})",
+        "  fitted on all folds: "
+        + "; ".join(
+            f"{b['findings']} findings T = {b['temperature']}, u = {b['unexplained_log10_lr']}"
+            for b in fitted.get("by_findings", [])
+        ),
         f"  {'posterior':<10}{'n':>7}{'mean':>8}{'top-1':>8}   |{'n':>7}{'mean':>8}{'top-1':>8}",
     ]
     for b, a in zip(before["table"], after["table"], strict=True):

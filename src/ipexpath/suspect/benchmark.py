@@ -37,7 +37,15 @@ from ipexpath.knowledge.case_knowledge import (
     iter_packets,
     read_training_cases,
 )
-from ipexpath.suspect.calibration import TEMPERATURES, Calibration, fit, predict, reliability
+from ipexpath.suspect.calibration import (
+    FINDING_BANDS,
+    TEMPERATURES,
+    Calibration,
+    finding_band,
+    fit,
+    predict,
+    reliability,
+)
 from ipexpath.suspect.grouping import DiseaseGroups
 from ipexpath.suspect.model import FloatVec, ModelParameters, RankingModel
 from ipexpath.suspect.phenomizer import PhenomizerModel
@@ -642,8 +650,10 @@ def calibration_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """ECE and reliability table of the top posterior before and after calibration (phenopacket-store rows).
 
     "after" applies, to each fold's cases, the temperature and unexplained mass fitted on the other folds'
-    cases; "fitted_on_all_folds" is what `calibration.py` ships. Cases with a diagnosis outside the release
-    count as wrong tops (the clinician's patient may have such a disease); "rankable" leaves them out.
+    cases of the same band of the number of findings (`calibration.FINDING_BANDS`; "after_cv_single": one
+    pair for all cases, as in lr-8); "fitted_on_all_folds" is what `calibration.py` ships. Cases with a
+    diagnosis outside the release count as wrong tops (the clinician's patient may have such a disease);
+    "rankable" leaves them out.
     """
     records = [(r, r["calibration"]) for r in rows if "calibration" in r and not r.get("curated")]
     if not records:
@@ -651,24 +661,56 @@ def calibration_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     y = np.array([1.0 if rec["correct"] else 0.0 for _, rec in records])
     raw = predict([rec for _, rec in records], Calibration(1.0, None))
-    after = np.zeros(len(records))
-    folds = sorted({int(r.get("fold", 0)) for r, _ in records})
-    for k in folds:
-        train = [rec for r, rec in records if int(r.get("fold", 0)) != k] if len(folds) > 1 else []
-        fitted = fit(train) if train else Calibration(1.0, None)
-        idx = [i for i, (r, _) in enumerate(records) if int(r.get("fold", 0)) == k]
-        after[idx] = predict([records[i][1] for i in idx], fitted)
+    band = np.array([finding_band(int(r.get("n_observed", 0))) for r, _ in records])
+    fold = np.array([int(r.get("fold", 0)) for r, _ in records])
+    folds = sorted(set(fold.tolist()))
+
+    def cross_validated(by_band: bool) -> npt.NDArray[np.float64]:
+        after = np.zeros(len(records))
+        for k in folds:
+            for b in sorted(set(band.tolist())) if by_band else [None]:
+                here = (fold == k) & ((band == b) if b is not None else True)
+                there = (fold != k) & ((band == b) if b is not None else True)
+                train = [records[i][1] for i in np.flatnonzero(there)] if len(folds) > 1 else []
+                fitted = fit(train) if train else Calibration(1.0, None)
+                idx = np.flatnonzero(here)
+                after[idx] = predict([records[i][1] for i in idx], fitted)
+        return after
+
+    after = cross_validated(True)
+    single = cross_validated(False)
     rankable = np.array([TRUTH_NOT_IN_KB not in r["problems"] for r, _ in records])
-    final = fit([rec for _, rec in records])
     out["before"] = reliability(raw, y)
     out["after_cv"] = reliability(after, y)
+    out["after_cv_single"] = {"ece": reliability(single, y)["ece"]}
     out["rankable_before"] = {"ece": reliability(raw[rankable], y[rankable])["ece"]}
     out["rankable_after_cv"] = {"ece": reliability(after[rankable], y[rankable])["ece"]}
+    out["rankable_after_cv_single"] = {"ece": reliability(single[rankable], y[rankable])["ece"]}
+    bands = []
+    for b in range(len(FINDING_BANDS) + 1):
+        sel = band == b
+        final = fit([rec for (_, rec), s in zip(records, sel, strict=True) if s])
+        bands.append(
+            {
+                "findings": _band_label(b),
+                "n": int(sel.sum()),
+                "temperature": final.temperature,
+                "unexplained_log10_lr": final.unexplained_log10_lr,
+                "ece_after_cv": reliability(after[sel], y[sel])["ece"] if sel.any() else None,
+            }
+        )
+    final = fit([rec for _, rec in records])
     out["fitted_on_all_folds"] = {
         "temperature": final.temperature,
         "unexplained_log10_lr": final.unexplained_log10_lr,
+        "by_findings": bands,
     }
     return out
+
+
+def _band_label(b: int) -> str:
+    lo = 1 if b == 0 else FINDING_BANDS[b - 1] + 1
+    return f"{lo}–{FINDING_BANDS[b]}" if b < len(FINDING_BANDS) else f"> {FINDING_BANDS[-1]}"
 
 
 def summarise(

@@ -9,8 +9,14 @@ calibrated posterior of disease group g is
 
 with l the log10 LR, T the temperature and u the log10 LR of an "unexplained / not in the knowledge base"
 pseudo-disease. T and u are fitted by minimising the log loss of "the top disease is the diagnosis" on
-publication-grouped cross-validation folds of the benchmark (`ipexpath bench`, design note §6); the values
+publication-grouped cross-validation folds of the benchmark (`ipexpath bench`, design note §0.6); the values
 below are the fit on all folds. The ranking itself is unchanged (T only rescales, u is one extra row).
+
+Since lr-9 there is one (T, u) pair per band of the number of observed findings (`FINDING_BANDS`): the
+per-finding LRs are multiplied as if independent, so the over-confidence grows with the number of findings,
+and one temperature for all cases fits the few-finding and the many-finding cases badly (ECE 0.096 with
+lr-8). Bands set before the lr-9 run (on the research harness's lr-7 scores: ≤ 2 / 3–5 / 6–10 / > 10
+findings, against ≤ 3 / 4–8 / > 8: 0.036 vs 0.040, one comparison).
 """
 
 from __future__ import annotations
@@ -24,15 +30,17 @@ import numpy as np
 import numpy.typing as npt
 
 # Temperatures searched (the benchmark records log Σ exp(ln10 · l / T) for each).
-TEMPERATURES: tuple[float, ...] = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+TEMPERATURES: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 UNEXPLAINED_GRID = np.arange(-4.0, 16.01, 0.25)
 
-# Fitted on the 5-fold publication-grouped cross-validation of `ipexpath bench` on the phenopacket-store file
-# (all folds, model lr-8); command and figures in docs/ranking-model.md §0.6.
-# 7,636 cases with a diagnosis: ECE of the top posterior 0.283 before, 0.096 after (fitted on other folds).
-# (lr-7: T = 2.5, u = 6.75, ECE 0.280 → 0.066.)
+# One temperature for all cases (lr-8): fitted on the 5-fold publication-grouped cross-validation of
+# `ipexpath bench` on the phenopacket-store file (all folds); ECE 0.283 → 0.096 (lr-7: T = 2.5, u = 6.75,
+# ECE 0.280 → 0.066). Kept as the default of `Calibration` and for cases outside every band.
 TEMPERATURE = 2.0
 UNEXPLAINED_LOG10_LR: float | None = 6.5
+
+# Upper bounds of the bands of the number of observed findings (the last band is open).
+FINDING_BANDS: tuple[int, ...] = (2, 5, 10)
 
 ECE_BINS = 10
 
@@ -58,6 +66,25 @@ class Calibration:
 
 
 SHIPPED = Calibration()
+
+# Per band (≤ 2, 3–5, 6–10, > 10 observed findings): the fit on all folds of `ipexpath bench` (command and
+# figures in docs/ranking-model.md §0.6); in the benchmark each fold gets the values fitted on the others.
+SHIPPED_BY_FINDINGS: tuple[Calibration, ...] = (
+    Calibration(1.0, 4.0),
+    Calibration(2.0, 6.0),
+    Calibration(2.5, 6.75),
+    Calibration(4.0, 7.0),
+)
+
+
+def finding_band(n_observed: int) -> int:
+    """Index of the band of `FINDING_BANDS` that `n_observed` findings fall in."""
+    return int(np.searchsorted(np.asarray(FINDING_BANDS), n_observed, side="left"))
+
+
+def for_findings(n_observed: int) -> Calibration:
+    """The shipped calibration for a case with `n_observed` observed findings."""
+    return SHIPPED_BY_FINDINGS[finding_band(n_observed)]
 
 
 def top_posterior(record: dict[str, Any], temperature_index: int, unexplained: float | None) -> float:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from ipexpath.case.model import Case
 from ipexpath.suspect import clinical
-from ipexpath.suspect.calibration import SHIPPED, Calibration
+from ipexpath.suspect.calibration import SHIPPED, Calibration, for_findings
 from ipexpath.suspect.ipex_flags import IpexFlag, ipex_flags
 from ipexpath.suspect.model import FloatVec, RankingModel, onset_bin
 from ipexpath.suspect.phenomizer import PhenomizerModel
@@ -244,8 +244,9 @@ class Differential:
                 "temperature": self.calibration.temperature,
                 "unexplained_log10_lr": self.calibration.unexplained_log10_lr,
                 "unexplained_posterior": _round_sig(self.unexplained_posterior),
-                "method": "posterior ∝ LR^(1/T), with an 'unexplained / not in the knowledge base' row; "
-                "fitted on publication-grouped cross-validation (docs/ranking-model.md)",
+                "method": "posterior ∝ LR^(1/T), with an 'unexplained / not in the knowledge base' row; T "
+                "and the row's LR depend on the number of observed findings (≤ 2, 3–5, 6–10, > 10); fitted "
+                "on publication-grouped cross-validation (docs/ranking-model.md)",
             },
             "n_observed": self.n_observed,
             "n_excluded": self.n_excluded,
@@ -312,7 +313,8 @@ def rank_case(
     groups = model.groups
     group_scores = groups.group_scores(scores)
     group_lr = groups.group_scores(log10_lr)
-    post, unexplained = SHIPPED.posteriors(group_lr)
+    calibration = for_findings(len(terms.observed))
+    post, unexplained = calibration.posteriors(group_lr)
     order = order_by_score(group_scores)
     rank_of = np.empty_like(order)
     rank_of[order] = np.arange(1, order.size + 1)
@@ -336,6 +338,7 @@ def rank_case(
         ipex_rows=ipex_rows,
         notes=tuple(notes),
         unexplained_posterior=unexplained,
+        calibration=calibration,
         ipex_like_share=clinical.ipex_like_share_text()
         if any(r.flag is IpexFlag.IPEX for r in ipex_rows)
         else None,
