@@ -147,3 +147,18 @@ def test_median_follow_up_by_reverse_kaplan_meier() -> None:
     # Only the first of three censored: the reverse curve stays at 2/3, the median is not reached (None,
     # not infinity in the JSON report).
     assert median_follow_up(pd.DataFrame({"time": [1.0, 2.0, 3.0], "death": [0, 1, 1]})) is None
+
+
+def test_no_confidence_interval_before_the_first_event() -> None:
+    # Placebo's first relapses are at week 1: at week 0.5 S = 1 with zero Greenwood variance; the log-log
+    # interval is not defined, so none is reported (not a misleading 100 % - 100 %).
+    from ipexpath.registry.survival import survival_at
+
+    fitter = km(_frame().query("group == 'placebo'"), "time", "death", "placebo")
+    assert survival_at(fitter, 0.5) == {
+        "years": 0.5,
+        "survival": 1.0,
+        "ci_low": None,
+        "ci_high": None,
+        "at_risk": 21,
+    }

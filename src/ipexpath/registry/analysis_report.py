@@ -113,6 +113,58 @@ def _fmt(value: Any) -> str:
     return "–" if value is None else str(value)
 
 
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def _estimates_table(result: dict[str, Any]) -> str:
+    """The estimates at fixed years as a table: value, 95 % CI, number at risk; 'not estimable' beyond the
+    last follow-up."""
+    esc = html.escape
+    at = result.get("at")
+    if not isinstance(at, dict) or not at:
+        return ""
+    if not all(isinstance(points, list) for points in at.values()):  # cumulative incidence: {years: value}
+        beyond = "not estimable (beyond follow-up)"
+        cells = "".join(
+            f"<tr><td>{esc(str(y))}</td><td>{beyond if v is None else _percent(v)}</td></tr>"
+            for y, v in at.items()
+        )
+        return f"<table><tr><th>years</th><th>cumulative incidence</th></tr>{cells}</table>"
+    rows = []
+    for group, points in at.items():
+        for p in points:
+            if p["survival"] is None:
+                estimate, interval = "not estimable (beyond follow-up)", "–"
+            elif p["ci_low"] is None:
+                estimate, interval = _percent(p["survival"]), "not computable (no event yet)"
+            else:
+                estimate = _percent(p["survival"])
+                interval = f"{_percent(p['ci_low'])} – {_percent(p['ci_high'])}"
+            rows.append(
+                f"<tr><td>{esc(str(group))}</td><td>{p['years']}</td><td>{estimate}</td><td>{interval}</td>"
+                f"<td>{p['at_risk']}</td></tr>"
+            )
+    head = "<tr><th>group</th><th>years</th><th>estimate</th><th>95 % CI</th><th>at risk</th></tr>"
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _at_risk_html(result: dict[str, Any]) -> str:
+    """The numbers-at-risk table (patients under observation at each time)."""
+    esc = html.escape
+    table = result.get("numbers_at_risk")
+    if not isinstance(table, dict) or "years" not in table:
+        return ""
+    years = table["years"]
+    head = "<tr><th>number at risk</th>" + "".join(f"<th>{y} y</th>" for y in years) + "</tr>"
+    body = "".join(
+        f"<tr><td>{esc(str(group))}</td>" + "".join(f"<td>{n}</td>" for n in counts) + "</tr>"
+        for group, counts in table.items()
+        if group != "years"
+    )
+    return f"<table>{head}{body}</table>"
+
+
 def _html(analysis: Analysis, figures: list[str], synthetic: bool) -> str:
     esc = html.escape
     parts = [
@@ -147,9 +199,10 @@ def _html(analysis: Analysis, figures: list[str], synthetic: bool) -> str:
         parts.append(
             f"<h2>{esc(key.replace('_', ' ').capitalize())}</h2><p>{esc(str(result.get('what', '')))}</p>"
         )
-        parts.append(
-            f"<pre>{esc(json.dumps({k: v for k, v in result.items() if k != 'what'}, indent=1))}</pre>"
-        )
+        parts.append(_estimates_table(result) + _at_risk_html(result))
+        rest = {k: v for k, v in result.items() if k not in ("what", "at", "numbers_at_risk")}
+        if rest:
+            parts.append(f"<pre>{esc(json.dumps(rest, indent=1))}</pre>")
     for name in figures:
         parts.append(
             f"<figure><img src='{esc(name)}' alt='{esc(FIGURES[name][1])}'>"

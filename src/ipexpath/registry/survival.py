@@ -49,7 +49,8 @@ def at_risk(
 
 
 def survival_at(fitter: Any, years: float) -> dict[str, Any]:
-    """S(years) with its 95 % CI and the number at risk; not estimable (None) beyond the last follow-up."""
+    """S(years) with its 95 % CI and the number at risk; not estimable (None) beyond the last follow-up, and
+    no CI (None) before the first event."""
     table = fitter.event_table
     last = float(table.index.max()) if len(table) else 0.0
     exits = fitter.durations
@@ -58,9 +59,11 @@ def survival_at(fitter: Any, years: float) -> dict[str, Any]:
     if years > last:
         return {"years": years, "survival": None, "ci_low": None, "ci_high": None, "at_risk": 0}
     s = float(fitter.survival_function_at_times(years).iloc[0])
+    if s >= 1.0:  # no event yet: Greenwood's variance is 0 and the log-log interval is not defined
+        return {"years": years, "survival": s, "ci_low": None, "ci_high": None, "at_risk": n_at_risk}
     ci = fitter.confidence_interval_survival_function_
     before = ci[ci.index <= years]
-    lo, hi = before.iloc[-1].tolist() if len(before) else [1.0, 1.0]
+    lo, hi = before.iloc[-1].tolist()
     return {"years": years, "survival": s, "ci_low": float(lo), "ci_high": float(hi), "at_risk": n_at_risk}
 
 

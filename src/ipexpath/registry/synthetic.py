@@ -24,6 +24,8 @@ N_HSCT, N_IS = 58, 34
 HSCT_AGE_MEDIAN_Y, HSCT_AGE_RANGE_Y = 1.4, (1 / 12, 18.8)  # median age at HSCT 1.4 y (1 month - 18.8 y)
 IS_AGE_MEDIAN_Y, IS_AGE_RANGE_Y = 1.5, (1 / 12, 19.6)  # IS started at a median of 1.5 y (1 month - 19.6 y)
 HSCT_FOLLOW_UP_MEDIAN_Y, IS_FOLLOW_UP_MEDIAN_Y = 2.7, 4.0
+# follow-up ranges: HSCT 2 weeks - 15 y, IS 1 month - 25 y (full text; so the 24-year IS figure can appear)
+HSCT_FOLLOW_UP_RANGE_Y, IS_FOLLOW_UP_RANGE_Y = (14 / 365.25, 15.0), (1 / 12, 25.0)
 HSCT_DEATH_BY_DAY100, HSCT_DEATH_BY_2_5Y = (
     0.15,
     0.25,
@@ -123,7 +125,9 @@ def simulate(spec: CohortSpec = CohortSpec(), today: dt.date = dt.date(2026, 1, 
             HSCT_AGE_RANGE_Y if transplanted else IS_AGE_RANGE_Y,
         )
         follow = _lognormal_years(
-            rng, HSCT_FOLLOW_UP_MEDIAN_Y if transplanted else IS_FOLLOW_UP_MEDIAN_Y, (0.04, 15.0)
+            rng,
+            HSCT_FOLLOW_UP_MEDIAN_Y if transplanted else IS_FOLLOW_UP_MEDIAN_Y,
+            HSCT_FOLLOW_UP_RANGE_Y if transplanted else IS_FOLLOW_UP_RANGE_Y,
         )
         latest_start = today - dt.timedelta(days=round(follow * 365.25))
         start = latest_start - dt.timedelta(days=int(rng.integers(0, 3 * 365)))
@@ -274,7 +278,7 @@ def _add_visits(
     n = min(count if count is not None else max(1, span // 365), span)
     for k in range(1, n + 1):
         day = start + dt.timedelta(days=span * k // (n + 1))
-        active = not remission or (k == 1 and rng.random() < 0.5)
+        active = not remission  # remission: autoimmunity resolved (or T1D only) at every visit
         data["visit"].append(
             {
                 "patient": pseudonym,
