@@ -34,7 +34,10 @@ IS_SURVIVAL_15Y, IS_SURVIVAL_24Y = 0.868, 0.651  # OS under IS 86.8 % at 15 y, 6
 HSCT_AFTER_IS = 54 / 58  # 54/58 transplanted patients were first treated with IS
 DONORS = {"matched_related": 31, "matched_unrelated": 21, "haploidentical": 5, "mismatched_related": 1}
 RIT_FRACTION = 33 / 58
-SOURCES = {"bone_marrow": 35, "peripheral_blood": 12, "cord_blood": 11}  # printed 35/12/13 sums to 60
+# graft sources as printed: BM 35, PBSC 12, cord blood 13 of 58 (sums to 60, unexplained); sampling weights
+SOURCES = {"bone_marrow": 35, "peripheral_blood": 12, "cord_blood": 13}
+# mixed chimerism in remission: Tregs 100 % donor in 3 of 9 (Barzaghi); used for every mixed-chimerism patient
+MIXED_WITH_DONOR_TREGS = 3 / 9
 SEROTHERAPY_FRACTION = 49 / 58
 ACUTE_GVHD = 19 / 58  # 19 (33 %), grade III-IV in 9
 ACUTE_GVHD_SEVERE = 9 / 19
@@ -49,6 +52,11 @@ ASSUMED_OTHER_ITEM = 0.25  # liver, respiratory, kidney involvement probability 
 HR_OI_HIGH = 3.0  # hazard ratio of death after HSCT for OI 3-5 vs 0-2
 ASSUMED_IS_TO_HSCT_MONTHS = (2, 12)  # months from IS start to HSCT
 ASSUMED_TRANSPLANT_RELATED_WITHIN_Y = 1.0  # deaths within a year of HSCT are labelled transplant-related
+ASSUMED_GRADE_IV_SHARE = (
+    0.3  # of grade III-IV acute GvHD (the paper gives III-IV together); I-II entered as II
+)
+ASSUMED_INFECTION_SHARE = 0.5  # of later deaths: infection, else disease progression
+ASSUMED_MIXED_RANGE = (30, 95)  # % donor cells when mixed (full: > 95 %, Barzaghi)
 SEED = 20180301
 
 
@@ -153,7 +161,7 @@ def simulate(spec: CohortSpec = CohortSpec(), today: dt.date = dt.date(2026, 1, 
             if transplanted and (died_after or 0) <= ASSUMED_TRANSPLANT_RELATED_WITHIN_Y:
                 category = "transplant_related"
             else:
-                category = "infection" if rng.random() < 0.5 else "disease_progression"
+                category = "infection" if rng.random() < ASSUMED_INFECTION_SHARE else "disease_progression"
         data["patient"].append(
             {
                 "pseudonym": pseudonym,
@@ -229,7 +237,9 @@ def _add_transplant(
     engrafted = day0 + dt.timedelta(days=16)
     gvhd = rng.random() < ACUTE_GVHD
     grade = (
-        (3 if rng.random() < 0.7 else 4) if gvhd and rng.random() < ACUTE_GVHD_SEVERE else (2 if gvhd else 0)
+        (4 if rng.random() < ASSUMED_GRADE_IV_SHARE else 3)
+        if gvhd and rng.random() < ACUTE_GVHD_SEVERE
+        else (2 if gvhd else 0)
     )
     data["hsct"].append(
         {
@@ -244,14 +254,16 @@ def _add_transplant(
             # median neutrophil recovery 16 days (Barzaghi); none recorded for a patient dead before then
             "neutrophil_engraftment": engrafted.isoformat() if engrafted <= end else "",
             "acute_gvhd_grade": str(grade),
-            "chronic_gvhd": "moderate" if rng.random() < CHRONIC_GVHD else "none",
+            "chronic_gvhd": "moderate" if rng.random() < CHRONIC_GVHD else "none",  # severity ASSUMED
         }
     )
     measured = day0 + dt.timedelta(days=90)
-    if (not died or rng.random() < 0.5) and measured <= end:
+    if (not died or rng.random() < 0.5) and measured <= end:  # ASSUMED: half the deceased were measured
         full = rng.random() < FULL_CHIMERISM
+        donor_tregs = full or rng.random() < MIXED_WITH_DONOR_TREGS
         for lineage in ("whole_blood", "treg"):
-            percent = float(rng.uniform(96, 100)) if full or lineage == "treg" else float(rng.uniform(30, 95))
+            donor = full if lineage == "whole_blood" else donor_tregs
+            percent = float(rng.uniform(96, 100)) if donor else float(rng.uniform(*ASSUMED_MIXED_RANGE))
             data["chimerism"].append(
                 {
                     "patient": pseudonym,
