@@ -1,8 +1,9 @@
 """The `ipexpath` command line: a thin layer over the library's public names.
 
 Each sub-command lives in `ipexpath.commands.<name>` and exposes a `command` (a click command).
-Exit codes: 0 ok, 1 error, 2 bad input. Problems are printed as plain sentences, never tracebacks
-(set IPEXPATH_DEBUG=1 to see one for a programming error).
+Exit codes: 0 ok, 1 error, 2 bad input, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM). Problems are
+printed as plain sentences, never tracebacks (set IPEXPATH_DEBUG=1 to see one for a programming error).
+A reader that closes the pipe early (`ipexpath rank … | head`) ends the run quietly (exit 1, click's rule).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import importlib
 import io
 import os
+import signal
 import sys
+from types import FrameType
 
 import click
 
@@ -81,8 +84,26 @@ def cli() -> None:
     """
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+INTERRUPTED = (
+    "Interrupted. Output files are written whole or not at all, so none is half-written; "
+    "a batch run (rank --batch) resumes where it stopped."
+)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so every atomic write removes its temporary file."""
+
+
+def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and map ipexpath errors to exit codes 2 (bad input) and 1 (other)."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _on_sigterm)
     sys.exit(run(argv))
 
 
@@ -94,11 +115,25 @@ def run(argv: list[str] | None = None) -> int:
     """
     try:
         cli.main(args=argv, prog_name="ipexpath", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:  # click turns Ctrl-C (and end of input at a prompt) into Abort
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            _say(INTERRUPTED)
+            return EXIT_INTERRUPTED
+        if isinstance(exc.__cause__, EOFError) and str(exc.__cause__):  # gzip/bgzip: the file ends early
+            _say(
+                f"Error: a compressed input file ended early ({exc.__cause__}); it is truncated or damaged.\n"
+                "Suggestion: Copy or download the file again; check it with 'gzip -t'."
+            )
+            return 2
         _say("Aborted.")
         return 1
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except SystemExit as exc:  # click's quiet exit when the reader of stdout went away (broken pipe)
+        return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+    except Terminated:
+        _say("Stopped." + INTERRUPTED.removeprefix("Interrupted."))
+        return EXIT_TERMINATED
     except click.ClickException as exc:
         shown = io.StringIO()
         exc.show(file=shown)
@@ -111,8 +146,8 @@ def run(argv: list[str] | None = None) -> int:
         _say(f"Error: {exc}")
         return 1
     except KeyboardInterrupt:
-        _say("Interrupted.")
-        return 1
+        _say(INTERRUPTED)
+        return EXIT_INTERRUPTED
     except RecursionError:
         _say("Error: the input is nested too deeply to be read.")
         return 2
@@ -138,7 +173,8 @@ def _say(text: str) -> None:
     """Print a message to stderr with control characters made visible (one line per line of text)."""
     from ipexpath.files import safe_text
 
-    click.echo("\n".join(safe_text(line, limit=2000) for line in str(text).splitlines()), err=True)
+    lines = str(text).rstrip("\n").split("\n")  # only newlines: other line breaks (\x1c, \x85) are shown
+    click.echo("\n".join(safe_text(line, limit=2000) for line in lines), err=True)
 
 
 if __name__ == "__main__":

@@ -35,3 +35,9 @@ class KnowledgeError(IpexpathError):
 
 class HpoDirectoryError(KnowledgeError, InputError):
     """A user-named HPO release directory is missing a file or is unreadable. Exit code 2."""
+
+
+class OutputError(InputError, OSError):
+    """An output place that cannot be written (a folder, no permission, full disk). Exit code 2.
+
+    Also an `OSError`, so callers that already handle failed writes keep working."""

@@ -10,6 +10,7 @@ that is not valid Unicode. The limits are generous for real clinical files and s
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import math
 import os
@@ -22,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from ipexpath.errors import InputError
+from ipexpath.errors import InputError, OutputError
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a case, family, ranking or ontology-sized text file (64 MiB)
 MAX_NESTING = 64  # JSON/YAML depth; a phenopacket needs about 8
@@ -31,32 +32,64 @@ MAX_INT_DIGITS = 30  # no clinical integer is longer; Python refuses int strings
 MAX_TEXT_CHARS = 1_000_000  # one string inside a document (e.g. a clinical note in a case form)
 
 
+STDIN = "-"  # a case file named '-' is read from standard input
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write `text` to `path` via a temporary file in the same folder, then rename (all or nothing)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Binary counterpart of `atomic_write_text`."""
+    """Write `data` to `path` whole or not at all: a temporary file beside it, then one rename.
+
+    A failure (full disk, no permission, Ctrl-C) removes the temporary file and leaves any earlier file at
+    `path` as it was; the error names `path` (never the temporary file)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    check_output_file(path)
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise OutputError(
+            f"Could not write '{safe_text(path)}': {exc.strerror or exc}.",
+            "Check that the folder exists, is writable and has free space; nothing was written.",
+        ) from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def check_output_file(path: Path, what: str = "output file") -> None:
+    """Refuse an output path that cannot become a file: '-', a folder, a file inside a file, or a folder
+    without write permission. Called before a long run, so it fails at once rather than at the end."""
+    path = Path(path)
+    if str(path) == STDIN:
+        raise OutputError(
+            f"The {what} cannot be '-' (standard output).",
+            "Give a file name; use --json to print the result on standard output.",
+        )
+    if path.is_dir():
+        raise OutputError(f"The {what} '{safe_text(path)}' is a folder.", "Give a file name inside it.")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:  # the folder is created when written
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(
+            f"The {what} '{safe_text(path)}' cannot be created: '{safe_text(parent)}' is a file, "
+            "not a folder.",
+            "Choose a path inside a folder.",
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"The {what} '{safe_text(path)}' cannot be written: no permission to write in "
+            f"'{safe_text(parent)}'.",
+            "Choose a folder you can write to.",
+        )
 
 
 def check_input_file(path: Path, what: str = "file", max_bytes: int | None = MAX_INPUT_BYTES) -> int:
@@ -65,21 +98,21 @@ def check_input_file(path: Path, what: str = "file", max_bytes: int | None = MAX
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError(
+        raise OutputError(
             f"The {what} '{safe_text(path)}' does not exist.", "Check the path and spelling."
         ) from None
     except OSError as exc:
-        raise InputError(f"The {what} '{safe_text(path)}' could not be read: {exc.strerror}.") from None
+        raise OutputError(f"The {what} '{safe_text(path)}' could not be read: {exc.strerror}.") from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"'{safe_text(path)}' is a folder, but a {what} was expected.")
+        raise OutputError(f"'{safe_text(path)}' is a folder, but a {what} was expected.")
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(
+        raise OutputError(
             f"'{safe_text(path)}' is not a regular file (it is a pipe, device or socket); ipexpath reads "
             f"the {what} only from a regular file.",
             "Save the data to a file first and give that file's path.",
         )
     if max_bytes is not None and info.st_size > max_bytes:
-        raise InputError(
+        raise OutputError(
             f"The {what} '{safe_text(path)}' is {info.st_size / 1e6:.1f} MB, above the "
             f"{max_bytes / 1e6:.0f} MB limit for this kind of file.",
             "Check that this is the right file.",
@@ -88,8 +121,11 @@ def check_input_file(path: Path, what: str = "file", max_bytes: int | None = MAX
 
 
 def read_text(path: Path, what: str = "file", max_bytes: int = MAX_INPUT_BYTES) -> str:
-    """Read a UTF-8 (optionally gzipped) text file, turning I/O problems into clear `InputError`s."""
+    """Read a UTF-8 text file (optionally gzipped; '-' is standard input), turning I/O and encoding
+    problems into clear `InputError`s. A UTF-8 byte-order mark is dropped; CRLF line ends are read as is."""
     path = Path(path)
+    if str(path) == STDIN:
+        return decode_text(_read_stdin(what, max_bytes), "standard input", what)
     check_input_file(path, what, max_bytes)
     try:
         if path.suffix == ".gz":
@@ -100,15 +136,65 @@ def read_text(path: Path, what: str = "file", max_bytes: int = MAX_INPUT_BYTES) 
                     f"The {what} '{safe_text(path)}' expands to more than {max_bytes / 1e6:.0f} MB.",
                     "Check that this is the right file.",
                 )
-            return data.decode("utf-8")
-        return path.read_bytes().decode("utf-8")
-    except (OSError, EOFError) as exc:
-        raise InputError(f"The {what} '{safe_text(path)}' could not be read: {exc}.") from exc
-    except UnicodeDecodeError as exc:
+        else:
+            data = path.read_bytes()
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise InputError(
-            f"The {what} '{path}' is not a UTF-8 text file (byte {exc.start}).",
-            "Save the file as UTF-8 text.",
-        ) from exc
+            f"The {what} '{safe_text(path)}' could not be read: {exc}.",
+            "If it is compressed, it may be truncated or damaged: copy it again.",
+        ) from None
+    return decode_text(data, safe_text(path), what)
+
+
+def _read_stdin(what: str, max_bytes: int) -> bytes:
+    """Standard input as bytes (at most `max_bytes`; gzip is unpacked); refused when it is a terminal."""
+    import sys
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InputError(
+            f"The {what} '-' means standard input, but nothing was piped in.",
+            "Pipe the file in (… | ipexpath rank -) or give its path.",
+        )
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read(max_bytes + 1) if stream is not None else sys.stdin.read(max_bytes + 1).encode()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+                data = handle.read(max_bytes + 1)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"The {what} on standard input could not be unpacked: {exc}.") from None
+    if len(data) > max_bytes:
+        raise InputError(
+            f"The {what} on standard input is above the {max_bytes / 1e6:.0f} MB limit.",
+            "Check that this is the right file.",
+        )
+    return data
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def decode_text(data: bytes, source: str, what: str = "file") -> str:
+    """UTF-8 bytes as text (a leading byte-order mark dropped); any other encoding is a clear error."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            raise InputError(
+                f"The {what} '{source}' is saved as {name} text; ipexpath reads UTF-8.",
+                "Save it again as 'UTF-8' (in Excel or Notepad: Save As, encoding UTF-8).",
+            )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = " (it looks like a binary or compressed file)" if b"\x00" in data[:1024] else ""
+        raise InputError(
+            f"The {what} '{source}' is not a UTF-8 text file{hint}: byte {exc.start} cannot be read.",
+            "Save the file as UTF-8 text (accented letters saved as Latin-1/Windows-1252 cause this).",
+        ) from None
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | InputError]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -76,21 +77,25 @@ def run_batch(
     if out.is_dir():
         raise InputError(f"'{out}' is a folder; --out must be a .jsonl file.")
     partial = out.with_name(out.name + PARTIAL_SUFFIX)
-    if out.exists():
-        os.replace(
-            out, partial
-        )  # resume on top of a finished file: new cases are appended, then renamed back
+    next(iter_cases(cases), None)  # an unreadable or wrong CASES fails here, before --out is touched
+    env = worker_environment()
+    hpo = str(hpo_dir) if hpo_dir else None
+    if kind != "dask":
+        prepare_model(hpo)  # build and store the model once here, so local workers only open the files
+    finished_before = out.exists()
+    if finished_before:
+        os.replace(out, partial)  # resume on top of a finished file: new cases are appended, renamed back
     if partial.exists():
         _truncate_incomplete(partial)
     skip = done_ids(partial)
     summary = BatchSummary(out=out)
     todo = _todo(cases, skip, summary)
-    env = worker_environment()
-    hpo = str(hpo_dir) if hpo_dir else None
-    if kind != "dask":
-        prepare_model(hpo)  # build and store the model once here, so local workers only open the files
     bar = _Progress(progress)
-    with executor(kind, address, workers, env) as pool, partial.open("a", encoding="utf-8") as sink:
+    with (
+        _finished_file_kept(finished_before, partial, out),
+        executor(kind, address, workers, env) as pool,
+        partial.open("a", encoding="utf-8") as sink,
+    ):
         pending: set[Any] = set()
         tasks = chunks(todo)
         window = 2 * workers
@@ -115,6 +120,19 @@ def run_batch(
     bar.close()
     os.replace(partial, out)
     return summary
+
+
+@contextlib.contextmanager
+def _finished_file_kept(finished_before: bool, partial: Path, out: Path) -> Iterator[None]:
+    """On a failure or Ctrl-C, put a results file that was finished before the run back under its name
+    (with the complete lines this run added), so a good file never disappears."""
+    try:
+        yield
+    except BaseException:
+        if finished_before and partial.exists():
+            _truncate_incomplete(partial)
+            os.replace(partial, out)
+        raise
 
 
 def _todo(cases: Path, skip: set[str], summary: BatchSummary) -> Iterator[CaseInput]:

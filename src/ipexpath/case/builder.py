@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ipexpath.case.ages import onset_class_midpoint
+from ipexpath.case.ages import describe_days, onset_class_midpoint
 from ipexpath.case.model import Age, Case, Finding, FindingLevel, Sex, Term
 from ipexpath.errors import InputError, UnknownTermError
 from ipexpath.knowledge.base import ONSET, KnowledgeBase
@@ -24,6 +24,9 @@ class RawTerm:
     id: str
     onset: Age | None = None
     label: str | None = None
+
+
+ONSET_TOLERANCE_DAYS = 1.0  # a month is 30.4 days: onset '1 month' at age 'P30D' is no contradiction
 
 
 def build_case(
@@ -97,6 +100,11 @@ def build_case(
         onsets = [t.onset for t in observed_terms if t.onset is not None]
         if onsets:
             onset = min(onsets)
+    if age is not None and onset is not None and onset.days > age.days + ONSET_TOLERANCE_DAYS:
+        said = f"The onset ({describe_days(onset)}) is later than the age now ({describe_days(age)})."
+        if not lenient:
+            raise InputError(said, "Check the age today and the age when the first symptoms began.")
+        notes.append(Finding(FindingLevel.WARNING, said + " Both are used as given."))
     return Case(
         id=case_id,
         observed=tuple(observed_terms),

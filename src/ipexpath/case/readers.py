@@ -35,11 +35,58 @@ def read_case(path: Path, kb: KnowledgeBase, *, lenient: bool = False) -> Case:
     """Read a phenopacket (JSON/YAML) or an ipexpath case form from `path`."""
     path = Path(path)
     data = load_document(path)
+    if data.get("kind") == "ipexpath assessment" and isinstance(data.get("phenopacket"), dict):
+        data = data["phenopacket"]  # an assessment.json (written by `assess`): its phenopacket is the case
     if "proband" in data and isinstance(data["proband"], dict):  # a Phenopacket v2 Family: use the proband
         data = data["proband"]
     if _PHENOPACKET_KEYS & set(data):
         return case_from_phenopacket(data, kb, lenient=lenient, source=str(path))
+    if _CASE_EXPORT_KEYS & set(data):
+        return case_from_export(data, kb, source=str(path))
     return case_from_form(data, kb, source=str(path))
+
+
+_CASE_EXPORT_KEYS = {"hpo_version", "age_days", "onset_days"}  # only in `Case.to_dict` (`case --json`)
+
+
+def case_from_export(data: dict[str, Any], kb: KnowledgeBase, *, source: str) -> Case:
+    """Read back the case JSON that `ipexpath case --json` writes (`Case.to_dict`), so one command's output
+    is the next one's input; its notes are made again from the terms, not copied."""
+    allowed = _CASE_EXPORT_KEYS | {"id", "source", "sex", "family_history", "covered", "observed", "excluded"}
+    unknown = sorted(set(data) - allowed - {"findings"})
+    if unknown:
+        raise InputError(
+            f"The case file '{source}' has unknown keys: {', '.join(repr(k) for k in unknown)}.",
+            "Give the output of `ipexpath case --json` unchanged, a phenopacket or a case form.",
+        )
+
+    def days(value: Any, what: str) -> Age | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError(f"In '{source}', '{what}' must be a number of days, not {value!r:.40}.")
+        return parse_age(f"{value} days")
+
+    def terms(key: str) -> list[RawTerm]:
+        out = []
+        for item in _as_list(data.get(key), key, source):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                raise InputError(f"In '{source}', an entry of '{key}' has no HPO 'id': {item!r:.60}.")
+            out.append(RawTerm(item["id"], days(item.get("onset_days"), "onset_days"), item.get("label")))
+        return out
+
+    return build_case(
+        kb,
+        case_id=str(data.get("id") or Path(source).stem),
+        observed=terms("observed"),
+        excluded=terms("excluded"),
+        sex=Sex.parse(data.get("sex")),
+        age=days(data.get("age_days"), "age_days"),
+        onset=days(data.get("onset_days"), "onset_days"),
+        family_history=str(data["family_history"]) if data.get("family_history") else None,
+        covered=_covered(data.get("covered"), source),
+        source=source,
+    )
 
 
 def case_from_phenopacket(
@@ -49,6 +96,7 @@ def case_from_phenopacket(
     from google.protobuf.json_format import ParseDict, ParseError
     from phenopackets import Phenopacket
 
+    _refuse_version_1(data, source)
     findings: list[Finding] = []
     unknown: list[str] = []
     known_only = _known_fields(data, Phenopacket.DESCRIPTOR, "", unknown)
@@ -80,6 +128,11 @@ def case_from_phenopacket(
         raw = RawTerm(feature.type.id, onset, feature.type.label or None)
         (excluded if feature.excluded else observed).append(raw)
     subject = packet.subject
+    if int(subject.sex) not in (0, 1, 2, 3):  # protobuf accepts any number for an enum
+        raise InputError(
+            f"'{source}': the subject's sex {int(subject.sex)} is not a Phenopacket sex.",
+            "Use UNKNOWN_SEX, FEMALE, MALE or OTHER_SEX.",
+        )
     sex = {1: Sex.FEMALE, 2: Sex.MALE, 3: Sex.OTHER}.get(int(subject.sex), Sex.UNKNOWN)
     age = (
         _time_element_days(subject.time_at_last_encounter, findings)
@@ -103,6 +156,21 @@ def case_from_phenopacket(
         lenient=lenient,
         findings=findings,
     )
+
+
+def _refuse_version_1(data: dict[str, Any], source: str) -> None:
+    """A Phenopacket v1 marks an absent feature `negated` (v2: `excluded`): read as v2, an absent feature
+    would become present, so v1 is refused rather than half-read."""
+    meta = data.get("metaData")
+    version = str(meta.get("phenopacketSchemaVersion") or "") if isinstance(meta, dict) else ""
+    features = data.get("phenotypicFeatures")
+    negated = isinstance(features, list) and any(isinstance(f, dict) and "negated" in f for f in features)
+    if version.strip().lstrip("v").startswith("1") or negated:
+        raise InputError(
+            f"'{source}' is a Phenopacket v1 (schema version {version or 'not stated'}); ipexpath reads v2, "
+            "where an absent feature is 'excluded' rather than 'negated'.",
+            "Convert it to Phenopacket v2 first (for example with phenopacket-tools' convert command).",
+        )
 
 
 def _known_fields(value: Any, descriptor: Any, path: str, unknown: list[str]) -> Any:

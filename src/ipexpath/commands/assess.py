@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ipexpath.case import require_observed
 from ipexpath.commands.case_input import case_from_options, case_options, pop_case_options
 from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.knowledge import require_knowledge
@@ -89,12 +90,15 @@ def command(
     """Run Suspect, Confirm and Counsel on CASE and write the professional report and the family leaflet."""
     from ipexpath.conclusions import run_assessment
     from ipexpath.report import write_outputs
+    from ipexpath.report.output import check_out_folder
     from ipexpath.report.views import DocumentOptions
 
     if (covered or test_sensitivity) and vcf is None:
         raise click.UsageError("--covered and --test-sensitivity describe the genetic test: give --vcf too.")
+    check_out_folder(out_dir)  # before the work, not after it
     kb = require_knowledge(hpo_dir)
     case = case_from_options(kb, pop_case_options(kwargs))
+    require_observed(case)  # as `rank`: the differential needs at least one observed feature
     assessment = run_assessment(
         kb, case, vcf=vcf, family=family, covered=covered, test_sensitivity=test_sensitivity
     )

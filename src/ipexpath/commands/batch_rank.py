@@ -10,6 +10,7 @@ import click
 
 from ipexpath.commands.options import emit_json
 from ipexpath.errors import InputError
+from ipexpath.files import check_input_file, check_output_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 _NAMES = ("batch", "out", "scheduler", "workers", "compare")
@@ -55,15 +56,45 @@ def batch_options(func: F) -> F:
     return func
 
 
+_SINGLE_CASE_ONLY = (
+    "case_file",
+    "hpo",
+    "excluded",
+    "sex",
+    "age",
+    "onset",
+    "text",
+    "method",
+    "explain",
+    "similar",
+)
+
+
 def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_json: bool) -> bool:
-    """Run the batch path when --batch was given (and pop the batch options either way)."""
+    """Run the batch path when --batch was given (and pop the batch options either way).
+
+    Everything is checked before the first case is ranked: a single case or single-case option next to
+    --batch (it would be ignored), the --compare file, and a place where --out can be written."""
     batch = {name: options.pop(name, None) for name in _NAMES}
     if batch["batch"] is None:
         if batch["out"] is not None or batch["compare"] is not None:
             raise InputError("--out and --compare go with --batch CASES.")
         return False
+    ignored = _given_single_case_options()
+    if ignored:
+        raise InputError(
+            f"{', '.join(ignored)} cannot be combined with --batch: the batch ranks each case of its file "
+            "with the default model, so these would be ignored.",
+            "Rank a single case without --batch, or put every case in the --batch file.",
+        )
     if batch["out"] is None:
         raise InputError("--batch needs --out RESULTS.jsonl.")
+    if batch["out"].is_dir():
+        raise InputError(f"'{batch['out']}' is a folder; --out must be a .jsonl file.")
+    check_output_file(batch["out"], "--out results file")
+    if batch["compare"] is not None:
+        check_input_file(batch["compare"], "--compare results file")
+    batch["out"].parent.mkdir(parents=True, exist_ok=True)
     from ipexpath.batch.run import compare, run_batch
 
     summary = run_batch(
@@ -74,6 +105,12 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
         workers=batch["workers"],
         hpo_dir=hpo_dir,
     )
+    if summary.errors and not summary.ranked and not summary.skipped_done:
+        raise InputError(
+            f"None of the {summary.errors:,} case(s) in '{batch['batch']}' could be ranked; "
+            f"{batch['out']} holds one 'error' line per case saying why.",
+            "Each line must be a Phenopacket v2 with phenotypicFeatures (HPO terms).",
+        )
     changes = compare(batch["compare"], batch["out"]) if batch["compare"] else None
     if as_json:
         emit_json(
@@ -95,3 +132,19 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
         for c in changes:
             click.echo(f"  {c.case_id}: {c.what} {c.before} → {c.after}")
     return True
+
+
+def _given_single_case_options() -> list[str]:
+    """The single-case arguments and options that were given on the command line (not left at default)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return []
+    given = []
+    for param in ctx.command.params:
+        if param.name in _SINGLE_CASE_ONLY:
+            source = ctx.get_parameter_source(param.name)
+            if source not in (None, click.core.ParameterSource.DEFAULT):
+                given.append(
+                    "CASE" if param.name == "case_file" else "/".join(param.opts + param.secondary_opts)
+                )
+    return given

@@ -104,6 +104,13 @@ def command(
     if not rows:
         raise InputError(f"No cases found in '{cases}'.")
     summary = summarise(rows, seconds, kb.release_label, methods)
+    if not summary["rankable"]:
+        problems = ", ".join(f"{k} {v}" for k, v in sorted((summary.get("problems") or {}).items()))
+        raise InputError(
+            f"No case in '{cases}' could be ranked against a known diagnosis"
+            + (f" ({problems})." if problems else "."),
+            "Each line must be a Phenopacket v2 with phenotypicFeatures and an interpretation's diagnosis.",
+        )
     if out is not None:
         atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     if summary_path is not None:

@@ -17,12 +17,15 @@ from ipexpath.knowledge.base import KnowledgeBase
 F = TypeVar("F", bound=Callable[..., Any])
 
 CASE_OPTION_NAMES = ("case_file", "hpo", "excluded", "sex", "age", "onset", "text")
+ONSET_TOLERANCE_DAYS = (
+    1.0  # ages in months are 30.4 days: '1 month' onset at age 'P30D' is not a contradiction
+)
 
 
 def case_options(func: F) -> F:
     """Add the CASE argument (optional) and the case flags to a command."""
     decorators = [
-        click.argument("case_file", metavar="[CASE]", required=False, type=click.Path(path_type=Path)),
+        click.argument("case_file", metavar="[CASE|-]", required=False, type=click.Path(path_type=Path)),
         click.option(
             "--hpo", multiple=True, metavar="HP:ID", help="Observed HPO term (repeat, or comma-separate)."
         ),
@@ -46,18 +49,31 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 
 def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
-    """Build the case from a file or from flags (not both, so nothing is silently merged)."""
+    """Build the case from a file ('-': standard input) or from flags (not both, so nothing is silently
+    merged or silently ignored); contradictory flags are refused."""
     path: Path | None = options.get("case_file")
     hpo = _split(options.get("hpo") or ())
     excluded = _split(options.get("excluded") or ())
     text = options.get("text")
     if path is not None:
-        if hpo or excluded or text:
+        given = [
+            f"--{name}" for name in ("hpo", "excluded", "text", "sex", "age", "onset") if options.get(name)
+        ]
+        if given or text is not None:
             raise InputError(
-                "Give either a case file or --hpo/--excluded/--text flags, not both.",
-                "Put all terms in the case file, or leave the file out.",
+                f"Give either a case file or {'/'.join(given) or '--text'}, not both: the file's own "
+                "values would be mixed with, or silently replace, the flags.",
+                "Put everything in the case file (sex, age, onset, terms), or leave the file out.",
             )
         return read_case(path, kb)
+    if text is not None and not text.strip():
+        raise InputError("The --text is empty.", 'Give the clinical text, e.g. --text "chronic diarrhea".')
+    both = sorted({t.upper() for t in hpo} & {t.upper() for t in excluded})
+    if both:
+        raise InputError(
+            f"{', '.join(both)} is given both as observed (--hpo) and as excluded (--excluded).",
+            "Give each term once: --hpo if the patient has it, --excluded if looked for and absent.",
+        )
     findings: list[Finding] = []
     observed = [RawTerm(t) for t in hpo]
     excluded_terms = [RawTerm(t) for t in excluded]

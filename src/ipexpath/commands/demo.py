@@ -34,8 +34,10 @@ def command(
     """Assess the bundled, fictional example family (an infant boy with IPEX features); opens nothing."""
     from ipexpath.case import read_case
     from ipexpath.report import example_inputs, run_assessment, write_outputs
+    from ipexpath.report.output import check_out_folder
     from ipexpath.report.views import DocumentOptions
 
+    check_out_folder(out_dir)  # before the work, not after it
     kb = require_knowledge(hpo_dir)
     example = example_inputs()
     case = read_case(example.case, kb)

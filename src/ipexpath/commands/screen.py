@@ -49,7 +49,15 @@ def command(
     scientist reviews every finding before anything is reported back.
     """
     from ipexpath.batch.screen import screen_cohort
+    from ipexpath.errors import InputError
+    from ipexpath.files import check_output_file
 
+    if str(cohort) == "-":
+        raise InputError(
+            "The cohort VCF cannot be read from standard input: screening reads it by region.",
+            "Give the path of the bgzipped VCF (with its .tbi or .csi index beside it).",
+        )
+    check_output_file(out, "--out findings file")  # before the screen, not after it
     classes = tuple(c.strip().upper() for c in report.split(",") if c.strip())
     summary = screen_cohort(
         cohort, out, ped=ped, scheduler=scheduler, workers=workers, build=build, report=classes

@@ -114,7 +114,9 @@ def _batch(kb: KnowledgeBase, path: Path, as_json: bool, learned: LearnedPhrases
     total = count_lines(path)
     errors: list[LineError] = []
     done = 0
-    with click.progressbar(length=total, label="Reading notes", file=sys.stderr) as bar:
+    with click.progressbar(
+        length=total, label="Reading notes", file=sys.stderr, hidden=not sys.stderr.isatty()
+    ) as bar:
         for item in annotate_file(kb, path, progress=lambda: bar.update(1), learned=learned):
             if isinstance(item, LineError):
                 errors.append(item)

@@ -67,8 +67,10 @@ def proband_id(pedigree: Pedigree, case: Case) -> str:
     if len(probands) == 1:
         return str(probands[0].id)
     raise InputError(
-        "The family file must mark exactly one person as the proband (the case being assessed).",
-        "Add `proband: true` to the affected child in the family file.",
+        "The family file must mark exactly one person as the proband (the case being assessed), "
+        f"or one person's id must be the case id '{case.id}'.",
+        "Add `proband: true` to the affected child in a YAML family file, or give the case the child's id "
+        "from the family file (a PED file cannot mark a proband).",
     )
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ipexpath.errors import KnowledgeError
+from ipexpath.errors import InputError, KnowledgeError
 from ipexpath.knowledge.base import PHENOTYPIC_ABNORMALITY, KnowledgeBase
 
 IntVec = npt.NDArray[np.int32]
@@ -91,16 +91,23 @@ def iter_packets(path: Path) -> Iterator[tuple[str, dict[str, Any] | None]]:
             yield str(file), obj if isinstance(obj, dict) else None
         return
     opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                yield f"{path.name}:{lineno}", None
-                continue
-            yield f"{path.name}:{lineno}", obj if isinstance(obj, dict) else None
+    lineno = 0
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for lineno, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    yield f"{path.name}:{lineno}", None
+                    continue
+                yield f"{path.name}:{lineno}", obj if isinstance(obj, dict) else None
+    except (OSError, EOFError, UnicodeDecodeError) as exc:  # not UTF-8, a truncated .gz, unreadable
+        raise InputError(
+            f"The cases file '{path.name}' could not be read after line {lineno}: {exc}.",
+            "Give UTF-8 JSON lines (one phenopacket per line); copy a compressed file again if truncated.",
+        ) from None
 
 
 def _diagnosis(packet: dict[str, Any]) -> tuple[str, str, str] | None:

@@ -149,6 +149,11 @@ def recover(out_dir: Path) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
+def check_out_folder(out_dir: Path) -> None:
+    """Refuse an unusable --out folder before the assessment runs (the same check `place_set` makes)."""
+    _check_destination(Path(os.path.abspath(out_dir)))
+
+
 def _check_destination(out_dir: Path) -> None:
     """`--out` must be a new path, an empty folder, or a folder holding only an earlier report set."""
     if out_dir.exists() and not out_dir.is_dir():

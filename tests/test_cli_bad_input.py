@@ -1,0 +1,311 @@
+"""Every command against bad input: exit 2 with a sentence a clinician understands, no traceback, and no
+partial, mixed or clobbered output. Interruptions (Ctrl-C, SIGTERM, a closed pipe) end quietly.
+
+Each row of `BAD` is a file made in a temporary folder (or none) and a command line; the command must exit 2
+and say the expected words. Files ipexpath must accept as they are (BOM, CRLF, gzip, standard input) are
+in `ACCEPTED`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.fuzz.harness import check_invariant, invoke
+
+from ipexpath.case import example_case_path
+from ipexpath.report import example_inputs
+
+EXAMPLE = example_inputs()
+CASE_TEXT = example_case_path().read_text(encoding="utf-8")
+V1 = {
+    "id": "v1",
+    "subject": {"id": "p", "sex": "MALE"},
+    "phenotypicFeatures": [{"type": {"id": "HP:0002014"}}, {"type": {"id": "HP:0000821"}, "negated": True}],
+    "metaData": {"phenopacketSchemaVersion": "1.0"},
+}
+
+
+def _with_sex(value: object) -> str:
+    data = json.loads(CASE_TEXT)
+    data["subject"]["sex"] = value
+    return json.dumps(data)
+
+
+# name -> file content (bytes, text, or None for a folder)
+FILES: dict[str, bytes | str | None] = {
+    "folder": None,
+    "empty.json": "",
+    "junk.bin": bytes(range(256)) * 4,
+    "utf16.json": CASE_TEXT.encode("utf-16"),
+    "latin1.yaml": "id: caf\xe9\nobserved: [HP:0002014]\n".encode("latin-1"),
+    "truncated.json.gz": gzip.compress(CASE_TEXT.encode())[:200],
+    "list.json": "[1, 2, 3]",
+    "v1.json": json.dumps(V1),
+    "sex5.json": _with_sex(5),
+    "unknown-term.yaml": "id: c\nobserved: [HP:9999999]\n",
+    "onset-after-age.yaml": "id: c\nage: P1Y\nobserved:\n  - {id: HP:0002014, onset: P3Y}\n",
+    "family.ped": EXAMPLE.family.with_suffix(".ped").read_text(encoding="utf-8"),
+    "family.yaml": EXAMPLE.family.read_text(encoding="utf-8"),
+    "proband.vcf": EXAMPLE.vcf.read_text(encoding="utf-8"),
+    "bad-lines.jsonl": "not json\n[1]\n",
+    "junk.jsonl": bytes(range(128, 256)) * 4,
+    "truncated.jsonl.gz": gzip.compress(CASE_TEXT.encode())[:200],
+    "a-file": "not a folder\n",
+}
+
+CASE = str(example_case_path())
+
+BAD: list[tuple[list[str], str]] = [
+    # case file: missing, folder, empty, binary, wrong encodings, truncated gzip, wrong shapes and formats
+    (["case", "{tmp}/missing.json"], "does not exist"),
+    (["case", "{tmp}/folder"], "is a folder"),
+    (["case", "{tmp}/empty.json"], "is empty"),
+    (["case", "{tmp}/junk.bin"], "not a UTF-8 text file"),
+    (["case", "{tmp}/utf16.json"], "saved as UTF-16"),
+    (["case", "{tmp}/latin1.yaml"], "Latin-1"),
+    (["case", "{tmp}/truncated.json.gz"], "could not be read"),
+    (["case", "{tmp}/list.json"], "must hold a mapping"),
+    (["case", "{tmp}/v1.json"], "Phenopacket v1"),
+    (["case", "{tmp}/sex5.json"], "not a Phenopacket sex"),
+    (["case", "{tmp}/unknown-term.yaml"], "HP:9999999 is not a term"),
+    (["case", "{tmp}/onset-after-age.yaml"], "later than the age now"),
+    (["case", "{tmp}/family.ped"], "must hold a mapping"),
+    (["case", "{tmp}/proband.vcf"], "must hold a mapping"),
+    (["case", "{tmp}/family.yaml"], "unknown keys"),
+    # case flags: invalid values and contradictions
+    (["case", "--hpo", "HP:0002014", "--age", "-3"], "not an age"),
+    (["case", "--hpo", "HP:0002014", "--age", "P200Y"], "beyond a human lifespan"),
+    (["case", "--hpo", "HP:0002014", "--sex", "2"], "Unknown sex"),
+    (["case", "--hpo", "HP:0002014", "--onset", "P5Y", "--age", "P1Y"], "later than the age now"),
+    (["case", "--hpo", "HP:0002014", "--excluded", "hp:0002014"], "both as observed"),
+    (["case", "--hpo", "HP:0002014", "--text", " "], "--text is empty"),
+    (["case", CASE, "--sex", "female"], "either a case file or --sex"),
+    (["case", CASE, "--age", "P1Y"], "either a case file or --age"),
+    (["case", CASE, "--hpo", "HP:0002014"], "either a case file or --hpo"),
+    # rank: single case and batch
+    (["rank", "--hpo", "HP:0000001"], "no observed clinical feature"),
+    (["rank", "--top", "-1", CASE], "Invalid value for '--top'"),
+    (["rank", CASE, "--batch", "{tmp}/bad-lines.jsonl", "--out", "{tmp}/o.jsonl"], "CASE cannot be combined"),
+    (
+        ["rank", "--batch", "{tmp}/bad-lines.jsonl", "--out", "{tmp}/o.jsonl", "--method", "phenomizer"],
+        "--method cannot be combined",
+    ),
+    (["rank", "--batch", "{tmp}/bad-lines.jsonl"], "needs --out"),
+    (["rank", "--out", "{tmp}/o.jsonl", CASE], "go with --batch"),
+    (["rank", "--batch", "{tmp}/junk.jsonl", "--out", "{tmp}/o.jsonl"], "could not be read"),
+    (["rank", "--batch", "{tmp}/bad-lines.jsonl", "--out", "{tmp}/folder"], "is a folder"),
+    (["rank", "--batch", "{tmp}/bad-lines.jsonl", "--out", "-"], "cannot be '-'"),
+    (
+        ["rank", "--batch", "{tmp}/bad-lines.jsonl", "--out", "{tmp}/a-file/o.jsonl"],
+        "is a file, not a folder",
+    ),
+    (
+        ["rank", "--batch", "{tmp}/bad-lines.jsonl", "--out", "{tmp}/o.jsonl", "--compare", "{tmp}/none"],
+        "does not exist",
+    ),
+    (
+        ["rank", "--batch", "{tmp}/bad-lines.jsonl", "--out", "{tmp}/o.jsonl", "--workers", "1"],
+        "None of the 2",
+    ),
+    # classify
+    (["classify", "--vcf", "{tmp}/junk.bin"], "VCF header"),
+    (["classify", "--vcf", "{tmp}/family.ped"], "VCF header"),
+    (["classify", "--vcf", "{tmp}/folder"], "is a folder"),
+    (["classify", "--vcf", str(EXAMPLE.vcf), "--ranking", CASE], "no 'results' list"),
+    (["classify", "--vcf", str(EXAMPLE.vcf), "--family", "{tmp}/junk.bin"], "not a UTF-8 text file"),
+    (["classify", "--vcf", str(EXAMPLE.vcf), "--output", "{tmp}/folder"], "is a folder"),
+    (["classify", "--vcf", str(EXAMPLE.vcf), "--output", "-"], "cannot be '-'"),
+    (["classify", "--vcf", str(EXAMPLE.vcf), "--output", "{tmp}/a-file/x.json"], "is a file, not a folder"),
+    # family
+    (["family", "{tmp}/proband.vcf"], "unknown family-file type"),
+    (["family", "{tmp}/junk.bin"], "not a UTF-8 text file"),
+    (["family", str(EXAMPLE.family), "--fitness", "1.5"], "fitness must be between"),
+    (["family", str(EXAMPLE.family), "--tested", "NOPE=found"], "not in the family"),
+    (["family", str(EXAMPLE.family), "--svg", "{tmp}/folder"], "is a folder"),
+    # assess / demo
+    (["assess", "--excluded", "HP:0002014", "--out", "{tmp}/out"], "only excluded terms"),
+    (["assess", CASE, "--sex", "female", "--out", "{tmp}/out"], "either a case file or --sex"),
+    (["assess", CASE, "--out", "{tmp}/a-file"], "not a folder"),
+    (["demo", "--out", "{tmp}/a-file"], "not a folder"),
+    # terms, bench, screen
+    (["terms", "--batch", "{tmp}/junk.jsonl"], "not UTF-8"),
+    (["bench", "{tmp}/junk.jsonl"], "could not be read"),
+    (["bench", "{tmp}/truncated.jsonl.gz"], "could not be read"),
+    (["screen", "-", "--out", "{tmp}/f.tsv"], "standard input"),
+    (["screen", str(EXAMPLE.vcf), "--out", "-"], "cannot be '-'"),
+    (["screen", "{tmp}/junk.bin", "--out", "{tmp}/f.tsv"], "VCF header"),
+]
+
+
+@pytest.fixture()
+def files(tmp_path: Path) -> Path:
+    """The bad files of `FILES` in a temporary folder."""
+    for name, content in FILES.items():
+        path = tmp_path / name
+        if content is None:
+            path.mkdir()
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return tmp_path
+
+
+def _argv(argv: list[str], tmp: Path) -> list[str]:
+    return [a.replace("{tmp}", str(tmp)) for a in argv]
+
+
+def _listing(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize(("argv", "expected"), BAD, ids=[" ".join(a)[:70] for a, _ in BAD])
+def test_bad_input_is_a_clear_error_and_writes_nothing(files: Path, argv: list[str], expected: str) -> None:
+    before = _listing(files)
+    outcome = invoke(_argv(argv, files))
+    check_invariant(outcome)
+    assert outcome.code == 2, outcome
+    assert expected in outcome.err, outcome.err
+    made = _listing(files) - before - {"o.jsonl"}  # a batch keeps one 'error' line per unreadable case
+    assert not made, f"bad input left files behind: {made}"
+
+
+ACCEPTED: dict[str, bytes] = {
+    "bom.json": b"\xef\xbb\xbf" + CASE_TEXT.encode(),
+    "crlf.json": CASE_TEXT.replace("\n", "\r\n").encode(),
+    "case.json.gz": gzip.compress(CASE_TEXT.encode()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTED))
+def test_byte_order_mark_crlf_and_gzip_are_read(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(ACCEPTED[name])
+    outcome = invoke(["case", str(path), "--json"])
+    check_invariant(outcome, allow_error=False)
+    assert json.loads(outcome.out)["sex"] == "MALE"
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_case_from_standard_input(monkeypatch: pytest.MonkeyPatch, compressed: bool) -> None:
+    import io
+
+    data = CASE_TEXT.encode()
+    stdin = io.TextIOWrapper(io.BytesIO(gzip.compress(data) if compressed else data))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    outcome = invoke(["case", "-", "--json"])
+    check_invariant(outcome, allow_error=False)
+    assert len(json.loads(outcome.out)["observed"]) == 6
+
+
+def test_standard_input_from_a_terminal_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    outcome = invoke(["case", "-"])
+    check_invariant(outcome)
+    assert outcome.code == 2 and "nothing was piped in" in outcome.err
+
+
+# ------------------------------------------------------------------ outputs: whole or not at all
+def test_failed_write_keeps_the_earlier_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    out = tmp_path / "result.json"
+    out.write_text("the good earlier result\n")
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("ipexpath.files.os.replace", full)
+    outcome = invoke(["classify", "--variant", "NM_014009.4:c.1150G>A", "--output", str(out)])
+    check_invariant(outcome)
+    assert outcome.code == 2 and "No space left" in outcome.err and str(out) in outcome.err
+    assert out.read_text() == "the good earlier result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.json"]  # no temporary file left
+
+
+def test_ctrl_c_during_a_write_is_exit_130_and_keeps_the_earlier_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    svg = tmp_path / "pedigree.svg"
+    svg.write_text("<svg>earlier</svg>")
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ipexpath.files.os.replace", interrupted)
+    outcome = invoke(["family", str(EXAMPLE.family), "--svg", str(svg)])
+    assert outcome.code == 130 and outcome.err.strip().startswith("Interrupted.")
+    assert "Traceback" not in outcome.err
+    assert svg.read_text() == "<svg>earlier</svg>" and [p.name for p in tmp_path.iterdir()] == [
+        "pedigree.svg"
+    ]
+
+
+def test_sigterm_unwinds_like_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ipexpath import cli
+
+    def terminated(*_args: object, **_kwargs: object) -> None:
+        cli._on_sigterm(15, None)
+
+    monkeypatch.setattr("ipexpath.commands.family.load_family", terminated)
+    outcome = invoke(["family", str(EXAMPLE.family)])
+    assert outcome.code == 143 and outcome.err.startswith("Stopped.") and "Traceback" not in outcome.err
+
+
+def test_truncated_compressed_input_seen_as_end_of_input_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    def truncated(*_args: object, **_kwargs: object) -> None:
+        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+
+    monkeypatch.setattr("ipexpath.commands.family.load_family", truncated)
+    outcome = invoke(["family", str(EXAMPLE.family)])
+    check_invariant(outcome)
+    assert outcome.code == 2 and "truncated or damaged" in outcome.err
+
+
+def test_failed_batch_keeps_the_finished_results_file(files: Path, store_path: Path) -> None:
+    cases = files / "three.jsonl"
+    with gzip.open(store_path, "rt", encoding="utf-8") as handle:
+        cases.write_text("".join(next(handle) for _ in range(3)), encoding="utf-8")
+    out = files / "results.jsonl"
+    first = invoke(["rank", "--batch", str(cases), "--out", str(out), "--workers", "1"])
+    check_invariant(first, allow_error=False)
+    good = out.read_text(encoding="utf-8")
+    assert len(good.splitlines()) == 3
+    again = invoke(["rank", "--batch", str(files / "junk.jsonl"), "--out", str(out), "--workers", "1"])
+    check_invariant(again)
+    assert again.code == 2 and out.read_text(encoding="utf-8") == good
+    assert not (files / "results.jsonl.partial").exists()
+
+
+def test_message_line_breaks_other_than_newline_are_shown_not_acted_on(tmp_path: Path) -> None:
+    outcome = invoke(["case", str(tmp_path / "a\x1cb\x85c.json")])
+    check_invariant(outcome)
+    assert outcome.err.count("\n") == 2 and "\\x1c" in outcome.err  # message + suggestion, one line each
+
+
+# ------------------------------------------------------------------ a real process: pipes
+def _process(argv: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    code = "import sys; from ipexpath.cli import main; main(sys.argv[1:])"
+    return subprocess.Popen([sys.executable, "-c", code, *argv], env=env, **kwargs)  # type: ignore[call-overload]
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    """`ipexpath rank … | head -0`: the reader is gone before the (large) answer is written."""
+    argv = ["rank", CASE, "--top", "300", "--json"]  # about 1 MB, more than a pipe holds
+    proc = _process(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in err and "Error" not in err, err
