@@ -377,7 +377,8 @@ def _check_string(text: str, source: str) -> None:
 
 
 def safe_text(value: object, limit: int = 300) -> str:
-    """`value` as printable text: control and escape characters shown as \\xNN, surrogates replaced."""
+    """`value` as printable text: control and escape characters (not tabs) shown as \\xNN, surrogates
+    replaced."""
     text = str(value)
     if len(text) > limit:
         text = text[:limit] + "…"
@@ -386,7 +387,7 @@ def safe_text(value: object, limit: int = 300) -> str:
         category = unicodedata.category(char)
         if category == "Cs":
             out.append("\ufffd")
-        elif category in ("Cc", "Cf"):
+        elif category in ("Cc", "Cf") and char != "\t":  # a tab is harmless (click indents lists with it)
             out.append(f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}")
         else:
             out.append(char)
