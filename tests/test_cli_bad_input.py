@@ -309,3 +309,25 @@ def test_closed_pipe_ends_quietly() -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1
     assert "Traceback" not in err and "Error" not in err, err
+
+
+# ------------------------------------------------------------------ no network at run time
+def test_no_command_opens_a_network_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole pathway (assess with VCF and family, PDF included) and the batch ranker reach no host."""
+    import socket
+
+    attempts: list[object] = []
+
+    def refuse(_self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise OSError("network access during a test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    family, vcf = str(EXAMPLE.family), str(EXAMPLE.vcf)
+    argv = ["assess", CASE, "--vcf", vcf, "--family", family, "--pdf", "--out", str(tmp_path / "out")]
+    outcome = invoke(argv)
+    check_invariant(outcome, allow_error=False)
+    for argv in (["classify", "--vcf", vcf, "--case", CASE], ["family", family], ["terms", "diarrhea"]):
+        check_invariant(invoke(argv), allow_error=False)
+    assert not attempts, attempts
