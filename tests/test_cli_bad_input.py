@@ -331,3 +331,19 @@ def test_no_command_opens_a_network_connection(tmp_path: Path, monkeypatch: pyte
     for argv in (["classify", "--vcf", vcf, "--case", CASE], ["family", family], ["terms", "diarrhea"]):
         check_invariant(invoke(argv), allow_error=False)
     assert not attempts, attempts
+
+
+def test_batch_worker_ends_silently_on_ctrl_c() -> None:
+    """A terminal's Ctrl-C reaches every worker of `rank --batch`: each ends at once, without a traceback."""
+    import signal
+
+    code = (
+        "import time; from ipexpath.batch.schedulers import _quiet_on_ctrl_c; _quiet_on_ctrl_c(); "
+        "print('ready', flush=True); time.sleep(60)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip() == b"ready"
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    assert proc.stderr.read() == b""

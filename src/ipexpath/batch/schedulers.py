@@ -8,6 +8,7 @@ NumPy temporaries in this workload).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
@@ -49,7 +50,9 @@ def executor(kind: str, address: str | None, workers: int, env: dict[str, str]) 
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_quiet_on_ctrl_c
+        ) as pool:
             yield _Local(pool)
         return
     _dask_config()
@@ -73,6 +76,14 @@ def executor(kind: str, address: str | None, workers: int, env: dict[str, str]) 
         ) from exc
     with client:
         yield _Dask(client)
+
+
+def _quiet_on_ctrl_c() -> None:
+    """In a worker: Ctrl-C (sent to the whole process group) ends it at once and silently; the main process
+    reports the interruption once, instead of one traceback per worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, lambda _signum, _frame: os._exit(130))
 
 
 class _Inline:
