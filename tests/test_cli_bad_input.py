@@ -57,6 +57,9 @@ FILES: dict[str, bytes | str | None] = {
     "junk.jsonl": bytes(range(128, 256)) * 4,
     "truncated.jsonl.gz": gzip.compress(CASE_TEXT.encode())[:200],
     "a-file": "not a folder\n",
+    "id-mapping.yaml": "id: {a: 1}\nobserved: [HP:0002014]\n",
+    "observed-text.yaml": "observed: HP:0002014\n",
+    "observed-number.yaml": "observed: [5]\n",
 }
 
 CASE = str(example_case_path())
@@ -78,6 +81,9 @@ BAD: list[tuple[list[str], str]] = [
     (["case", "{tmp}/family.ped"], "must hold a mapping"),
     (["case", "{tmp}/proband.vcf"], "must hold a mapping"),
     (["case", "{tmp}/family.yaml"], "unknown keys"),
+    (["case", "{tmp}/id-mapping.yaml"], "'id' must be a single text"),
+    (["case", "{tmp}/observed-text.yaml"], "must be a list of HPO terms"),
+    (["case", "{tmp}/observed-number.yaml"], "is not an HPO term"),
     # case flags: invalid values and contradictions
     (["case", "--hpo", "HP:0002014", "--age", "-3"], "not an age"),
     (["case", "--hpo", "HP:0002014", "--age", "P200Y"], "beyond a human lifespan"),

@@ -232,6 +232,9 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
             f"The case file '{source}' has unknown keys: {', '.join(repr(k) for k in unknown)}.",
             f"Allowed keys: {', '.join(sorted(allowed))}. (A phenopacket needs 'phenotypicFeatures'.)",
         )
+    for key in ("id", "family_history", "text"):  # words, not lists or mappings
+        if isinstance(data.get(key), list | dict):
+            raise InputError(f"In '{source}', '{key}' must be a single text, not a list or a mapping.")
     observed = [
         _form_term(item, source, "observed") for item in _as_list(data.get("observed"), "observed", source)
     ]
