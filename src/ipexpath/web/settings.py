@@ -5,11 +5,13 @@ Environment (see docs/web.md for a production deployment):
 - `IPEXPATH_SECRET_KEY`: signs sessions and CSRF tokens. Without it a random key is made once and kept in
   the data folder (`secret_key`, mode 0600), so sessions survive a restart of the embedded default.
 - `IPEXPATH_ALLOWED_HOSTS`: comma-separated host names (default: localhost, 127.0.0.1, [::1]).
-- `IPEXPATH_HTTPS=1`: behind a TLS-terminating proxy — secure cookies, HSTS (1 year, subdomains), HTTPS
-  redirect and the proxy's X-Forwarded-Proto trusted. Off on loopback, where there is no TLS.
+- `IPEXPATH_HTTPS=1`: behind a TLS-terminating proxy — secure `__Host-` cookies, HSTS (1 year, subdomains),
+  HTTPS redirect and the proxy's X-Forwarded-Proto trusted. Off on loopback, where there is no TLS.
 - `IPEXPATH_SESSION_MINUTES`: idle session expiry (default 30; OWASP ASVS 3.3.2 asks for re-authentication
   after a period of inactivity) — the session also ends when the browser closes.
 - `IPEXPATH_MAX_UPLOAD_MB`: largest VCF accepted (default 100 MB); uploads are streamed to disk.
+- `IPEXPATH_MAX_VCF_DECOMPRESSED_MB` (2000) and `IPEXPATH_MAX_VCF_LINES` (10 million): limits on a VCF once
+  decompressed (a small .vcf.gz can expand enormously).
 - `IPEXPATH_TRUSTED_PROXIES`: comma-separated addresses of the reverse proxies in front (e.g. 127.0.0.1);
   only requests arriving from one of them have their client address taken from X-Forwarded-For (audit).
 """
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "ipexpath.web",
 ]
 MIDDLEWARE = [
+    "ipexpath.web.server_errors.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ipexpath.web.middleware.SecurityHeadersMiddleware",
@@ -133,6 +136,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the report and leaflet are framed by the assessment page (same origin only)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# ASVS 3.4.4: over HTTPS the cookies carry the `__Host-` prefix (the browser then accepts them only when
+# Secure, for Path=/ and without a Domain, so a sibling subdomain cannot plant or overwrite them). On
+# plain-HTTP loopback (local use, no TLS) the browser would refuse such cookies: the names stay unprefixed.
+if HTTPS:
+    SESSION_COOKIE_NAME = "__Host-" + SESSION_COOKIE_NAME
+    CSRF_COOKIE_NAME = "__Host-" + CSRF_COOKIE_NAME
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
@@ -149,6 +160,10 @@ CSRF_TRUSTED_ORIGINS = [
 MAX_UPLOAD_MB = int(os.environ.get("IPEXPATH_MAX_UPLOAD_MB", "100"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 FILE_UPLOAD_HANDLERS = ["ipexpath.web.uploads.LimitedUploadHandler"]
+# A .vcf.gz is also checked once decompressed (streamed; ASVS 12.1.2): at most MAX_VCF_DECOMPRESSED_MB and
+# MAX_VCF_LINES lines (an exome VCF has ~100,000 lines, a genome's ~5 million; uncompressed, about 1 GB).
+MAX_VCF_DECOMPRESSED_MB = int(os.environ.get("IPEXPATH_MAX_VCF_DECOMPRESSED_MB", "2000"))
+MAX_VCF_LINES = int(os.environ.get("IPEXPATH_MAX_VCF_LINES", "10000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files: 2.5 MB (Django's default)
 
 STATIC_URL = "/static/"
@@ -164,3 +179,21 @@ LOCKOUT_FAILURES = int(os.environ.get("IPEXPATH_LOCKOUT_FAILURES", "5"))
 LOCKOUT_MINUTES = int(os.environ.get("IPEXPATH_LOCKOUT_MINUTES", "15"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Logging: unexpected server errors only, to standard error (gunicorn passes it on), by
+# `ipexpath.web.server_errors` — request id, view name, exception type and traceback frames, never URLs,
+# bodies or messages (no patient data in logs). Django's own `django.request` records name the URL (which
+# carries pseudonyms), so they are dropped.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "drop": {"class": "logging.NullHandler"},
+    },
+    "loggers": {
+        "ipexpath.web.errors": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.request": {"handlers": ["drop"], "propagate": False},
+    },
+}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +51,55 @@ def too_large_message() -> str:
     return f"The VCF is larger than the limit of {settings.MAX_UPLOAD_MB} MB; nothing was stored."
 
 
+NARROW_IT = "Upload a VCF restricted to the genes or regions of interest (e.g. bcftools view -R)."
+
+
+def max_vcf_bytes() -> int:
+    """The largest VCF accepted once decompressed, in bytes (a .vcf.gz of 100 MB may hold 100 GB)."""
+    return int(settings.MAX_VCF_DECOMPRESSED_MB) * 1024 * 1024
+
+
+def check_vcf_content(path: Path) -> None:
+    """Read the VCF (decompressing a .vcf.gz as a stream, never whole in memory) and refuse it when its
+    decompressed size or its number of lines passes the limits (OWASP ASVS 12.1.2), when the gzip is broken,
+    or when the text does not start like a VCF. Reading stops at the first limit passed."""
+    limit_bytes, limit_lines = max_vcf_bytes(), int(settings.MAX_VCF_LINES)
+    size = lines = 0
+    head = b""
+    opener: Any = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                if len(head) < 32:
+                    head += chunk[:32]
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+                if size > limit_bytes:
+                    raise InputError(
+                        f"The VCF is larger than {settings.MAX_VCF_DECOMPRESSED_MB} MB once decompressed; "
+                        "nothing was stored.",
+                        NARROW_IT,
+                    )
+                if lines > limit_lines:
+                    raise InputError(
+                        f"The VCF has more than {limit_lines:,} lines; nothing was stored.",
+                        NARROW_IT,
+                    )
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(
+            "The .vcf.gz file is not a readable gzip file (damaged or incomplete); nothing was stored.",
+            "Compress the VCF again with bgzip or gzip and upload it.",
+        ) from exc
+    if not head.startswith(b"##fileformat=VCF"):
+        raise InputError(
+            "The file does not start like a VCF (##fileformat=VCF).", "Upload a .vcf or .vcf.gz."
+        )
+
+
 def save_vcf(upload: Any, workdir: Path) -> Path:
     """Copy an uploaded VCF (already streamed to a temporary file) into `workdir`, checking its name and
-    its first bytes (plain VCF header or gzip); InputError otherwise. The page and the API share this."""
+    its first bytes (plain VCF header or gzip), then its decompressed size and line count
+    (`check_vcf_content`); InputError otherwise. The page and the API share this."""
     name = str(getattr(upload, "name", "") or "")
     if not VCF_NAME.search(name):
         raise InputError("The file is not a VCF (.vcf or .vcf.gz).", "Upload a .vcf or .vcf.gz file.")
@@ -67,4 +115,5 @@ def save_vcf(upload: Any, workdir: Path) -> Path:
         raise InputError(
             "The file does not start like a VCF (##fileformat=VCF).", "Upload a .vcf or .vcf.gz."
         )
+    check_vcf_content(path)
     return path

@@ -7,6 +7,8 @@ from django.urls import path
 from ipexpath.web import family_pages, views
 from ipexpath.web.api import api
 
+handler500 = "ipexpath.web.server_errors.server_error"
+
 urlpatterns = [
     path("signin/", views.signin, name="signin"),
     path("signout/", views.signout, name="signout"),

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
@@ -31,7 +32,7 @@ from ipexpath.web.assessments import CaseEntry, knowledge, run_and_store
 from ipexpath.web.forms import CaseEntryForm, HsctForm, OiForm, PatientForm, VisitForm
 from ipexpath.web.roles import Permission
 from ipexpath.web.signin import sign_in
-from ipexpath.web.uploads import max_upload_bytes, save_vcf, too_large_message
+from ipexpath.web.uploads import max_upload_bytes, max_vcf_bytes, save_vcf, too_large_message
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -264,6 +265,8 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
             "excluded_terms": _term_labels(excluded),
             "max_mb": max_upload_bytes() // (1024 * 1024),
             "max_bytes": max_upload_bytes(),
+            "max_vcf_mb": max_vcf_bytes() // (1024 * 1024),
+            "max_vcf_lines": settings.MAX_VCF_LINES,
         },
         status=400 if error else 200,
     )
