@@ -107,7 +107,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                 import time
 
                 time.sleep(0.1)
-        yield {"base": base, "password": started["demo_password"]}
+        yield {"base": base, "password": started["demo_password"], "key": started["demo_totp_key"]}
     finally:
         process.terminate()
         try:
@@ -125,7 +125,21 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
-def _page(browser: Any, server: dict[str, Any], user: str, password: str) -> tuple[Any, list[str]]:
+def _code(key: str) -> str:
+    """The authenticator app's current code for the demo administrator's key (RFC 6238, django-otp)."""
+    import base64
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(base64.b32decode(key))
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def _page(
+    browser: Any, server: dict[str, Any], user: str, password: str, key: str | None = None
+) -> tuple[Any, list[str]]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server["base"])
     page = context.new_page()
     page.set_default_timeout(120_000)  # generous: CI machines may be shared and slow
@@ -136,6 +150,10 @@ def _page(browser: Any, server: dict[str, Any], user: str, password: str) -> tup
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+    if key is not None:  # administrators: the authenticator code comes second
+        page.wait_for_url("**/signin/code/")
+        page.fill("#code", _code(key))
+        page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r".*/$"))
     return page, problems
 
@@ -148,7 +166,7 @@ def _shot(page: Any, name: str) -> None:
 def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     from ipexpath.report import example_inputs
 
-    page, problems = _page(browser, server, "demo", server["password"])
+    page, problems = _page(browser, server, "demo", server["password"], server["key"])
     assert "EXAMPLE-FAMILY-1" in page.content() and "SYN-00001" in page.content()
     _shot(page, "01-patients")
 

@@ -12,6 +12,8 @@ ASSESS = frozenset({"clinician", "genetic_counsellor", "administrator"})
 EDIT = frozenset({"clinician", "registry_coordinator", "administrator"})
 ANALYSE = frozenset({"clinician", "genetic_counsellor", "registry_coordinator", "administrator"})
 AUDIT = frozenset({"administrator"})
+DELETE = EXPORT = frozenset({"registry_coordinator", "administrator"})
+USERS = frozenset({"administrator"})
 PUBLIC = frozenset({"anyone"})
 
 MISSING = "NO-SUCH-PATIENT"
@@ -19,7 +21,15 @@ MISSING = "NO-SUCH-PATIENT"
 # 403 to a role that is not allowed (the role check comes first), so no cell runs a real change.
 PAGES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "signin/"): PUBLIC,
+    ("GET", "signin/code/"): PUBLIC,
     ("POST", "signout/"): PUBLIC,
+    ("GET", "reauth/"): VIEW,
+    ("GET", "users/"): USERS,
+    ("POST", "users/<str:username>/reset-factor/"): USERS,
+    ("POST", "users/<str:username>/active/"): USERS,
+    ("GET", "patients/<str:pseudonym>/delete/"): DELETE,
+    ("GET", "patients/<str:pseudonym>/family/delete/"): ASSESS,
+    ("GET", "registry/export/"): EXPORT,
     ("GET", ""): VIEW,
     ("GET", "patients/new/"): EDIT,
     ("GET", "patients/<str:pseudonym>/"): VIEW,
@@ -95,6 +105,7 @@ def _page_call(client: object, method: str, path: str) -> int:
         .replace("<int:pk>", "999999")
         .replace("<str:name>", "report.html")
         .replace("<str:time_zero>", "treatment")
+        .replace("<str:username>", "no-such-user")
     )
     url = "/" + concrete
     if path == "registry/analysis/<str:time_zero>/<str:name>":

@@ -44,7 +44,7 @@ def _gunicorn(options: dict[str, Any]) -> Any:
     return Application()
 
 
-def _announce(url: str, loaded: bool, password: str | None, user: str) -> None:
+def _announce(url: str, loaded: bool, password: str | None, user: str, key: str | None = None) -> None:
     click.echo(f"ipexpath is running at {url}  (Ctrl-C stops it)")
     if loaded:
         click.echo("First start: loaded the SYNTHETIC registry cohort and the FICTIONAL example family.")
@@ -52,6 +52,11 @@ def _announce(url: str, loaded: bool, password: str | None, user: str) -> None:
         click.echo(
             f"Demo sign-in (shown once): user '{user}', password '{password}'. "
             "Create real accounts with: ipexpath users create NAME --role ROLE --centre CODE --password-stdin"
+        )
+    if password and key:
+        click.echo(
+            f"The demo user is an administrator and signs in with a second factor: add the key {key} to an "
+            "authenticator app (time-based, 6 digits), then enter its code after the password."
         )
 
 
@@ -97,13 +102,14 @@ def command(host: str, port: int, workers: int, demo_data: bool, as_json: bool) 
                 "first_start": started.loaded,
                 "demo_user": DEMO_USER if started.demo_password else None,
                 "demo_password": started.demo_password,
+                "demo_totp_key": started.demo_totp_key,
                 "workers": workers,
             }
         )
         click.echo(line)
         sys.stdout.flush()
     else:
-        _announce(url, started.loaded, started.demo_password, DEMO_USER)
+        _announce(url, started.loaded, started.demo_password, DEMO_USER, started.demo_totp_key)
     _gunicorn(
         {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",

@@ -60,6 +60,8 @@ def list_(as_json: bool) -> None:
     from django.contrib.auth import get_user_model
 
     rows = []
+    from ipexpath.web.second_factor import is_enrolled
+
     for user in get_user_model().objects.order_by("username"):
         membership = getattr(user, "membership", None)
         rows.append(
@@ -68,13 +70,15 @@ def list_(as_json: bool) -> None:
                 "role": membership.role if membership else None,
                 "centres": [c.code for c in membership.centres.all()] if membership else [],
                 "active": user.is_active,
+                "second_factor": is_enrolled(user),
             }
         )
     if as_json:
         emit_json({"users": rows})
         return
     for row in rows:
-        click.echo(f"{row['user']:<20} {row['role'] or '-':<22} {', '.join(row['centres'])}")
+        factor = "2FA" if row["second_factor"] else "-"
+        click.echo(f"{row['user']:<20} {row['role'] or '-':<22} {factor:<4} {', '.join(row['centres'])}")
 
 
 @command.command("token")
@@ -96,3 +100,68 @@ def token(name: str, label: str, as_json: bool) -> None:
         emit_json({"user": name, "token": text})
     else:
         click.echo(text)
+
+
+@command.group("mfa")
+def mfa() -> None:
+    """The second sign-in factor: an authenticator app (TOTP) and recovery codes (required for the roles in
+    IPEXPATH_MFA_ROLES, administrators by default)."""
+
+
+def _user(name: str) -> object:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=name).first()
+    if user is None:
+        raise InputError(f"No user '{name}'.", "See the accounts with: ipexpath users list")
+    return user
+
+
+@mfa.command("enrol")
+@click.argument("name")
+@json_option
+def mfa_enrol(name: str, as_json: bool) -> None:
+    """Give NAME a new authenticator key and 10 recovery codes (replacing earlier ones); shown once."""
+    _ready()
+    from ipexpath.registry import audit
+    from ipexpath.registry.audit import acting_as
+    from ipexpath.web import second_factor
+
+    user = _user(name)
+    done = second_factor.enrol(user)
+    with acting_as("ipexpath users", "command line"):
+        audit.record("update", model="User", detail=f"second factor enrolled for {name}")
+    if as_json:
+        emit_json(
+            {"user": name, "key": done.key, "uri": done.uri, "recovery_codes": list(done.recovery_codes)}
+        )
+        return
+    click.echo(f"Second factor for '{name}' (shown once — give it to the user in person):")
+    click.echo(f"  Key for the authenticator app (time-based, 6 digits, 30 s): {done.key}")
+    click.echo(f"  Or as a link/QR content: {done.uri}")
+    click.echo("  Recovery codes (each works once, if the phone is lost):")
+    for code in done.recovery_codes:
+        click.echo(f"    {code}")
+
+
+@mfa.command("reset")
+@click.argument("name")
+@json_option
+def mfa_reset(name: str, as_json: bool) -> None:
+    """Remove NAME's authenticator and recovery codes (a lost phone); enrol again with `users mfa enrol`."""
+    _ready()
+    from ipexpath.registry import audit
+    from ipexpath.registry.audit import acting_as
+    from ipexpath.web import second_factor
+
+    user = _user(name)
+    removed = second_factor.reset(user)
+    with acting_as("ipexpath users", "command line"):
+        audit.record("update", model="User", detail=f"second factor reset for {name} ({removed} removed)")
+    if as_json:
+        emit_json({"user": name, "removed": removed})
+    else:
+        click.echo(
+            f"Second factor of '{name}' removed. If their role needs one, they cannot sign in until enrolled "
+            f"again: ipexpath users mfa enrol {name}"
+        )

@@ -79,3 +79,22 @@ def needs(permission: Permission) -> Callable[[View], View]:
         return guarded  # type: ignore[return-value]
 
     return wrap
+
+
+def fresh_authentication(view: View) -> View:
+    """Page decorator for sensitive actions (ASVS 3.7.1): the user must have signed in or re-authenticated
+    within IPEXPATH_REAUTH_MINUTES, else they are sent to /reauth/ and brought back to this page (a POST
+    comes back as the page's GET, which shows the confirmation form again)."""
+
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from ipexpath.web.signin import recently_authenticated
+
+        if not recently_authenticated(request):
+            from urllib.parse import quote
+
+            return redirect(f"/reauth/?next={quote(request.path)}")
+        return view(request, *args, **kwargs)
+
+    guarded.fresh_authentication = True  # type: ignore[attr-defined]
+    return guarded  # type: ignore[return-value]

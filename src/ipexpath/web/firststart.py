@@ -26,6 +26,7 @@ class FirstStart:
 
     loaded: bool
     demo_password: str | None
+    demo_totp_key: str | None = None  # the demo administrator's authenticator key (administrators need one)
 
 
 def is_empty() -> bool:
@@ -34,7 +35,8 @@ def is_empty() -> bool:
 
 
 def load_demo(with_example: bool = True) -> FirstStart:
-    """Load the synthetic cohort and the example family, and create the demo administrator account."""
+    """Load the synthetic cohort and the example family, and create the demo administrator account (with an
+    authenticator key: administrators sign in with a second factor)."""
     from ipexpath.registry.store import import_tables
     from ipexpath.registry.synthetic import simulate
     from ipexpath.web.accounts import create_user
@@ -59,11 +61,14 @@ def load_demo(with_example: bool = True) -> FirstStart:
                 gene="FOXP3",
                 assessment=stored,
             )
-        password = None
+        password = key = None
         if not get_user_model().objects.filter(username=DEMO_USER).exists():
+            from ipexpath.web.second_factor import enrol
+
             password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
-            create_user(DEMO_USER, Role.ADMINISTRATOR, [DEMO_CENTRE], password)
-    return FirstStart(loaded=True, demo_password=password)
+            user = create_user(DEMO_USER, Role.ADMINISTRATOR, [DEMO_CENTRE], password)
+            key = enrol(user).key
+    return FirstStart(loaded=True, demo_password=password, demo_totp_key=key)
 
 
 def _example_family(patient: Patient) -> None:

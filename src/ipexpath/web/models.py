@@ -73,3 +73,21 @@ class FamilyRecord(models.Model):
     family_id = models.CharField(max_length=64)
     relatives = models.JSONField(default=list)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code of the second sign-in factor: only a salted SHA-256 of the code is kept
+    (OWASP ASVS 2.6.2: lookup secrets under 112 bits are salted and hashed), the code is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    salt = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def hash(salt: str, code: str) -> str:
+        """The stored form of a code (spaces, dashes and case ignored)."""
+        clean = "".join(ch for ch in code.upper() if ch.isalnum())
+        return hashlib.sha256(f"{salt}:{clean}".encode()).hexdigest()

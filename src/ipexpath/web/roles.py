@@ -30,6 +30,11 @@ class Permission(StrEnum):
     EDIT_REGISTRY = "edit_registry"  # add patients, treatments, visits, OI scores
     ANALYSE = "analyse"  # the registry analysis report (pseudonymous, aggregated over one's centres)
     AUDIT = "audit"  # read the audit trail
+    DELETE = "delete"  # delete (soft-delete, with a reason) a patient's record; needs re-authentication
+    EXPORT = "export"  # export the registry of one's centres (a zip of files); needs re-authentication
+    MANAGE_USERS = (
+        "manage_users"  # the user list: reset a second factor, (de)activate; needs re-authentication
+    )
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
@@ -37,7 +42,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         {Permission.VIEW, Permission.ASSESS, Permission.EDIT_REGISTRY, Permission.ANALYSE}
     ),
     Role.GENETIC_COUNSELLOR: frozenset({Permission.VIEW, Permission.ASSESS, Permission.ANALYSE}),
-    Role.REGISTRY_COORDINATOR: frozenset({Permission.VIEW, Permission.EDIT_REGISTRY, Permission.ANALYSE}),
+    Role.REGISTRY_COORDINATOR: frozenset(
+        {Permission.VIEW, Permission.EDIT_REGISTRY, Permission.ANALYSE, Permission.DELETE, Permission.EXPORT}
+    ),
     Role.READ_ONLY: frozenset({Permission.VIEW}),
     Role.ADMINISTRATOR: frozenset(Permission),
 }

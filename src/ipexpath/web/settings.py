@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ipexpath.registry",
     "ipexpath.web",
 ]
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ipexpath.web.middleware.AuditActorMiddleware",
@@ -197,3 +200,14 @@ LOGGING = {
         "django.request": {"handlers": ["drop"], "propagate": False},
     },
 }
+
+# Second sign-in factor (ipexpath.web.second_factor): the roles that must use one (comma-separated role names,
+# default administrators), the minutes within which a sensitive action needs no new password
+# (re-authentication, ASVS 3.7.1), and the issuer shown in the authenticator app.
+MFA_ROLES = [
+    r.strip().lower().replace("-", "_")
+    for r in os.environ.get("IPEXPATH_MFA_ROLES", "administrator").split(",")
+    if r.strip()
+]
+REAUTH_MINUTES = int(os.environ.get("IPEXPATH_REAUTH_MINUTES", "5"))
+OTP_TOTP_ISSUER = "ipexpath"

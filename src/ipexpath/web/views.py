@@ -14,12 +14,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ipexpath.errors import IpexpathError
@@ -31,7 +29,6 @@ from ipexpath.web.access import centres_of, needs, patients_for, visible_patient
 from ipexpath.web.assessments import CaseEntry, knowledge, run_and_store
 from ipexpath.web.forms import CaseEntryForm, HsctForm, OiForm, PatientForm, VisitForm
 from ipexpath.web.roles import Permission
-from ipexpath.web.signin import sign_in
 from ipexpath.web.uploads import max_upload_bytes, max_vcf_bytes, save_vcf, too_large_message
 
 
@@ -40,32 +37,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(
         request, "web/error.html", {"message": "The form expired or came from elsewhere."}, status=403
     )
-
-
-# ------------------------------------------------------------------------------------------------ sign-in
-@require_http_methods(["GET", "POST"])
-def signin(request: HttpRequest) -> HttpResponse:
-    """Sign in (lockout after repeated failures; one generic message)."""
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    error = ""
-    if request.method == "POST":
-        result = sign_in(request, request.POST.get("username", ""), request.POST.get("password", ""))
-        if result.user is not None:
-            login(request, result.user)  # rotates the session id (ASVS 3.2.1)
-            return redirect(target)
-        error = result.message
-    return render(request, "web/signin.html", {"error": error, "next": target}, status=401 if error else 200)
-
-
-@require_POST
-def signout(request: HttpRequest) -> HttpResponse:
-    """Sign out (POST only, CSRF-checked) and end the session."""
-    if request.user.is_authenticated:
-        audit.record("signout", model="User", detail="signed out")
-    logout(request)
-    return redirect("/signin/")
 
 
 # ------------------------------------------------------------------------------------------------ patients
