@@ -90,6 +90,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             env,
             "users",
             "create",
+            "coordinator",
+            "--role",
+            "registry_coordinator",
+            "--centre",
+            "synthetic-demo",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+        _cli(
+            env,
+            "users",
+            "create",
             "elsewhere",
             "--role",
             "clinician",
@@ -189,11 +201,18 @@ def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     page.fill(
         "#id_text",
         "Boy aged 3 months with intractable watery diarrhea and eczema. No fever. "
-        "His maternal uncle died in infancy with diabetes.",
+        "His maternal uncle died in infancy with diabetes. Anti-flibbertigibbet antibodies positive.",
     )
     page.wait_for_selector("#text-result mark.observed")
     assert page.locator("#text-result mark.excluded").count() >= 1
     assert page.locator("#text-result mark.family").count() >= 1
+    page.wait_for_selector("#text-result mark.unrecognised")
+    # a span that was not recognised: "find a term" searches the terms with its words, to add one by hand
+    page.locator("#text-result button.find-term").first.click()
+    assert "flibbertigibbet" in page.input_value("#term-query").lower()
+    page.fill("#term-query", "hypothyroid")
+    page.click("#term-hits .add-term[data-kind=hpo][data-id='HP:0000821']")  # Hypothyroidism
+    assert page.locator("#observed-terms .chip").count() == 2
     page.select_option("select[name=sex]", "male")
     page.fill("input[name=age]", "P3M")
     page.fill("input[name=covered]", "FOXP3")
@@ -204,11 +223,16 @@ def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     page.wait_for_url(re.compile(r".*/assessments/\d+/$"), timeout=120_000)
     _shot(page, "03-assessment")
     assessment_url = page.url
+    # the case view: what the free text gave, and the terms chosen by hand
+    assert page.locator("#case-text mark.observed").count() >= 1
+    assert page.locator("#case-text mark.excluded").count() >= 1
+    assert page.locator("#case-text p.marked mark.unrecognised").count() == 1
+    assert page.locator("#case-as-entered .tag").count() == 2
 
     assert page.locator("#downloads a[href$='report.pdf?download=1']").count() == 1
-    pdf = page.request.get(assessment_url + "report.pdf?download=1")
+    pdf = page.request.get(assessment_url + "report.pdf?download=1", timeout=120_000)
     assert pdf.status == 503 or pdf.body().startswith(b"%PDF-")
-    packet = page.request.get(assessment_url + "phenopacket.json?download=1")
+    packet = page.request.get(assessment_url + "phenopacket.json?download=1", timeout=120_000)
     assert packet.ok and packet.json()["subject"]["id"] == CASE
 
     report = page.context.new_page()
@@ -312,6 +336,45 @@ def _other_centre_cannot_see_the_patient(browser: Any, server: dict[str, Any]) -
     page.context.close()
 
 
+def _sensitive_actions(browser: Any, server: dict[str, Any]) -> None:
+    """A registry coordinator confirms who they are, exports the registry and deletes a record; the
+    administrator (password, then the authenticator code) sees the users and their second factor."""
+    import io
+    import zipfile
+
+    page, problems = _page(browser, server, "coordinator", PASSWORD)
+    page.goto("/reauth/?next=/registry/export/")
+    page.fill("#reauth-password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/registry/export/")
+    page.check("#export-form input[value=csv]")
+    with page.expect_download() as download:
+        page.click("#export-form button[type=submit]")
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert "SYN-00002" in archive.read("patient.csv").decode()
+    page.goto("/patients/SYN-00002/")
+    page.click("#delete-record")
+    page.fill("#delete-reason", "entered twice")
+    page.fill("#delete-confirm", "SYN-00002")
+    _shot(page, "08-delete-record")
+    page.click("#confirm-delete button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+    assert "The record of SYN-00002 was deleted" in page.inner_text("main .message")
+    assert "SYN-00002" not in page.inner_text("main table.list")
+    response = page.goto("/patients/SYN-00002/")
+    assert response is not None and response.status == 404
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+    page.context.close()
+
+    admin, _ = _page(browser, server, "demo", server["password"], server["key"])
+    admin.goto("/users/")  # just signed in: no re-authentication asked yet
+    row = admin.locator("#users tr[data-user=demo]")
+    assert "authenticator" in row.inner_text() and "10 recovery codes left" in row.inner_text()
+    assert "required, not enrolled" not in admin.inner_text("#users tr[data-user=coordinator]")
+    _shot(admin, "09-users")
+    admin.context.close()
+
+
 def test_web_application_in_the_browser(browser: Any, server: dict[str, Any]) -> None:
     """One test (one server start, whichever xdist worker runs it): sign in, edit the family (a refused male
     mother shown inline), enter a case with autocomplete and free text, upload the example VCF, download the
@@ -320,3 +383,4 @@ def test_web_application_in_the_browser(browser: Any, server: dict[str, Any]) ->
     _care_team_path(browser, server)
     _read_only_user_cannot_edit(browser, server)
     _other_centre_cannot_see_the_patient(browser, server)
+    _sensitive_actions(browser, server)

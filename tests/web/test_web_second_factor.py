@@ -1,6 +1,7 @@
 """Second sign-in factor (TOTP via django-otp, recovery codes) and re-authentication before sensitive actions:
 known answers for codes computed from the enrolled key, replay and lockout, enforcement for administrators,
-the `users mfa` commands, and each sensitive page (delete a record, delete a family, export, users)."""
+the `users enrol-mfa`/`reset-mfa` commands, and each sensitive page (delete a record or a family, export,
+users)."""
 
 from __future__ import annotations
 
@@ -234,7 +235,7 @@ def test_users_mfa_commands_enrol_and_reset(world: World) -> None:
         )
         return done
 
-    enrolled = cli("mfa", "enrol", "administrator", "--json")
+    enrolled = cli("enrol-mfa", "administrator", "--json")
     assert enrolled.returncode == 0, enrolled.stderr
     data = json.loads(enrolled.stdout)
     assert len(data["recovery_codes"]) == 10 and data["uri"].startswith("otpauth://totp/")
@@ -243,8 +244,8 @@ def test_users_mfa_commands_enrol_and_reset(world: World) -> None:
     assert client.post("/signin/code/", {"code": _code(data["key"])}).status_code == 302
     listed = json.loads(cli("list", "--json").stdout)
     assert {u["user"]: u["second_factor"] for u in listed["users"]}["administrator"] is True
-    assert cli("mfa", "reset", "administrator").returncode == 0
+    assert cli("reset-mfa", "administrator").returncode == 0
     assert _password(world.client(), "administrator").status_code == 403
-    missing = cli("mfa", "enrol", "nobody")
+    missing = cli("enrol-mfa", "nobody")
     assert missing.returncode == 2 and "No user 'nobody'" in missing.stderr
     assert "Traceback" not in missing.stderr

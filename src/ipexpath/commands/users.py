@@ -102,12 +102,6 @@ def token(name: str, label: str, as_json: bool) -> None:
         click.echo(text)
 
 
-@command.group("mfa")
-def mfa() -> None:
-    """The second sign-in factor: an authenticator app (TOTP) and recovery codes (required for the roles in
-    IPEXPATH_MFA_ROLES, administrators by default)."""
-
-
 def _user(name: str) -> object:
     from django.contrib.auth import get_user_model
 
@@ -117,11 +111,12 @@ def _user(name: str) -> object:
     return user
 
 
-@mfa.command("enrol")
+@command.command("enrol-mfa")
 @click.argument("name")
 @json_option
 def mfa_enrol(name: str, as_json: bool) -> None:
-    """Give NAME a new authenticator key and 10 recovery codes (replacing earlier ones); shown once."""
+    """Second sign-in factor: give NAME a new authenticator-app key (TOTP) and 10 recovery codes, replacing
+    earlier ones; shown once. Required for the roles in IPEXPATH_MFA_ROLES (administrators by default)."""
     _ready()
     from ipexpath.registry import audit
     from ipexpath.registry.audit import acting_as
@@ -144,11 +139,11 @@ def mfa_enrol(name: str, as_json: bool) -> None:
         click.echo(f"    {code}")
 
 
-@mfa.command("reset")
+@command.command("reset-mfa")
 @click.argument("name")
 @json_option
 def mfa_reset(name: str, as_json: bool) -> None:
-    """Remove NAME's authenticator and recovery codes (a lost phone); enrol again with `users mfa enrol`."""
+    """Remove NAME's authenticator and recovery codes (a lost phone); enrol again with `users enrol-mfa`."""
     _ready()
     from ipexpath.registry import audit
     from ipexpath.registry.audit import acting_as
@@ -163,5 +158,5 @@ def mfa_reset(name: str, as_json: bool) -> None:
     else:
         click.echo(
             f"Second factor of '{name}' removed. If their role needs one, they cannot sign in until enrolled "
-            f"again: ipexpath users mfa enrol {name}"
+            f"again: ipexpath users enrol-mfa {name}"
         )

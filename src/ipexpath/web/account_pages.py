@@ -28,7 +28,7 @@ from ipexpath.web.signin import (
 
 NOT_ENROLLED = (
     "Your role needs a second sign-in factor (an authenticator app), and none is set up for your account "
-    "yet. Ask an administrator to enrol you (ipexpath users mfa enrol YOUR-NAME)."
+    "yet. Ask an administrator to enrol you (ipexpath users enrol-mfa YOUR-NAME)."
 )
 WRONG_CODE = (
     "The code is not correct or was already used. Enter the current 6-digit code, or a recovery code."
@@ -172,14 +172,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def user_reset_factor(request: HttpRequest, username: str) -> HttpResponse:
     """Remove a user's authenticator and recovery codes (a lost phone); they are enrolled again with
-    `ipexpath users mfa enrol` (audited)."""
+    `ipexpath users enrol-mfa` (audited)."""
     user = _account(username)
     removed = second_factor.reset(user)
     audit.record("update", model="User", detail=f"second factor reset for {username} ({removed} removed)")
     messages.success(
         request,
         f"The second factor of {username} was removed. "
-        f"Enrol a new one with: ipexpath users mfa enrol {username}",
+        f"Enrol a new one with: ipexpath users enrol-mfa {username}",
     )
     return redirect("users")
 

@@ -196,8 +196,40 @@ def run_and_store(
         report_html=render_report(assessment),
         leaflet_html=render_leaflet(assessment),
         summary=summary_text(assessment),
+        case_entry=entry_record(entry),
     )
     return stored
+
+
+def entry_record(entry: CaseEntry) -> dict[str, Any]:
+    """The case as entered, kept with the assessment, with the recognition of its free text."""
+    from ipexpath.web.text_view import recognition
+
+    record: dict[str, Any] = dataclasses.asdict(entry)
+    record["hpo"], record["excluded"] = list(entry.hpo), list(entry.excluded)
+    record["recognition"] = recognition(entry.text) if entry.text.strip() else None
+    return record
+
+
+def entry_from_record(record: dict[str, Any]) -> CaseEntry:
+    """The CaseEntry of a stored case (to revise it); unknown keys are ignored."""
+
+    def text(key: str) -> str:
+        return str(record.get(key) or "")
+
+    def ids(key: str) -> tuple[str, ...]:
+        value = record.get(key) or []
+        return tuple(str(t) for t in value) if isinstance(value, list) else ()
+
+    return CaseEntry(
+        hpo=ids("hpo"),
+        excluded=ids("excluded"),
+        text=text("text"),
+        sex=text("sex"),
+        age=text("age"),
+        onset=text("onset"),
+        covered=text("covered"),
+    )
 
 
 def run_example(patient: Patient) -> StoredAssessment:

@@ -64,6 +64,9 @@ class AssessmentDocuments(models.Model):
     report_html = models.TextField()
     leaflet_html = models.TextField()
     summary = models.TextField(blank=True, default="")
+    # The case as entered (terms chosen by hand, free text, sex, ages, covered genes) and the recognition of
+    # its free text when the assessment ran: the case view shows them and "revise this case" starts from them.
+    case_entry = models.JSONField(default=dict, blank=True)
 
 
 class FamilyRecord(models.Model):

@@ -6,6 +6,7 @@ centres; every read of a patient record, every download and every change writes 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from ipexpath.web.access import centres_of, needs, patients_for, visible_patient
 from ipexpath.web.assessments import CaseEntry, knowledge, run_and_store
 from ipexpath.web.forms import CaseEntryForm, HsctForm, OiForm, PatientForm, VisitForm
 from ipexpath.web.roles import Permission
+from ipexpath.web.text_view import marked
 from ipexpath.web.uploads import max_upload_bytes, max_vcf_bytes, save_vcf, too_large_message
 
 
@@ -144,41 +146,14 @@ def term_search(request: HttpRequest) -> HttpResponse:
 @needs(Permission.ASSESS)
 @require_POST
 def text_preview(request: HttpRequest) -> HttpResponse:
-    """Free text → recognised, negated, family-history, possible and unrecognised spans, highlighted."""
-    from ipexpath.knowledge.textmine import recognise
+    """Free text → recognised, negated, family-history, possible and unrecognised spans, highlighted, with a
+    button to search a term by hand for each span that was not recognised (or only suspected)."""
+    from ipexpath.web.text_view import marked, recognition
 
     text = request.POST.get("text", "")[:20_000]
     if not text.strip():
-        return render(request, "web/_text_result.html", {"segments": [], "result": None})
-    result = recognise(knowledge(), text)
-    return render(request, "web/_text_result.html", {"segments": text_segments(result), "result": result})
-
-
-def text_segments(result: Any) -> list[dict[str, str]]:
-    """The text cut into plain and highlighted pieces (observed/excluded/family/possible/unrecognised)."""
-    marks: list[tuple[int, int, str, str]] = []
-    for hit in result.hits:
-        if hit.relative:
-            kind = "family"
-        elif hit.uncertain:
-            kind = "possible"
-        else:
-            kind = "excluded" if hit.negated else "observed"
-        marks.append((hit.span[0], hit.span[1], kind, f"{hit.term_id} {hit.label}: {hit.state()}"))
-    marks += [(s.start, s.end, "unrecognised", "not recognised") for s in result.unrecognised]
-    marks.sort()
-    pieces: list[dict[str, str]] = []
-    at = 0
-    for start, end, kind, title in marks:
-        if start < at:
-            continue  # overlapping marks: the first wins
-        if start > at:
-            pieces.append({"text": result.text[at:start], "kind": "", "title": ""})
-        pieces.append({"text": result.text[start:end], "kind": kind, "title": title})
-        at = end
-    if at < len(result.text):
-        pieces.append({"text": result.text[at:], "kind": "", "title": ""})
-    return pieces
+        return render(request, "web/_text_result.html", {"view": None, "live": True})
+    return render(request, "web/_text_result.html", {"view": marked(recognition(text)), "live": True})
 
 
 def _term_labels(ids: list[str]) -> list[dict[str, str]]:
@@ -199,6 +174,11 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
     form = CaseEntryForm(request.POST or None)
     hpo = [t.strip() for t in request.POST.getlist("hpo") if t.strip()][:200]
     excluded = [t.strip() for t in request.POST.getlist("excluded") if t.strip()][:200]
+    if request.method == "GET" and request.GET.get("from"):
+        earlier = _earlier_entry(patient, request.GET["from"])  # "revise this case": start from a stored one
+        if earlier is not None:
+            hpo, excluded = list(earlier.hpo), list(earlier.excluded)
+            form = CaseEntryForm(initial=dataclasses.asdict(earlier) | {"hpo": None, "excluded": None})
     error = ""
     if request.method == "POST" and getattr(request, "upload_too_large", False):
         error = too_large_message()
@@ -243,6 +223,17 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
     )
 
 
+def _earlier_entry(patient: Any, pk: str) -> CaseEntry | None:
+    """The case entered for one of this patient's stored assessments (None if unknown or not stored)."""
+    from ipexpath.web.assessments import entry_from_record
+
+    if not pk.isdigit():
+        return None
+    stored = StoredAssessment.objects.filter(pk=int(pk), patient=patient).select_related("documents").first()
+    record = getattr(getattr(stored, "documents", None), "case_entry", None)
+    return entry_from_record(record) if record else None
+
+
 # ------------------------------------------------------------------------------------------------ assessments
 def _visible_assessment(request: HttpRequest, pk: int) -> StoredAssessment:
     found = (
@@ -262,6 +253,8 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record("read", stored, detail="assessment page")
     documents = getattr(stored, "documents", None)
     payload = stored.assessment_json
+    entry = getattr(documents, "case_entry", None) or {}
+    recognition = entry.get("recognition")
     return render(
         request,
         "web/assessment.html",
@@ -273,6 +266,10 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "similar": _similar(payload),
             "notes": payload.get("notes", []),
             "has_phenopacket": isinstance(payload.get("phenopacket"), dict),
+            "entry": entry,
+            "chosen_observed": _term_labels(entry.get("hpo", [])[:200]) if entry else [],
+            "chosen_excluded": _term_labels(entry.get("excluded", [])[:200]) if entry else [],
+            "text_view": marked(recognition) if isinstance(recognition, dict) else None,
         },
     )
 

@@ -1,6 +1,7 @@
 // ipexpath web: small behaviours without inline scripts (the CSP forbids them).
 // - a term chosen in the autocomplete becomes a chip with a hidden input (observed or excluded);
-// - a chip's × removes it; - a VCF over the size limit is refused before it is sent.
+// - a chip's × removes it; - a VCF over the size limit is refused before it is sent;
+// - "find a term" next to an unrecognised span of the free text searches the terms with its words.
 (function () {
   "use strict";
   function chip(kind, id, label) {
@@ -34,6 +35,14 @@
       var hits = document.getElementById("term-hits");
       if (query) { query.value = ""; query.focus(); }
       if (hits) hits.textContent = "";
+    } else if (target.classList.contains("find-term")) {
+      // a span the text recogniser did not map (or only suspected): search the terms by hand with its words
+      var box = document.getElementById("term-query");
+      if (box) {
+        box.value = target.getAttribute("data-text") || "";
+        box.focus();
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+      }
     } else if (target.classList.contains("remove")) {
       var li = target.closest("li");
       if (li) li.remove();
