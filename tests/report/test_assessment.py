@@ -112,9 +112,9 @@ def test_leaflet_plain_chances(pathogenic_assessment: Assessment) -> None:
     assert pathogenic_assessment.family.variant_status == "pathogenic"
     sisters = [r for r in pathogenic_assessment.relatives if r.id in ("III-2", "III-3")]
     assert sisters and all(r.chance == "about 1 in 2 (50%)" for r in sisters)
-    titles = [s.title for s in pathogenic_assessment.leaflet]
+    titles = [s.title for s in pathogenic_assessment.leaflet.sections]
     assert "What is IPEX?" in titles and "Where can we find support?" in titles
-    assert all(s.sources for s in pathogenic_assessment.leaflet)
+    assert all(s.sources for s in pathogenic_assessment.leaflet.sections)
 
 
 def test_json_is_complete(example_assessment: Assessment) -> None:

@@ -12,14 +12,17 @@ from pathlib import Path
 import pytest
 
 from ipexpath.case import read_case
+from ipexpath.conclusions import IpexStatus
+from ipexpath.conclusions.leaflet import build_leaflet
 from ipexpath.confirm import AcmgClassification
 from ipexpath.knowledge import KnowledgeBase
+from ipexpath.knowledge.ipex import load_ipex_knowledge
 from ipexpath.report import Assessment, example_inputs, run_assessment
 from ipexpath.report.html import render_leaflet, render_report
 from ipexpath.report.links import clean, identifier_url, linkify
 from ipexpath.report.people import age_as_entered, relationships
 from ipexpath.report.views import DocumentOptions, performance, report_view
-from ipexpath.types import Zygosity
+from ipexpath.types import Sex, Zygosity
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 PEDIGREE_CODE = re.compile(r"\b(?:I|II|III|IV|V)-\d+\b")
@@ -224,6 +227,13 @@ def test_leaflet_says_when_no_gene_test(bare_assessment: Assessment) -> None:
     assert "No genetic test was entered" in report and "No family file was entered" in report
 
 
+def _reworded(a: Assessment, status: IpexStatus, sex: Sex | None = None) -> Assessment:
+    """The assessment with another status (and sex), its leaflet worded again from them (the one source)."""
+    sex = sex or a.sex
+    leaflet = build_leaflet(load_ipex_knowledge(), status, a.family, sex, a.genetics, a.case.get("age_days"))
+    return dataclasses.replace(a, status=status, sex=sex, leaflet=leaflet)
+
+
 def test_leaflet_words_match_the_class(example_assessment: Assessment) -> None:
     variant = example_assessment.status.variant
     assert variant is not None
@@ -234,7 +244,7 @@ def test_leaflet_words_match_the_class(example_assessment: Assessment) -> None:
     ):
         changed = dataclasses.replace(variant, classification=klass)
         status = dataclasses.replace(example_assessment.status, variant=changed)
-        text = _text(render_leaflet(dataclasses.replace(example_assessment, status=status)))
+        text = _text(render_leaflet(_reworded(example_assessment, status)))
         result = text.split("What did the gene test find?", 1)[1].split("Why does IPEX", 1)[0]
         assert words in result and never not in result, (klass, result)
 
@@ -242,11 +252,19 @@ def test_leaflet_words_match_the_class(example_assessment: Assessment) -> None:
 def test_leaflet_pronouns_follow_sex(example_assessment: Assessment) -> None:
     girl = dataclasses.replace(example_assessment, case={**example_assessment.case, "sex": "FEMALE"})
     assert example_assessment.status.variant is not None
-    variant = dataclasses.replace(example_assessment.status.variant, zygosity=Zygosity.HETEROZYGOUS)
-    girl = dataclasses.replace(girl, status=dataclasses.replace(girl.status, variant=variant))
-    sections = _sections(render_leaflet(girl))
-    assert " his " not in f" {sections['result']} " and "her FOXP3" not in sections["result"]
-    assert "one of her two copies" in sections["result"] and "carrier" in sections["result"]
+    for klass, carrier in (
+        (AcmgClassification.LIKELY_PATHOGENIC, True),
+        (AcmgClassification.UNCERTAIN_SIGNIFICANCE, False),  # not called a carrier of a change not known harmful
+    ):
+        variant = dataclasses.replace(
+            example_assessment.status.variant, zygosity=Zygosity.HETEROZYGOUS, classification=klass
+        )
+        worded = _reworded(girl, dataclasses.replace(girl.status, variant=variant), Sex.FEMALE)
+        sections = _sections(render_leaflet(worded))
+        assert " his " not in f" {sections['result']} " and "her FOXP3" not in sections["result"]
+        assert "one of her two copies" in sections["result"]
+        assert ("Girls with one changed copy are carriers" in sections["result"]) is carrier
+        assert ("do not yet know" in sections["result"]) is not carrier
 
 
 def test_leaflet_nothing_about_children_of_minors(pathogenic_assessment: Assessment) -> None:

@@ -7,7 +7,7 @@ the variant's class, recommendations and the leaflet's content. Every output ren
 """
 
 from ipexpath.conclusions.assess import run_assessment
-from ipexpath.conclusions.leaflet import LeafletSection, RelativeChance
+from ipexpath.conclusions.leaflet import Leaflet, LeafletSection, RelativeChance
 from ipexpath.conclusions.model import (
     DECISION_SUPPORT,
     Assessment,
@@ -29,6 +29,7 @@ __all__ = [
     "FamilyVariantStatus",
     "Genetics",
     "IpexStatus",
+    "Leaflet",
     "LeafletSection",
     "Recommendation",
     "Reference",

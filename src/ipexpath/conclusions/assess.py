@@ -23,7 +23,7 @@ from ipexpath.conclusions import leaflet as leaflet_mod
 from ipexpath.conclusions import recommendations as rec
 from ipexpath.conclusions.family import assess_family, proband_id
 from ipexpath.conclusions.genetics import GenotypeResult, assess_genetics
-from ipexpath.conclusions.model import Assessment, FamilyConclusions, Genetics, IpexStatus
+from ipexpath.conclusions.model import Assessment, FamilyConclusions, Genetics, IpexStatus, StatusLevel
 from ipexpath.conclusions.recommendations import Recommendation
 from ipexpath.conclusions.status import decide_status
 from ipexpath.counsel import load_family
@@ -41,6 +41,7 @@ def _recommendations(
     status: IpexStatus,
     family: FamilyConclusions | None,
     genetics: Genetics | None,
+    age_days: float | None = None,
 ) -> tuple[Recommendation, ...]:
     """Work-up, early HSCT referral (only when the status supports it), treatment options and family."""
     done = None
@@ -55,11 +56,16 @@ def _recommendations(
     if status.carrier_finding:
         out = rec.ipex_like_workup(knowledge, status) + out
     if status.other_finding is not None:
-        out = rec.ipex_like_diagnosis(knowledge, status.other_finding) + out
+        out = (
+            rec.ipex_like_diagnosis(knowledge, status.other_finding, status.level is StatusLevel.CONFIRMED)
+            + out
+        )
     if status.checks:
         out = rec.checks(status.checks) + out
     if status.refer_for_hsct:
         out = rec.referral(knowledge) + out + rec.treatment(knowledge)
+        if age_days is not None and age_days < 0:  # before birth: clarify at birth, care from the start
+            out = rec.prenatal(knowledge) + out
     if family is not None:
         out += rec.family(knowledge, family)
     return tuple(out)
@@ -104,9 +110,11 @@ def run_assessment(
     deceased = pedigree is not None and pedigree.get(proband_id(pedigree, case)).deceased
     status = decide_status(shown, genetics, sex, deceased=deceased)
     fam = assess_family(knowledge, pedigree, case, status, genetics, sex) if pedigree is not None else None
-    recommendations = _recommendations(knowledge, status, fam, genetics)
-    sections, relatives = leaflet_mod.build_leaflet(knowledge, status, fam, sex)
-    cited = [s for r in recommendations for s in r.sources] + [s for sec in sections for s in sec.sources]
+    recommendations = _recommendations(knowledge, status, fam, genetics, case.age_days)
+    leaflet = leaflet_mod.build_leaflet(knowledge, status, fam, sex, genetics, case.age_days)
+    cited = [s for r in recommendations for s in r.sources] + [
+        s for sec in leaflet.sections for s in sec.sources
+    ]
     notes = [str(n) for n in phenotype_only.get("notes", [])]
     if genetics is None:
         notes.append("No VCF given: genetic findings and genotype re-ranking are not included.")
@@ -135,8 +143,7 @@ def run_assessment(
         genetics=genetics,
         family=fam,
         recommendations=recommendations,
-        leaflet=sections,
-        relatives=relatives,
+        leaflet=leaflet,
         references=tuple(rec.references(knowledge, cited)),
         notes=tuple(notes),
     )

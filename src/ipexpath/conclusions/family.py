@@ -177,6 +177,7 @@ def assess_family(
                 "(Rahbari et al. 2016: 1.3% of de novo mutations are shared by siblings)."
             )
     p_by_id = {} if uncertain else {r.id: r.p_variant for r in risk.individuals}
+    mosaic_by_id = {} if uncertain else {r.id: r.p_germline_mosaic for r in risk.individuals}
     persons: tuple[dict[str, Any], ...] = tuple(
         {
             "id": p.id,
@@ -191,6 +192,8 @@ def assess_family(
             "mother": p.mother,
             "test": None if p.test is None else p.test.result.value,
             "p_variant": p_by_id.get(p.id),
+            # a woman whose blood is negative may still carry it in her egg cells (Rahbari et al. 2016)
+            "p_germline_mosaic": mosaic_by_id.get(p.id) or None,
         }
         for p in pedigree
     )

@@ -1,28 +1,39 @@
-"""The family leaflet's content: the knowledge file's plain-language blocks plus this family's chances.
+"""The family leaflet's words: the one source of every sentence the family reads (HTML leaflet and JSON).
 
-General sentences come from `leaflet.blocks` of the cited IPEX knowledge file; the only sentences
-composed here state this family's own results (which test was found, each relative's computed chance)
-in short plain words.
+General sentences come from the cited `leaflet.blocks` and family statements of the IPEX knowledge file; the
+sentences composed here only put this family's results into plain words that match what was found: a change
+whose effect is not yet known is never called harmful (nor its carrier "a carrier"), a likely pathogenic one
+is never called "not yet known"; the patient's pronouns (past tense for a child who has died; "your baby"
+before birth); relationships instead of pedigree codes; no HGVS; a second finding in an IPEX-like gene is
+never dropped. Nothing is said about the future children of relatives who are minors (Botkin et al. 2015).
+`report.leaflet_view` only lays this content out; every section is kept at a reading grade of 7 or lower
+(Flesch–Kincaid, checked in the tests).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ipexpath.conclusions.model import (
     FamilyConclusions,
     FamilyVariantStatus,
+    Genetics,
     IpexStatus,
     StatusLevel,
-    VariantRole,
+    VariantFinding,
 )
-from ipexpath.knowledge.ipex import IpexKnowledge
-from ipexpath.numbers import NEAR_CERTAIN, NEAR_ZERO, chance_with_percent
+from ipexpath.conclusions.people import Relative, relationships
+from ipexpath.knowledge.ipex import IpexKnowledge, LeafletBlock
+from ipexpath.numbers import NEAR_CERTAIN, NEAR_ZERO, one_in, percent
 from ipexpath.types import Sex
 
-MIN_PREGNANCY_RISK = NEAR_ZERO  # below this a future-pregnancy sentence is not shown
+__all__ = ["Leaflet", "LeafletSection", "RelativeChance", "build_leaflet"]
+
+ADULT_YEARS = 18.0
+DAYS_PER_YEAR = 365.25
+MOSAIC_SHOWN = 1e-3  # a germline-mosaic probability above this is explained to the family
 
 
 @dataclass(frozen=True)
@@ -33,8 +44,9 @@ class LeafletSection:
     title: str
     paragraphs: tuple[str, ...]
     sources: tuple[str, ...] = ()
-    items: tuple[str, ...] = field(default=())
+    items: tuple[str, ...] = ()
     ordered: bool = False  # items are steps in order (shown as a numbered list)
+    css: str = ""  # how the leaflet marks it ("urgent")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -50,7 +62,7 @@ class LeafletSection:
 
 @dataclass(frozen=True)
 class RelativeChance:
-    """One relative's chance in plain words (the leaflet's table)."""
+    """One relative in plain words: who, their chance, and what it means for them."""
 
     id: str
     who: str
@@ -69,200 +81,439 @@ class RelativeChance:
         }
 
 
-def who(person: dict[str, Any], start: bool = True) -> str:
-    """'Mother (II-2)' (or 'the mother (II-2)' inside a sentence) from the family file's name and id."""
-    name = "the child being assessed" if person.get("proband") else person.get("name")
-    if not name:
-        return str(person["id"])
-    text = str(name) if start is False else str(name)[:1].upper() + str(name)[1:]
-    if not start and not person.get("proband"):
-        text = f"the {name}" if str(name).islower() else str(name)
-    return f"{text} ({person['id']})"
+@dataclass(frozen=True)
+class Leaflet:
+    """Everything the family reads: main points, sections, relatives' chances and the tree's labels."""
+
+    child: str  # "your son", "your daughter", "your child", "your baby", "the patient"
+    main_points: tuple[str, ...]
+    sections: tuple[LeafletSection, ...]
+    relatives: tuple[RelativeChance, ...]
+    names: Mapping[str, str]  # pedigree id → relationship shown on the family tree
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "child": self.child,
+            "main_points": list(self.main_points),
+            "sections": [s.to_dict() for s in self.sections],
+            "relatives": [r.to_dict() for r in self.relatives],
+        }
 
 
-def relative_chance(person: dict[str, Any], status: FamilyVariantStatus) -> RelativeChance | None:
-    """Plain words for one person's computed chance of carrying the family's gene change."""
-    if person.get("proband") or person.get("p_variant") is None:
-        return None  # the child being assessed, or no figure (a variant of uncertain significance)
-    p = float(person["p_variant"])
-    sex = person.get("sex")
-    if person.get("father") is None and person.get("mother") is None and p <= NEAR_ZERO:
-        return None  # someone who married into the family: not at risk, not listed
-    if status is FamilyVariantStatus.UNCERTAIN:
-        meaning = (
-            "This is the chance of having the same gene change, whose effect is not known yet. "
-            "A test for it would not tell whether this person is at risk."
+@dataclass(frozen=True)
+class _Patient:
+    """How the leaflet names the patient: noun, pronouns, and singular verbs for the noun."""
+
+    child: str  # the noun phrase, always singular: "your child has", never "your child have"
+    he: str
+    his: str
+    him: str
+    female: bool
+    has: str
+    is_: str
+    prenatal: bool
+    adult: bool
+
+    @classmethod
+    def of(cls, sex: Sex, deceased: bool, age_days: float | None) -> _Patient:
+        prenatal = age_days is not None and age_days < 0
+        adult = age_days is not None and age_days / DAYS_PER_YEAR >= ADULT_YEARS
+        male, female = sex is Sex.MALE, sex is Sex.FEMALE
+        if prenatal:
+            child = "your baby"
+        elif adult:
+            child = "the patient"
+        else:
+            child = "your son" if male else "your daughter" if female else "your child"
+        return cls(
+            child=child,
+            he=sex.pronoun("subject"),
+            his=sex.pronoun("possessive"),
+            him=sex.pronoun("object"),
+            female=female,
+            has="had" if deceased else "has",
+            is_="was" if deceased else "is",
+            prenatal=prenatal,
+            adult=adult,
         )
-        return RelativeChance(person["id"], who(person), chance_with_percent(p), meaning, p)
-    if sex == "female":
-        if person.get("minor"):
-            meaning = "She is a child: a carrier test is usually left until she can decide for herself."
-        elif p >= NEAR_CERTAIN:
-            meaning = "She is almost certainly a carrier. A test can confirm it."
-        elif p <= NEAR_ZERO:
-            meaning = "She is very unlikely to be a carrier."
-        else:
-            meaning = "She may be a carrier. A test for the family's gene change can tell."
-        return RelativeChance(person["id"], who(person), chance_with_percent(p), meaning, p)
-    if person.get("deceased"):
-        if p >= NEAR_CERTAIN:
-            meaning = "He almost certainly had the gene change."
-        elif p >= 0.5:
-            meaning = "He probably had the gene change."
-        else:
-            meaning = "He probably did not have the gene change."
-    elif p <= NEAR_ZERO:
-        meaning = "He is very unlikely to have the gene change."
-    else:
-        meaning = "He may have the gene change. A test can tell."
-    return RelativeChance(person["id"], who(person), chance_with_percent(p), meaning, p)
 
 
-def _block(knowledge: IpexKnowledge, block_id: str) -> Any:
-    for block in knowledge.leaflet:
-        if block.id == block_id:
-            return block
-    return None
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def _section(knowledge: IpexKnowledge, block_id: str, extra: Sequence[str] = ()) -> LeafletSection | None:
+def _block(knowledge: IpexKnowledge, block_id: str) -> LeafletBlock | None:
+    return next((b for b in knowledge.leaflet if b.id == block_id), None)
+
+
+def _section(
+    knowledge: IpexKnowledge,
+    block_id: str,
+    extra: Sequence[str] = (),
+    items: Sequence[str] = (),
+    *,
+    ordered: bool = False,
+    css: str = "",
+) -> LeafletSection | None:
     block = _block(knowledge, block_id)
     if block is None:
         return None
-    return LeafletSection(block.id, block.title, (block.text, *extra), block.sources)
+    return LeafletSection(
+        block.id, block.title, (block.text, *extra), block.sources, tuple(items), ordered, css
+    )
 
 
-def _family_statement(knowledge: IpexKnowledge, key: str) -> tuple[str, tuple[str, ...]] | None:
-    for row in knowledge.family:
-        if row.id == key:
-            return row.text, row.sources
-    return None
+def _statement(knowledge: IpexKnowledge, key: str) -> tuple[str, tuple[str, ...]] | None:
+    row = next((r for r in knowledge.family if r.id == key), None)
+    return None if row is None else (row.text, row.sources)
+
+
+def _status_point(status: IpexStatus, p: _Patient) -> str:
+    if status.other_finding is not None and status.level is not StatusLevel.CONFIRMED:
+        return "The gene test points to an illness that is similar to IPEX."
+    if status.level is StatusLevel.CONFIRMED:
+        return f"The report suggests that {p.child} {p.has} IPEX. The gene test found the cause."
+    if status.level is StatusLevel.LIKELY:
+        return "The report suggests that IPEX is likely. More tests are needed to be sure."
+    if status.level is StatusLevel.POSSIBLE:
+        return "The report suggests that IPEX is possible. Other illnesses are possible too."
+    return "The report does not point to IPEX. The care team will look at other causes."
+
+
+def _other_gene(other: VariantFinding, p: _Patient) -> tuple[str, str]:
+    return (
+        f"The gene test found a harmful change in {p.his} {other.gene} gene.",
+        "A change like this can cause an illness that looks like IPEX but is not IPEX. "
+        "Your care team will explain what it means.",
+    )
+
+
+def _result(
+    status: IpexStatus, genetics: Genetics | None, p: _Patient, recorded_found: bool
+) -> tuple[str, ...]:
+    """What the gene test found, in words that match the variant class and the patient's sex."""
+    if genetics is None:
+        first = "No gene test result was entered for this leaflet."
+        if recorded_found:
+            return (
+                first,
+                "Your family's records say that a change in the FOXP3 gene was found. "
+                "This leaflet did not look at the test itself.",
+            )
+        return (first, f"So this leaflet cannot say if {p.child} {p.has} a change in the FOXP3 gene.")
+    variant, other = status.variant, status.other_finding
+    if other is not None and (variant is None or not variant.is_pathogenic):
+        return _other_gene(other, p)
+    if variant is None:
+        return (
+            "The gene test did not find a harmful change in the FOXP3 gene.",
+            "This does not rule out IPEX or a similar illness. The care team may do more tests.",
+        )
+    if status.checks and variant.is_pathogenic:
+        return (
+            f"The gene test found a change in {p.his} FOXP3 gene.",
+            "The doctors need to check this result before they can say what it means.",
+        )
+    also: tuple[str, ...] = ()
+    if other is not None:  # a second finding, in an IPEX-like gene: never dropped
+        also = (
+            f"The test also found a harmful change in {p.his} {other.gene} gene. It can cause a different "
+            f"illness of the defence system. Your care team will explain what it means for {p.him} and for "
+            "the family.",
+        )
+    if p.female and variant.zygosity.value == "heterozygous":
+        if not variant.is_pathogenic:  # a VUS: not called harmful, and she is not called a carrier of it
+            return (
+                f"The gene test found a change in one of {p.his} two copies of the FOXP3 gene.",
+                "Doctors do not yet know if this change causes illness. Even a harmful change on one copy "
+                "is not expected to cause IPEX in a girl. So it probably does not explain her illness. "
+                "The care team will look for other causes.",
+                *also,
+            )
+        return (
+            f"The gene test found a change in one of {p.his} two copies of the FOXP3 gene.",
+            "Girls with one changed copy are carriers. Carriers are not expected to have IPEX. "
+            "So this change probably does not explain her illness. The care team will look for other causes.",
+            *also,
+        )
+    found = f"The gene test found a change in {p.his} FOXP3 gene."
+    if variant.class_label == "Pathogenic":
+        return (found, "This change is known to cause IPEX.", *also)
+    if variant.class_label == "Likely pathogenic":
+        return (found, "This change very likely causes IPEX.", *also)
+    return (
+        found,
+        "Doctors do not yet know if this change causes illness. "
+        "It is called a change whose effect is not yet known.",
+        "More tests in the family may help to tell.",
+        *also,
+    )
+
+
+def _who(rel: Relative | None, fallback: str) -> str:
+    if rel is None:
+        return fallback
+    side = {"mother's side": "on the mother's side", "father's side": "on the father's side"}.get(
+        rel.side or ""
+    )
+    name = "the patient" if rel.relationship == "the patient" else rel.relationship
+    return _cap(f"{name} {side}".strip() if side and name not in ("mother", "father") else name)
+
+
+def _meaning(
+    person: Mapping[str, Any],
+    p_value: float,
+    known_cause: bool,
+    minor: bool,
+    no_variant: bool = False,
+) -> str:
+    """What a relative's chance means for them, in words (nothing about the future children of minors).
+
+    `no_variant`: no FOXP3 change is known in the family, so no test can tell yet (GeneReviews NBK1118)."""
+    female = str(person.get("sex") or "").lower() == "female"
+    if no_variant:
+        if person.get("deceased"):
+            return (
+                "He may have had a change in the FOXP3 gene." if not female else "She may have carried one."
+            )
+        who = "She may carry" if female else "He may have"
+        return (
+            f"{who} a change in the FOXP3 gene. No change has been found in the family yet. "
+            "So a test cannot tell yet."
+        )
+    change = "the change" if known_cause else "the same change"
+    mosaic = float(person.get("p_germline_mosaic") or 0.0)
+    if female:
+        if person.get("test") == "not-found" and mosaic > MOSAIC_SHOWN and not minor:
+            return (
+                f"Her blood test did not find {change}. It may still be in some of her egg cells. "
+                "So a future baby has a small chance of it."
+            )
+        if p_value >= NEAR_CERTAIN:
+            text = f"She almost surely carries {change}."
+        elif p_value <= NEAR_ZERO:
+            return f"She very likely does not carry {change}."
+        else:
+            text = f"She may carry {change}."
+        if minor:
+            return text + " She does not need a test now. She can choose when she is older."
+        if known_cause:
+            return text + " A blood test can tell. Each son of a carrier has a 1 in 2 chance of IPEX."
+        return text + " We do not yet know what this change means for her or her children."
+    if person.get("deceased"):
+        if p_value >= 0.5:
+            return f"He probably had {change}."
+        return f"He probably did not have {change}."
+    if p_value <= NEAR_ZERO:
+        return f"He very likely does not have {change}."
+    return f"He may have {change}. A test can tell."
 
 
 def build_leaflet(
-    knowledge: IpexKnowledge, status: IpexStatus, fam: FamilyConclusions | None, sex: Sex
-) -> tuple[tuple[LeafletSection, ...], tuple[RelativeChance, ...]]:
-    """The leaflet's sections in reading order and the table of relatives' chances."""
-    people = fam.persons if fam is not None else ()
-    proband = next((p for p in people if p["proband"]), None)
-    proband_name = who(proband, start=False) if proband else "your child"
+    knowledge: IpexKnowledge,
+    status: IpexStatus,
+    fam: FamilyConclusions | None,
+    sex: Sex,
+    genetics: Genetics | None,
+    age_days: float | None = None,
+) -> Leaflet:
+    """The leaflet's content in reading order: main points, sections, relatives' chances."""
+    p = _Patient.of(sex, status.deceased, age_days)
+    persons = fam.persons if fam is not None else ()
+    proband = next((x for x in persons if x.get("proband")), None)
+    recorded_found = proband is not None and proband.get("test") == "found"
+    variant = status.variant
+    known_cause = (variant is not None and variant.is_pathogenic) or (genetics is None and recorded_found)
+    rel = relationships(persons, str(proband["id"])) if proband is not None else {}
+    minors = {str(x["id"]) for x in persons if x.get("age") is not None and float(x["age"]) < ADULT_YEARS}
+    uncertain = fam is not None and fam.variant_status is FamilyVariantStatus.UNCERTAIN
+    no_variant = fam is not None and not fam.targeted_testing and not uncertain
+
+    cards: list[RelativeChance] = []
+    for person in persons:
+        pid = str(person["id"])
+        if person.get("proband") or person.get("p_variant") is None:
+            continue
+        value = float(person["p_variant"])
+        if person.get("father") is None and person.get("mother") is None and value <= NEAR_ZERO:
+            continue  # married into the family: not at risk
+        if rel.get(pid) is not None and rel[pid].relationship.endswith("by marriage") and value <= NEAR_ZERO:
+            continue
+        chance = one_in(value)
+        if NEAR_ZERO < value < NEAR_CERTAIN:
+            chance = f"{chance} ({percent(value)})"
+        cards.append(
+            RelativeChance(
+                pid,
+                _who(rel.get(pid), "A relative"),
+                chance,
+                _meaning(person, value, known_cause, pid in minors, no_variant),
+                value,
+            )
+        )
+
+    result = _result(status, genetics, p, recorded_found)
+    main = [_status_point(status, p), " ".join(result[:2])]
+    main += [r for r in result[2:] if r.startswith("The test also found")]
+    if cards:
+        main.append(
+            "Some relatives may carry the same gene change. The section on your family explains each one."
+        )
+    main.append("Your care team will explain what happens next.")
+
     sections: list[LeafletSection | None] = [
         _section(knowledge, "what_is_ipex"),
+        # classes (Richards et al. 2015); hemizygous males, heterozygous females (GeneReviews NBK1118)
+        LeafletSection("result", "What did the gene test find?", result, ("genereviews", "richards_2015")),
         _section(knowledge, "why_boys"),
-        _section(knowledge, "what_result_means", (result_sentence(proband_name, status, sex),)),
+        _section(knowledge, "what_result_means"),
     ]
-    variant_status = fam.variant_status if fam is not None else FamilyVariantStatus.NOT_TESTED
-    chances = tuple(c for c in (relative_chance(p, variant_status) for p in people) if c is not None)
-    pregnancies = list(fam.risks.get("pregnancies", [])) if fam is not None else []
-    if variant_status is FamilyVariantStatus.UNCERTAIN:
-        pregnancies = []  # no future-pregnancy figures for a variant whose effect is not known
-    if chances or pregnancies:
-        by_id = {p["id"]: p for p in people}
-        future = []
-        for preg in pregnancies:
-            son, daughter = float(preg["p_affected_son"]), float(preg["p_carrier_daughter"])
-            if son < MIN_PREGNANCY_RISK and daughter < MIN_PREGNANCY_RISK:
-                continue
-            mother = who(by_id.get(preg["mother"], {"id": preg["mother"]}), start=False)
-            future.append(
-                f"If {mother} has a baby boy, his chance of having IPEX is {chance_with_percent(son)}. "
-                f"A baby girl's chance of being a carrier is {chance_with_percent(daughter)}."
-            )
-        if variant_status is FamilyVariantStatus.UNCERTAIN:
-            general: tuple[str, ...] = (
-                "The gene change found is of uncertain significance: nobody knows yet whether it causes "
-                "IPEX. The chances below are only the chance of having the same gene change. Tests of "
-                "some relatives can help the doctors find out whether it is harmful.",
-            )
-            srcs: tuple[str, ...] = ("richards_2015",)
-        else:
-            carrier = _block(knowledge, "chance_son_of_carrier")
-            daughters = _block(knowledge, "chance_daughter_of_carrier")
-            general = tuple(b.text for b in (carrier, daughters) if b is not None)
-            srcs = tuple(s for b in (carrier, daughters) if b is not None for s in b.sources)
-        mosaic = _family_statement(knowledge, "germline_mosaicism")
-        if mosaic and variant_status is FamilyVariantStatus.PATHOGENIC and future:
-            general += (mosaic[0],)
-            srcs += mosaic[1]
-        sections.append(
-            LeafletSection(
-                "chances",
-                "What is each relative's chance?",
-                (
-                    "We worked out each relative's chance from the family tree and the test results. "
-                    "“1 in 2” means 1 out of every 2, the same as 50%.",
-                    *general,
-                ),
-                srcs,
-                tuple(future),
-            )
-        )
-    next_family = _section(knowledge, "what_next_family")
-    if fam is not None and variant_status is FamilyVariantStatus.UNCERTAIN and next_family is not None:
-        next_family = LeafletSection(
-            next_family.id,
-            next_family.title,
-            (
-                "Because the effect of the gene change is not known, testing relatives cannot "
-                "yet tell who is "
-                "at risk. The care team may instead ask to test some relatives to find out "
-                "whether the change "
-                "is harmful.",
-            ),
-            next_family.sources,
-        )
-    elif fam is not None and next_family is not None and fam.testing_plan:
-        names = {p["id"]: who(p) for p in people}
-        order = tuple(
-            names.get(str(s["id"]), str(s["id"]))
-            + (" (later, when she can decide for herself)" if s.get("deferred") else "")
-            for s in fam.testing_plan
-        )
-        next_family = LeafletSection(
-            next_family.id,
-            next_family.title,
-            (*next_family.paragraphs, "Your care team may suggest testing relatives in this order:"),
-            next_family.sources,
-            order,
-            ordered=True,
-        )
-    sections += [next_family, _section(knowledge, "what_next_treatment")]
-    support = _section(knowledge, "support")
-    if support is not None:
-        items = tuple(f"{org.name}: {org.url}" for org in knowledge.support)
-        support = LeafletSection(support.id, support.title, support.paragraphs, support.sources, items)
-    sections.append(support)
-    return tuple(s for s in sections if s is not None), chances
-
-
-def result_sentence(proband: str, status: IpexStatus, sex: Sex) -> str:
-    """This family's result in one or two plain sentences, with the child's own pronouns."""
-    his = sex.pronoun("possessive")
-    variant = status.variant
-    if variant is not None and status.level is StatusLevel.CONFIRMED:
-        return (
-            f"The gene test of {proband} found a harmful change in {his} FOXP3 gene ({variant.label}, "
-            f"classed as “{variant.class_label}”). This confirms IPEX."
-        )
-    if variant is not None and status.carrier_finding:
-        return (
-            f"The gene test of {proband} found a change in one of {his} two copies of the FOXP3 gene "
-            f"({variant.label}). This makes {sex.pronoun('object')} a carrier. Carriers are "
-            "not known to become "
-            "ill from it, so it does not explain the illness. The doctors will look at other causes."
-        )
-    if variant is not None and variant.role is VariantRole.UNCERTAIN:
-        return (
-            f"The gene test of {proband} found a change in {his} FOXP3 gene "
-            f"({variant.label}), but nobody knows "
-            f"yet whether it is harmful (classed as “{variant.class_label}”). More tests are needed."
-        )
-    if variant is not None:
-        return (
-            f"The gene test of {proband} found a change in {his} FOXP3 gene ({variant.label}, classed as "
-            f"“{variant.class_label}”). The doctors will explain what it means."
-        )
-    return (
-        f"No harmful FOXP3 change has been found in {proband} so far. "
-        "The doctors are still looking for the cause."
+    if persons:
+        sections.append(_family_section(knowledge, fam, persons, known_cause, no_variant, uncertain))
+    sections.append(_pregnancies(knowledge, fam, rel, minors, known_cause, no_variant))
+    not_ipex = status.carrier_finding or (
+        status.other_finding is not None and status.level is not StatusLevel.CONFIRMED
     )
+    if not status.deceased:  # no treatment, day-to-day care or emergency advice for a child who has died
+        if (
+            not not_ipex
+        ):  # IPEX treatment (transplant, "usually fatal") is not for a carrier or IPEX-like finding
+            later = p.adult and _block(knowledge, "what_next_treatment_later_onset") is not None
+            sections.append(
+                _section(knowledge, "what_next_treatment_later_onset" if later else "what_next_treatment")
+            )
+        if (
+            not p.prenatal and not p.adult
+        ):  # feeds, nappies and a child's emergencies: not before birth or for adults
+            sections.append(_section(knowledge, "daily_care"))
+            sections.append(_section(knowledge, "urgent_help", css="urgent"))
+    sections.append(_next_family(knowledge, fam, rel, minors, uncertain))
+    if minors & {str(x["id"]) for x in persons if not x.get("proband")}:
+        sections.append(_section(knowledge, "testing_children"))
+    sections.append(
+        _section(knowledge, "support", items=tuple(f"{org.name}: {org.url}" for org in knowledge.support))
+    )
+    names = {pid: (r.relationship if r.relationship != "the patient" else p.child) for pid, r in rel.items()}
+    return Leaflet(
+        child=p.child,
+        main_points=tuple(main),
+        sections=tuple(s for s in sections if s is not None),
+        relatives=tuple(cards),
+        names=names,
+    )
+
+
+def _family_section(
+    knowledge: IpexKnowledge,
+    fam: FamilyConclusions | None,
+    persons: Sequence[Mapping[str, Any]],
+    known_cause: bool,
+    no_variant: bool,
+    uncertain: bool,
+) -> LeafletSection:
+    """What the family's results mean: how the chances were worked out (the table follows)."""
+    blocks = [
+        b
+        for b in (_block(knowledge, "chance_son_of_carrier"), _block(knowledge, "chance_daughter_of_carrier"))
+        if b
+    ]
+    general = [b.text for b in blocks]
+    sources = tuple(s for b in blocks for s in b.sources)
+    if uncertain:
+        return LeafletSection(
+            "family",
+            "What does it mean for your family?",
+            (
+                "We have not worked out each relative's chance yet. Nobody knows yet if the change "
+                "causes IPEX. Tests of some relatives can help the doctors find out.",
+                "A mother who has the change passes it to each child with a 1 in 2 chance.",
+            ),
+            ("richards_2015", "msd_consumer_xlinked"),
+        )
+    intro = "We worked out each relative's chance from the family tree and the test results."
+    if no_variant:
+        intro += " It is the chance of carrying a change in the FOXP3 gene that causes IPEX."
+        intro += " No such change has been found in the family yet."
+    elif not known_cause:
+        intro += " It is the chance of carrying the same change."
+        intro += " We do not yet know if this change causes IPEX."
+    paragraphs = [intro, *general]
+    de_novo = any(
+        x.get("test") == "not-found" and float(x.get("p_germline_mosaic") or 0.0) > MOSAIC_SHOWN
+        for x in persons
+    )
+    mosaic = _statement(knowledge, "germline_mosaicism")
+    if known_cause and de_novo and mosaic is not None:
+        paragraphs.append(
+            "A mother whose blood test does not show the change may still have it in some of her egg cells. "
+            "So a future baby still has a small chance of it."
+        )
+        sources += mosaic[1]
+    return LeafletSection("family", "What does it mean for your family?", tuple(paragraphs), sources)
+
+
+def _pregnancies(
+    knowledge: IpexKnowledge,
+    fam: FamilyConclusions | None,
+    rel: Mapping[str, Relative],
+    minors: set[str],
+    known_cause: bool,
+    no_variant: bool,
+) -> LeafletSection | None:
+    """Future pregnancies of adult women (never figures for a variant of uncertain significance)."""
+    if fam is None:
+        return _section(knowledge, "pregnancy_options") if known_cause else None
+    lines = []
+    if fam.variant_status is not FamilyVariantStatus.UNCERTAIN:
+        for q in fam.risks.get("pregnancies") or ():
+            mother = str(q.get("mother"))
+            son = float(q.get("p_affected_son") or 0.0)
+            if mother in minors or son <= NEAR_ZERO:
+                continue
+            who = _who(rel.get(mother), "A relative").lower()
+            lines.append(f"If the {who} has a baby boy, his chance of having IPEX is {one_in(son)}.")
+    if known_cause and fam.targeted_testing:
+        return _section(knowledge, "pregnancy_options", items=lines)
+    block = _block(knowledge, "pregnancy_options")
+    return LeafletSection(
+        "pregnancy_options",
+        "Future pregnancies",
+        (
+            "A test before birth is only offered once the family's change is known to cause IPEX.",
+            "Your genetic counsellor can talk with you about your choices.",
+        ),
+        () if block is None else block.sources,
+        tuple(lines) if no_variant else (),
+    )
+
+
+def _next_family(
+    knowledge: IpexKnowledge,
+    fam: FamilyConclusions | None,
+    rel: Mapping[str, Relative],
+    minors: set[str],
+    uncertain: bool,
+) -> LeafletSection | None:
+    """What happens next for the family: the testing order of adults (children are not listed)."""
+    block = _block(knowledge, "what_next_family")
+    if block is None:
+        return None
+    if uncertain:
+        return LeafletSection(
+            block.id,
+            block.title,
+            (
+                "Because the effect of the gene change is not known, testing relatives cannot yet tell who "
+                "is at risk. The care team may instead ask to test some relatives to find out whether the "
+                "change is harmful.",
+            ),
+            ("richards_2015",),
+        )
+    order = []
+    for step in fam.testing_plan if fam is not None else ():
+        pid = str(step.get("id"))
+        if pid not in minors:
+            order.append(_who(rel.get(pid), "A relative"))
+    extra = ("Your care team may suggest tests in this order:",) if order else ()
+    return _section(knowledge, "what_next_family", extra=extra, items=order, ordered=True)

@@ -16,7 +16,7 @@ from ipexpath.confirm.genetic_test import GeneticTest
 from ipexpath.types import Sex, Zygosity
 
 if TYPE_CHECKING:
-    from ipexpath.conclusions.leaflet import LeafletSection, RelativeChance
+    from ipexpath.conclusions.leaflet import Leaflet, RelativeChance
     from ipexpath.conclusions.recommendations import Recommendation, Reference
 
 DECISION_SUPPORT = (
@@ -204,10 +204,14 @@ class Assessment:
     genetics: Genetics | None
     family: FamilyConclusions | None
     recommendations: tuple[Recommendation, ...]
-    leaflet: tuple[LeafletSection, ...]
-    relatives: tuple[RelativeChance, ...]
+    leaflet: Leaflet  # every word the family reads (the HTML leaflet only lays it out)
     references: tuple[Reference, ...]
     notes: tuple[str, ...] = ()
+
+    @property
+    def relatives(self) -> tuple[RelativeChance, ...]:
+        """Each relative's chance in plain words (the leaflet's table)."""
+        return self.leaflet.relatives
 
     @property
     def top(self) -> dict[str, Any] | None:
@@ -232,10 +236,7 @@ class Assessment:
             "genetics": None if self.genetics is None else self.genetics.to_dict(),
             "family": None if self.family is None else self.family.to_dict(),
             "recommendations": [r.to_dict() for r in self.recommendations],
-            "leaflet": {
-                "sections": [s.to_dict() for s in self.leaflet],
-                "relatives": [r.to_dict() for r in self.relatives],
-            },
+            "leaflet": self.leaflet.to_dict(),
             "references": [r.to_dict() for r in self.references],
             "notes": list(self.notes),
         }

@@ -13,6 +13,7 @@ from typing import Any
 
 from ipexpath.conclusions.model import FamilyConclusions, FamilyVariantStatus, IpexStatus, VariantFinding
 from ipexpath.knowledge.ipex import IpexKnowledge
+from ipexpath.numbers import NEAR_CERTAIN
 
 # Work-up rows in the order the issue lists them (confirmatory first), then the rest of the file's rows.
 WORKUP_ORDER = (
@@ -155,9 +156,11 @@ def ipex_like_workup(knowledge: IpexKnowledge, status: IpexStatus) -> list[Recom
     ]
 
 
-def ipex_like_diagnosis(knowledge: IpexKnowledge, finding: VariantFinding) -> list[Recommendation]:
+def ipex_like_diagnosis(
+    knowledge: IpexKnowledge, finding: VariantFinding, ipex_confirmed: bool = False
+) -> list[Recommendation]:
     """A (likely) pathogenic variant that explains an IPEX-like disorder: name it, with the disorder's
-    distinguishing features and sources from the knowledge file."""
+    distinguishing features and sources from the knowledge file (beside IPEX when both are confirmed)."""
     rows = [d for d in knowledge.ipex_like if d.gene == finding.gene]
     disease = str(finding.detail.get("disease") or (rows[0].disease if rows else finding.gene))
     features = "; ".join(dict.fromkeys(x for d in rows for x in d.distinguishing))
@@ -170,7 +173,12 @@ def ipex_like_diagnosis(knowledge: IpexKnowledge, finding: VariantFinding) -> li
                 f"{finding.label} ({finding.zygosity.value}) is classified {finding.class_label} and "
                 f"explains {disease}. Confirm it (a second method; the parents for phase or inheritance), "
                 "check the phenotype against the disorder's distinguishing features, and plan treatment and "
-                "family counselling for this disorder rather than for IPEX."
+                "family counselling for this disorder "
+                + (
+                    "as well as for IPEX (two molecular findings)."
+                    if ipex_confirmed
+                    else "rather than for IPEX."
+                )
             ),
             detail=f"Distinguishing features: {features}." if features else None,
             sources=tuple(dict.fromkeys(s for d in rows for s in d.sources)),
@@ -239,9 +247,36 @@ def family(knowledge: IpexKnowledge, fam: FamilyConclusions) -> list[Recommendat
             statement("maternal_origin", "Counselling note"),
         ]
         if fam.variant_status is FamilyVariantStatus.PATHOGENIC:
-            out.append(statement("germline_mosaicism", "Recurrence after a de novo variant"))
+            if _de_novo_possible(fam):
+                out.append(statement("germline_mosaicism", "Recurrence after a de novo variant"))
             out.append(statement("prenatal_pgt", "Options for a future pregnancy"))
     return [r for r in out if r is not None]
+
+
+def _de_novo_possible(fam: FamilyConclusions) -> bool:
+    """The proband's variant may have arisen de novo in his mother's germline: she tested negative (germline
+    mosaicism then sets the recurrence), or she is not an obligate carrier. Not said to a family where the
+    mother is an (almost) certain carrier — an affected brother and an affected son."""
+    by_id = {p["id"]: p for p in fam.persons}
+    mother = by_id.get(str(by_id.get(fam.proband, {}).get("mother")))
+    if any(p.get("test") == "not-found" and (p.get("p_germline_mosaic") or 0.0) > 1e-3 for p in fam.persons):
+        return True
+    return mother is None or mother.get("p_variant") is None or float(mother["p_variant"]) < NEAR_CERTAIN
+
+
+def prenatal(knowledge: IpexKnowledge) -> list[Recommendation]:
+    """A fetus with IPEX: clarify at birth and plan care before organ damage (GeneReviews at-risk males)."""
+    return [
+        Recommendation(
+            id=f"family.{row.id}",
+            category="referral",
+            title="Plan care from birth",
+            text=row.text,
+            sources=row.sources,
+        )
+        for row in knowledge.family
+        if row.id == "at_risk_males"
+    ]
 
 
 def references(knowledge: IpexKnowledge, keys: Iterable[str]) -> list[Reference]:

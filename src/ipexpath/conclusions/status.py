@@ -15,9 +15,9 @@
 * Otherwise the status follows IPEX's place in the (genotype-re-ranked) differential: likely with posterior
   ≥ LIKELY_POSTERIOR (ranked first is not enough: a flat differential's first row can hold a few percent),
   possible when in the first POSSIBLE_RANK rows.
-Early referral for HSCT evaluation is recommended when IPEX is confirmed, or likely in a patient who is not
-female, has no carrier finding and no IPEX-like molecular diagnosis — never for a patient recorded as
-deceased.
+Early referral for HSCT evaluation is recommended when IPEX is confirmed, or likely in a male with no carrier
+finding and no IPEX-like molecular diagnosis — never for a patient recorded as deceased. With the sex not
+stated, IPEX likely or possible gets a check line ("state the sex") instead of a referral.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ IPEX_IDS = ("OMIM:304790", "ORPHA:37042")
 # stated prior reaches this value, "possible" when it is in the top POSSIBLE_RANK rows (ipexpath choices).
 LIKELY_POSTERIOR = 0.25
 POSSIBLE_RANK = 10
+UNKNOWN_SEX_CHECK = (
+    "Check: the sex is not stated. IPEX is X-linked: the diagnosis is established by a hemizygous FOXP3 "
+    "variant in a male (GeneReviews NBK1118), and the differential was ranked without the sex. State the "
+    "sex (karyotype if in doubt); no HSCT referral is made on the phenotype alone until then."
+)
 _ORDER = {"PATHOGENIC": 0, "LIKELY_PATHOGENIC": 1, "UNCERTAIN_SIGNIFICANCE": 2}
 
 
@@ -195,7 +200,10 @@ def decide_status(
             checks=checks,
             deceased=deceased,
         )
-    refer = level is StatusLevel.LIKELY and sex is not Sex.FEMALE and not deceased
+    # On the phenotype alone a referral needs a male: with the sex not stated, state it first.
+    refer = level is StatusLevel.LIKELY and sex is Sex.MALE and not deceased
+    if not sex.is_known and level is not StatusLevel.NOT_SUPPORTED and not checks:
+        checks = (UNKNOWN_SEX_CHECK,)
     return IpexStatus(
         level,
         f"IPEX {where}{extra}.{dead}",
