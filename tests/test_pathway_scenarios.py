@@ -510,6 +510,7 @@ def test_girl_with_a_foxp3_vus_is_not_called_a_carrier(
     )
     assert data["status"]["variant"]["classification"] == "Uncertain significance"
     assert not data["status"]["carrier_finding"]
+    assert "workup.ipex_like" in recommendation_ids(data)  # IPEX-like disorders affect both sexes
     assert "Girls with one changed copy are carriers" not in leaflet
     assert "Doctors do not yet know if this change causes illness" in leaflet
     # one source of the wording: every paragraph of the JSON leaflet is what the family reads
@@ -635,3 +636,93 @@ def test_prenatal_case_speaks_of_the_baby(tmp_path: Path, capsys: pytest.Capture
     report = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert "24 weeks of gestation" in report
     assert "family.at_risk_males" in recommendation_ids(data)  # care planned from birth (GeneReviews)
+
+
+def test_transplanted_boy_is_not_referred_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    packet = tmp_path / "transplanted.json"
+    packet.write_text(
+        json.dumps(
+            {
+                "id": "tx-1",
+                "subject": {
+                    "id": "tx-1",
+                    "sex": "MALE",
+                    "timeAtLastEncounter": {"age": {"iso8601duration": "P3Y"}},
+                },
+                "phenotypicFeatures": [{"type": {"id": t}} for t in TRIAD.split(",")],
+                "medicalActions": [
+                    {
+                        "procedure": {
+                            "code": {
+                                "id": "NCIT:C46089",
+                                "label": "Allogeneic Hematopoietic Stem Cell Transplantation",
+                            },
+                            "performed": {"age": {"iso8601duration": "P1Y2M"}},
+                        }
+                    }
+                ],
+                "metaData": {
+                    "created": "2024-01-01T00:00:00Z",
+                    "createdBy": "test",
+                    "phenopacketSchemaVersion": "2.0",
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    vcf = nonsense_vcf(tmp_path / "boy.vcf", "1")
+    data, text, leaflet = assess_with_text(capsys, tmp_path / "o", str(packet), "--vcf", str(vcf))
+    status = data["status"]
+    assert status["level"] == "confirmed" and status["transplanted"] and not status["refer_for_hsct"]
+    assert data["case"]["transplants"][0]["age_days"] == pytest.approx(426.1, abs=1)  # 1 year 2 months
+    ids = recommendation_ids(data)
+    assert "referral.hsct" not in ids and "referral.after_hsct" in ids
+    assert "Refer early" not in text and "HSCT is recorded in the treatment history" in text
+    assert "Your son has had a stem cell transplant." in leaflet
+    report = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert "4. After HSCT: follow-up" in report and "Refer early for evaluation" not in report
+    # the YAML form says the same with `hsct:`
+    form = tmp_path / "form.yaml"
+    form.write_text(f"id: tx-2\nsex: male\nage: P3Y\nobserved: [{TRIAD}]\nhsct: P1Y2M\n", encoding="utf-8")
+    again = assess(capsys, tmp_path / "o2", str(form), "--vcf", str(vcf))
+    assert again["status"]["transplanted"] and "referral.hsct" not in recommendation_ids(again)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"id: tx-3\nsex: male\nobserved: [{TRIAD}]\nhsct: soon\n", encoding="utf-8")
+    code, _, err = run(["assess", str(bad), "--out", str(tmp_path / "o3")], capsys)
+    assert code == 2 and "hsct" in err and "Traceback" not in err
+
+
+def test_ipex_like_first_without_a_test_asks_for_a_panel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # splenomegaly and lymphopenia besides the triad: CD25 deficiency ranks first, no genetic test yet
+    data = assess(
+        capsys, tmp_path / "o", "--hpo", f"{TRIAD},HP:0001744,HP:0001888", "--sex", "male", "--age", "P8M"
+    )
+    assert data["differential"]["results"][0]["disease_id"] == CD25
+    first = next(r for r in data["recommendations"] if r["id"] == "workup.foxp3_sequencing")
+    assert first["title"] == "Gene panel or exome covering FOXP3 and the IPEX-like genes"
+    assert (
+        "IL2RA" in first["text"]
+        and "CTLA4" in first["text"]
+        and "barzaghi_passerini_2021" in first["sources"]
+    )
+    # IPEX first in a boy: FOXP3 sequencing stays the first test (the panel is in its limitations)
+    boy = assess(capsys, tmp_path / "o2", "--hpo", TRIAD, "--sex", "male", "--age", "P4M")
+    first = next(r for r in boy["recommendations"] if r["id"] == "workup.foxp3_sequencing")
+    assert first["title"] == "FOXP3 gene sequencing" and "panel" in first["detail"]
+
+
+def test_family_history_from_free_text_reaches_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "4 month old boy with watery diarrhoea since 3 weeks of age, neonatal diabetes and eczema. "
+        "No hepatomegaly. His maternal uncle died in infancy of intractable diarrhoea."
+    )
+    data = assess(capsys, tmp_path / "o", "--text", text)
+    assert "maternal uncle" in (data["case"]["family_history"] or "")
+    assert "HP:0002240" in {t["id"] for t in data["case"]["excluded"]}  # the negation
+    report = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    page_one = report.split('id="answer-family"', 1)[1].split("</div>", 1)[0]
+    assert "maternal uncle" in page_one and "Draw the pedigree" in page_one

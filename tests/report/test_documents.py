@@ -254,7 +254,7 @@ def test_leaflet_pronouns_follow_sex(example_assessment: Assessment) -> None:
     assert example_assessment.status.variant is not None
     for klass, carrier in (
         (AcmgClassification.LIKELY_PATHOGENIC, True),
-        (AcmgClassification.UNCERTAIN_SIGNIFICANCE, False),  # not called a carrier of a change not known harmful
+        (AcmgClassification.UNCERTAIN_SIGNIFICANCE, False),  # not a carrier of a change not known harmful
     ):
         variant = dataclasses.replace(
             example_assessment.status.variant, zygosity=Zygosity.HETEROZYGOUS, classification=klass

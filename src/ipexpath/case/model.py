@@ -61,6 +61,18 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Transplant:
+    """A haematopoietic stem cell transplant in the patient's treatment history (so no referral for one)."""
+
+    age: Age | None = None  # age at the transplant, when given
+    source: str = "case form"  # where it was read: "case form" or the phenopacket procedure code
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"age_days": None if self.age is None else self.age.days, "source": self.source}
+
+
+@dataclass(frozen=True)
 class Case:
     """One patient: resolved phenotype, sex and ages; input to every step of the pathway."""
 
@@ -75,6 +87,7 @@ class Case:
     source: str = "flags"
     findings: tuple[Finding, ...] = field(default=())
     hpo_version: str = ""
+    transplants: tuple[Transplant, ...] = ()  # HSCT already done (treatment history)
 
     @property
     def age_days(self) -> float | None:
@@ -110,4 +123,5 @@ class Case:
             "observed": [t.to_dict() for t in self.observed],
             "excluded": [t.to_dict() for t in self.excluded],
             "findings": [f.to_dict() for f in self.findings],
+            "transplants": [t.to_dict() for t in self.transplants],
         }

@@ -6,12 +6,13 @@ The phenopacket is validated with the `phenopackets` protobuf schema; only `subj
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ipexpath.case.ages import onset_class_midpoint, parse_age, parse_iso8601_duration
 from ipexpath.case.builder import RawTerm, build_case
-from ipexpath.case.model import Age, Case, Finding, FindingLevel, Sex
+from ipexpath.case.model import Age, Case, Finding, FindingLevel, Sex, Transplant
 from ipexpath.errors import InputError
 from ipexpath.files import parse_document, read_text
 from ipexpath.knowledge.base import KnowledgeBase
@@ -144,7 +145,7 @@ def case_from_phenopacket(
         if disease.HasField("onset"):
             disease_onset = _time_element_days(disease.onset, findings)
             break
-    return build_case(
+    case = build_case(
         kb,
         case_id=packet.id or subject.id or "case",
         observed=observed,
@@ -156,6 +157,34 @@ def case_from_phenopacket(
         lenient=lenient,
         findings=findings,
     )
+    transplants = _transplants_of(packet, findings)
+    return replace(case, transplants=transplants, findings=tuple(findings)) if transplants else case
+
+
+# Procedure codes of an (allogeneic) haematopoietic stem cell transplant in a phenopacket's medicalActions:
+# NCIT:C46089 as used by the Monarch dismech curation, NCIT:C15431 as used by the CIEINR registry model
+# (shared/reference/treatment-followup.md §6).
+HSCT_CODES = frozenset({"NCIT:C46089", "NCIT:C15431"})
+
+
+def _transplants_of(packet: Any, findings: list[Finding]) -> tuple[Transplant, ...]:
+    """The HSCTs in the phenopacket's treatment history (`medicalActions` procedures)."""
+    out = []
+    for action in packet.medical_actions:
+        if action.WhichOneof("action") != "procedure":
+            continue
+        code = action.procedure.code
+        if code.id not in HSCT_CODES and "stem cell transplant" not in code.label.lower():
+            continue
+        when = (
+            _time_element_days(action.procedure.performed, findings)
+            if action.procedure.HasField("performed")
+            else None
+        )
+        out.append(Transplant(when, f"phenopacket medicalActions ({code.id or code.label})"))
+    if out:
+        findings.append(Finding(FindingLevel.INFO, "Treatment history: HSCT already done (medicalActions)."))
+    return tuple(out)
 
 
 def _refuse_version_1(data: dict[str, Any], source: str) -> None:
@@ -225,6 +254,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         "text",
         "notes",
         "covered",
+        "hsct",
     }
     unknown = sorted(set(data) - allowed)
     if unknown:
@@ -263,7 +293,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
             f"The case file '{source}' lists no clinical features.",
             "Add an 'observed' list of HPO terms (for example - HP:0002014 for diarrhea) or a 'text' field.",
         )
-    return build_case(
+    case = build_case(
         kb,
         case_id=str(data.get("id") or Path(source).stem),
         observed=observed,
@@ -276,6 +306,24 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         source=source,
         findings=findings,
     )
+    transplants = _form_transplants(data.get("hsct"), source)
+    return replace(case, transplants=transplants) if transplants else case
+
+
+def _form_transplants(value: Any, source: str) -> tuple[Transplant, ...]:
+    """The form's `hsct:` (treatment history): `yes`, the age at the transplant (P1Y2M), or a list of ages."""
+    if value is None or value is False:
+        return ()
+    if value is True or (isinstance(value, str) and value.strip().lower() in ("yes", "done", "true")):
+        return (Transplant(None, "case form"),)
+    items = value if isinstance(value, list) else [value]
+    try:
+        return tuple(Transplant(parse_age(item), "case form") for item in items)
+    except (InputError, TypeError, ValueError):
+        raise InputError(
+            f"{source}: 'hsct' must be yes or the age at the transplant, not {value!r}.",
+            "Example: hsct: P1Y2M (a transplant at 14 months), or hsct: yes.",
+        ) from None
 
 
 def _covered(value: Any, source: str) -> str | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from ipexpath import __version__
 from ipexpath.case import Case
@@ -25,15 +26,26 @@ from ipexpath.conclusions.family import assess_family, proband_id
 from ipexpath.conclusions.genetics import GenotypeResult, assess_genetics
 from ipexpath.conclusions.model import Assessment, FamilyConclusions, Genetics, IpexStatus, StatusLevel
 from ipexpath.conclusions.recommendations import Recommendation
-from ipexpath.conclusions.status import decide_status
+from ipexpath.conclusions.status import decide_status, is_ipex_row
 from ipexpath.counsel import load_family
 from ipexpath.knowledge.base import KnowledgeBase
 from ipexpath.knowledge.ipex import IpexKnowledge, load_ipex_knowledge
 from ipexpath.suspect import RankingModel, rank_case
 from ipexpath.suspect.ranking_file import RankingFile
+from ipexpath.types import Sex
 
 RANKED_ROWS = 20  # rows ranked for the genotype step (the report shows the first SHOWN_ROWS)
 SHOWN_ROWS = 10
+
+
+def _ipex_like_first(differential: dict[str, Any] | None, sex: Sex) -> bool:
+    """The first IPEX or IPEX-like row of the differential is an IPEX-like disorder, or the patient is not
+    male (IPEX is X-linked): a gene panel, not FOXP3 alone, is the first genetic test."""
+    rows = [
+        r for r in (differential or {}).get("ipex_and_ipex_like") or () if r.get("ipex") or r.get("ipex_flag")
+    ]
+    first = min(rows, key=lambda r: int(r.get("rank", 10**9)), default=None)
+    return sex is not Sex.MALE or (first is not None and not is_ipex_row(first))
 
 
 def _recommendations(
@@ -42,6 +54,8 @@ def _recommendations(
     family: FamilyConclusions | None,
     genetics: Genetics | None,
     age_days: float | None = None,
+    differential: dict[str, Any] | None = None,
+    sex: Sex = Sex.UNKNOWN,
 ) -> tuple[Recommendation, ...]:
     """Work-up, early HSCT referral (only when the status supports it), treatment options and family."""
     done = None
@@ -52,8 +66,9 @@ def _recommendations(
             if v is not None
             else "Done in this assessment: no FOXP3 variant of pathogenic or uncertain class in the VCF."
         )
-    out = rec.workup(knowledge, done)
-    if status.carrier_finding:
+    out = rec.workup(knowledge, done, panel_first=genetics is None and _ipex_like_first(differential, sex))
+    girl_tested = sex is Sex.FEMALE and genetics is not None and status.other_finding is None
+    if status.carrier_finding or girl_tested:  # a girl: the IPEX-like genes are the work-up
         out = rec.ipex_like_workup(knowledge, status) + out
     if status.other_finding is not None:
         out = (
@@ -62,6 +77,8 @@ def _recommendations(
         )
     if status.checks:
         out = rec.checks(status.checks) + out
+    if status.transplanted and status.level in (StatusLevel.CONFIRMED, StatusLevel.LIKELY):
+        out = rec.after_hsct(knowledge) + out + rec.treatment(knowledge)
     if status.refer_for_hsct:
         out = rec.referral(knowledge) + out + rec.treatment(knowledge)
         if age_days is not None and age_days < 0:  # before birth: clarify at birth, care from the start
@@ -108,9 +125,11 @@ def run_assessment(
         shown = genotype.differential_json(ranked_json, SHOWN_ROWS)
     genetics = None if genotype is None else genotype.genetics
     deceased = pedigree is not None and pedigree.get(proband_id(pedigree, case)).deceased
-    status = decide_status(shown, genetics, sex, deceased=deceased)
+    status = decide_status(shown, genetics, sex, deceased=deceased, transplanted=bool(case.transplants))
     fam = assess_family(knowledge, pedigree, case, status, genetics, sex) if pedigree is not None else None
-    recommendations = _recommendations(knowledge, status, fam, genetics, case.age_days)
+    recommendations = _recommendations(
+        knowledge, status, fam, genetics, case.age_days, differential=shown, sex=sex
+    )
     leaflet = leaflet_mod.build_leaflet(knowledge, status, fam, sex, genetics, case.age_days)
     cited = [s for r in recommendations for s in r.sources] + [
         s for sec in leaflet.sections for s in sec.sources

@@ -356,6 +356,10 @@ def build_leaflet(
     result = _result(status, genetics, p, recorded_found)
     main = [_status_point(status, p), " ".join(result[:2])]
     main += [r for r in result[2:] if r.startswith("The test also found")]
+    if status.transplanted and not status.deceased:
+        main.append(
+            f"{_cap(p.child)} has had a stem cell transplant. The care team will keep checking how it works."
+        )
     if cards:
         main.append(
             "Some relatives may carry the same gene change. The section on your family explains each one."

@@ -97,6 +97,7 @@ class IpexStatus:
     other_finding: VariantFinding | None = None
     checks: tuple[str, ...] = ()  # conflicts to resolve before acting (a call that does not fit the sex)
     deceased: bool = False  # the patient is recorded as deceased: no treatment advice, leaflet for the family
+    transplanted: bool = False  # HSCT already in the treatment history: follow-up, never a new referral
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -112,6 +113,7 @@ class IpexStatus:
             "ipex_like_finding": None if self.other_finding is None else self.other_finding.to_dict(),
             "checks": list(self.checks),
             "deceased": self.deceased,
+            "transplanted": self.transplanted,
         }
 
 

@@ -86,16 +86,33 @@ def _ordered(rows: Iterable[Any], order: Sequence[str]) -> list[Any]:
     return sorted(rows, key=lambda row: position.get(row.id, len(order)))
 
 
-def workup(knowledge: IpexKnowledge, sequencing_done: str | None) -> list[Recommendation]:
-    """Confirmatory and supporting work-up for IPEX (every row of the file's `workup:`)."""
+def workup(
+    knowledge: IpexKnowledge, sequencing_done: str | None, panel_first: bool = False
+) -> list[Recommendation]:
+    """Confirmatory and supporting work-up for IPEX (every row of the file's `workup:`).
+
+    `panel_first`: no genetic test yet and the picture is not IPEX in a boy first (an IPEX-like disorder
+    ranks higher, or the patient is not male): the first test is a panel or exome with FOXP3 and the IPEX-like
+    genes, not FOXP3 alone — "Sanger sequencing only for the classical triad, otherwise next-generation
+    sequencing, which also excludes IPEX-like syndromes" (Barzaghi & Passerini 2021).
+    """
     out = []
     for row in _ordered(knowledge.workup, WORKUP_ORDER):
+        title, text = row.test, row.purpose
+        if row.id == "foxp3_sequencing" and panel_first:
+            genes = ", ".join(sorted({d.gene for d in knowledge.ipex_like if d.role == "ipex-like"}))
+            title = "Gene panel or exome covering FOXP3 and the IPEX-like genes"
+            text = (
+                "An IPEX-like disorder ranks as high as IPEX or higher, or the patient is not a boy: "
+                f"sequence FOXP3 together with the IPEX-like genes ({genes}) by a next-generation "
+                f"sequencing panel or exome rather than FOXP3 alone. {row.purpose}"
+            )
         out.append(
             Recommendation(
                 id=f"workup.{row.id}",
                 category="work-up",
-                title=row.test,
-                text=row.purpose,
+                title=title,
+                text=text,
                 detail=row.limitations,
                 sources=row.sources,
                 status=sequencing_done if row.id == "foxp3_sequencing" else None,
@@ -117,6 +134,27 @@ def referral(knowledge: IpexKnowledge) -> list[Recommendation]:
         )
         for row in knowledge.treatment
         if row.id in REFERRAL_TREATMENTS
+    ]
+
+
+def after_hsct(knowledge: IpexKnowledge) -> list[Recommendation]:
+    """HSCT already done (treatment history): follow-up with the transplant centre, never a new referral."""
+    rows = {row.id: row for row in knowledge.treatment}
+    hsct, mixed = rows.get("hsct"), rows.get("hsct_engraftment")
+    sources = tuple(dict.fromkeys(s for row in (hsct, mixed) if row is not None for s in row.sources))
+    return [
+        Recommendation(
+            id="referral.after_hsct",
+            category="referral",
+            title="HSCT already done: follow-up with the transplant centre",
+            text=(
+                "An HSCT is recorded in the treatment history, so no new referral is made; the transplant "
+                "centre follows chimerism and immune reconstitution. "
+                + (mixed.summary if mixed is not None else "")
+            ).strip(),
+            detail=None if hsct is None else hsct.outcome,
+            sources=sources,
+        )
     ]
 
 
@@ -147,8 +185,14 @@ def ipex_like_workup(knowledge: IpexKnowledge, status: IpexStatus) -> list[Recom
             category="work-up",
             title="Work up the IPEX-like disorders",
             text=(
-                "The FOXP3 finding is a carrier finding and does not explain the phenotype; the IPEX-like "
-                f"disorders affect both sexes. Test the IPEX-like genes ({genes}) if they were not covered."
+                (
+                    "The FOXP3 finding is a carrier finding and does not explain the phenotype; "
+                    if status.carrier_finding
+                    else "IPEX is X-linked and heterozygous females are not reported to have its findings "
+                    "(GeneReviews NBK1118); "
+                )
+                + "the IPEX-like disorders affect both sexes. "
+                f"Test the IPEX-like genes ({genes}) if they were not covered."
             ),
             detail=status.reason,
             sources=sources,

@@ -22,6 +22,7 @@ stated, IPEX likely or possible gets a check line ("state the sex") instead of a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ipexpath.conclusions.model import Genetics, IpexStatus, StatusLevel, VariantFinding, VariantRole
@@ -105,12 +106,33 @@ def sex_checks(variant: VariantFinding | None, sex: Sex) -> tuple[str, ...]:
 
 
 def decide_status(
-    differential: dict[str, Any], genetics: Genetics | None, sex: Sex, *, deceased: bool = False
+    differential: dict[str, Any],
+    genetics: Genetics | None,
+    sex: Sex,
+    *,
+    deceased: bool = False,
+    transplanted: bool = False,
 ) -> IpexStatus:
     """The IPEX status from the differential and the genetic findings, for this patient's sex.
 
     `deceased`: the patient is recorded as deceased (family file), so no referral for treatment is made.
+    `transplanted`: an HSCT is in the treatment history, so follow-up replaces a referral for one.
     """
+    status = _decide(differential, genetics, sex, deceased=deceased)
+    if not transplanted:
+        return status
+    return replace(
+        status,
+        reason=status.reason + " HSCT is recorded in the treatment history: no new referral; follow-up with "
+        "the transplant centre.",
+        refer_for_hsct=False,
+        transplanted=True,
+    )
+
+
+def _decide(
+    differential: dict[str, Any], genetics: Genetics | None, sex: Sex, *, deceased: bool = False
+) -> IpexStatus:
     row = ipex_row(differential)
     rank = int(row["rank"]) if row else None
     posterior = float(row["posterior"]) if row else None

@@ -10,6 +10,15 @@ TOP_ROWS = 5
 MAX_RELATIVES = 8
 
 
+def _unexplained(differential: dict[str, object]) -> str:
+    """', calibrated; 4.6% not explained by a known disease' — the share the model leaves to the unknown."""
+    cal = differential.get("posterior_calibration")
+    if not isinstance(cal, dict) or cal.get("unexplained_posterior") is None:
+        return ""
+    share = percent(float(cal["unexplained_posterior"]))
+    return f", calibrated; {share} not explained by a known disease (phenotype)"
+
+
 def summary_text(assessment: Assessment) -> str:
     """The headline results: status, top diagnoses, the genetic finding, key family risks, first steps."""
     a = assessment
@@ -18,7 +27,9 @@ def summary_text(assessment: Assessment) -> str:
         "DECISION SUPPORT, NOT A DIAGNOSIS.",
         f"IPEX: {a.status.level.value.upper()} — {a.status.reason}",
         *a.status.checks,
-        f"Differential (posterior, uniform prior {float(a.differential['prior']['value']):.2g}):",
+        f"Differential (posterior, uniform prior {float(a.differential['prior']['value']):.2g}"
+        + _unexplained(a.differential)
+        + "):",
     ]
     for row in a.differential.get("results", [])[:TOP_ROWS]:
         flag = row.get("ipex") or row.get("ipex_flag")

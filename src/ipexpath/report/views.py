@@ -391,7 +391,13 @@ def _step_groups(recs: Sequence[Recommendation], knowledge: IpexKnowledge) -> tu
         StepGroup("supportive", "1. Now: supportive care", tuple(supportive)),
         StepGroup("control", "2. Disease control (treating team)", tuple(control)),
         StepGroup("workup", "3. Work-up: IPEX or an IPEX-like disorder?", tuple(by_cat.get("work-up", []))),
-        StepGroup("transplant", "4. HLA typing and HSCT referral", tuple(by_cat.get("referral", []))),
+        StepGroup(
+            "transplant",
+            "4. After HSCT: follow-up"
+            if any(r.id == "referral.after_hsct" for r in by_cat.get("referral", []))
+            else "4. HLA typing and HSCT referral",
+            tuple(by_cat.get("referral", [])),
+        ),
         StepGroup("family", "5. Family: counselling and testing", tuple(by_cat.get("family", []))),
     ]
     return tuple(g for g in groups if g.steps)
