@@ -726,3 +726,26 @@ def test_family_history_from_free_text_reaches_the_report(
     report = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     page_one = report.split('id="answer-family"', 1)[1].split("</div>", 1)[0]
     assert "maternal uncle" in page_one and "Draw the pedigree" in page_one
+
+
+def test_phenopacket_keeps_every_finding_and_the_transplant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csq = foxp3_vep("c.100C>T", "p.Gln34Ter", "stop_gained", "A", exon="3/12", MAX_AF="")
+    vcf = VcfSpec([ctla4_record(), Record("X", 49260000, "G", "A", f"CSQ={csq}", ["1"])]).write(
+        tmp_path / "2.vcf"
+    )
+    form = tmp_path / "case.yaml"
+    form.write_text(f"id: both\nsex: male\nage: P3Y\nobserved: [{TRIAD}]\nhsct: P1Y\n", encoding="utf-8")
+    data = assess(capsys, tmp_path / "o", str(form), "--vcf", str(vcf))
+    packet = data["phenopacket"]
+    genes = {
+        g["variantInterpretation"]["variationDescriptor"]["geneContext"]["symbol"]
+        for i in packet["interpretations"]
+        for g in i["diagnosis"].get("genomicInterpretations", [])
+    }
+    assert genes == {"FOXP3", "CTLA4"}  # the CTLA4 finding beside confirmed IPEX is not dropped
+    ctla4 = next(i for i in packet["interpretations"] if i["id"].endswith("ctla4"))
+    assert ctla4["diagnosis"]["disease"]["id"] == "OMIM:616100"
+    assert packet["medicalActions"][0]["procedure"]["code"]["id"] == "NCIT:C46089"
+    assert packet["medicalActions"][0]["procedure"]["performed"]["age"]["iso8601duration"] == "P1Y"

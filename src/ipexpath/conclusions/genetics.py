@@ -25,7 +25,7 @@ from ipexpath.confirm.genetic_test import GeneticTest, read_covered
 from ipexpath.confirm.genotype_rerank import GenotypeRankedDisease, rerank_with_genotype
 from ipexpath.counsel import Pedigree
 from ipexpath.suspect import CaseTerms, RankingModel, score_lr
-from ipexpath.suspect.calibration import SHIPPED
+from ipexpath.suspect.calibration import for_findings
 from ipexpath.suspect.ranking_file import RankingFile
 from ipexpath.types import Inheritance, Sex, Zygosity
 
@@ -63,13 +63,14 @@ class GenotypeResult:
 def all_phenotype_posteriors(model: RankingModel, case: Case) -> npt.NDArray[np.float64]:
     """The phenotype posterior of every disease (one per disease, as ranked), for true ranks after genotype.
 
-    The same calibrated posterior `rank_case` shows (temperature and unexplained mass): with the plain
+    The same calibrated posterior `rank_case` shows (temperature and unexplained mass of the case's band of
+    findings, `suspect.calibration.for_findings`): with the plain
     uniform-prior posterior the thresholds disagreed with the listed rows, so an adult-onset case showed IPEX
     at 23% "ranked 3" below a row of 6% ranked 2, and no row ranked 1.
     """
     terms = CaseTerms.from_case(case, model)
     group_lr = model.groups.group_scores(score_lr(model, terms))
-    calibrated, _unexplained = SHIPPED.posteriors(group_lr)
+    calibrated, _unexplained = for_findings(len(terms.observed)).posteriors(group_lr)
     return np.asarray(calibrated, dtype=float)
 
 

@@ -190,9 +190,64 @@ def build_packet(assessment: Assessment) -> dict[str, Any]:
                     f"{float(top['posterior']):.3g} under the stated prior; "
                     f"IPEX status: {assessment.status.level}. Not a diagnosis."
                 ),
-            }
+            },
+            *_other_interpretations(assessment, str(packet["id"]), subject, genes),
         ]
+    transplants = case.get("transplants") or ()
+    if transplants:  # the treatment history read from the case: never lost on the way out
+        packet["medicalActions"] = [_transplant(t) for t in transplants]
     return packet
+
+
+HSCT_CODE = {"id": "NCIT:C46089", "label": "Allogeneic Hematopoietic Stem Cell Transplantation"}
+
+
+def _transplant(transplant: dict[str, Any]) -> dict[str, Any]:
+    procedure: dict[str, Any] = {"code": dict(HSCT_CODE)}
+    performed = _age(transplant.get("age_days"))
+    if performed:
+        procedure["performed"] = performed
+    return {"procedure": procedure}
+
+
+def _other_interpretations(
+    assessment: Assessment, packet_id: str, subject: str, top_genes: set[str]
+) -> list[dict[str, Any]]:
+    """Reportable variants outside the top disease's genes (a girl's FOXP3 VUS under an IPEX-like first row,
+    a CTLA4 finding beside confirmed IPEX): one interpretation per gene, with the disease the classifier
+    named, so no finding is lost from the export."""
+    if assessment.genetics is None or not top_genes:
+        return []
+    by_gene: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for i, v in enumerate(assessment.genetics.variants, start=1):
+        gene = str(v.get("gene", "")).upper()
+        if gene and gene not in top_genes:
+            by_gene.setdefault(gene, []).append((i, v))
+    out = []
+    for gene, rows in by_gene.items():
+        genomic = [
+            g
+            for i, v in rows
+            for g in [_variant(v, subject, i, v.get("role") == "explains")]
+            if g is not None
+        ]
+        first = rows[0][1]
+        disease_id = first.get("disease_id") or ("OMIM:304790" if gene == "FOXP3" else None)
+        if not genomic or not disease_id:
+            continue
+        label = first.get("disease") or ("IPEX" if gene == "FOXP3" else gene)
+        out.append(
+            {
+                "id": f"{packet_id}-ipexpath-{gene.lower()}",
+                "progressStatus": "IN_PROGRESS",
+                "diagnosis": {
+                    "disease": {"id": str(disease_id), "label": str(label)},
+                    "genomicInterpretations": genomic,
+                },
+                "summary": f"ipexpath decision support: {gene} finding as classified. Not a diagnosis.",
+            }
+        )
+    return out
 
 
 def validate_packet(packet: dict[str, Any]) -> dict[str, Any]:
