@@ -32,14 +32,17 @@ STOPWORDS = frozenset(
     ).split()
 )
 # Words HPO names carry that clinical text usually leaves out ("IgE" for "circulating IgE concentration").
-# "mellitus": "insulin-dependent diabetes" names the HPO's "Insulin-dependent diabetes mellitus".
+# "mellitus": "insulin-dependent diabetes" names the HPO's "Insulin-dependent diabetes mellitus"; "blood",
+# "count", "number": lab results as written ("high eosinophils" = "High blood eosinophil count").
 FILLERS = frozenset(
-    "circulating concentration level serum plasma morphology positivity positive finding mellitus".split()
+    "circulating concentration level serum plasma morphology positivity positive finding mellitus "
+    "blood count number".split()
 )
 _DIRECTION = {
     **dict.fromkeys("elevated elevation high higher raised increased increase hyper".split(), "increased"),
     **dict.fromkeys("low lower decreased decrease reduced reduction diminished hypo".split(), "decreased"),
 }
+_DIRECTION_WORDS = frozenset({"increased", "decreased"})
 _ABNORMAL = frozenset(
     "abnormal abnormality abnormalities anomaly anomalies malformation malformations defect defects "
     "manifestation manifestations involvement disorder disorders disturbance disturbances "
@@ -163,6 +166,8 @@ def content_key(words: list[str]) -> frozenset[str]:
 def reduced_key(key: frozenset[str]) -> frozenset[str] | None:
     """The key without filler words, when at least two words remain ("increased IgE")."""
     reduced = key - FILLERS
+    if reduced <= _DIRECTION_WORDS | {"cell"}:
+        return None  # "Reduced plasma cell count" is no "reduced cell": a direction needs its analyte
     return reduced if reduced != key and len(reduced) >= 2 else None
 
 
