@@ -43,7 +43,7 @@ def test_pass_call_has_no_call_note(tmp_path: Path, panel) -> None:  # type: ign
     (variant,) = read_variants(
         _write(tmp_path / "p.vcf", Record("X", GRCH38, "C", "T", CSQ, ["1"])), panel
     ).variants
-    assert variant.call_filter is None and variant.call_notes == ()
+    assert variant.call_filter is None and variant.input_notes == ()
 
 
 @pytest.mark.parametrize(("sex", "expected"), [("female", Zygosity.UNKNOWN), ("male", Zygosity.HEMIZYGOUS)])
@@ -52,7 +52,7 @@ def test_half_call_is_kept_with_unknown_zygosity(tmp_path: Path, panel, sex: str
     result = read_variants(path, panel, sex=sex)
     (variant,) = result.variants
     assert variant.zygosity is expected  # never 'heterozygous' (which would make a girl a carrier)
-    assert variant.call_notes[0].startswith("half call (GT ./1)")
+    assert variant.input_notes[0].startswith("CALL QUALITY: Half call (GT ./1)")
     assert result.sex == sex  # a half call is not evidence of a haploid X
 
 
@@ -65,7 +65,7 @@ def test_record_without_gt_is_kept(tmp_path: Path, panel) -> None:  # type: igno
         )
     )
     (variant,) = read_variants(path, panel).variants
-    assert variant.zygosity is Zygosity.UNKNOWN and "no genotype (GT)" in variant.call_notes[0]
+    assert variant.zygosity is Zygosity.UNKNOWN and "no genotype (GT)" in variant.input_notes[0]
 
 
 def test_no_call_is_skipped(tmp_path: Path, panel) -> None:  # type: ignore[no-untyped-def]
@@ -121,3 +121,35 @@ def test_unannotated_indel_is_not_placed(tmp_path: Path, panel) -> None:  # type
     path = _write(tmp_path / "i.vcf", Record("X", GRCH38, "C", "CT", ".", ["1"]), annotation_headers=())
     (variant,) = read_variants(path, panel).variants
     assert variant.hgvs_c is None and variant.consequence is Consequence.OTHER
+
+
+def test_site_variant_keeps_the_filter(tmp_path: Path, panel) -> None:  # type: ignore[no-untyped-def]
+    from ipexpath.confirm.annotations import layout_from_header
+    from ipexpath.confirm.vcf import header_info_fields, open_vcf, site_variant
+
+    path = _write(tmp_path / "s.vcf", Record("X", GRCH38, "C", "T", CSQ, ["1"]))
+    path.write_text(path.read_text().replace("\tPASS\t", "\tLowQual\t"))
+    vcf = open_vcf(path)
+    infos = header_info_fields(vcf.raw_header)
+    rec = next(iter(vcf))
+    variant = site_variant(
+        rec, "T", panel.gene("FOXP3"), layout_from_header(infos), frozenset(infos), panel, "GRCh38", []
+    )
+    assert variant is not None and variant.hgvs_c == "c.1150G>A" and variant.zygosity is Zygosity.UNKNOWN
+    assert variant.call_filter == "LowQual" and variant.input_notes[0].startswith("CALL QUALITY")
+
+
+def test_screen_uses_only_the_public_vcf_api() -> None:
+    import ast
+    import inspect
+
+    import ipexpath.batch.screen as screen
+
+    tree = ast.parse(inspect.getsource(screen))
+    imported = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ipexpath.confirm")
+        for alias in node.names
+    ]
+    assert imported and not [name for name in imported if name.startswith("_")]

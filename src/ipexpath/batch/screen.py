@@ -135,22 +135,22 @@ class CohortHeader:
 def check_cohort(path: Path, build: str | None) -> CohortHeader:
     """Refuse what cannot be screened: not a bgzipped VCF, no index, no samples, no GT field."""
     from ipexpath.confirm.panel import load_panel
-    from ipexpath.confirm.vcf import _check_file, _open, _resolve_build, _usable_index
+    from ipexpath.confirm.vcf import check_vcf_file, open_vcf, resolve_build, usable_index
 
-    compressed = _check_file(path)
+    compressed = check_vcf_file(path)
     if not compressed:
         raise InputError(
             f"The cohort VCF '{path.name}' is not bgzip-compressed.",
             "Compress it with 'bgzip' and index it with 'tabix -p vcf' (screening reads it by region).",
         )
     notes: list[str] = []
-    if not _usable_index(path, notes):
+    if not usable_index(path, notes):
         reason = notes[0] if notes else f"'{path.name}' has no tabix (.tbi) or CSI (.csi) index beside it."
         raise InputError(
             f"The cohort VCF cannot be read by region: {reason}",
             f"Index it with 'tabix -p vcf {path.name}' (or 'bcftools index').",
         )
-    vcf = _open(path)
+    vcf = open_vcf(path)
     try:
         header = vcf.raw_header
         samples = tuple(vcf.samples)
@@ -167,7 +167,7 @@ def check_cohort(path: Path, build: str | None) -> CohortHeader:
             "called.",
             "Screen a genotyped VCF (the output of joint calling, not a sites-only file).",
         )
-    used = _resolve_build(build, header, load_panel(), path).used
+    used = resolve_build(build, header, load_panel(), path).used
     return CohortHeader(samples, used, seqnames)
 
 
@@ -215,15 +215,15 @@ def site_task(path: str, build: str, region: Region) -> TaskResult:
     """
     from ipexpath.confirm.annotations import layout_from_header
     from ipexpath.confirm.panel import load_panel, normalize_chrom
-    from ipexpath.confirm.vcf import _header_infos, _htslib_messages, _variant
+    from ipexpath.confirm.vcf import header_info_fields, htslib_messages, site_variant
 
     panel = load_panel()
     gene = panel.gene(region.gene)
     assert gene is not None
     result = TaskResult()
-    with _htslib_messages():
+    with htslib_messages():
         vcf, records = _open_region(path, region, None)
-        infos = _header_infos(vcf.raw_header)
+        infos = header_info_fields(vcf.raw_header)
         layout, declared = layout_from_header(infos), frozenset(infos)
         for rec in records:
             result.records += 1
@@ -231,10 +231,7 @@ def site_task(path: str, build: str, region: Region) -> TaskResult:
             for alt in alts:
                 if alt in ("*", ".", ""):
                     continue
-                variant = _variant(
-                    rec, alt, alts, gene, Zygosity.UNKNOWN, layout, declared, panel, build, None, [], [],
-                    result.notes,
-                )  # fmt: skip
+                variant = site_variant(rec, alt, gene, layout, declared, panel, build, result.notes)
                 if variant is None:
                     break  # annotated only to a neighbouring gene: not this gene's variant
                 key: VariantKey = (normalize_chrom(rec.CHROM), int(rec.POS), rec.REF, alt, gene.symbol)
@@ -250,7 +247,7 @@ def genotype_task(
     import cyvcf2
 
     from ipexpath.confirm.panel import load_panel, normalize_chrom
-    from ipexpath.confirm.vcf import _htslib_messages
+    from ipexpath.confirm.vcf import htslib_messages
 
     panel = load_panel()
     probe = cyvcf2.VCF(path, lazy=True)
@@ -260,7 +257,7 @@ def genotype_task(
     result = TaskResult()
     x_haploid = np.zeros(len(names), dtype=np.int64)
     x_het = np.zeros(len(names), dtype=np.int64)
-    with _htslib_messages():
+    with htslib_messages():
         vcf, records = _open_region(path, region, names)
         order = {name: i for i, name in enumerate(names)}
         local = np.array([order[s] for s in vcf.samples], dtype=np.int64)  # VCF column → block position

@@ -84,8 +84,8 @@ def read_clinvar(path: Path | str, panel: Panel, build: str) -> ClinvarIndex:
     from ipexpath.confirm import vcf as vcf_module
 
     path = Path(path)
-    vcf_module._check_file(path)
-    handle = vcf_module._open(path)
+    vcf_module.check_vcf_file(path)
+    handle = vcf_module.open_vcf(path)
     header = handle.raw_header
     detected, evidence = vcf_module.detect_build(header, panel)
     if detected and detected != build:

@@ -78,7 +78,7 @@ class VariantClassification:
             "depth": v.depth,
             "genotype_quality": v.genotype_quality,
             "call_filter": v.call_filter,
-            "call_notes": list(v.call_notes),
+            "input_notes": list(v.input_notes),
             "population": v.population.to_dict(),
             "annotation_source": v.annotation_source,
             "inheritance": self.gene.inheritance,
@@ -159,7 +159,7 @@ def classify_variant(
     conflict = clinvar_conflict(label, views)
     if conflict is not None:
         notes.insert(0, conflict.message)
-    notes[:0] = [f"CALL QUALITY: {n[0].upper()}{n[1:]}." for n in variant.call_notes]  # first: read it first
+    notes[:0] = list(variant.input_notes)  # first: what makes the input itself doubtful
     sex = ctx.proband_sex
     card = VariantCard(
         classification=label,

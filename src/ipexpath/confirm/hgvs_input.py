@@ -529,6 +529,8 @@ def parse_hgvs_variant(
     match, p_text = split
     accession, kind = match.group("acc"), match.group("kind")
     notes: list[str] = []
+    input_notes: list[str] = []
+    given_kind = kind
     if kind == "g":
         gene, transcript, c_change, build = _genomic_to_c(text, accession, match.group("change"), panel)
         notes.append(f"mapped from {accession}:g.{match.group('change')} ({build})")
@@ -544,8 +546,17 @@ def parse_hgvs_variant(
             )
         gene, transcript = found
         change = match.group("change")
-    if "." in accession and accession.split(".")[1] != transcript.accession.split(".")[-1] and kind == "c":
+    if (
+        given_kind == "c"
+        and "." in accession
+        and accession.split(".")[1] != transcript.accession.split(".")[-1]
+    ):
         notes.append(f"version differs from the panel's {transcript.accession}")
+        input_notes.append(
+            f"TRANSCRIPT VERSION: {accession} was given, but the panel's MANE Select transcript is "
+            f"{transcript.accession}; the c. position was read on {transcript.accession} — check that both "
+            "versions have the same coding sequence and numbering before relying on this result."
+        )
     if kind in ("n", "m", "r"):
         raise InputError(
             f"'{text}' is a {kind}. description; ipexpath needs the coding (c.) change on the transcript.",
@@ -567,6 +578,7 @@ def parse_hgvs_variant(
         except Exception as exc:
             raise InputError(f"'{text}' could not be parsed as HGVS.", f"Write it like {_EXAMPLE}.") from exc
         parsed_c = parsed.posedit
+        _upper_bases(parsed_c.edit)  # 'c.1150g>a' is c.1150G>A (else it would not match its own evidence)
         _check_positions(text, gene, parsed_c, build)
         hgvs_c = "c." + str(parsed_c)
         consequence = consequence_from_c(parsed_c)
@@ -647,7 +659,16 @@ def parse_hgvs_variant(
         population=PopulationData(),
         source="hgvs",
         annotation_source="HGVS" + (f" ({'; '.join(notes)})" if notes else ""),
+        input_notes=tuple(input_notes),
     )
+
+
+def _upper_bases(edit: Any) -> None:
+    """Nucleotides of a parsed c. edit in upper case (HGVS writes bases upper case; lower case is a typo)."""
+    for attr in ("ref", "alt"):
+        value = getattr(edit, attr, None)
+        if isinstance(value, str) and value:
+            setattr(edit, attr, value.upper())
 
 
 _REFINABLE = (Consequence.CODING_UNKNOWN, Consequence.INFRAME_DELETION, Consequence.INFRAME_INSERTION)

@@ -225,9 +225,9 @@ class Variant:
     depth: int | None = None  # FORMAT/DP of the patient's call (read depth), when the VCF has it
     genotype_quality: int | None = None  # FORMAT/GQ of the patient's call, when the VCF has it
     call_filter: str | None = None  # the VCF FILTER of the record when it is not PASS or '.'
-    call_notes: tuple[
-        str, ...
-    ] = ()  # what the reader found doubtful about the call (filter, half call, no GT)
+    # what the reader found doubtful about the input, as sentences shown first on the variant: VCF call
+    # quality (failed FILTER, half call, no GT), an HGVS transcript version other than the panel's
+    input_notes: tuple[str, ...] = ()
 
     @property
     def codon(self) -> int | None:

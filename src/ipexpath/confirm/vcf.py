@@ -1,11 +1,14 @@
 """Read the laboratory's VCF (plain or bgzipped, single or multi-sample, GRCh38 or GRCh37) with cyvcf2.
 
 Only records inside the panel genes are kept: with a tabix/CSI index they are fetched by region, otherwise
-the file
-is scanned once. chrX calls outside the pseudoautosomal regions are hemizygous in males whether written `1` or
-`1/1`. The genome build is checked against the header (contig lengths, ##reference) so that a GRCh37 file
-declared
-as GRCh38 is refused before anything is classified.
+the file is scanned once. chrX calls outside the pseudoautosomal regions are hemizygous in males whether
+written `1` or `1/1`. The genome build is checked against the header (contig lengths, ##reference) so that a
+GRCh37 file declared as GRCh38 is refused before anything is classified; a header that names no build is
+read from where the calls lie. Failed FILTERs, half calls and records without GT are kept and flagged.
+
+Public API: `read_variants` (one patient), and for readers of cohort VCFs (`batch/screen.py`):
+`check_vcf_file`, `open_vcf`, `usable_index`, `resolve_build`, `header_info_fields`, `htslib_messages`
+and `site_variant` (one record's ALT without a sample).
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ class VcfReadResult:
 
 
 # --------------------------------------------------------------------------------------------- file checks
-def _check_file(path: Path) -> bool:
+def check_vcf_file(path: Path) -> bool:
     """Raise InputError for a missing, empty, truncated or header-less file; return True if compressed."""
     if not path.exists():
         raise InputError(f"The VCF file '{path}' does not exist.", "Check the path and spelling.")
@@ -155,7 +158,7 @@ def detect_build(header: str, panel: Panel) -> tuple[str | None, str]:
     return None, "no contig lengths or reference line identify the build"
 
 
-def _resolve_build(declared: str | None, header: str, panel: Panel, path: Path) -> BuildCheck:
+def resolve_build(declared: str | None, header: str, panel: Panel, path: Path) -> BuildCheck:
     declared_name = check_build(panel, declared) if declared else None
     detected, evidence = detect_build(header, panel)
     if declared_name and detected and declared_name != detected:
@@ -178,8 +181,8 @@ def _build_from_calls(path: Path, panel: Panel, fallback: BuildCheck) -> BuildCh
     """
     tables = {name: _region_table(panel, name) for name in panel.builds}
     hits = dict.fromkeys(tables, 0)
-    with _htslib_messages():
-        vcf = _open(path)
+    with htslib_messages():
+        vcf = open_vcf(path)
         try:
             for rec in vcf:
                 where = [
@@ -216,7 +219,7 @@ def _build_from_calls(path: Path, panel: Panel, fallback: BuildCheck) -> BuildCh
 
 # --------------------------------------------------------------------------------------------- reading
 @contextlib.contextmanager
-def _htslib_messages() -> Iterator[list[str]]:
+def htslib_messages() -> Iterator[list[str]]:
     """Capture what htslib writes to the process's stderr (e.g. "[E::vcf_hdr_read] No sample line") so that
     the user sees one clear message from ipexpath instead of raw library diagnostics."""
     captured: list[str] = []
@@ -232,10 +235,10 @@ def _htslib_messages() -> Iterator[list[str]]:
             captured.extend(line for line in sink.read().decode("utf-8", "replace").splitlines() if line)
 
 
-def _open(path: Path) -> Any:
+def open_vcf(path: Path) -> Any:
     import cyvcf2
 
-    with _htslib_messages() as messages:
+    with htslib_messages() as messages:
         try:
             return cyvcf2.VCF(str(path), lazy=True)
         except Exception as exc:  # cyvcf2 raises OSError or plain Exception for htslib failures
@@ -247,7 +250,7 @@ def _open(path: Path) -> Any:
     ) from error
 
 
-def _header_infos(header: str) -> dict[str, str]:
+def header_info_fields(header: str) -> dict[str, str]:
     infos = {}
     for match in re.finditer(r'##INFO=<ID=([^,]+),.*?Description="((?:[^"\\]|\\.)*)"', header):
         infos[match.group(1)] = match.group(2)
@@ -266,7 +269,7 @@ def _index_path(path: Path) -> Path | None:
     return None
 
 
-def _usable_index(path: Path, notes: list[str]) -> bool:
+def usable_index(path: Path, notes: list[str]) -> bool:
     """True when the VCF has a readable index that is not older than the VCF itself.
 
     A stale or unreadable index can make region lookups miss every variant, so such an index is not used:
@@ -335,8 +338,8 @@ def read_variants(
     In a multi-sample file without `sample`, `prefer_sample` (e.g. the pedigree's proband) is used if present.
     """
     path = Path(path)
-    _check_file(path)
-    vcf = _open(path)
+    check_vcf_file(path)
+    vcf = open_vcf(path)
     try:
         header = vcf.raw_header
         samples = list(vcf.samples)
@@ -349,15 +352,15 @@ def read_variants(
     if "#CHROM" not in header:
         raise InputError(f"'{path}' has no '#CHROM' header line.", "Export the complete VCF with its header.")
     chosen = _choose_sample(samples, sample, path, prefer_sample)
-    build_check = _resolve_build(build, header, panel, path)
+    build_check = resolve_build(build, header, panel, path)
     if build_check.declared is None and build_check.detected is None:
         build_check = _build_from_calls(path, panel, build_check)
-    infos = _header_infos(header)
+    infos = header_info_fields(header)
     layout = layout_from_header(infos)
     declared = frozenset(infos)
     notes: list[str] = []
-    indexed = _usable_index(path, notes)
-    with _htslib_messages() as library_messages:  # htslib warnings become notes, not raw stderr lines
+    indexed = usable_index(path, notes)
+    with htslib_messages() as library_messages:  # htslib warnings become notes, not raw stderr lines
         try:
             collected = _collect(vcf, panel, build_check, indexed, path, layout, declared, chosen, samples)
         except _LookupFailed as exc:
@@ -366,7 +369,7 @@ def read_variants(
                 "VCF was scanned. Re-create the index with 'tabix -p vcf'."
             )
             indexed = False
-            vcf = _open(path)
+            vcf = open_vcf(path)
             collected = _collect(vcf, panel, build_check, False, path, layout, declared, chosen, samples)
     for message in dict.fromkeys(m.split("] ", 1)[-1] for m in library_messages[:20]):
         notes.append(f"htslib: {message}")
@@ -435,11 +438,7 @@ def _collect(
                 else:
                     zyg = Zygosity.UNKNOWN
                 if rec.FILTER:  # cyvcf2: None for PASS and '.'
-                    doubts.insert(
-                        0,
-                        f"the call did not pass the laboratory pipeline's filters (FILTER {rec.FILTER}); "
-                        "confirm it (e.g. by Sanger sequencing) before acting on it",
-                    )
+                    doubts.insert(0, _filter_doubt(rec.FILTER))
                 if len(variants) >= MAX_PANEL_VARIANTS:
                     raise InputError(
                         f"The VCF '{path.name}' has more than {MAX_PANEL_VARIANTS:,} variant calls in the "
@@ -460,10 +459,11 @@ def _collect(
                             genotype_quality=_format_int(rec, "GQ", index_of),
                         )
                     if doubts:
+                        doubts = [f"CALL QUALITY: {d[0].upper()}{d[1:]}." for d in doubts]
                         variant = replace(
                             variant,
                             call_filter=str(rec.FILTER) if rec.FILTER else None,
-                            call_notes=tuple(doubts),
+                            input_notes=tuple(doubts),
                         )
                     variants.append(variant)
     except (InputError, _LookupFailed):
@@ -510,7 +510,7 @@ def _region_table(panel: Panel, build: str) -> dict[str, list[tuple[int, int, Ge
 def _records(vcf: Any, panel: Panel, build: str, indexed: bool, path: Path) -> Iterator[tuple[Gene, Any]]:
     table = _region_table(panel, build)
     if indexed:
-        with _htslib_messages():
+        with htslib_messages():
             try:
                 seqnames = set(vcf.seqnames)
             except Exception as exc:
@@ -521,7 +521,7 @@ def _records(vcf: Any, panel: Panel, build: str, indexed: bool, path: Path) -> I
                 continue
             for name in (n for n in (f"chr{region.chrom}", region.chrom) if n in seqnames):
                 where = f"{name}:{region.start}-{region.end}"
-                with _htslib_messages() as messages, warnings.catch_warnings():
+                with htslib_messages() as messages, warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # htslib: "no intervals found" for an empty region
                     try:
                         fetched = iter(vcf(where))
@@ -736,6 +736,41 @@ def _variant(
     )
 
 
+def site_variant(
+    rec: Any,
+    alt: str,
+    gene: Gene,
+    layout: AnnotationLayout | None,
+    declared: frozenset[str],
+    panel: Panel,
+    build: str,
+    notes: list[str],
+) -> Variant | None:
+    """One ALT of a record as a Variant without any sample's genotype (cohort screening classifies each
+    distinct site once); None when the record is annotated only to a neighbouring gene. The record's FILTER
+    is kept (`call_filter`, `input_notes`) as in `read_variants`."""
+    alts = list(rec.ALT)
+    variant = _variant(
+        rec, alt, alts, gene, Zygosity.UNKNOWN, layout, declared, panel, build, None, [], [], notes
+    )
+    if variant is not None and rec.FILTER:
+        variant = replace(
+            variant,
+            call_filter=str(rec.FILTER),
+            input_notes=(
+                f"CALL QUALITY: {_filter_doubt(rec.FILTER)[0].upper()}{_filter_doubt(rec.FILTER)[1:]}.",
+            ),
+        )
+    return variant
+
+
+def _filter_doubt(value: str) -> str:
+    return (
+        f"the call did not pass the laboratory pipeline's filters (FILTER {value}); "
+        "confirm it (e.g. by Sanger sequencing) before acting on it"
+    )
+
+
 def place_snv(
     panel: Panel, build: str, chrom: str, pos: int, ref: str, alt: str, gene: Gene, notes: list[str]
 ) -> Variant | None:
@@ -781,10 +816,12 @@ def _apply_sex(variant: Variant, sex: str | None, panel: Panel, build: str) -> V
         return variant
     if variant.zygosity == Zygosity.HOMOZYGOUS:
         return replace(variant, zygosity=Zygosity.HEMIZYGOUS)
-    if variant.zygosity == Zygosity.UNKNOWN and any(n.startswith("half call") for n in variant.call_notes):
+    if variant.zygosity == Zygosity.UNKNOWN and any("Half call" in n for n in variant.input_notes):
         notes = tuple(
-            n + " (a male has one X outside the PAR: read as hemizygous)" if n.startswith("half call") else n
-            for n in variant.call_notes
+            n.removesuffix(".") + " (a male has one X outside the PAR: read as hemizygous)."
+            if "Half call" in n
+            else n
+            for n in variant.input_notes
         )
-        return replace(variant, zygosity=Zygosity.HEMIZYGOUS, call_notes=notes)
+        return replace(variant, zygosity=Zygosity.HEMIZYGOUS, input_notes=notes)
     return variant

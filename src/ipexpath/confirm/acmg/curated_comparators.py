@@ -71,6 +71,8 @@ def curated_comparators(
         if protein is None or protein_position(protein) != codon or _strip_ref(entry.hgvs_c) == own:
             continue
         same = protein == variant.hgvs_p
+        if same and own is None:
+            continue  # protein-only input may be this very variant: PS1 needs a different nucleotide change
         code = "PS1" if same else "PM5"
         missense = protein.removeprefix("p.")[-3:] not in ("Ter", "=", "del", "dup")
         if code in found or not missense:

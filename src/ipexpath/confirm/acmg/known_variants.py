@@ -87,7 +87,19 @@ def evaluate_known(variant: Variant, gene: Gene, ctx: EvaluationContext) -> list
         and k.codon == codon
     ]
     results: list[CriterionResult] = []
-    if same_aa:
+    if same_aa and not variant.hgvs_c:
+        # protein-only input: the nucleotide change is unknown, so it may be the reported variant itself
+        results.append(
+            not_applied(
+                "PS1",
+                f"Not evaluated: {variant.hgvs_p} is also the protein change of the reported "
+                f"{same_aa[0].hgvs_c}; without the nucleotide change it may be that very variant (PS1 "
+                "needs a different nucleotide change). Give the c. change.",
+                PS1_SOURCE,
+                evaluated=False,
+            )
+        )
+    elif same_aa:
         best = next((k for k in same_aa if _full(k.classification)), same_aa[0])
         strength = Strength.STRONG if _full(best.classification) else Strength.MODERATE
         results.append(
