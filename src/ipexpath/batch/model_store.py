@@ -12,8 +12,9 @@ SHA-256 of the code and data the build reads (the `suspect` modules, the case-kn
 shipped and curated case files), so a change to any of them builds a new store instead of reusing a stale
 one. A model loaded from the store ranks exactly like a freshly built one (tests/batch checks the rows).
 It carries no `case_knowledge` (the published patients used only to list similar patients, which batch
-results do not include); the similar-patient evidence (lr-8) needs only the stored profiles and the shipped
-coefficients (`suspect/data/similar_evidence.json`, part of the fingerprint).
+results do not include; `model_for_rank` adds them for a single `rank`); the similar-patient evidence (lr-8)
+needs only the stored profiles and the shipped coefficients (`suspect/data/similar_evidence.json`, part of
+the fingerprint).
 """
 
 from __future__ import annotations
@@ -339,6 +340,25 @@ def _check_model(model: RankingModel) -> None:
         raise ValueError("model store disease groups do not fit the knowledge base")
     if any(d < 0 or d >= n_d for m in groups.members for d in m):
         raise ValueError("model store disease groups point outside the knowledge base")
+
+
+def model_for_rank(kb: KnowledgeBase, hpo_dir: Path | None, *, similar: bool) -> RankingModel:
+    """The shipped ranking model for one `rank` call: the machine's stored arrays (milliseconds once stored)
+    and, when similar patients are listed, the published patients they are read from (the same rows the
+    stored profiles were built from: the store's fingerprint covers the case files)."""
+    from ipexpath.knowledge.cache import cache_path
+    from ipexpath.knowledge.case_knowledge import load_case_knowledge
+    from ipexpath.knowledge.release import locate_release
+
+    kb_cache = cache_path(locate_release(hpo_dir))
+    model = shared_model(kb, kb_cache if kb_cache.is_dir() else None)
+    profiles = model.case_profiles
+    if similar and model.case_knowledge is None and profiles is not None:
+        knowledge = load_case_knowledge(kb)
+        rows = profiles.case_rows
+        if knowledge is not None and (rows.size == 0 or int(rows.max()) < knowledge.n_cases):
+            object.__setattr__(model, "case_knowledge", knowledge)  # a frozen dataclass
+    return model
 
 
 def shared_model(

@@ -7,13 +7,14 @@ from typing import Any
 
 import click
 
+from ipexpath.batch.model_store import model_for_rank
 from ipexpath.case import require_observed
 from ipexpath.commands.batch_rank import batch_options, run_if_batch
 from ipexpath.commands.case_input import case_from_options, case_options, pop_case_options
 from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.knowledge import require_knowledge
 from ipexpath.numbers import percent
-from ipexpath.suspect import Differential, DiseaseScore, Method, RankingModel, rank_case
+from ipexpath.suspect import Differential, DiseaseScore, Method, rank_case
 
 
 @click.command("rank")
@@ -61,7 +62,7 @@ def command(
     kb = require_knowledge(hpo_dir)
     case = case_from_options(kb, pop_case_options(kwargs))
     require_observed(case)
-    model = RankingModel.build(kb)
+    model = model_for_rank(kb, hpo_dir, similar=similar > 0)
     differential = rank_case(model, case, top=top, method=Method(method), similar=similar)
     if as_json:
         data = differential.to_dict()
