@@ -145,6 +145,10 @@ def _with(change: dict[str, dict[str, str]]) -> TableRows:
         ({"hsct": {"neutrophil_engraftment": "2019-12-01"}}, "is before day0 2020-01-01"),
         ({"hsct": {"acute_gvhd_grade": "7"}}, "column 'acute_gvhd_grade'"),
         ({"hsct": {"kind": "boost"}}, "a boost is an infusion without conditioning"),
+        (
+            {"hsct": {"kind": "second", "conditioning_intensity": "none"}},
+            "a second transplant is an infusion from a different donor with conditioning",
+        ),
         ({"visit": {"visit_date": "2031-01-01"}}, "is in the future"),
         ({"immunosuppression": {"start": "2019-02-30"}}, "column 'start'"),
         ({"patient": {"pseudonym": "I-1"}}, "appears twice in the import"),
@@ -219,3 +223,22 @@ def test_rows_saved_one_by_one_get_the_same_date_rules(registry: str) -> None:
     with pytest.raises(ValidationError, match="after the death on 2021-01-01"):
         boy.full_clean()
     m.ImmunosuppressionCourse(patient=boy, drug="tacrolimus", start=dt.date(2019, 8, 1)).full_clean()  # fine
+
+
+def test_the_web_transplant_form_refuses_a_transplant_after_death(registry: str) -> None:
+    """The web form is built with the patient already on the row (web/views.py), so the date rules apply."""
+    from ipexpath.registry import models as m
+    from ipexpath.web.forms import HsctForm
+
+    import_tables(_boy(), detail="test")
+    boy = m.Patient.objects.get(pseudonym="T-1")
+    fields = {"sequence": 2, "kind": "second", "donor_type": "unknown", "graft_failure": "none"}
+    form = HsctForm(
+        {**fields, "day0": "2021-03-01", "conditioning_intensity": "full"}, instance=m.Hsct(patient=boy)
+    )
+    assert not form.is_valid()
+    assert "after the patient's death on 2021-01-01" in form.errors["day0"][0]
+    form = HsctForm(
+        {**fields, "day0": "2020-10-01", "conditioning_intensity": "full"}, instance=m.Hsct(patient=boy)
+    )
+    assert form.is_valid(), form.errors

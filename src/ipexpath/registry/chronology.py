@@ -32,6 +32,12 @@ BOOST_WITH_CONDITIONING = (
 )
 
 
+SECOND_WITHOUT_CONDITIONING = (
+    "a second transplant is an infusion from a different donor with conditioning (Barzaghi 2018); without "
+    "conditioning it is a boost"
+)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One impossible value: the column and a sentence a clinician understands."""
@@ -98,10 +104,9 @@ def row_problem(table: str, values: Mapping[str, Any], life: Life) -> Problem | 
             return Problem(
                 later, f"{values[later]} is before {first} {values[first]} ({label} cannot come first)."
             )
-    if (
-        table == "hsct"
-        and values.get("kind") == "boost"
-        and values.get("conditioning_intensity") in ("full", "rit")
-    ):
+    conditioning = values.get("conditioning_intensity")
+    if table == "hsct" and values.get("kind") == "boost" and conditioning in ("full", "rit"):
         return Problem("conditioning_intensity", f"{BOOST_WITH_CONDITIONING}.")
+    if table == "hsct" and values.get("kind") == "second" and conditioning == "none":
+        return Problem("conditioning_intensity", f"{SECOND_WITHOUT_CONDITIONING}.")
     return None

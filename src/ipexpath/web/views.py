@@ -101,7 +101,8 @@ def _registry_form(
     request: HttpRequest, pseudonym: str, form_class: type[Any], title: str, what: str
 ) -> HttpResponse:
     patient = visible_patient(request.user, pseudonym)
-    form = form_class(request.POST or None)
+    # the row knows its patient before validation, so the registry's date rules (model clean) apply
+    form = form_class(request.POST or None, instance=form_class._meta.model(patient=patient))
     if request.method == "POST" and form.is_valid():
         row = form.save(commit=False)
         row.patient = patient
