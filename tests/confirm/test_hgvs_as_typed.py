@@ -66,8 +66,17 @@ def test_genomic_input_has_no_transcript_version_warning(panel) -> None:  # type
         "NM_014009.4:c.1297A>G",  # beyond the 1,296-nt CDS
         "NM_014009.4:c.-73A>G",  # before the transcript (c.-72 is its first base)
         "FOXP3:c.1150G>A",  # a gene symbol is not a reference sequence
+        "NM_014009.4:c.1150delC",  # codon 384 is Ala (GCN): its first base is G, not C
+        "NM_014009.4:c.1150dupT",
     ],
 )
 def test_impossible_descriptions_are_refused(panel, text: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError):
         parse_hgvs_variant(text, panel)
+
+
+@pytest.mark.parametrize(
+    "text", ["NM_014009.4:c.1150delG", "NM_014009.4:c.1150del", "NM_014009.4:c.1150dupG"]
+)
+def test_a_stated_base_that_fits_is_accepted(panel, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert parse_hgvs_variant(text, panel).hgvs_c in ("c.1150del", "c.1150dup")

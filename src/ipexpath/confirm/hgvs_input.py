@@ -449,6 +449,41 @@ def read_codon(gene: Gene, parsed_c: Any, text: str | None = None) -> CodonReadi
     return CodonReading(codon, residue, outcome.residues, derived)
 
 
+def _check_stated_bases(gene: Gene, parsed_c: Any, text: str) -> None:
+    """A deleted or duplicated base stated in the description (c.1150delC) must fit the reference protein's
+    codon at that position, as for a substitution (read_codon); HGVS drops the stated base, so a wrong one
+    would otherwise pass silently. Multi-base and non-coding stated sequences are not checked."""
+    from ipexpath.confirm.codons import THREE_LETTER, protein_for, substitution_outcome
+
+    reference = protein_for(gene.symbol)
+    start, end, edit = parsed_c.pos.start, parsed_c.pos.end, parsed_c.edit
+    ref = getattr(edit, "ref", None)
+    if (
+        reference is None
+        or edit.type not in ("del", "dup")
+        or not isinstance(ref, str)
+        or len(ref) != 1
+        or start.offset
+        or str(start.datum).endswith("CDS_END")
+        or start.base < 1
+        or (end is not None and end.base != start.base)
+    ):
+        return
+    codon, position = (start.base + 2) // 3, (start.base - 1) % 3 + 1
+    residue = reference.residue(codon)
+    if residue is None:
+        return
+    other = "A" if ref.upper() != "A" else "C"
+    if not substitution_outcome(residue, position, ref, other).reference_possible:
+        raise InputError(
+            f"'{text}': codon {codon} of {gene.symbol} encodes {THREE_LETTER[residue]} "
+            f"({reference.protein}), and no {THREE_LETTER[residue]} codon has {ref.upper()} at its position "
+            f"{position}, so the stated {'deleted' if edit.type == 'del' else 'duplicated'} base is wrong.",
+            "Check the base and the position against the MANE Select transcript (or omit the base: "
+            f"c.{start.base}{edit.type}).",
+        )
+
+
 def derive_inframe_deletion(gene: Gene, parsed_c: Any) -> str | None:
     """p. of a 3- or 6-nt coding deletion when the genetic code fixes it (confirm/codons.py)."""
     from ipexpath.confirm.codons import inframe_deletion_outcome, protein_for
@@ -580,6 +615,7 @@ def parse_hgvs_variant(
         parsed_c = parsed.posedit
         _upper_bases(parsed_c.edit)  # 'c.1150g>a' is c.1150G>A (else it would not match its own evidence)
         _check_positions(text, gene, parsed_c, build)
+        _check_stated_bases(gene, parsed_c, text)
         hgvs_c = "c." + str(parsed_c)
         consequence = consequence_from_c(parsed_c)
         reading = read_codon(gene, parsed_c, text)
