@@ -265,8 +265,8 @@ class HsctKind(models.TextChoices):
 
 
 class GraftFailure(models.TextChoices):
-    """Barzaghi 2018: primary = no donor cells after HSCT; secondary = loss of donor cells (< 5 %) after
-    engraftment."""
+    """Barzaghi 2018: primary = "absence of donor cells in peripheral blood posttransplant"; secondary =
+    "reduction of neutrophil counts, occurring after engraftment, and absence of donor cells (below 5%)"."""
 
     NONE = "none", "none"
     PRIMARY = "primary", "primary graft failure"
