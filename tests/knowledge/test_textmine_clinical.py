@@ -201,3 +201,19 @@ def test_case_from_text_keeps_relatives_findings_as_family_history(kb: Knowledge
     assert case.family_history is not None and "Diabetes mellitus" in case.family_history
     given = case_from_form({"id": "c2", "text": text, "family_history": "Two uncles died."}, kb)
     assert given.family_history == "Two uncles died."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # issue 12: "watery/intractable diarrhoea falls to the generic term"
+        ("intractable watery diarrhoea", {"HP:0002041": "observed"}),
+        ("chronic watery diarrhea since birth", {"HP:0002028": "observed"}),
+        ("no intractable watery diarrhea", {"HP:0002041": "excluded"}),
+        # no more specific term joins: the generic one stays
+        ("severe watery diarrhoea", {"HP:0002014": "observed"}),
+    ],
+)
+def test_modifier_one_word_before_its_finding(kb: KnowledgeBase, text: str, expected: dict[str, str]) -> None:
+    """A modifier separated by one descriptive word still makes the more specific term (its descendant)."""
+    assert _states(recognise(kb, text)) == expected

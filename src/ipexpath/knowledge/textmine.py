@@ -742,6 +742,7 @@ def _match(
     covered = {c.index for c in content} & {
         k for first, last, _, nested in found if not nested for k in range(first, last + 1)
     }
+    found = _interposed(kb, dictionary, items, content, found, covered)
     known = {entry.term for _, _, entry, _ in found}
     found.extend(_coordinated(dictionary, items, content, known, covered))
     found.extend(_defined_abbreviations(items, text, found))
@@ -814,6 +815,62 @@ def _defined_abbreviations(
 
 
 _COORDINATORS = frozenset(("and", "or", "nor"))
+
+
+# Words that change what a finding means, never skipped between a modifier and its finding.
+_NOT_SKIPPED = frozenset(
+    "negative positive normal absent non no not without free mild moderate "
+    "increased decreased elevated raised high low reduced".split()
+)
+
+
+def _interposed(
+    kb: KnowledgeBase,
+    dictionary: _Dictionary,
+    items: list[Word],
+    content: list[_Content],
+    found: list[tuple[int, int, _Entry, bool]],
+    covered: set[int],
+) -> list[tuple[int, int, _Entry, bool]]:
+    """A modifier one descriptive word before a name: "intractable watery diarrhea" → Intractable diarrhea.
+
+    Taken only when the modifier and the name form a name of a more specific term (a descendant of the one
+    matched), so an unrelated word never joins; the matched term stays as a nested mention. The skipped word
+    may not carry polarity or direction ("Coombs-negative", "chronic low …") nor be joined by a hyphen.
+    """
+    position = {c.index: pos for pos, c in enumerate(content)}
+    out: list[tuple[int, int, _Entry, bool]] = []
+    for first, last, entry, nested in found:
+        pos = position.get(first)
+        if nested or pos is None or pos < 2:
+            out.append((first, last, entry, nested))
+            continue
+        modifier, skipped, head = content[pos - 2], content[pos - 1], content[pos]
+        adjacent = skipped.index == modifier.last + 1 and head.index == skipped.last + 1
+        same_clause = modifier.segment == skipped.segment == head.segment and modifier.part == head.part
+        window = [modifier, *(c for c in content[pos:] if c.index <= last)]
+        key = frozenset(c.norm for c in window)
+        longer = (
+            _lookup(dictionary, items, window)
+            if adjacent
+            and same_clause
+            and modifier.index not in covered
+            and skipped.index not in covered
+            and skipped.norm.isalpha()
+            and skipped.norm not in _NOT_SKIPPED
+            and not items[skipped.index].hyphen_before
+            and not items[head.index].hyphen_before
+            and (key in dictionary.entries or key - FILLERS in dictionary.entries)
+            else None
+        )
+        specific = longer is not None and entry.term in set(kb.ancestors(longer.term).tolist())
+        if longer is None or longer.term == entry.term or not specific:
+            out.append((first, last, entry, nested))
+            continue
+        out.append((modifier.index, last, longer, False))
+        out.append((first, last, entry, True))
+        covered.update((modifier.index, skipped.index))
+    return out
 
 
 def _coordinated(
