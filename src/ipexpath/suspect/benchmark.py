@@ -461,6 +461,10 @@ def run(
                 rows.append(row)
                 if progress:
                     progress(1)
+            # let the workers finish: leaving the block terminates them, and the CLI turns SIGTERM into an
+            # exception whose traceback each worker would print
+            pool.close()
+            pool.join()
     return rows, time.perf_counter() - start
 
 
