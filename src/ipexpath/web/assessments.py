@@ -92,6 +92,30 @@ def build_case(entry: CaseEntry, case_id: str) -> Case:
     return dataclasses.replace(case, id=case_id, source="web case entry")
 
 
+def with_registry_record(case: Case, patient: Patient) -> Case:
+    """The case with what the registry already knows of the patient: his transplants (so no referral for
+    one) and his sex when the entry left it out; an entered sex that contradicts the record is refused."""
+    from ipexpath.case.model import Transplant
+    from ipexpath.types import Sex
+
+    recorded = Sex.parse(patient.sex) if patient.sex in ("male", "female") else Sex.UNKNOWN
+    if recorded is not Sex.UNKNOWN and case.sex is not Sex.UNKNOWN and case.sex is not recorded:
+        entered, record = case.sex.value.lower(), recorded.value.lower()
+        raise InputError(
+            f"The sex entered ({entered}) differs from the registry record ({record}).",
+            "Correct the entry or the patient's record before assessing.",
+        )
+    transplants = tuple(
+        Transplant(None, f"registry HSCT record {h.sequence} (day 0 {h.day0.isoformat()})")
+        for h in patient.transplants.order_by("day0")
+    )
+    return dataclasses.replace(
+        case,
+        sex=case.sex if case.sex is not Sex.UNKNOWN else recorded,
+        transplants=case.transplants + transplants,
+    )
+
+
 def single_sample_vcf(path: Path, sample: str | None, workdir: Path) -> Path:
     """The VCF reduced to the chosen sample (multi-sample files), or as it is (one sample)."""
     from cyvcf2 import VCF, Writer
@@ -175,7 +199,7 @@ def run_and_store(
     """Assess the entered case (with the VCF if given), store the JSON and the rendered documents."""
     from ipexpath.report import assessment_json, render_leaflet, render_report, run_assessment, summary_text
 
-    case = build_case(entry, patient.pseudonym)
+    case = with_registry_record(build_case(entry, patient.pseudonym), patient)
     with tempfile.TemporaryDirectory(prefix="ipexpath-web-") as work:
         chosen = single_sample_vcf(vcf, sample, Path(work)) if vcf is not None else None
         family = family_file(patient, Path(work))
