@@ -58,6 +58,16 @@ def test_case_json_reads_back_as_the_same_case(case_export: Path) -> None:
     assert again["id"] == "ipexpath-example-proband"
 
 
+def test_a_transplant_survives_the_case_json_round_trip(tmp_path: Path) -> None:
+    form = tmp_path / "boy.yaml"
+    form.write_text("observed: [HP:0002024, HP:0100651]\nsex: male\nage: P1Y\nhsct: P8M\n", encoding="utf-8")
+    exported = tmp_path / "boy.json"
+    exported.write_text(json.dumps(run_json(["case", str(form)])), encoding="utf-8")
+    again = run_json(["case", str(exported)])
+    assert [round(t["age_days"]) for t in again["transplants"]] == [244]  # 8 months, kept: no new referral
+    assert again["transplants"][0]["source"] == "case form"
+
+
 def test_case_json_ranks_like_the_original(case_export: Path) -> None:
     original = run_json(["rank", CASE, "--top", "5"])
     from_export = run_json(["rank", str(case_export), "--top", "5"])

@@ -53,7 +53,9 @@ _CASE_EXPORT_KEYS = {"hpo_version", "age_days", "onset_days"}  # only in `Case.t
 def case_from_export(data: dict[str, Any], kb: KnowledgeBase, *, source: str) -> Case:
     """Read back the case JSON that `ipexpath case --json` writes (`Case.to_dict`), so one command's output
     is the next one's input; its notes are made again from the terms, not copied."""
-    allowed = _CASE_EXPORT_KEYS | {"id", "source", "sex", "family_history", "covered", "observed", "excluded"}
+    allowed = _CASE_EXPORT_KEYS | {
+        "id", "source", "sex", "family_history", "covered", "observed", "excluded", "transplants"
+    }  # fmt: skip
     unknown = sorted(set(data) - allowed - {"findings"})
     if unknown:
         raise InputError(
@@ -76,7 +78,15 @@ def case_from_export(data: dict[str, Any], kb: KnowledgeBase, *, source: str) ->
             out.append(RawTerm(item["id"], days(item.get("onset_days"), "onset_days"), item.get("label")))
         return out
 
-    return build_case(
+    def transplants() -> tuple[Transplant, ...]:
+        out = []
+        for item in _as_list(data.get("transplants"), "transplants", source):
+            if not isinstance(item, dict):
+                raise InputError(f"In '{source}', an entry of 'transplants' is not a mapping: {item!r:.60}.")
+            out.append(Transplant(days(item.get("age_days"), "age_days"), str(item.get("source") or source)))
+        return tuple(out)
+
+    case = build_case(
         kb,
         case_id=str(data.get("id") or Path(source).stem),
         observed=terms("observed"),
@@ -88,6 +98,8 @@ def case_from_export(data: dict[str, Any], kb: KnowledgeBase, *, source: str) ->
         covered=_covered(data.get("covered"), source),
         source=source,
     )
+    done = transplants()  # a transplant in the treatment history is never lost (no referral for another)
+    return replace(case, transplants=done) if done else case
 
 
 def case_from_phenopacket(
