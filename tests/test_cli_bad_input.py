@@ -141,7 +141,7 @@ BAD: list[tuple[list[str], str]] = [
     (["demo", "--out", "{tmp}/a-file"], "not a folder"),
     # terms, bench, screen
     (["terms", "--batch", "{tmp}/junk.jsonl"], "not UTF-8"),
-    (["bench", "{tmp}/junk.jsonl"], "could not be read"),
+    (["bench", "{tmp}/junk.jsonl"], "not UTF-8"),
     (["bench", "{tmp}/truncated.jsonl.gz"], "could not be read"),
     (["screen", "-", "--out", "{tmp}/f.tsv"], "standard input"),
     (["screen", str(EXAMPLE.vcf), "--out", "-"], "cannot be '-'"),

@@ -201,6 +201,7 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
     """Yield (line number, parsed object or the error for that line) from a .jsonl or .jsonl.gz file."""
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
+    lineno = 0
     try:
         with opener(path, "rt", encoding="utf-8") as handle:
             for lineno, line in enumerate(handle, start=1):
@@ -215,8 +216,16 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
                     yield lineno, InputError(f"{path}, line {lineno}: expected a JSON object.")
                     continue
                 yield lineno, obj
-    except (OSError, EOFError) as exc:
-        raise InputError(f"'{path}' could not be read to the end: {exc}.") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"'{safe_text(str(path))}' is not UTF-8 text (after line {lineno}, byte {exc.start}).",
+            "Save the file as UTF-8 text.",
+        ) from None
+    except (OSError, EOFError) as exc:  # unreadable, a truncated .gz
+        raise InputError(
+            f"'{path}' could not be read after line {lineno}: {exc}.",
+            "Give UTF-8 JSON lines, one object per line; copy a compressed file again if it is truncated.",
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------- documents

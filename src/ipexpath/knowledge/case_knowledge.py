@@ -12,7 +12,6 @@ release (ids unknown to a release are skipped when the profiles are built).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import importlib.resources
 import io
@@ -26,7 +25,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ipexpath.errors import InputError, KnowledgeError
+from ipexpath.errors import KnowledgeError
+from ipexpath.files import iter_jsonl
 from ipexpath.knowledge.base import PHENOTYPIC_ABNORMALITY, KnowledgeBase
 
 IntVec = npt.NDArray[np.int32]
@@ -90,24 +90,8 @@ def iter_packets(path: Path) -> Iterator[tuple[str, dict[str, Any] | None]]:
                 continue
             yield str(file), obj if isinstance(obj, dict) else None
         return
-    opener = gzip.open if path.name.endswith(".gz") else open
-    lineno = 0
-    try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for lineno, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except ValueError:
-                    yield f"{path.name}:{lineno}", None
-                    continue
-                yield f"{path.name}:{lineno}", obj if isinstance(obj, dict) else None
-    except (OSError, EOFError, UnicodeDecodeError) as exc:  # not UTF-8, a truncated .gz, unreadable
-        raise InputError(
-            f"The cases file '{path.name}' could not be read after line {lineno}: {exc}.",
-            "Give UTF-8 JSON lines (one phenopacket per line); copy a compressed file again if truncated.",
-        ) from None
+    for lineno, obj in iter_jsonl(path):  # a line that is not a JSON object is skipped (counted), never fatal
+        yield f"{path.name}:{lineno}", obj if isinstance(obj, dict) else None
 
 
 def _diagnosis(packet: dict[str, Any]) -> tuple[str, str, str] | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ipexpath.errors import InputError
-from ipexpath.files import check_input_file, iter_jsonl, safe_text
+from ipexpath.files import check_input_file, iter_jsonl
 from ipexpath.knowledge.base import KnowledgeBase
 from ipexpath.knowledge.textlearned import LearnedPhrases
 from ipexpath.knowledge.textmine import TextResult, recognise
@@ -53,18 +53,7 @@ def annotate_file(
 ) -> Iterator[NoteResult | LineError]:
     """Recognise terms in every line of a JSON-lines file; a bad line yields a `LineError`, not a stop."""
     check_input_file(path, "batch file", max_bytes=None)
-    lines = iter_jsonl(path)
-    while True:
-        try:
-            item = next(lines)
-        except StopIteration:
-            return
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"The batch file '{safe_text(path)}' is not UTF-8 text (byte {exc.start}).",
-                "Save the file as UTF-8 text.",
-            ) from None
-        lineno, obj = item
+    for lineno, obj in iter_jsonl(path):
         if progress:
             progress()
         if isinstance(obj, InputError):
