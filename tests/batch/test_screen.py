@@ -102,3 +102,31 @@ def test_bad_input_is_a_clear_error_and_leaves_no_output(
     message = _error(str(cohort.vcf), "--out", str(out), "--scheduler", "dask://127.0.0.1:1")
     assert "could not be reached" in message
     assert not out.exists()
+
+
+def test_a_half_call_is_reported_with_unknown_zygosity(cohort: Cohort, tmp_path: Path) -> None:
+    """A './1' call says one allele is the variant and the other was not called: never 'heterozygous'."""
+    import pysam
+
+    (sample, chrom, pos, _ref, _alt), _ = next(
+        (k, z) for k, z in sorted(cohort.expected.items()) if z.value == "heterozygous"
+    )
+    lines = gzip.decompress(cohort.vcf.read_bytes()).decode().splitlines()
+    column = next(line for line in lines if line.startswith("#CHROM")).split("\t").index(sample)
+    for n, line in enumerate(lines):
+        fields = line.split("\t")
+        if not line.startswith("#") and fields[0].removeprefix("chr") == chrom and int(fields[1]) == pos:
+            call = fields[column].split(":")
+            call[0] = "./1"
+            fields[column] = ":".join(call)
+            lines[n] = "\t".join(fields)
+    edited = tmp_path / "half_call.vcf"
+    edited.write_text("\n".join(lines) + "\n")
+    indexed = pysam.tabix_index(str(edited), preset="vcf", force=True)
+    out = tmp_path / "findings.tsv"
+    _screen(indexed, "--ped", str(cohort.ped), "--out", str(out), "--workers", "1", "--report", "P,LP,VUS")
+    found = _findings(out)
+    expected = {k: z.value for k, z in cohort.expected.items()}
+    changed = {k for k in expected if found.get(k) != expected[k]}
+    assert changed == {(sample, chrom, pos, _ref, _alt)}
+    assert found[(sample, chrom, pos, _ref, _alt)] == "unknown"

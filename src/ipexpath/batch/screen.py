@@ -271,6 +271,7 @@ def genotype_task(
             present = alleles != -2  # -2 pads a haploid call in a diploid-wide array
             n_alleles = present.sum(axis=1)
             haploid = n_alleles == 1
+            half_call = ((alleles == -1) & present).any(axis=1)  # "./1": the other allele was not called
             if outside_par:
                 called = (alleles >= 0) & present
                 x_haploid[local[haploid & called[:, 0]]] += 1
@@ -282,7 +283,9 @@ def genotype_task(
                     continue
                 n_alt = (alleles == alt_index).sum(axis=1)
                 for i in np.flatnonzero(n_alt > 0).tolist():
-                    if haploid[i]:
+                    if half_call[i]:
+                        zyg = Zygosity.UNKNOWN  # never read as heterozygous (a girl is not made a carrier)
+                    elif haploid[i]:
                         zyg = Zygosity.HEMIZYGOUS
                     elif n_alt[i] == n_alleles[i]:
                         zyg = Zygosity.HOMOZYGOUS
