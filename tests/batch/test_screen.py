@@ -104,7 +104,7 @@ def test_bad_input_is_a_clear_error_and_leaves_no_output(
     assert not out.exists()
 
 
-def test_a_half_call_is_reported_with_unknown_zygosity(cohort: Cohort, tmp_path: Path) -> None:
+def test_a_half_call_has_unknown_zygosity_and_its_filter_is_shown(cohort: Cohort, tmp_path: Path) -> None:
     """A './1' call says one allele is the variant and the other was not called: never 'heterozygous'."""
     import pysam
 
@@ -119,6 +119,7 @@ def test_a_half_call_is_reported_with_unknown_zygosity(cohort: Cohort, tmp_path:
             call = fields[column].split(":")
             call[0] = "./1"
             fields[column] = ":".join(call)
+            fields[6] = "LowQual"
             lines[n] = "\t".join(fields)
     edited = tmp_path / "half_call.vcf"
     edited.write_text("\n".join(lines) + "\n")
@@ -130,3 +131,6 @@ def test_a_half_call_is_reported_with_unknown_zygosity(cohort: Cohort, tmp_path:
     changed = {k for k in expected if found.get(k) != expected[k]}
     assert changed == {(sample, chrom, pos, _ref, _alt)}
     assert found[(sample, chrom, pos, _ref, _alt)] == "unknown"
+    with out.open(encoding="utf-8") as handle:
+        filters = {(r["pos"], r["call_filter"]) for r in csv.DictReader(handle, delimiter="\t")}
+    assert (str(pos), "LowQual") in filters  # the FILTER is shown, not dropped

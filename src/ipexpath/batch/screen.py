@@ -55,6 +55,7 @@ COLUMNS = (
     "points",
     "criteria",
     "inheritance_compatible",
+    "call_filter",  # the VCF FILTER when it is not PASS or '.': a call the lab's pipeline did not pass
 )
 
 VariantKey = tuple[str, int, str, str, str]  # chrom, pos, ref, alt, gene
@@ -421,6 +422,7 @@ def screen_cohort(
                 result.points,
                 ",".join(c.display_code for c in result.criteria if c.applied),
                 "" if compatible is None else ("yes" if compatible else "no"),
+                variant.call_filter or "",
             )
         )
     buffer = io.StringIO()
