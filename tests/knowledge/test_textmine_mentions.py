@@ -132,3 +132,27 @@ def test_abbreviation_of_part_of_the_term_is_not_the_term(kb: KnowledgeBase) -> 
     text = "Elevated immunoglobulin E (IgE) at 3 months. IgE was measured again."
     uses = [h for h in recognise(kb, text).mentions if text[h.span[0] : h.span[1]] == "IgE"]
     assert all(h.term_id != "HP:0003212" for h in uses)
+
+
+LIP = "HP:0000159"  # Abnormal lip morphology
+ANUS = "HP:0004378"  # Abnormality of the anus
+KIDNEY = "HP:0000077"  # Abnormality of the kidney
+COORDINATION = "HP:0011443"  # Abnormality of coordination
+THUMB_APLASIA_HYPOPLASIA = "HP:0009601"  # Aplasia/Hypoplasia of the thumb
+
+
+def test_a_phrase_does_not_join_words_across_and(kb: KnowledgeBase) -> None:
+    # "abnormalities and lip": the words of "Abnormal lip morphology" are split by "and"
+    text = "Facial abnormalities and lip pits were present."
+    assert LIP not in {h.term_id for h in recognise(kb, text).mentions}
+    # a name written with "/" or "or" still reads across a coordinator
+    text = "aplasia or hypoplasia of the thumb"
+    assert THUMB_APLASIA_HYPOPLASIA in {h.term_id for h in recognise(kb, text).mentions}
+
+
+def test_a_list_shares_its_head_noun(kb: KnowledgeBase) -> None:
+    found = {h.term_id for h in recognise(kb, "He had anal, renal, limb and ear anomalies.").mentions}
+    assert {ANUS, KIDNEY} <= found
+    # "motor coordination" is a two-word item: "coordination" does not take "disturbances" of the next one
+    text = "problems with motor coordination, and sleep disturbances"
+    assert COORDINATION not in {h.term_id for h in recognise(kb, text).mentions}

@@ -66,6 +66,9 @@ _UNITS = frozenset(
     "iu u ku ml dl l mg g kg mmol umol nmol pmol ng pg mcg ug mm mm3 cm ul nl fl percent x10 cells "
     "mmhg meq".split()
 )
+_COORDINATORS = frozenset(("and", "or", "nor"))
+_MAX_LIST = 6  # items of a list sharing one head ("anal, renal, limb and ear anomalies")
+_JOINED_NAME = re.compile(r"/|\b(?:and|or|nor)\b", re.IGNORECASE)  # names that may cross an "and"
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Medical word parts that make an unmatched phrase look clinical (for the "not recognised" list).
 _CLINICAL = re.compile(
@@ -288,6 +291,7 @@ class _Dictionary:
     alternatives: dict[str, str]  # adjective → noun that is also a term word (ataxic → ataxia)
     names_vocabulary: frozenset[str]  # words of names before adjectives were mapped
     comma_keys: frozenset[frozenset[str]] = frozenset()  # keys of names written with a comma
+    joined_keys: frozenset[frozenset[str]] = frozenset()  # keys of names written with and/or/nor or "/"
     norms: dict[str, str] = field(default_factory=dict)  # memo: lower-case text word → matching form
     # word → every word that shares a name with it (bounds the matching window)
     partners: dict[str, frozenset[str] | set[str]] = field(default_factory=dict)
@@ -307,7 +311,7 @@ class _Dictionary:
 
 
 def _dictionary(kb: KnowledgeBase) -> _Dictionary:
-    cached = kb._cache.get("text_dictionary_v4")
+    cached = kb._cache.get("text_dictionary_v5")
     if isinstance(cached, _Dictionary):
         return cached
     from ipexpath.knowledge.lexicon import stem, tokens
@@ -395,6 +399,11 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
     comma_keys = frozenset(
         key for key, options in merged.items() if any("," in option.name for _, option in options)
     )
+    joined_keys = frozenset(
+        key
+        for key, options in merged.items()
+        if any(_JOINED_NAME.search(option.name) for _, option in options)
+    )
     together: dict[str, set[str]] = {}
     for key in entries:
         for word in key:
@@ -412,10 +421,11 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
         alternatives,
         names_vocabulary,
         comma_keys,
+        joined_keys,
         partners=partners,
         singles=frozenset(word for key in entries if len(key) == 1 for word in key),
     )
-    kb._cache["text_dictionary_v4"] = result
+    kb._cache["text_dictionary_v5"] = result
     return result
 
 
@@ -438,6 +448,9 @@ class _Content:
     segment: int  # sentence or clause (phrases never cross one)
     part: int  # comma-separated part (only names with a comma, "Intellectual disability, severe", cross)
     last: int  # last word it covers: `index`, or the next word when two were joined ("A-1")
+    # part between coordinators ("and", "or", "nor"): only names written with one or with "/" ("Aplasia/
+    # Hypoplasia of the thumb") cross it, so "abnormalities and lip" is no "Abnormal lip morphology"
+    link: int = 0
 
 
 def _accent_table() -> dict[int, str]:
@@ -456,7 +469,7 @@ _ACCENTS = _accent_table()
 def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]:
     out: list[_Content] = []
     append = out.append
-    segment = part = 0
+    segment = part = link = 0
     previous_number = False  # the previous word was a number: a unit after it is skipped
     glued = -1  # a number already joined to the letter before it ("type A-1" → "a1")
     norm = dictionary.norm
@@ -482,9 +495,12 @@ def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]
         ):
             glued = index + 1  # subtype written with a hyphen: "A-1", "B-2" (names write "A1")
             combined = lower + items[glued].lower
-            append(_Content(known.get(combined) or norm(combined), index, segment, part, glued))
+            append(_Content(known.get(combined) or norm(combined), index, segment, part, glued, link))
             continue
         if lower in stopwords:
+            if lower in _COORDINATORS:
+                link += 1
+                continue
             if lower != "a" or index == 0 or items[index - 1].lower != "type":
                 continue
             # "type A" keeps its letter
@@ -495,7 +511,7 @@ def _content_words(items: list[Word], dictionary: _Dictionary) -> list[_Content]
         elif previous_number and lower in _UNITS:
             continue
         previous_number = False
-        append(_Content(known.get(lower) or norm(lower), index, segment, part, index))
+        append(_Content(known.get(lower) or norm(lower), index, segment, part, index, link))
     return out
 
 
@@ -644,7 +660,10 @@ def recognise(kb: KnowledgeBase, text: str, learned: LearnedPhrases | None = Non
     )
 
 
-def _lookup(dictionary: _Dictionary, items: list[Word], window: list[_Content]) -> _Entry | None:
+def _lookup(
+    dictionary: _Dictionary, items: list[Word], window: list[_Content], listed: bool = False
+) -> _Entry | None:
+    """The entry a window of words names (`listed`: a window built from a list, which crosses its commas)."""
     key = frozenset([c.norm for c in window])
     entry = dictionary.entries.get(key)
     if entry is None and not FILLERS.isdisjoint(key) and len(key - FILLERS) >= 2:
@@ -661,7 +680,11 @@ def _lookup(dictionary: _Dictionary, items: list[Word], window: list[_Content]) 
         entry = max(rivals, key=lambda option: len(option.surface & said))
     if entry.upper_only and not all(items[c.index].text.isupper() for c in window):
         return None
+    if listed:
+        return entry
     if window[0].part != window[-1].part and key not in dictionary.comma_keys:
+        return None
+    if window[0].link != window[-1].link and key not in dictionary.joined_keys:
         return None
     return entry
 
@@ -814,9 +837,6 @@ def _defined_abbreviations(
     return out
 
 
-_COORDINATORS = frozenset(("and", "or", "nor"))
-
-
 # Words that change what a finding means, never skipped between a modifier and its finding.
 _NOT_SKIPPED = frozenset(
     "negative positive normal absent non no not without free mild moderate "
@@ -880,50 +900,72 @@ def _coordinated(
     known: set[int],
     covered: set[int],
 ) -> list[tuple[int, int, _Entry, bool]]:
-    """Terms named by coordination: "palmar and plantar pits" → palmar pits; "renal hypoplasia/dysplasia"."""
+    """Terms named by coordination: "palmar and plantar pits" → palmar pits; "renal hypoplasia/dysplasia".
+
+    Shared head: a list of one-word items separated by commas, "and", "or", "nor" or "/", its last item
+    joined by a coordinator, and the 1-3 words right after the last item are the head every item shares
+    ("anal, renal and ear anomalies" → anal anomalies). A run with a two-word item ("anomalies, followed by
+    BCCs and palmar pits") is no such list. Shared modifier: "renal hypoplasia/dysplasia", "cleft lip and
+    palate" (the word before the first item also qualifies the item joined to it without a comma).
+    """
     out: list[tuple[int, int, _Entry, bool]] = []
-    count = len(items)
-    next_joined = [count] * (count + 1)  # first joining word ("and", "or", "nor", "-", "/") at or after each
-    following = count
-    coordinators = _COORDINATORS
-    for k in range(count - 1, -1, -1):
-        word = items[k]
-        if word.hyphen_before or word.lower in coordinators:
-            following = k
-        next_joined[k] = following
-    if next_joined[0] == count:
+    n = len(content)
+    if n < 2:
         return out
+
+    def joined(k: int) -> bool:  # a coordinator, "/" or "-" between content[k - 1] and content[k]
+        return content[k].link != content[k - 1].link or items[content[k].index].hyphen_before
+
+    def separated(k: int) -> bool:
+        return joined(k) or content[k].part != content[k - 1].part
+
     vocabulary = dictionary.vocabulary
     entries = dictionary.entries
-    for j in range(len(content) - 1):
+    for j in range(n - 1):
         left, right = content[j], content[j + 1]
-        if left.segment != right.segment or left.norm not in vocabulary:
-            continue
-        listed = (
-            items[right.index].comma_before
-            and left.index not in covered
-            and next_joined[right.index] < right.index + 12
-        )
-        if not listed and next_joined[left.index + 1] > right.index:
+        if left.segment != right.segment or left.norm not in vocabulary or not separated(j + 1):
             continue
         windows: list[list[_Content]] = []
-        if (
-            left.index not in covered
-        ):  # shared head: "palmar and plantar pits", "anal, renal and ear anomalies"
-            for start in range(j + 2, min(j + 2 + (5 if listed else 1), len(content))):
+        if left.index not in covered:
+            k, coordinated, commas = j + 1, False, False
+            while k < n and k <= j + _MAX_LIST and content[k].segment == left.segment and separated(k):
+                coordinated = joined(k)  # the separator before the last item so far
+                commas = commas or content[k].part != content[k - 1].part
+                k += 1
+            # in a list with commas the first item is one word too, not the end of a longer phrase: the
+            # word before it shares no name with it ("motor coordination, and sleep disturbances" shares
+            # no head; "had anal, renal and ear anomalies" does)
+            alone = (
+                j == 0
+                or separated(j)
+                or content[j - 1].segment != left.segment
+                or content[j - 1].last + 1 < left.index
+                or content[j - 1].norm not in dictionary.partners.get(left.norm, ())
+            )
+            coordinated = coordinated and (alone or not commas)
+            if coordinated and k < n and content[k].segment == left.segment:
                 for width in (1, 2, 3):
-                    tail = content[start : start + width]
-                    if len(tail) == width and tail[-1].segment == left.segment:
+                    tail = content[k : k + width]
+                    if (
+                        len(tail) == width
+                        and tail[-1].segment == left.segment
+                        and not any(separated(m) for m in range(k + 1, k + width))
+                    ):
                         windows.append([left, *tail])
-        for width in (1, 2) if right.index not in covered else ():  # shared modifier: "renal hypo-/dysplasia"
-            head = content[max(0, j - width) : j]
-            if len(head) == width and head[0].segment == left.segment:
-                windows.append([*head, right])
+        if joined(j + 1) and right.part == left.part and right.index not in covered:
+            for width in (1, 2):
+                head = content[max(0, j - width) : j]
+                if (
+                    len(head) == width
+                    and head[0].segment == left.segment
+                    and not any(separated(m) for m in range(j - width + 1, j + 1))
+                ):
+                    windows.append([*head, right])
         for window in windows:
             key = frozenset([c.norm for c in window])
             if key not in entries and (FILLERS.isdisjoint(key) or key - FILLERS not in entries):
                 continue
-            entry = _lookup(dictionary, items, window)
+            entry = _lookup(dictionary, items, window, listed=True)
             if entry is not None and entry.term not in known:
                 known.add(entry.term)
                 first, last = min(c.index for c in window), max(c.last for c in window)
