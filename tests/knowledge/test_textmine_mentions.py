@@ -4,6 +4,8 @@ in advance from the HPO release's own names."""
 
 from __future__ import annotations
 
+import pytest
+
 from ipexpath.knowledge.base import KnowledgeBase
 from ipexpath.knowledge.textmine import recognise
 
@@ -156,3 +158,26 @@ def test_a_list_shares_its_head_noun(kb: KnowledgeBase) -> None:
     # "motor coordination" is a two-word item: "coordination" does not take "disturbances" of the next one
     text = "problems with motor coordination, and sleep disturbances"
     assert COORDINATION not in {h.term_id for h in recognise(kb, text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("He is unable to walk.", "HP:0002540"),  # Inability to walk
+        ("duplication of the ureters", "HP:0000073"),  # Ureteral duplication (ureteral → ureter)
+        ("lachrymal duct stenosis", "HP:0007678"),  # British spelling
+        ("CNS tumours", "HP:0100006"),  # Neoplasm of the central nervous system (tumour = neoplasm)
+    ],
+)
+def test_general_clinical_phrasing(kb: KnowledgeBase, text: str, term: str) -> None:
+    assert term in {h.term_id for h in recognise(kb, text).mentions}, text
+
+
+def test_an_adjective_before_its_noun_ends_no_name(kb: KnowledgeBase) -> None:
+    # "retinal" qualifies "pigment": no Aplasia of the retina; the root term is never reported
+    found = {
+        h.term_id for h in recognise(kb, "absence of retinal pigment; other phenotypic abnormality").mentions
+    }
+    assert "HP:0010728" not in found
+    assert "HP:0000118" not in found
+    assert "HP:0010728" in {h.term_id for h in recognise(kb, "absence of the retina").mentions}

@@ -59,6 +59,10 @@ _SAME = {
     "died": "death",  # "died in infancy" = Death in infancy
     "dies": "death",
     "dying": "death",
+    "tumor": "neoplasm",  # "CNS tumours" = Neoplasm of the central nervous system
+    "neoplasia": "neoplasm",
+    "unable": "inability",  # "unable to walk" = Inability to walk
+    "lachrymal": "lacrimal",  # British spelling
 }
 # Anatomical adjective → noun (standard anatomical usage; both forms occur in HPO names and in notes).
 _ORGAN = {
@@ -98,7 +102,50 @@ _ORGAN = {
     "ulnar": "ulna",
     "radial": "radius",
     "humeral": "humerus",
+    "ureteral": "ureter",
+    "ureteric": "ureter",
+    "urethral": "urethra",
+    "vaginal": "vagina",
+    "vulval": "vulva",
+    "vulvar": "vulva",
+    "tracheal": "trachea",
+    "duodenal": "duodenum",
+    "jejunal": "jejunum",
+    "rectal": "rectum",
+    "colonic": "colon",
+    "palatal": "palate",
+    "scleral": "sclera",
+    "sternal": "sternum",
+    "sacral": "sacrum",
+    "scapular": "scapula",
+    "patellar": "patella",
+    "fibular": "fibula",
+    "calcaneal": "calcaneus",
+    "cerebellar": "cerebellum",
+    "thymic": "thymus",
+    "thalamic": "thalamus",
+    "hypothalamic": "hypothalamus",
+    "hippocampal": "hippocampus",
+    "mediastinal": "mediastinum",
+    "pericardial": "pericardium",
+    "pleural": "pleura",
+    "peritoneal": "peritoneum",
+    "myocardial": "myocardium",
+    "placental": "placenta",
+    "conjunctival": "conjunctiva",
+    "gingival": "gingiva",
+    "uvular": "uvula",
+    "scrotal": "scrotum",
+    "prostatic": "prostate",
+    "pyloric": "pylorus",
+    "aortic": "aorta",
+    "mucosal": "mucosa",
+    "orbital": "orbit",
+    "digital": "digit",
 }
+# Words written before the noun they qualify ("retinal pigment", "abnormal cells"): a name never ends on one
+# when the text's next word continues the phrase ("absence of retinal pigment" is no Aplasia of the retina).
+QUALIFIERS = frozenset(_ORGAN) - {"bowel"} | {"abnormal"}
 _IRREGULAR = {"teeth": "tooth", "feet": "foot", "children": "child", "women": "woman", "men": "man"}
 
 

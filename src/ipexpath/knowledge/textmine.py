@@ -24,6 +24,7 @@ from ipexpath.knowledge.base import KnowledgeBase
 from ipexpath.knowledge.context import Assertion, Experiencer, Word, assign_context, words
 from ipexpath.knowledge.lexicon import (
     FILLERS,
+    QUALIFIERS,
     STOPWORDS,
     NameKind,
     content_key,
@@ -331,8 +332,8 @@ def _dictionary(kb: KnowledgeBase) -> _Dictionary:
                 or (death_root is not None and kb.is_under(term, _AGE_OF_DEATH))
             )
             depth[term] = len(kb.ancestors(term))
-        if not phenotype[term]:
-            continue
+        if not phenotype[term] or term == phenotype_root:
+            continue  # the root "Phenotypic abnormality" says nothing ("phenotypic findings")
         key = content_key(tokens(entry.text))
         if not key or len(key) > MAX_WINDOW:
             continue
@@ -682,11 +683,30 @@ def _lookup(
         return None
     if listed:
         return entry
+    if len(window) > 1 and _qualifies_next(items, window):
+        return None
     if window[0].part != window[-1].part and key not in dictionary.comma_keys:
         return None
     if window[0].link != window[-1].link and key not in dictionary.joined_keys:
         return None
     return entry
+
+
+def _qualifies_next(items: list[Word], window: list[_Content]) -> bool:
+    """The window's last word is an adjective that qualifies the text's next word ("absence of retinal
+    pigment", "cells with abnormal nuclei"), so the window is not a phrase of its own."""
+    last = max(window, key=lambda c: c.index)
+    if items[last.index].lower not in QUALIFIERS or last.last + 1 >= len(items):
+        return False
+    following = items[last.last + 1]
+    return not (
+        following.comma_before
+        or following.sentence_before
+        or following.colon_before
+        or following.hyphen_before
+        or following.lower in STOPWORDS
+        or not following.lower.isalpha()
+    )
 
 
 def _match(
