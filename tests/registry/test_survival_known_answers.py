@@ -162,3 +162,51 @@ def test_no_confidence_interval_before_the_first_event() -> None:
         "ci_high": None,
         "at_risk": 21,
     }
+
+
+def test_cumulative_incidence_ci_without_censoring_is_the_binomial_interval() -> None:
+    # Ten patients, no censoring, five die of cause 1 (at 1, 3, 4, 7, 10) and five of cause 2: F(10) = 0.5 and
+    # the delta-method variance reduces to the binomial F(1 - F)/n = 0.025. By hand on the log(-log) scale:
+    # se = sqrt(0.025) / (0.5 x ln 2) = 0.456207; z x se = 0.894149; exp(0.894149) = 2.445208;
+    # lower = 0.5^2.445208 = 0.18361, upper = 0.5^(1/2.445208) = 0.75317.
+    import math
+
+    from ipexpath.registry.survival import aalen_johansen
+
+    times, causes = list(range(1, 11)), [1, 2, 1, 1, 2, 2, 1, 2, 2, 1]
+    point = aalen_johansen(times, causes, 1).interval_at(10)
+    assert point["incidence"] == pytest.approx(0.5)
+    assert (point["ci_low"], point["ci_high"]) == pytest.approx((0.18361, 0.75317), abs=5e-5)
+    assert point["at_risk"] == 1
+    # F(3) = 0.2: variance 0.2 x 0.8 / 10 = 0.016, the same formula by hand.
+    se = math.sqrt(0.016) / (0.2 * abs(math.log(0.2)))
+    assert aalen_johansen(times, causes, 1).interval_at(3)["ci_low"] == pytest.approx(
+        0.2 ** math.exp(1.959964 * se), rel=1e-5
+    )
+
+
+def test_cumulative_incidence_ci_with_ties_and_censoring_by_hand_and_against_lifelines() -> None:
+    # (time, cause): (1, 1), (1, 2), (2, censored), (3, 1), (4, censored). Rows (F, n, d, d1, S-):
+    # t=1: (0.2, 5, 2, 1, 1); t=3: (0.5, 2, 1, 1, 0.6). Variance at 3 = 0.3^2 x 2/(5 x 3) + 1 x 1 x 4/125
+    # - 2 x 0.3 x 1 x 1/25 + 0.6^2 x 1 x 1/8 = 0.012 + 0.032 - 0.024 + 0.045 = 0.065.
+    import math
+
+    import numpy as np
+    from lifelines import AalenJohansenFitter
+
+    from ipexpath.registry.survival import aalen_johansen, cif_log_log_interval
+
+    point = aalen_johansen([1, 1, 2, 3, 4], [1, 2, 0, 1, 0], 1).interval_at(3.5)
+    assert (point["ci_low"], point["ci_high"]) == pytest.approx(cif_log_log_interval(0.5, 0.065))
+    se = math.sqrt(0.065) / (0.5 * math.log(2))
+    assert point["ci_low"] == pytest.approx(0.5 ** math.exp(1.959964 * se), rel=1e-5)
+    assert aalen_johansen([1, 1, 2, 3, 4], [1, 2, 0, 1, 0], 1).interval_at(0.5)["ci_low"] is None
+    # Untied times: lifelines' AalenJohansenFitter (same variance, same transformation) must agree.
+    rng = np.random.default_rng(1)
+    t, c = rng.exponential(2.0, 60), rng.integers(0, 3, 60)
+    theirs = AalenJohansenFitter().fit(t, c, event_of_interest=1).confidence_interval_
+    ours = aalen_johansen(t, c, 1)
+    for year in (0.5, 1, 2, 4):
+        expected = sorted(float(v) for v in theirs[theirs.index <= year].iloc[-1])
+        got = ours.interval_at(year)
+        assert [got["ci_low"], got["ci_high"]] == pytest.approx(expected, rel=1e-9)

@@ -29,6 +29,7 @@ import pandas as pd
 from ipexpath.registry import models as m
 from ipexpath.registry.oi import oi_score
 from ipexpath.registry.survival import (
+    CIF_CI_METHOD,
     KM_CI_METHOD,
     aalen_johansen,
     at_risk,
@@ -348,8 +349,8 @@ def analyse(time_zero: str = "treatment", centres: Iterable[str] | None = None) 
         out.results["transplant_related_mortality"] = {
             "what": "Cumulative incidence of transplant-related death after the first HSCT; other deaths "
             "compete",
-            "method": "Aalen-Johansen (exact with tied times)",
-            "at": {str(y): cif.at(y) for y in (0.5, 1, 2, 5)},
+            "method": f"Aalen-Johansen (exact with tied times); {CIF_CI_METHOD}",
+            "at": {str(y): cif.interval_at(y) for y in (0.5, 1, 2, 5)},
             "numbers_at_risk": {"years": list(AT_RISK_YEARS), "HSCT": at_risk(cif.exits, AT_RISK_YEARS)},
             "events": int((hsct["cause"] == 1).sum()),
             "competing_events": int((hsct["cause"] == 2).sum()),

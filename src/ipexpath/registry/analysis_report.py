@@ -14,7 +14,7 @@ from typing import Any
 from ipexpath import __version__
 from ipexpath.registry.analysis import Analysis
 from ipexpath.registry.staging import write_folder
-from ipexpath.registry.survival import KM_CI_METHOD, MEDIAN_FOLLOW_UP_METHOD, at_risk
+from ipexpath.registry.survival import CIF_CI_METHOD, KM_CI_METHOD, MEDIAN_FOLLOW_UP_METHOD, at_risk
 
 FIGURES = {
     "overall_survival.png": (
@@ -33,7 +33,7 @@ FIGURES = {
     "transplant_related_mortality.png": (
         "trm",
         "Cumulative incidence of transplant-related death after HSCT, "
-        "other deaths competing (Aalen–Johansen).",
+        "other deaths competing (Aalen–Johansen), with its pointwise 95 % CI (log-log).",
     ),
 }
 
@@ -86,6 +86,16 @@ def _plot(name: str, analysis: Analysis, path: Path) -> bool:
     else:  # Aalen-Johansen cumulative incidence
         last = max(data.exits)
         ax.step([*data.times, last], [*data.cif, data.cif[-1]], where="post", label=data.label)
+        band = [
+            (t, lo, hi)
+            for t, lo, hi in zip(data.times, data.ci_low, data.ci_high, strict=True)
+            if lo is not None
+        ]
+        if band:  # pointwise 95 % CI as a stepped band from the first event of the cause
+            xs = [t for t, _, _ in band] + [last]
+            lows = [lo for _, lo, _ in band] + [band[-1][1]]
+            highs = [hi for _, _, hi in band] + [band[-1][2]]
+            ax.fill_between(xs, lows, highs, step="post", alpha=0.25, label="95 % CI (log-log)")
         ax.legend(loc="upper left")
         ticks = _ticks(ax, last)
         rows = {"HSCT": at_risk(data.exits, ticks)}
@@ -124,13 +134,23 @@ def _estimates_table(result: dict[str, Any]) -> str:
     at = result.get("at")
     if not isinstance(at, dict) or not at:
         return ""
-    if not all(isinstance(points, list) for points in at.values()):  # cumulative incidence: {years: value}
-        beyond = "not estimable (beyond follow-up)"
-        cells = "".join(
-            f"<tr><td>{esc(str(y))}</td><td>{beyond if v is None else _percent(v)}</td></tr>"
-            for y, v in at.items()
+    if not all(isinstance(points, list) for points in at.values()):  # cumulative incidence: {years: point}
+        cells = []
+        for y, p in at.items():
+            if p["incidence"] is None:
+                estimate, interval = "not estimable (beyond follow-up)", "–"
+            elif p["ci_low"] is None:
+                estimate, interval = _percent(p["incidence"]), "not computable (no event yet)"
+            else:
+                estimate = _percent(p["incidence"])
+                interval = f"{_percent(p['ci_low'])} – {_percent(p['ci_high'])}"
+            cells.append(
+                f"<tr><td>{esc(str(y))}</td><td>{estimate}</td><td>{interval}</td><td>{p['at_risk']}</td></tr>"
+            )
+        return (
+            "<table><tr><th>years</th><th>cumulative incidence</th><th>95 % CI</th><th>at risk</th></tr>"
+            f"{''.join(cells)}</table>"
         )
-        return f"<table><tr><th>years</th><th>cumulative incidence</th></tr>{cells}</table>"
     rows = []
     for group, points in at.items():
         for p in points:
@@ -212,7 +232,11 @@ def _html(analysis: Analysis, figures: list[str], synthetic: bool) -> str:
         f"<h2>Methods</h2><p>Kaplan–Meier with log-rank ({esc(KM_CI_METHOD)}; numbers at risk are the "
         "patients under observation at each time, entry ≤ t ≤ exit); median follow-up by "
         f"{esc(MEDIAN_FOLLOW_UP_METHOD)}; Aalen–Johansen cumulative incidence with competing deaths "
-        "(exact with tied times); Cox models (lifelines, Efron ties, Wald 95 % CI). HSCT is compared "
+        f"(exact with tied times; {esc(CIF_CI_METHOD)}). The Kaplan–Meier intervals equal R's "
+        "survfit(conf.type = 'log-log'), not R's default 'log'. No competing-risks regression "
+        "(Fine–Gray) and no Gray's test: no well-kept Python library offers them offline, so the "
+        "transplant-related mortality is described, not modelled; Cox models (lifelines, Efron ties, "
+        "Wald 95 % CI). HSCT is compared "
         "with immunosuppression as a time-varying covariate from the first treatment (Mantel–Byar) "
         "to avoid immortal-time bias "
         "(Suissa 2008, doi 10.1093/aje/kwm324). OI score: Barzaghi et al. 2018 (PMID 29241729); partial "
