@@ -90,6 +90,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             env,
             "users",
             "create",
+            "clinician",
+            "--role",
+            "clinician",
+            "--centre",
+            "synthetic-demo",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+        _cli(
+            env,
+            "users",
+            "create",
             "coordinator",
             "--role",
             "registry_coordinator",
@@ -228,18 +240,13 @@ def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     assert page.locator("#case-text mark.excluded").count() >= 1
     assert page.locator("#case-text p.marked mark.unrecognised").count() == 1
     assert page.locator("#case-as-entered .tag").count() == 2
+    _assessment_page_agrees_with_the_report(page, assessment_url)
 
     assert page.locator("#downloads a[href$='report.pdf?download=1']").count() == 1
     pdf = page.request.get(assessment_url + "report.pdf?download=1", timeout=120_000)
     assert pdf.status == 503 or pdf.body().startswith(b"%PDF-")
     packet = page.request.get(assessment_url + "phenopacket.json?download=1", timeout=120_000)
     assert packet.ok and packet.json()["subject"]["id"] == CASE
-
-    report = page.context.new_page()
-    report.goto(assessment_url + "report.html")
-    assert "FOXP3" in report.content()
-    _shot(report, "04-report")
-    report.close()
 
     page.goto(f"/patients/{CASE}/")
     page.click("text=Add HSCT")
@@ -249,21 +256,96 @@ def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     page.wait_for_url(f"**/patients/{CASE}/")
     assert "2026-06-01" in page.inner_text("#transplants")
     page.click("text=Add visit")
-    page.fill("input[name=visit_date]", "2026-09-01")
+    page.fill("input[name=visit_date]", "2099-09-01")  # in the future: refused, the typed values stay
     page.fill("input[name=weight_kg]", "7.9")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("main .errorlist")
+    assert page.input_value("input[name=weight_kg]") == "7.9"
+    page.fill("input[name=visit_date]", "2026-09-01")
     page.click("main button[type=submit]")
     page.wait_for_url(f"**/patients/{CASE}/")
     assert "2026-09-01" in page.inner_text("#visits")
+    page.click("text=Add OI score")  # Barzaghi's score before the transplant, one item not assessed
+    page.fill("input[name=assessed_on]", "2026-05-20")
+    page.select_option("select[name=timepoint]", "pre_HSCT")
+    for item, answer in (
+        ("intractable_diarrhea", "true"),
+        ("malnutrition", "true"),
+        ("liver_dysfunction", "false"),
+    ):
+        page.select_option(f"select[name={item}]", answer)
+    page.select_option("select[name=respiratory_impairment]", "false")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/patients/{CASE}/")
+    assert "at least 2 (4 of 5 items assessed; no group)" in page.inner_text("#oi")
     _shot(page, "05-patient-record")
 
     page.goto("/registry/analysis/")
-    figure = page.locator("img[src$='overall_survival.png']")
-    figure.wait_for()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", figure.element_handle())
+    for name in ("overall_survival.png", "transplant_related_mortality.png"):
+        figure = page.locator(f"img[src$='{name}']")
+        figure.wait_for()
+        assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", figure.element_handle())
+    trm = page.inner_text("#result-transplant_related_mortality")
+    assert re.search(r"\d+\.\d % – \d+\.\d %", trm) and "log(-log)" in trm  # the CIF with its 95 % CI
+    assert "At risk" in page.inner_text("#result-overall_survival")
     _shot(page, "06-km-figure")
 
     page.goto("/audit/")
     assert CASE in page.inner_text("#audit")
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+    page.context.close()
+
+
+def _assessment_page_agrees_with_the_report(page: Any, assessment_url: str) -> None:
+    """The page shows the ranking, similar published patients, the variant card and the family's counselling,
+    and states the same conclusion as the report and the leaflet rendered in the same run."""
+    conclusion = page.inner_text("#conclusion")
+    level, reason = conclusion.removeprefix("IPEX: ").split(" — ", 1)
+    assert page.locator("#differential tr").count() >= 4
+    assert page.locator("#similar tr").count() >= 2 and page.inner_text("#similar tr >> nth=1").strip()
+    assert "FOXP3" in page.inner_text("#variants .variant-card")
+    assert page.locator("#counselling img#assessment-pedigree").count() == 1
+    assert page.locator("#counselling tr[data-person='II-2']").count() == 1
+    assert "--covered" not in page.inner_text("main")  # command-line wording is not shown to the care team
+    report = page.context.new_page()
+    report.goto(assessment_url + "report.html")
+    text = " ".join(report.inner_text("body").split())
+    assert level.lower() in text.lower() and " ".join(reason.split()) in text
+    _shot(report, "04-report")
+    report.goto(assessment_url + "leaflet.html")
+    assert "IPEX" in report.inner_text("body")
+    _shot(report, "04b-leaflet")
+    report.close()
+
+
+def _case_from_a_phenopacket(browser: Any, server: dict[str, Any]) -> None:
+    """A clinician starts a case from a phenopacket: the form is filled (terms, sex, ages) for checking, the
+    free text already typed stays, and the assessment runs on what the form then holds."""
+    from ipexpath.case import example_case_path
+
+    page, problems = _page(browser, server, "clinician", PASSWORD)
+    page.goto("/patients/new/")
+    page.fill("input[name=pseudonym]", "WEB-CASE-2")
+    page.select_option("select[name=centre]", label="synthetic-demo")
+    page.fill("input[name=birth_year]", "2026")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/patients/WEB-CASE-2/")
+    page.click("text=New assessment")
+    page.fill("#id_text", "Also severe eczema.")
+    page.set_input_files("#phenopacket", str(example_case_path()))
+    page.click("#fill-from-phenopacket")
+    page.wait_for_selector("#filled")
+    assert (
+        page.locator("#observed-terms .chip").count() == 6
+        and page.locator("#excluded-terms .chip").count() == 1
+    )
+    assert (
+        page.input_value("input[name=age]") == "P4M" and page.input_value("#id_text") == "Also severe eczema."
+    )
+    _shot(page, "02c-from-phenopacket")
+    page.click("#run")
+    page.wait_for_url(re.compile(r".*/assessments/\d+/$"), timeout=120_000)
+    assert page.inner_text("#conclusion").startswith("IPEX: ")
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     page.context.close()
 
@@ -381,6 +463,7 @@ def test_web_application_in_the_browser(browser: Any, server: dict[str, Any]) ->
     PDF and the Phenopacket, open the report, add an HSCT and a visit, see the KM figure; a
     read-only user cannot edit; a user of another centre cannot see the patient."""
     _care_team_path(browser, server)
+    _case_from_a_phenopacket(browser, server)
     _read_only_user_cannot_edit(browser, server)
     _other_centre_cannot_see_the_patient(browser, server)
     _sensitive_actions(browser, server)

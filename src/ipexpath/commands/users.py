@@ -96,6 +96,15 @@ def token(name: str, label: str, as_json: bool) -> None:
     if user is None:
         raise InputError(f"No user '{name}'.")
     text = ApiToken.issue(user, label)
+    from ipexpath.registry.audit import acting_as
+    from ipexpath.web.credentials import changed
+
+    with acting_as("ipexpath users", "command line"):
+        changed(
+            user,
+            f"an API token was issued{f' ({label})' if label else ''}",
+            "an administrator (command line)",
+        )
     if as_json:
         emit_json({"user": name, "token": text})
     else:
@@ -121,11 +130,17 @@ def mfa_enrol(name: str, as_json: bool) -> None:
     from ipexpath.registry import audit
     from ipexpath.registry.audit import acting_as
     from ipexpath.web import second_factor
+    from ipexpath.web.credentials import changed
 
     user = _user(name)
     done = second_factor.enrol(user)
     with acting_as("ipexpath users", "command line"):
         audit.record("update", model="User", detail=f"second factor enrolled for {name}")
+        changed(
+            user,
+            "a new second sign-in factor (authenticator key and recovery codes) was enrolled",
+            "an administrator (command line)",
+        )
     if as_json:
         emit_json(
             {"user": name, "key": done.key, "uri": done.uri, "recovery_codes": list(done.recovery_codes)}
@@ -148,11 +163,13 @@ def mfa_reset(name: str, as_json: bool) -> None:
     from ipexpath.registry import audit
     from ipexpath.registry.audit import acting_as
     from ipexpath.web import second_factor
+    from ipexpath.web.credentials import changed
 
     user = _user(name)
     removed = second_factor.reset(user)
     with acting_as("ipexpath users", "command line"):
         audit.record("update", model="User", detail=f"second factor reset for {name} ({removed} removed)")
+        changed(user, "your second sign-in factor was removed", "an administrator (command line)")
     if as_json:
         emit_json({"user": name, "removed": removed})
     else:
@@ -160,3 +177,49 @@ def mfa_reset(name: str, as_json: bool) -> None:
             f"Second factor of '{name}' removed. If their role needs one, they cannot sign in until enrolled "
             f"again: ipexpath users enrol-mfa {name}"
         )
+
+
+@command.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input (one line).")
+@json_option
+def set_password(name: str, password_stdin: bool, as_json: bool) -> None:
+    """Reset NAME's password (a forgotten password); the user is told at their next sign-in, and it is
+    audited. Their sessions elsewhere end (Django invalidates sessions on a password change)."""
+    if not password_stdin:
+        raise InputError("Give the password on standard input with --password-stdin (never as an argument).")
+    password = sys.stdin.readline().rstrip("\r\n")
+    _ready()
+    from ipexpath.registry.audit import acting_as
+    from ipexpath.web.accounts import set_password as apply
+    from ipexpath.web.credentials import changed
+
+    user = _user(name)
+    apply(user, password)
+    with acting_as("ipexpath users", "command line"):
+        changed(user, "your password was reset", "an administrator (command line)")
+    if as_json:
+        emit_json({"user": name, "password": "reset"})
+    else:
+        click.echo(f"Password of '{name}' reset; they will be told at their next sign-in.")
+
+
+@command.command("revoke-tokens")
+@click.argument("name")
+@json_option
+def revoke_tokens(name: str, as_json: bool) -> None:
+    """Revoke every API token of NAME (a leaked token, a script retired); audited, and the user is told."""
+    _ready()
+    from ipexpath.registry.audit import acting_as
+    from ipexpath.web.credentials import changed
+    from ipexpath.web.models import ApiToken
+
+    user = _user(name)
+    revoked = ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+    if revoked:
+        with acting_as("ipexpath users", "command line"):
+            changed(user, f"{revoked} API token(s) were revoked", "an administrator (command line)")
+    if as_json:
+        emit_json({"user": name, "revoked": revoked})
+    else:
+        click.echo(f"{revoked} API token(s) of '{name}' revoked.")

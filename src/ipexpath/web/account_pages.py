@@ -176,6 +176,9 @@ def user_reset_factor(request: HttpRequest, username: str) -> HttpResponse:
     user = _account(username)
     removed = second_factor.reset(user)
     audit.record("update", model="User", detail=f"second factor reset for {username} ({removed} removed)")
+    from ipexpath.web.credentials import changed
+
+    changed(user, "your second sign-in factor was removed", f"{request.user.get_username()} (Users page)")
     messages.success(
         request,
         f"The second factor of {username} was removed. "

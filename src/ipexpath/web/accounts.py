@@ -15,7 +15,7 @@ from ipexpath.registry.models import Centre
 from ipexpath.web.models import Membership
 from ipexpath.web.roles import Role, parse_role
 
-__all__ = ["create_user", "parse_role"]
+__all__ = ["create_user", "parse_role", "set_password"]
 
 
 def create_user(name: str, role: Role, centres: Iterable[str], password: str) -> Any:
@@ -41,3 +41,13 @@ def create_user(name: str, role: Role, centres: Iterable[str], password: str) ->
             centre, _ = Centre.objects.get_or_create(code=code, defaults={"name": code})
             membership.centres.add(centre)
     return user
+
+
+def set_password(user: Any, password: str) -> None:
+    """Give `user` a new password checked against the same rules as a new account's."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InputError("The password does not meet the rules: " + " ".join(exc.messages)) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])

@@ -94,3 +94,112 @@ def figure_path(time_zero: str, name: str, centres: Iterable[str]) -> Path | Non
         return None
     path = _folder(time_zero, centres) / name
     return path if path.is_file() else None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One estimate of a result at a fixed time: group, years, value, 95 % CI and number at risk (text)."""
+
+    group: str
+    years: str
+    value: str
+    interval: str
+    at_risk: str
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """One result of the analysis as the page shows it: what, how, the estimates and the tests."""
+
+    key: str
+    title: str
+    what: str
+    method: str
+    estimates: tuple[Estimate, ...]
+    tests: tuple[str, ...]
+
+
+def _pct(value: Any) -> str:
+    return "–" if not isinstance(value, int | float) else f"{100 * float(value):.1f} %"
+
+
+def _estimate(group: str, point: dict[str, Any], key: str) -> Estimate:
+    value = point.get(key)
+    if value is None:
+        shown, interval = "not estimable (beyond follow-up)", "–"
+    elif point.get("ci_low") is None:
+        shown, interval = _pct(value), "not computable (no event yet)"
+    else:
+        shown, interval = _pct(value), f"{_pct(point['ci_low'])} – {_pct(point['ci_high'])}"
+    return Estimate(group, f"{point.get('years')}", shown, interval, str(point.get("at_risk", "–")))
+
+
+def _test_lines(result: dict[str, Any]) -> tuple[str, ...]:
+    lines = []
+    logrank = result.get("logrank")
+    if isinstance(logrank, dict):
+        lines.append(f"Log-rank χ² = {logrank['chi2']:.2f} (df {logrank['df']}), p = {logrank['p']:.3g}")
+    for key, label in (
+        ("cox", "Cox hazard ratio"),
+        ("time_varying_cox", "Cox hazard ratio of death, HSCT as a time-varying covariate"),
+        ("time_fixed_cox_biased", "Time-fixed Cox (biased by immortal time, shown for comparison)"),
+    ):
+        cox = result.get(key)
+        if isinstance(cox, dict) and "hazard_ratio" in cox:
+            lines.append(
+                f"{label}: {cox['hazard_ratio']:.2f} (95 % CI {cox['ci_low']:.2f}–{cox['ci_high']:.2f}), "
+                f"p = {cox['p']:.3g}"
+            )
+        elif isinstance(cox, str):
+            lines.append(f"{label}: {cox}")
+    for key in ("events", "competing_events", "deaths_of_unknown_cause_counted_as_competing"):
+        if key in result:
+            lines.append(f"{key.replace('_', ' ').capitalize()}: {result[key]}")
+    return tuple(lines)
+
+
+def result_views(payload: dict[str, Any]) -> list[ResultView]:
+    """The results of analysis.json as tables: KM survival ({group: [points]}) or cumulative incidence
+    ({years: point}) at fixed times with 95 % CIs and numbers at risk, then the tests and models."""
+    views = []
+    for key, result in (payload.get("results") or {}).items():
+        if not isinstance(result, dict):
+            continue
+        at = result.get("at")
+        estimates: list[Estimate] = []
+        if isinstance(at, dict):
+            for group, points in at.items():
+                if isinstance(points, list):  # Kaplan-Meier: per group
+                    estimates += [_estimate(group, p, "survival") for p in points if isinstance(p, dict)]
+                elif isinstance(points, dict):  # cumulative incidence: per time
+                    estimates.append(_estimate("HSCT", points, "incidence"))
+        views.append(
+            ResultView(
+                key=key,
+                title=key.replace("_", " ").capitalize(),
+                what=str(result.get("what") or result.get("rule") or ""),
+                method=str(result.get("method") or ""),
+                estimates=tuple(estimates),
+                tests=_test_lines(result),
+            )
+        )
+    return views
+
+
+def cohort_rows(payload: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """The cohort table with readable headers and numbers rounded for reading (1 decimal; ranges as a–b)."""
+
+    def cell(value: Any) -> str:
+        if isinstance(value, bool) or value is None:
+            return "–" if value is None else str(value)
+        if isinstance(value, float):
+            return f"{value:.1f}"
+        if isinstance(value, list):
+            return "–".join(cell(v) for v in value)
+        return str(value)
+
+    rows = [r for r in payload.get("cohort_table") or [] if isinstance(r, dict)]
+    if not rows:
+        return [], []
+    keys = list(rows[0])
+    return [k.replace("_", " ") for k in keys], [[cell(r.get(k)) for k in keys] for r in rows]

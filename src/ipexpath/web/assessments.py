@@ -269,7 +269,10 @@ def run_example(patient: Patient) -> StoredAssessment:
     )
 
     example = example_inputs()
-    case = dataclasses.replace(read_case(example.case, knowledge()), source="bundled fictional example")
+    # the case carries the patient's pseudonym, as a case entered on the page does (the report names him so)
+    case = dataclasses.replace(
+        read_case(example.case, knowledge()), id=patient.pseudonym, source="bundled fictional example"
+    )
     assessment = run_assessment(
         knowledge(), case, vcf=example.available_vcf(), family=example.family, model=ranking_model()
     )

@@ -94,3 +94,17 @@ class RecoveryCode(models.Model):
         """The stored form of a code (spaces, dashes and case ignored)."""
         clean = "".join(ch for ch in code.upper() if ch.isalnum())
         return hashlib.sha256(f"{salt}:{clean}".encode()).hexdigest()
+
+
+class CredentialNotice(models.Model):
+    """A change to a user's credentials (password set or reset, second factor enrolled or removed, API
+    token issued) waiting to be shown to that user at their next sign-in (OWASP ASVS 2.2.3: there is no
+    e-mail channel, so the user is told in the application); the audit trail keeps the same event."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credential_notices"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    what = models.CharField(max_length=200)
+    by = models.CharField(max_length=150)
+    shown_at = models.DateTimeField(null=True, blank=True)

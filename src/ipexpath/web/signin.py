@@ -117,6 +117,9 @@ def signed_in(request: HttpRequest, user: Any, how: str, device: Any = None) -> 
     SignInThrottle.objects.filter(username=username).delete()
     with acting_as(username, f"web {client_address(request)}"):
         audit.record("signin", model="User", detail=f"signed in ({how})")
+    from ipexpath.web.credentials import tell_at_sign_in
+
+    tell_at_sign_in(request, user)
 
 
 def reauthenticated(request: HttpRequest, how: str) -> None:

@@ -117,3 +117,30 @@ def save_vcf(upload: Any, workdir: Path) -> Path:
         )
     check_vcf_content(path)
     return path
+
+
+MAX_PHENOPACKET_BYTES = 5 * 1024 * 1024  # a phenopacket is a few kilobytes; more is not a phenopacket
+
+
+def read_phenopacket(upload: Any) -> dict[str, Any]:
+    """The uploaded phenopacket (JSON) as a mapping; a clear InputError for anything else."""
+    import json
+
+    data = upload.read(MAX_PHENOPACKET_BYTES + 1)
+    if len(data) > MAX_PHENOPACKET_BYTES:
+        raise InputError("The phenopacket is larger than 5 MB.", "Upload one patient's phenopacket (JSON).")
+    try:
+        packet = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(
+            "The uploaded file is not a phenopacket in JSON.", "Upload a GA4GH Phenopacket v2 file (.json)."
+        ) from None
+    if isinstance(packet, dict) and packet.get("kind") == "ipexpath assessment":
+        packet = packet.get(
+            "phenopacket"
+        )  # an assessment.json downloaded earlier: its phenopacket is the case
+    if not isinstance(packet, dict):
+        raise InputError(
+            "The uploaded file is not a phenopacket.", "Upload a GA4GH Phenopacket v2 file (.json)."
+        )
+    return packet

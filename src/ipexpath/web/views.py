@@ -27,6 +27,7 @@ from ipexpath.registry.models import AuditEvent, StoredAssessment
 from ipexpath.registry.oi import ITEMS, oi_score
 from ipexpath.web import analysis_pages
 from ipexpath.web.access import centres_of, needs, patients_for, visible_patient
+from ipexpath.web.assessment_view import assessment_view
 from ipexpath.web.assessments import CaseEntry, knowledge, run_and_store
 from ipexpath.web.forms import CaseEntryForm, HsctForm, OiForm, PatientForm, VisitForm
 from ipexpath.web.roles import Permission
@@ -181,7 +182,13 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
             hpo, excluded = list(earlier.hpo), list(earlier.excluded)
             form = CaseEntryForm(initial=dataclasses.asdict(earlier) | {"hpo": None, "excluded": None})
     error = ""
-    if request.method == "POST" and getattr(request, "upload_too_large", False):
+    filled = ""
+    if request.method == "POST" and request.POST.get("action") == "fill-from-phenopacket":
+        try:
+            hpo, excluded, form, filled = _fill_from_phenopacket(request)
+        except IpexpathError as exc:
+            error = str(exc)
+    elif request.method == "POST" and getattr(request, "upload_too_large", False):
         error = too_large_message()
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -204,6 +211,8 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
             return redirect("assessment", pk=stored.pk)
         except IpexpathError as exc:
             error = str(exc)
+            if upload is not None:  # a browser cannot put a file back into the form: say so
+                error += " The VCF file is not kept after a refusal: choose it again before running."
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return render(
@@ -213,6 +222,7 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
             "patient": patient,
             "form": form,
             "error": error,
+            "filled": filled,
             "observed_terms": _term_labels(hpo),
             "excluded_terms": _term_labels(excluded),
             "max_mb": max_upload_bytes() // (1024 * 1024),
@@ -222,6 +232,37 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def _fill_from_phenopacket(request: HttpRequest) -> tuple[list[str], list[str], CaseEntryForm, str]:
+    """The case-entry form filled from an uploaded phenopacket (read by the pathway's own reader, validated
+    against the Phenopacket v2 schema): observed and excluded terms, sex, age and onset, for the user to check
+    before running. The free text and the test fields typed so far are kept."""
+    from ipexpath.case import case_from_phenopacket
+    from ipexpath.errors import InputError
+    from ipexpath.web.uploads import read_phenopacket
+
+    upload = request.FILES.get("phenopacket")
+    if upload is None:
+        raise InputError(
+            "No phenopacket was chosen.", "Choose a phenopacket file (.json), then 'Fill the form'."
+        )
+    case = case_from_phenopacket(read_phenopacket(upload), knowledge(), source="uploaded phenopacket")
+    sex = case.sex.value.lower() if case.sex.value.lower() in ("male", "female", "other") else ""
+    typed = {k: request.POST.get(k, "") for k in ("text", "covered", "sample")}
+    form = CaseEntryForm(
+        initial=typed
+        | {
+            "sex": sex,
+            "age": case.age.iso8601 if case.age is not None else "",
+            "onset": case.onset.iso8601 if case.onset is not None else "",
+        }
+    )
+    note = (
+        f"Filled from the phenopacket '{upload.name}': {len(case.observed)} observed and "
+        f"{len(case.excluded)} excluded terms, sex and ages. Check them, add what is missing, then run."
+    )
+    return case.observed_ids, case.excluded_ids, form, note
 
 
 def _earlier_entry(patient: Any, pk: str) -> CaseEntry | None:
@@ -263,9 +304,7 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "stored": stored,
             "patient": stored.patient,
             "documents": documents,
-            "status": payload.get("status", {}),
-            "similar": _similar(payload),
-            "notes": payload.get("notes", []),
+            "view": assessment_view(payload),
             "has_phenopacket": isinstance(payload.get("phenopacket"), dict),
             "entry": entry,
             "chosen_observed": _term_labels(entry.get("hpo", [])[:200]) if entry else [],
@@ -273,13 +312,6 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "text_view": marked(recognition) if isinstance(recognition, dict) else None,
         },
     )
-
-
-def _similar(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """Similar published patients, when the assessment lists them (shape varies across versions)."""
-    differential = payload.get("differential") or {}
-    rows = differential.get("similar_patients") or payload.get("similar_patients") or []
-    return [r for r in rows if isinstance(r, dict)][:10]
 
 
 DOCUMENTS = {
@@ -361,7 +393,16 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     codes = list(centres_of(request.user).values_list("code", flat=True))
     report = analysis_pages.current_report(time_zero, codes)
     audit.record("read", model="Analysis", detail=f"analysis page, time zero {time_zero}")
-    return render(request, "web/analysis.html", {"report": report, "time_zeros": analysis_pages.TIME_ZEROS})
+    return render(
+        request,
+        "web/analysis.html",
+        {
+            "report": report,
+            "results": analysis_pages.result_views(report.payload),
+            "cohort": analysis_pages.cohort_rows(report.payload),
+            "time_zeros": analysis_pages.TIME_ZEROS,
+        },
+    )
 
 
 @needs(Permission.ANALYSE)
