@@ -241,6 +241,15 @@ def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     assert page.locator("#case-text p.marked mark.unrecognised").count() == 1
     assert page.locator("#case-as-entered .tag").count() == 2
     _assessment_page_agrees_with_the_report(page, assessment_url)
+    page.click("#record-diagnosis")  # the assessment's finding fills the registry's diagnosis form
+    assert "c.1150G>A" in page.input_value("input[name=variant_hgvs]")
+    assert page.input_value("select[name=disease]") == "OMIM:304790"
+    page.fill("input[name=diagnosis_date]", "2026-05-01")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/patients/{CASE}/")
+    assert "IPEX syndrome (OMIM:304790), FOXP3" in page.inner_text(
+        "main"
+    ) and "from assessment" in page.inner_text("main")
 
     assert page.locator("#downloads a[href$='report.pdf?download=1']").count() == 1
     pdf = page.request.get(assessment_url + "report.pdf?download=1", timeout=120_000)

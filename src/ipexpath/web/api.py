@@ -183,6 +183,40 @@ class OiIn(Schema):
     kidney_dysfunction: bool | None = None
 
 
+class ImmunosuppressionIn(Schema):
+    """A course of immunosuppression."""
+
+    drug: str
+    start: dt.date
+    drug_class: str = ""
+    dose: str = ""
+    stop: dt.date | None = None
+    stop_reason: str = ""
+    response: str = ""
+
+
+class SupportiveCareIn(Schema):
+    """Supportive care (kind: insulin, enteral_nutrition, parenteral_nutrition, immunoglobulin, …)."""
+
+    kind: str
+    start: dt.date
+    detail: str = ""
+    stop: dt.date | None = None
+
+
+class DiagnosisIn(Schema):
+    """The diagnosis: an OMIM id of IPEX or an IPEX-like disorder of the knowledge file, dates, variant."""
+
+    disease_id: str
+    onset_date: dt.date | None = None
+    diagnosis_date: dt.date | None = None
+    genetic_confirmation: bool = False
+    confirmation_date: dt.date | None = None
+    variant_hgvs: str = ""
+    variant_class: str = ""
+    assessment: int | None = None
+
+
 class Created(Schema):
     """The id of what was created."""
 
@@ -349,6 +383,57 @@ def add_visit(request: HttpRequest, pseudonym: str, body: VisitIn) -> Status[Any
 def add_oi(request: HttpRequest, pseudonym: str, body: OiIn) -> Status[Any]:
     """Add an organ-involvement assessment."""
     return _add(request, pseudonym, m.OiAssessment, body.dict())
+
+
+@endpoint(
+    "POST",
+    "/patients/{pseudonym}/immunosuppression",
+    Permission.EDIT_REGISTRY,
+    response={201: Created, 400: Error, 404: Error},
+)
+def add_immunosuppression(request: HttpRequest, pseudonym: str, body: ImmunosuppressionIn) -> Status[Any]:
+    """Add a course of immunosuppression."""
+    return _add(request, pseudonym, m.ImmunosuppressionCourse, body.dict())
+
+
+@endpoint(
+    "POST",
+    "/patients/{pseudonym}/supportive-care",
+    Permission.EDIT_REGISTRY,
+    response={201: Created, 400: Error, 404: Error},
+)
+def add_supportive_care(request: HttpRequest, pseudonym: str, body: SupportiveCareIn) -> Status[Any]:
+    """Add supportive care."""
+    return _add(request, pseudonym, m.SupportiveCare, body.dict())
+
+
+@endpoint(
+    "POST",
+    "/patients/{pseudonym}/diagnoses",
+    Permission.EDIT_REGISTRY,
+    response={201: Created, 400: Error, 404: Error},
+)
+def add_diagnosis(request: HttpRequest, pseudonym: str, body: DiagnosisIn) -> Status[Any]:
+    """Record the diagnosis (the disease must be IPEX or an IPEX-like disorder of the knowledge file; the
+    assessment, when given, must be one of this patient's)."""
+    from ipexpath.web.forms import known_diseases
+
+    values = body.dict()
+    known = {i: (label, gene) for i, label, gene in known_diseases()}
+    if values["disease_id"] not in known:
+        raise InputError(
+            f"{values['disease_id'][:40]} is not IPEX or an IPEX-like disorder in ipexpath's knowledge file.",
+            "Use the OMIM id, e.g. OMIM:304790 for IPEX.",
+        )
+    values["disease_label"], values["gene"] = known[values["disease_id"]]
+    patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
+    pk = values.pop("assessment")
+    stored = None
+    if pk is not None:
+        stored = m.StoredAssessment.objects.filter(pk=pk, patient=patient).first()
+        if stored is None:
+            raise InputError(f"Assessment {pk} is not one of {patient.pseudonym}'s.")
+    return _add(request, pseudonym, m.Diagnosis, values | {"assessment": stored})
 
 
 @endpoint(

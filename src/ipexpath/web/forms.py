@@ -88,6 +88,14 @@ class VisitForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets: ClassVar[dict[str, Any]] = {"visit_date": DATE}
 
 
+class NotAssessedSelect(forms.NullBooleanSelect):
+    """Yes / no / not assessed: an OI item left blank is missing, not 'no' (Django's label says 'Unknown')."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", "not assessed"), ("true", "yes"), ("false", "no")]
+
+
 class OiForm(forms.ModelForm):  # type: ignore[type-arg]
     """Barzaghi's five OI items: yes / no / not assessed (missing stays missing)."""
 
@@ -103,7 +111,19 @@ class OiForm(forms.ModelForm):  # type: ignore[type-arg]
             "respiratory_impairment",
             "kidney_dysfunction",
         ]
-        widgets: ClassVar[dict[str, Any]] = {"assessed_on": DATE}
+        widgets: ClassVar[dict[str, Any]] = {
+            "assessed_on": DATE,
+            **{
+                item: NotAssessedSelect()
+                for item in (
+                    "intractable_diarrhea",
+                    "malnutrition",
+                    "liver_dysfunction",
+                    "respiratory_impairment",
+                    "kidney_dysfunction",
+                )
+            },
+        }
 
 
 class CaseEntryForm(forms.Form):
@@ -174,3 +194,80 @@ class RelativeForm(forms.Form):
         choices = [("", "—"), *((p, p) for p in people or [])]
         self.fields["father"].choices = choices  # type: ignore[attr-defined]
         self.fields["mother"].choices = choices  # type: ignore[attr-defined]
+
+
+class ImmunosuppressionForm(forms.ModelForm):  # type: ignore[type-arg]
+    """One course of immunosuppression (drug, dose, start/stop, why it stopped, response)."""
+
+    class Meta:
+        model = m.ImmunosuppressionCourse
+        fields: ClassVar[list[str]] = [
+            "drug",
+            "drug_class",
+            "dose",
+            "start",
+            "stop",
+            "stop_reason",
+            "response",
+        ]
+        widgets: ClassVar[dict[str, Any]] = {"start": DATE, "stop": DATE}
+
+
+class SupportiveCareForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Supportive care (insulin, enteral or parenteral nutrition, immunoglobulin, thyroxine …)."""
+
+    class Meta:
+        model = m.SupportiveCare
+        fields: ClassVar[list[str]] = ["kind", "detail", "start", "stop"]
+        widgets: ClassVar[dict[str, Any]] = {"start": DATE, "stop": DATE}
+
+
+def known_diseases() -> list[tuple[str, str, str]]:
+    """IPEX and the IPEX-like disorders of ipexpath's cited knowledge file: (OMIM id, label, gene)."""
+    from ipexpath.knowledge.ipex import load_ipex_knowledge
+
+    k = load_ipex_knowledge()
+    rows = [(k.ipex.omim, f"{k.ipex.short_name}", k.ipex.gene)]
+    rows += [(r.omim, r.disease, r.gene) for r in k.ipex_like if r.omim]
+    return rows
+
+
+class DiagnosisForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The diagnosis: IPEX or an IPEX-like disorder (chosen from the knowledge file, as imports check), its
+    dates, genetic confirmation (CIBMTR form 2402 rule, a clinician's decision) and the variant."""
+
+    disease = forms.ChoiceField(label="Disease", choices=())
+
+    class Meta:
+        model = m.Diagnosis
+        fields: ClassVar[list[str]] = [
+            "onset_date",
+            "diagnosis_date",
+            "genetic_confirmation",
+            "confirmation_date",
+            "variant_hgvs",
+            "variant_class",
+        ]
+        widgets: ClassVar[dict[str, Any]] = {
+            "onset_date": DATE,
+            "diagnosis_date": DATE,
+            "confirmation_date": DATE,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["disease"].choices = [
+            (i, f"{label} ({i}, {gene})") for i, label, gene in known_diseases()
+        ]
+        self.order_fields(["disease", *self.Meta.fields])
+
+    def save(self, commit: bool = True) -> Any:
+        """The row with the chosen disease's id, label and gene."""
+        row = super().save(commit=False)
+        chosen = self.cleaned_data["disease"]
+        for disease_id, label, gene in known_diseases():
+            if disease_id == chosen:
+                row.disease_id, row.disease_label, row.gene = disease_id, label, gene
+        if commit:
+            row.save()
+        return row

@@ -25,6 +25,13 @@ urlpatterns = [
     path("patients/<str:pseudonym>/hsct/new/", views.hsct_new, name="hsct_new"),
     path("patients/<str:pseudonym>/visits/new/", views.visit_new, name="visit_new"),
     path("patients/<str:pseudonym>/oi/new/", views.oi_new, name="oi_new"),
+    path("patients/<str:pseudonym>/diagnosis/new/", views.diagnosis_new, name="diagnosis_new"),
+    path(
+        "patients/<str:pseudonym>/immunosuppression/new/",
+        views.immunosuppression_new,
+        name="immunosuppression_new",
+    ),
+    path("patients/<str:pseudonym>/supportive/new/", views.supportive_new, name="supportive_new"),
     path("patients/<str:pseudonym>/family/", family_pages.family_page, name="family"),
     path("patients/<str:pseudonym>/family/person/", family_pages.family_person, name="family_person"),
     path("patients/<str:pseudonym>/family/remove/", family_pages.family_remove, name="family_remove"),

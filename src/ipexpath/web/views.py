@@ -29,7 +29,17 @@ from ipexpath.web import analysis_pages
 from ipexpath.web.access import centres_of, needs, patients_for, visible_patient
 from ipexpath.web.assessment_view import assessment_view
 from ipexpath.web.assessments import CaseEntry, knowledge, run_and_store
-from ipexpath.web.forms import CaseEntryForm, HsctForm, OiForm, PatientForm, VisitForm
+from ipexpath.web.forms import (
+    CaseEntryForm,
+    DiagnosisForm,
+    HsctForm,
+    ImmunosuppressionForm,
+    OiForm,
+    PatientForm,
+    SupportiveCareForm,
+    VisitForm,
+    known_diseases,
+)
 from ipexpath.web.roles import Permission
 from ipexpath.web.text_view import marked
 from ipexpath.web.uploads import max_upload_bytes, max_vcf_bytes, save_vcf, too_large_message
@@ -99,11 +109,19 @@ def patient_page(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 
 def _registry_form(
-    request: HttpRequest, pseudonym: str, form_class: type[Any], title: str, what: str
+    request: HttpRequest,
+    pseudonym: str,
+    form_class: type[Any],
+    title: str,
+    what: str,
+    initial: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> HttpResponse:
     patient = visible_patient(request.user, pseudonym)
     # the row knows its patient before validation, so the registry's date rules (model clean) apply
-    form = form_class(request.POST or None, instance=form_class._meta.model(patient=patient))
+    form = form_class(
+        request.POST or None, instance=form_class._meta.model(patient=patient, **fields), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         row = form.save(commit=False)
         row.patient = patient
@@ -125,6 +143,50 @@ def hsct_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
 def visit_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
     """Add a follow-up visit."""
     return _registry_form(request, pseudonym, VisitForm, "New follow-up visit", "Visit")
+
+
+@needs(Permission.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def immunosuppression_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    """Add a course of immunosuppression (the start of the first one is time zero of the IS group)."""
+    return _registry_form(
+        request, pseudonym, ImmunosuppressionForm, "New immunosuppression course", "Immunosuppression course"
+    )
+
+
+@needs(Permission.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def supportive_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    """Add supportive care."""
+    return _registry_form(request, pseudonym, SupportiveCareForm, "New supportive care", "Supportive care")
+
+
+@needs(Permission.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def diagnosis_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    """Record the diagnosis; from an assessment (`?from=PK`), its finding fills the form and the diagnosis
+    links to it. Genetic confirmation stays the clinician's decision (never set from the assessment)."""
+    patient = visible_patient(request.user, pseudonym)
+    source = request.GET.get("from") or request.POST.get("from") or ""
+    stored = (
+        StoredAssessment.objects.filter(pk=int(source), patient=patient).first() if source.isdigit() else None
+    )
+    initial: dict[str, Any] = {}
+    if stored is not None:
+        variant = (stored.assessment_json.get("status") or {}).get("variant") or {}
+        if isinstance(variant, dict):
+            initial = {
+                "variant_hgvs": f"{variant.get('gene', '')} {variant.get('transcript', '')}:"
+                f"{variant.get('hgvs_c', '')}".strip(" :")
+                if variant.get("hgvs_c")
+                else "",
+                "variant_class": str(variant.get("classification") or "")[:40],
+            }
+            gene = str(variant.get("gene") or "")
+            initial["disease"] = next((i for i, _, g in known_diseases() if g == gene), None)
+    return _registry_form(
+        request, pseudonym, DiagnosisForm, "Diagnosis", "Diagnosis", initial=initial, assessment=stored
+    )
 
 
 @needs(Permission.EDIT_REGISTRY)
