@@ -250,6 +250,7 @@ def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     assert "IPEX syndrome (OMIM:304790), FOXP3" in page.inner_text(
         "main"
     ) and "from assessment" in page.inner_text("main")
+    page.goto(assessment_url)
 
     assert page.locator("#downloads a[href$='report.pdf?download=1']").count() == 1
     pdf = page.request.get(assessment_url + "report.pdf?download=1", timeout=120_000)
