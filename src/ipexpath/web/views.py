@@ -247,7 +247,10 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
     filled = ""
     if request.method == "POST" and request.POST.get("action") == "fill-from-phenopacket":
         try:
-            hpo, excluded, form, filled = _fill_from_phenopacket(request)
+            packet_hpo, packet_excluded, form, filled = _fill_from_phenopacket(request)
+            # terms chosen before are kept; the phenopacket's are added after them
+            hpo = list(dict.fromkeys([*hpo, *packet_hpo]))
+            excluded = list(dict.fromkeys([*excluded, *packet_excluded]))
         except IpexpathError as exc:
             error = str(exc)
     elif request.method == "POST" and getattr(request, "upload_too_large", False):
