@@ -58,8 +58,21 @@ def test_bs1_from_filtering_af(panel) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_rare_variant_is_pm2_supporting(panel) -> None:  # type: ignore[no-untyped-def]
-    pm2 = _crit(panel, PopulationData(af_checked=True, ac=1, an=1_000_000, hemizygotes=1), "PM2")
+    pm2 = _crit(panel, PopulationData(af_checked=True, ac=1, an=1_000_000, hemizygotes=0), "PM2")
     assert pm2.applied and pm2.display_code == "PM2_Supporting"
+
+
+def test_x_linked_pm2_is_withheld_when_population_has_hemizygous_males(panel) -> None:  # type: ignore[no-untyped-def]
+    """FOXP3 c.1190G>A as GeneBe shows gnomAD exomes: AF 1.82e-6 in 1,098,155 alleles with 1 hemizygote.
+
+    The point AF is below the maximum credible AF (2e-6), but a male with the disease genotype is in the
+    control data, so the variant is not 'absent from controls' (PM2 not applied), nor is he BS2 evidence."""
+    pop = PopulationData(af_checked=True, ac=2, an=1_098_155, hemizygotes=1)
+    pm2, bs2 = _crit(panel, pop, "PM2"), _crit(panel, pop, "BS2")
+    assert not pm2.applied and "1 hemizygous male" in pm2.evidence
+    assert not bs2.applied
+    unknown = _crit(panel, PopulationData(af_checked=True, ac=2, an=1_098_155), "PM2")
+    assert unknown.applied  # no male count given: the frequency rule alone decides
 
 
 def test_ba1_needs_2000_alleles(panel) -> None:  # type: ignore[no-untyped-def]

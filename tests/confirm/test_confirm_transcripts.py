@@ -93,8 +93,22 @@ def test_pvs1_canonical_splice_frame(panel) -> None:  # type: ignore[no-untyped-
     in_frame = _pvs1(panel, parse_hgvs_variant("NM_014009.4:c.315+2T>C", panel))
     noncoding = _pvs1(panel, parse_hgvs_variant("NM_014009.4:c.-23+1G>A", panel))
     assert out_of_frame.display_code == "PVS1" and "exon 4/12" in out_of_frame.evidence
-    assert in_frame.display_code == "PVS1_Strong" and "keeps the reading frame" in in_frame.evidence
+    # residues 71-105 (8% of 431) touch no critical domain: the tree's in-frame branch gives Moderate
+    assert in_frame.display_code == "PVS1_Moderate" and "keeps the reading frame" in in_frame.evidence
+    assert "less than 10%" in in_frame.evidence and "forkhead" not in in_frame.evidence.lower()
     assert not noncoding.applied and "non-coding" in noncoding.evidence
+
+
+def test_pvs1_in_frame_loss_names_the_critical_domain_it_hits(panel) -> None:  # type: ignore[no-untyped-def]
+    """The lost residues are compared with the critical domains themselves (before, any loss starting before
+    residue 423 was said to remove the forkhead domain, even an exon skip in the leucine zipper)."""
+    # exon 8 = c.736-c.816 (81 nt, in frame): residues 246-272, inside the leucine zipper 240-261
+    zipper = _pvs1(panel, parse_hgvs_variant("NM_014009.4:c.816+2T>A", panel))
+    assert zipper.display_code == "PVS1_Strong" and "246-272" in zipper.evidence
+    assert "Leucine zipper" in zipper.evidence and "Forkhead" not in zipper.evidence
+    # a last-exon stop at codon 401 removes the end of the forkhead domain (337-423)
+    stop = _pvs1(panel, parse_hgvs_variant("NM_014009.4:c.1201G>T", panel))
+    assert stop.display_code == "PVS1_Strong" and "Forkhead" in stop.evidence
 
 
 def test_stop_loss_is_pm4(panel) -> None:  # type: ignore[no-untyped-def]

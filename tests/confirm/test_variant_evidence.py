@@ -244,8 +244,10 @@ def test_user_file_with_yaml_aliases_is_refused(tmp_path: Path) -> None:
         read_evidence(path)
 
 
-def test_reserved_sources_are_flagged_and_match_issue_13_list() -> None:
-    """Rows resting on papers issue 13 keeps for the ranking benchmark are visible as such."""
+def test_bundled_evidence_uses_no_reserved_publication() -> None:
+    """The papers issue 13 keeps for independent evaluation are not used at all (not even their variant data).
+
+    The schema flag stays for users' own files: a reserved source there is listed by reserved_sources()."""
     evidence = load_evidence()
     document = copy.deepcopy(GOOD)
     document["sources"]["PMID:30443250"]["reserved_for_ranking"] = True
@@ -254,13 +256,18 @@ def test_reserved_sources_are_flagged_and_match_issue_13_list() -> None:
     assert variant is not None and parsed.reserved_sources(variant) == ("PMID:30443250",)
     old_style = parse_evidence(copy.deepcopy(GOOD), "test.yaml")  # the field is optional
     assert not old_style.citations["PMID:30443250"].reserved_for_ranking
-    p75l = evidence.find("FOXP3", "c.224C>T")
-    assert p75l is not None and evidence.reserved_sources(p75l) == ("DOI:10.3389/fped.2024.1438816",)
     case_test = Path(__file__).resolve().parents[1] / "knowledge" / "test_curated_cases.py"
     reserved_text = case_test.read_text(encoding="utf-8")
+    reserved_ids = set(re.findall(r'"(\d{7,8})"', reserved_text)) | {
+        doi.lower() for doi in re.findall(r'"(10\.\d{4,}/[^"]+)"', reserved_text)
+    }
+    assert "11120765" in reserved_ids and "10.3389/fped.2024.1438816" in reserved_ids  # the list was read
     for ident, citation in evidence.citations.items():
-        listed = ident.split(":", 1)[1] in reserved_text
-        assert citation.reserved_for_ranking == listed, ident
+        assert not citation.reserved_for_ranking, ident
+        assert ident.split(":", 1)[1].lower() not in reserved_ids, ident
+        assert (citation.doi or "").lower() not in reserved_ids, ident
+    for variant in evidence.variants:
+        assert evidence.reserved_sources(variant) == (), variant.hgvs_c
 
 
 def test_second_pass_counts_follow_the_papers_and_link_re_reports() -> None:

@@ -10,7 +10,8 @@ same allele from a VCF take the same branch:
   multiple of 3 shifts the frame (NMD unless the exon is the last or penultimate one); an in-frame skip
   removes the exon's residues (critical region / >10 % of the protein). Splice sites of a non-coding exon
   (c.-N+1, c.*N-1): PVS1 does not apply; SpliceAI (PP3) and RNA evidence decide.
-- Critical region: panel.yaml `critical_region_end` (FOXP3: forkhead domain ends at residue 423).
+- Critical region: the panel.yaml domains marked `critical` that the lost residues overlap (FOXP3: leucine zipper
+  240-261, forkhead 337-423); `critical_region_end` only for a gene without curated domains.
 """
 
 from __future__ import annotations
@@ -49,14 +50,25 @@ def _truncation_branch(
             source,
         )
     first, last = lost if lost else (codon, length or codon)
-    critical = gene.critical_region_end
-    if critical and first <= critical:
-        what = "forkhead domain" if gene.symbol == "FOXP3" else "critical region"
+    hit = [d for d in gene.domains if d.critical and d.start <= last and first <= d.end]
+    if hit:
+        # The residues actually lost are compared with each critical domain (an in-frame exon skip in the
+        # leucine zipper does not touch the forkhead domain, and the sentence must say which domain it hits).
+        names = " and ".join(f"{d.name} ({d.start}-{d.end})" for d in hit)
         return applied(
             "PVS1",
             Strength.STRONG,
             f"{nmd_text}; residues {first}-{last} are lost, which removes (part of) the {gene.symbol} "
-            f"{what} (up to residue {critical}).",
+            f"{names}, a region critical to protein function.",
+            source,
+        )
+    critical = gene.critical_region_end
+    if critical and not gene.domains and first <= critical:
+        return applied(
+            "PVS1",
+            Strength.STRONG,
+            f"{nmd_text}; residues {first}-{last} are lost, which removes (part of) the {gene.symbol} "
+            f"critical region (up to residue {critical}).",
             source,
         )
     if length and (last - first + 1) / length > 0.10:

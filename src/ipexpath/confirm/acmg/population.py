@@ -14,7 +14,9 @@ The frequency compared with q for BS1/BA1 is the filtering allele frequency (FAF
 the annotation carries it, else computed from the allele count (AC) and number (AN) as the lower bound of the
 one-sided 95 % Poisson confidence interval (the gnomAD convention; Whiffin 2017 compares this lower
 bound with q). BS1 also needs AC >= criteria.yaml `bs1_min_allele_count`; BA1 needs AN >= 2,000 (ClinGen SVI,
-Ghosh et al. 2018). A site that failed the population database's QC is not used. PM2 uses the point estimate.
+Ghosh et al. 2018). A site that failed the population database's QC is not used. PM2 uses the point estimate;
+for an X-linked recessive gene it is withheld when the population data hold hemizygous males (an affected
+genotype), whatever the frequency.
 """
 
 from __future__ import annotations
@@ -186,6 +188,22 @@ def evaluate_frequency(variant: Variant, gene: Gene, ctx: EvaluationContext) -> 
             f"({threshold.computation}).{hemi}",
             rules["bs1_source"],
         )
+    if gene.inheritance == "XLR" and pop.hemizygotes:
+        # X-linked recessive: only a hemizygous male has the disease genotype, so "absent from controls" is
+        # judged on the male (hemizygote) count; heterozygous women are expected healthy carriers
+        # (criteria.yaml pm2_xlr_source). A male in the population data is not healthy *evidence* (BS2) either:
+        # his age and health are unknown, and hypomorphic FOXP3 alleles exist.
+        return [
+            ba1,
+            bs1,
+            not_applied(
+                "PM2",
+                f"{est.text}: {pop.hemizygotes} hemizygous male(s) carry it in the population data, so it is not "
+                "absent from controls for an X-linked recessive disease (PM2 is judged on hemizygous males; "
+                "not used as BS2: their age and health are unknown).",
+                rules["pm2_xlr_source"],
+            ),
+        ]
     if absent:
         text = (
             f"Absent from the population database ({pop.af_source or 'no allele observed'}); applied at "
