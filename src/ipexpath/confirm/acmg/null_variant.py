@@ -10,8 +10,8 @@ same allele from a VCF take the same branch:
   multiple of 3 shifts the frame (NMD unless the exon is the last or penultimate one); an in-frame skip
   removes the exon's residues (critical region / >10 % of the protein). Splice sites of a non-coding exon
   (c.-N+1, c.*N-1): PVS1 does not apply; SpliceAI (PP3) and RNA evidence decide.
-- Critical region: the panel.yaml domains marked `critical` that the lost residues overlap (FOXP3: leucine zipper
-  240-261, forkhead 337-423); `critical_region_end` only for a gene without curated domains.
+- Critical region: the panel.yaml domains marked `critical` that the lost residues overlap (FOXP3: leucine
+  zipper 240-261, forkhead 337-423); `critical_region_end` only for a gene without curated domains.
 """
 
 from __future__ import annotations

@@ -191,16 +191,16 @@ def evaluate_frequency(variant: Variant, gene: Gene, ctx: EvaluationContext) -> 
     if gene.inheritance == "XLR" and pop.hemizygotes:
         # X-linked recessive: only a hemizygous male has the disease genotype, so "absent from controls" is
         # judged on the male (hemizygote) count; heterozygous women are expected healthy carriers
-        # (criteria.yaml pm2_xlr_source). A male in the population data is not healthy *evidence* (BS2) either:
-        # his age and health are unknown, and hypomorphic FOXP3 alleles exist.
+        # (criteria.yaml pm2_xlr_source). A male in the population data is not healthy *evidence* (BS2)
+        # either: his age and health are unknown, and hypomorphic FOXP3 alleles exist.
         return [
             ba1,
             bs1,
             not_applied(
                 "PM2",
-                f"{est.text}: {pop.hemizygotes} hemizygous male(s) carry it in the population data, so it is not "
-                "absent from controls for an X-linked recessive disease (PM2 is judged on hemizygous males; "
-                "not used as BS2: their age and health are unknown).",
+                f"{est.text}: {pop.hemizygotes} hemizygous male(s) carry it in the population data, so it is "
+                "not absent from controls for an X-linked recessive disease (PM2 is judged on hemizygous "
+                "males; not used as BS2: their age and health are unknown).",
                 rules["pm2_xlr_source"],
             ),
         ]
