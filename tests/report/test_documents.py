@@ -96,8 +96,9 @@ def test_variant_card_lists_every_criterion(example_assessment: Assessment) -> N
     assert statuses == {"applied", "not applied", "not evaluated"}
     ps2 = next(c for c in card.criteria if c.code == "PS2")
     assert ps2.status == "not evaluated" and "parental testing" in ps2.evidence
-    assert card.reclassification.startswith("Uncertain significance at 4 points")  # PS4_Supporting (curated)
-    assert "Likely pathogenic needs ≥ 6 points (2 more)" in card.reclassification
+    # PS4_Moderate (curated: Gambineri 2018 hot-spot, >= 2 families) + PM1 + PM2_Supporting
+    assert card.reclassification.startswith("Uncertain significance at 5 points")
+    assert "Likely pathogenic needs ≥ 6 points (1 more)" in card.reclassification
     assert card.transcript == "NM_014009.4" and card.zygosity == "hemizygous"
     assert "absent" in card.population
     assert (card.depth, card.genotype_quality) == ("40", "99")  # FORMAT DP and GQ of the example VCF
