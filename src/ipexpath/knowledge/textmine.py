@@ -888,11 +888,9 @@ def _interposed(
         modifier, skipped, head = content[pos - 2], content[pos - 1], content[pos]
         adjacent = skipped.index == modifier.last + 1 and head.index == skipped.last + 1
         same_clause = modifier.segment == skipped.segment == head.segment and modifier.part == head.part
-        window = [modifier, *(c for c in content[pos:] if c.index <= last)]
-        key = frozenset(c.norm for c in window)
-        longer = (
-            _lookup(dictionary, items, window)
-            if adjacent
+        longer = None
+        if (
+            adjacent
             and same_clause
             and modifier.index not in covered
             and skipped.index not in covered
@@ -900,9 +898,15 @@ def _interposed(
             and skipped.norm not in _NOT_SKIPPED
             and not items[skipped.index].hyphen_before
             and not items[head.index].hyphen_before
-            and (key in dictionary.entries or key - FILLERS in dictionary.entries)
-            else None
-        )
+        ):
+            window = [modifier]
+            for c in content[pos:]:
+                if c.index > last:
+                    break
+                window.append(c)
+            key = frozenset(c.norm for c in window)
+            if key in dictionary.entries or key - FILLERS in dictionary.entries:
+                longer = _lookup(dictionary, items, window)
         specific = longer is not None and entry.term in set(kb.ancestors(longer.term).tolist())
         if longer is None or longer.term == entry.term or not specific:
             out.append((first, last, entry, nested))
@@ -933,17 +937,27 @@ def _coordinated(
     if n < 2:
         return out
 
-    def joined(k: int) -> bool:  # a coordinator, "/" or "-" between content[k - 1] and content[k]
-        return content[k].link != content[k - 1].link or items[content[k].index].hyphen_before
+    # joins[k]: a coordinator, "/" or "-" between content[k - 1] and content[k]; seps[k]: that or a comma
+    links = [c.link for c in content]
+    if links[-1] == 0 and not any(items[c.index].hyphen_before for c in content):
+        return out  # no list and no shared modifier without a coordinator
+    parts = [c.part for c in content]
+    joins = [False] + [
+        a != b or items[c.index].hyphen_before for a, b, c in zip(links, links[1:], content[1:], strict=False)
+    ]
+    seps = [False] + [j or a != b for j, a, b in zip(joins[1:], parts, parts[1:], strict=False)]
+
+    def joined(k: int) -> bool:
+        return joins[k]
 
     def separated(k: int) -> bool:
-        return joined(k) or content[k].part != content[k - 1].part
+        return seps[k]
 
     vocabulary = dictionary.vocabulary
     entries = dictionary.entries
-    for j in range(n - 1):
+    for j in [k - 1 for k in range(1, n) if seps[k]]:
         left, right = content[j], content[j + 1]
-        if left.segment != right.segment or left.norm not in vocabulary or not separated(j + 1):
+        if left.segment != right.segment or left.norm not in vocabulary:
             continue
         windows: list[list[_Content]] = []
         if left.index not in covered:
