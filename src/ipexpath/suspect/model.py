@@ -30,6 +30,12 @@ from ipexpath.knowledge.base import ONSET, PHENOTYPIC_ABNORMALITY, KnowledgeBase
 from ipexpath.knowledge.case_knowledge import CaseKnowledge, load_case_knowledge
 from ipexpath.suspect import clinical
 from ipexpath.suspect.case_profiles import CaseProfiles, build_case_profiles
+from ipexpath.suspect.cohort_profiles import (
+    CohortSource,
+    build_cohort_profiles,
+    cohort_frequency_text,
+    load_cohort_sources,
+)
 from ipexpath.suspect.grouping import DiseaseGroups, build_groups
 from ipexpath.suspect.similar_evidence import SimilarEvidence, shipped_similar_evidence
 
@@ -131,6 +137,9 @@ class ModelParameters:
     # the case's best similarity to each disease's published patients, given the disease's rank without it;
     # 1 is the likelihood ratio as fitted (set a priori, not tuned); 0 = off.
     similar_evidence_weight: float = 1.0
+    # Cohort-level profiles (`cohort_profiles.py`, knowledge/data/cohort_profiles.yaml): weight of the feature
+    # frequencies quoted from published cohort papers, merged like the case profiles; 0 = off.
+    cohort_weight: float = 1.0
     use_sex: bool = True
     use_onset: bool = True
 
@@ -187,12 +196,14 @@ class RankingModel:
         params: ModelParameters | None = None,
         cases: CaseKnowledge | ShippedCases | None = SHIPPED_CASES,
         similar_evidence: SimilarEvidence | None = None,
+        cohorts: tuple[CohortSource, ...] | None = None,
     ) -> RankingModel:
         """Build the model arrays for one knowledge base (a second or two).
 
         `cases`: the published patients to learn profiles from — the shipped ones by default, a subset for
         cross-validation, or None for none. `similar_evidence`: the coefficients of the similar-patient
         evidence (with the shipped cases, the shipped coefficients unless given; otherwise none unless given).
+        `cohorts`: the cohort papers' frequencies (`cohort_profiles.py`; None = the shipped file).
         """
         params = params or ModelParameters()
         if isinstance(cases, ShippedCases):
@@ -265,6 +276,16 @@ class RankingModel:
             )
             direct = _merge_max(direct, profiles.direct, params.case_weight)
             propagated = _merge_max(propagated, profiles.propagated, params.case_weight)
+        if params.cohort_weight > 0:  # cohort papers' k/n (ipexprofile helper, issue 13)
+            cohort = build_cohort_profiles(
+                kb,
+                load_cohort_sources() if cohorts is None else cohorts,
+                is_pheno,
+                prior_strength=params.cohort_prior_strength,
+                annotation_prior=(propagated, background),
+            )
+            direct = _merge_max(direct, cohort.direct, params.cohort_weight)
+            propagated = _merge_max(propagated, cohort.propagated, params.cohort_weight)
 
         omim = np.array([d.startswith("OMIM:") for d in kb.disease_ids], dtype=bool)
         female, male = _sex_factors(kb)
@@ -303,6 +324,7 @@ class RankingModel:
             "case_weight",
             "case_cap_per_publication",
             "case_prior_from_annotations",
+            "cohort_weight",
         )
         if any(getattr(params, name) != getattr(self.params, name) for name in rebuild):
             return RankingModel.build(self.kb, params, self.case_knowledge, self.similar_evidence)
@@ -376,6 +398,9 @@ class RankingModel:
         seen = self.case_profiles.text(disease, term) if self.case_profiles is not None else None
         if seen:
             texts.append(seen)
+        cohort = cohort_frequency_text(kb.disease_ids[disease], kb.term_ids[term])
+        if cohort and self.params.cohort_weight > 0:
+            texts.append(cohort)
         return "; ".join(texts) or None
 
     @cached_property
