@@ -108,7 +108,7 @@ def main() -> int:
 def _store_strata(path: Path, kb: KnowledgeBase, folds: int, workers: int, evidence: str) -> int:
     """Store strata (publication-grouped CV as `ipexpath bench`) with and without the cohort profiles."""
     names = ("rankable", "uncited", "with_training_cases", "without_training_cases", "few_terms", "half_B")
-    print(f"{'variant':<26}" + "".join(f"{n[:22]:>24}" for n in names) + "   (top-1 / top-3 / top-10)")
+    print(f"{'variant':<26}" + "".join(f"  {n[:26]:<28}" for n in names) + "(top-1 / top-3 / top-10, n)")
     for label, weight in (("without cohort profiles", 0.0), ("with cohort profiles", 1.0)):
         params = ModelParameters(cohort_weight=weight)
         if evidence == "off":
@@ -116,10 +116,10 @@ def _store_strata(path: Path, kb: KnowledgeBase, folds: int, workers: int, evide
         rows, _ = run_cv(path, kb, folds=folds, methods=("lr",), workers=workers, params=params)
         summary = method_summary(rows, "rank")
         cells = [
-            " / ".join(f"{100 * summary[n][f'top{k}']:.1f}" for k in (1, 3, 10)) + f" n={summary[n]['n']}"
+            " / ".join(f"{100 * summary[n][f'top{k}']:.1f}" for k in (1, 3, 10)) + f", {summary[n]['n']}"
             for n in names
         ]
-        print(f"{label:<26}" + "".join(f"{c:>24}" for c in cells), flush=True)
+        print(f"{label:<26}" + "".join(f"  {c:<28}" for c in cells), flush=True)
     return 0
 
 
