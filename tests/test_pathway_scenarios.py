@@ -119,8 +119,9 @@ def test_covered_negative_gene_lowers_only_its_disease(
     )
     # a boy whose FOXP3 was sequenced with nothing reportable is no longer "IPEX likely" on that picture
     before = assess(capsys, tmp_path / "o0", *base)
-    assert before["status"]["level"] == "likely" and before["status"]["refer_for_hsct"]
-    assert data["status"]["level"] != "likely" and not data["status"]["refer_for_hsct"]
+    assert before["status"]["level"] == "likely" and before["status"]["refer_to_specialist"]
+    assert not before["status"]["refer_for_hsct"]  # likely is not confirmed: HSCT waits for the diagnosis
+    assert data["status"]["level"] != "likely" and not data["status"]["refer_to_specialist"]
 
 
 def test_covered_accepts_a_bed_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,7 +156,7 @@ def test_vus_is_never_counselled_as_the_familial_variant(
     assert "not calculated" in family["probability_label"]
     # no figures: the X-linked engine would read the affected uncle as carrying the VUS (>99.99%) and the
     # unaffected cousins as not — the co-segregation the plan below must first test
-    assert all(p["p_variant"] is None for p in family["persons"])
+    assert all(p["p_variant"] is None for p in family["individuals"])
     assert "pregnancies" not in family["risks"] and "co-segregation" in family["risks"]["not_calculated"]
     plan = " ".join(family["classification_plan"])
     assert "II-3" in plan and "segregates" in plan  # the affected uncle's stored DNA
@@ -183,7 +184,7 @@ def test_plp_family_tests_adults_first_and_defers_girls(
     family = data["family"]
     assert family["variant_status"] == "pathogenic"
     plan = family["testing_plan"]
-    persons = {p["id"]: p for p in family["persons"]}
+    persons = {p["id"]: p for p in family["individuals"]}
     adults = [s for s in plan if not persons[s["id"]]["minor"]]
     assert plan and not persons[plan[0]["id"]]["minor"]  # an adult first
     assert all(not s["deferred"] for s in adults)
@@ -560,7 +561,7 @@ individuals:
         "--family", str(family),
     )  # fmt: skip
     fam = data["family"]
-    persons = {p["id"]: p for p in fam["persons"]}
+    persons = {p["id"]: p for p in fam["individuals"]}
     # mother negative in blood: P(germline mosaic) = 3.8% and ≈1.3% for her next son (Rahbari et al. 2016)
     assert persons["M"]["p_germline_mosaic"] == pytest.approx(0.038, abs=0.002)
     son = next(q for q in fam["risks"]["pregnancies"] if q["mother"] == "M")["p_affected_son"]
@@ -593,7 +594,7 @@ individuals:
         capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P6M", "--vcf", str(vcf),
         "--family", str(family),
     )  # fmt: skip
-    persons = {p["id"]: p for p in data["family"]["persons"]}
+    persons = {p["id"]: p for p in data["family"]["individuals"]}
     assert persons["M"]["p_variant"] > 0.9999  # an affected brother and an affected son: obligate carrier
     assert persons["D"]["p_variant"] == pytest.approx(0.5, abs=1e-3)  # her daughter: 1 in 2
     preg = {q["mother"]: q["p_affected_son"] for q in data["family"]["risks"]["pregnancies"]}
@@ -749,3 +750,109 @@ def test_phenopacket_keeps_every_finding_and_the_transplant(
     assert ctla4["diagnosis"]["disease"]["id"] == "OMIM:616100"
     assert packet["medicalActions"][0]["procedure"]["code"]["id"] == "NCIT:C46089"
     assert packet["medicalActions"][0]["procedure"]["performed"]["age"]["iso8601duration"] == "P1Y"
+
+
+# ------------------------------------------------------------------------- 12. clinical review (round 4)
+def test_foxp3_vus_boy_is_referred_to_a_specialist_not_for_hsct(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hemizygous VUS with IPEX likely: early specialist referral, HSCT only once the VUS is resolved."""
+    vcf = vus_vcf(tmp_path / "vus.vcf")
+    data, text, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P4M", "--vcf", str(vcf)
+    )
+    status = data["status"]
+    assert status["level"] == "likely" and status["variant"]["classification"] == "Uncertain significance"
+    assert status["refer_to_specialist"] and not status["refer_for_hsct"]
+    ids = recommendation_ids(data)
+    assert "referral.specialist_referral" in ids and "referral.hsct" not in ids
+    referral = next(r for r in data["recommendations"] if r["id"] == "referral.specialist_referral")
+    assert "not yet established" in referral["text"]
+    assert "uncertain significance" in referral["detail"] and "TSDR" in referral["detail"]
+    assert {"genereviews", "richards_2015", "tsdr_2023"} <= set(referral["sources"])
+    report = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert "Refer early for evaluation for" not in report and "Refer early for evaluation for" not in text
+    assert "HSCT once IPEX is confirmed" in report and "HSCT once IPEX is confirmed" in text
+    assert "IPEX is likely. More tests are needed" in leaflet and "found the cause" not in leaflet
+
+
+def test_ipex_like_ranked_above_ipex_is_named_in_the_referral(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """IPEX likely (≥ 25%) but CD25 deficiency ranked first: the referral says the gene test decides."""
+    data = assess(
+        capsys, tmp_path / "o", "--hpo", f"{TRIAD},HP:0002716", "--sex", "male", "--age", "P6M"
+    )  # + lymphadenopathy
+    status = data["status"]
+    assert status["level"] == "likely" and status["ipex_rank"] == 2
+    assert row(data, CD25)["rank"] == 1
+    assert status["refer_to_specialist"] and not status["refer_for_hsct"]
+    pending = " ".join(status["pending"])
+    assert CD25 in pending and "ranks above IPEX" in pending and "No genetic result yet" in pending
+    referral = next(r for r in data["recommendations"] if r["id"] == "referral.specialist_referral")
+    assert "gambineri_2018" in referral["sources"] and CD25 in referral["detail"]
+
+
+def test_shares_after_a_genotype_add_up_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a P/LP result the 'not explained' share is renormalised with the diseases (it had stayed at its
+    phenotype value, so the terminal showed 99.26% + 2.6% + …); terminal, report and JSON show one figure."""
+    vcf = nonsense_vcf(tmp_path / "boy.vcf", "1")
+    data, text, _ = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P4M", "--vcf", str(vcf)
+    )
+    after = data["differential"]["posterior_calibration"]
+    before = data["differential_phenotype_only"]["posterior_calibration"]
+    assert after["unexplained_posterior_phenotype_only"] == before["unexplained_posterior"]
+    assert after["unexplained_posterior"] < before["unexplained_posterior"] / 10  # IPEX took the mass
+    for diff in (data["differential"], data["differential_phenotype_only"]):
+        shown = sum(r["posterior"] for r in diff["results"])
+        assert shown + diff["posterior_calibration"]["unexplained_posterior"] <= 1.0 + 1e-9
+    # z = 1 + Σ p (LR − 1): the rows with genotype LR 1 are divided by the same z as the unexplained row
+    plain = next(r for r in data["differential"]["results"] if r["genotype_log10_lr"] == 0.0)
+    z = plain["posterior_before_genotype"] / plain["posterior"]
+    assert after["unexplained_posterior"] == pytest.approx(before["unexplained_posterior"] / z, rel=1e-6)
+    share, pheno = percent(after["unexplained_posterior"]), percent(before["unexplained_posterior"])
+    report = html.unescape((tmp_path / "o" / "report.html").read_text(encoding="utf-8"))
+    assert f"{share} not explained by a known disease ({pheno} on the phenotype alone)" in text
+    assert f"{share} of the probability after the genotype ({pheno} of the phenotype probability)" in report
+
+
+def test_family_json_is_read_back_with_the_same_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`family --json`, assessment.json's family and the family file share one schema (`individuals`, each
+    row a family-file entry plus its risk); each is read back by `family` and `assess --family` unchanged."""
+    code, out, err = run(["family", str(EXAMPLE_FAMILY), "--json"], capsys)
+    assert code == 0, err
+    first = json.loads(out)
+    proband = next(r for r in first["individuals"] if r["id"] == "III-1")
+    assert proband["proband"] and proband["test"] == "found" and proband["mother"] == "II-2"
+    written = tmp_path / "family_out.json"
+    written.write_text(out, encoding="utf-8")
+    code, out2, err = run(["family", str(written), "--json"], capsys)
+    assert code == 0, err
+    again = json.loads(out2)
+    assert again["individuals"] == first["individuals"] and again["family"] == first["family"]
+    # assessment.json: its family reads back as the same family with the same risks
+    data = assess(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P5M", "--family", str(written)
+    )
+    fam = data["family"]
+    assert "persons" not in fam and {r["id"] for r in fam["individuals"]} == {
+        r["id"] for r in first["individuals"]
+    }
+    assert "individuals" not in fam["risks"]  # one list of people, not two
+    p_first = {r["id"]: r["p_variant"] for r in first["individuals"]}
+    assert {r["id"]: r["p_variant"] for r in fam["individuals"]} == pytest.approx(p_first)
+    code, out3, err = run(["family", str(tmp_path / "o" / "assessment.json"), "--json"], capsys)
+    assert code == 0, err
+    assert {r["id"]: r["p_variant"] for r in json.loads(out3)["individuals"]} == pytest.approx(p_first)
+    # an assessment.json written before the schema was unified ('persons') is still read
+    old = tmp_path / "old_assessment.json"
+    old_family = {**{k: v for k, v in fam.items() if k != "individuals"}, "persons": fam["individuals"]}
+    old.write_text(json.dumps({"kind": "ipexpath assessment", "family": old_family}), encoding="utf-8")
+    code, out4, err = run(["family", str(old), "--json"], capsys)
+    assert code == 0, err
+    assert {r["id"]: r["p_variant"] for r in json.loads(out4)["individuals"]} == pytest.approx(p_first)

@@ -19,7 +19,7 @@ from ipexpath.types import Sex, Zygosity
 
 def _person(a: Assessment, pid: str) -> dict[str, Any]:
     assert a.family is not None
-    return next(p for p in a.family.persons if p["id"] == pid)
+    return next(p for p in a.family.individuals if p["id"] == pid)
 
 
 def test_example_files_are_bundled_and_fictional() -> None:
@@ -75,7 +75,7 @@ def test_family_risks(example_assessment: Assessment) -> None:
         assert _person(example_assessment, "III-3")["p_variant"] == pytest.approx(0.5, abs=0.01)
         assert _person(example_assessment, "II-1")["p_variant"] < 0.01  # father
     else:  # a VUS: no figures (the engine would count the affected uncle as carrying it)
-        assert all(p["p_variant"] is None for p in family.persons)
+        assert all(p["p_variant"] is None for p in family.individuals)
         assert "pregnancies" not in family.risks and family.risks["not_calculated"]
     if family.variant_status == "pathogenic":
         assert family.testing_plan and family.testing_plan[0]["order"] == 1

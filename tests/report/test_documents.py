@@ -182,7 +182,7 @@ def test_ages_as_entered_and_relationships(example_assessment: Assessment) -> No
         "3 years",
     ]
     assert example_assessment.family is not None
-    rel = relationships(example_assessment.family.persons, "III-1")
+    rel = relationships(example_assessment.family.individuals, "III-1")
     assert (rel["II-2"].relationship, rel["I-2"].relationship, rel["I-2"].side) == (
         "mother",
         "grandmother",

@@ -18,6 +18,7 @@ from ipexpath.counsel import (
     compute_risks,
     draw_pedigree_svg,
     familial_variant_known,
+    family_json,
     load_family,
     plan_testing,
 )
@@ -182,7 +183,7 @@ def command(
     if svg_path is not None:
         atomic_write_text(svg_path, draw_pedigree_svg(pedigree, result))
     if as_json:
-        data = result.to_dict()
+        data = family_json(pedigree, result)  # rows are family-file entries: `family`/`assess` read it back
         if not familial_variant_known(pedigree):
             data["testing_plan_note"] = NO_FAMILIAL_VARIANT
         emit_json(data)

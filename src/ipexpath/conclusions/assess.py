@@ -79,6 +79,8 @@ def _recommendations(
         out = rec.checks(status.checks) + out
     if status.transplanted and status.level in (StatusLevel.CONFIRMED, StatusLevel.LIKELY):
         out = rec.after_hsct(knowledge) + out + rec.treatment(knowledge)
+    if status.refer_to_specialist:  # IPEX likely, not established: HSCT decided on the molecular diagnosis
+        out = rec.specialist_referral(knowledge, status) + out + rec.treatment(knowledge)
     if status.refer_for_hsct:
         out = rec.referral(knowledge) + out + rec.treatment(knowledge)
         if age_days is not None and age_days < 0:  # before birth: clarify at birth, care from the start

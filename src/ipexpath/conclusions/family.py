@@ -29,6 +29,7 @@ from ipexpath.counsel import (
     compute_risks,
     draw_pedigree_svg,
     familial_variant_known,
+    person_entry,
     plan_testing,
 )
 from ipexpath.errors import InputError
@@ -161,7 +162,8 @@ def assess_family(
     )
     # A VUS is drawn without carrier probabilities, so nobody reads the drawing as a carrier map.
     svg = draw_pedigree_svg(pedigree, risk if variant_status is not FamilyVariantStatus.UNCERTAIN else None)
-    risks = risk.to_dict()
+    # the rows are `individuals` (entry + risk); the risks keep the model, pregnancies and likelihood
+    risks = {k: v for k, v in risk.to_dict().items() if k != "individuals"}
     uncertain = variant_status is FamilyVariantStatus.UNCERTAIN
     if uncertain:
         # The X-linked engine reads "affected" as "carries the family's disease variant", so with a VUS it
@@ -178,19 +180,12 @@ def assess_family(
             )
     p_by_id = {} if uncertain else {r.id: r.p_variant for r in risk.individuals}
     mosaic_by_id = {} if uncertain else {r.id: r.p_germline_mosaic for r in risk.individuals}
-    persons: tuple[dict[str, Any], ...] = tuple(
+    # the family-file entry of each person (`counsel.person_entry`, the schema `family --json` writes too)
+    individuals: tuple[dict[str, Any], ...] = tuple(
         {
-            "id": p.id,
-            "name": p.name,
-            "sex": p.sex.word,
-            "affected": p.affected.value,
-            "age": p.age_years,
-            "minor": p.age is not None and p.age.is_minor,
-            "deceased": p.deceased,
+            **person_entry(p),
             "proband": p.id == proband,
-            "father": p.father,
-            "mother": p.mother,
-            "test": None if p.test is None else p.test.result.value,
+            "minor": p.age is not None and p.age.is_minor,
             "p_variant": p_by_id.get(p.id),
             # a woman whose blood is negative may still carry it in her egg cells (Rahbari et al. 2016)
             "p_germline_mosaic": mosaic_by_id.get(p.id) or None,
@@ -206,7 +201,7 @@ def assess_family(
             if predictive or variant_status is not FamilyVariantStatus.NOT_TESTED
             else "chance of carrying a FOXP3 variant that causes IPEX (none is known in the family yet)"
         ),
-        persons=persons,
+        individuals=individuals,
         risks=risks,
         testing_plan=tuple(s.to_dict() for s in plan),
         classification_plan=vus_plan,

@@ -57,7 +57,23 @@ class GenotypeResult:
             "re-ranked with the classified variants (Confirm) over all diseases; ranks are the true ranks "
             "among every disease; phenotype-only rank and posterior kept per row"
         )
+        cal = phenotype_only.get("posterior_calibration")
+        if isinstance(cal, dict) and cal.get("unexplained_posterior") is not None:
+            # The 'unexplained' row has genotype LR 1, so it is renormalised with every disease (LIRICAL-style
+            # Z = 1 + Σ p·(LR − 1)): otherwise the shown shares add up to more than 100% after a P variant.
+            unexplained = float(cal["unexplained_posterior"])
+            out["posterior_calibration"] = {
+                **cal,
+                "unexplained_posterior": unexplained / self.normaliser,
+                "unexplained_posterior_phenotype_only": unexplained,
+            }
         return out
+
+    @property
+    def normaliser(self) -> float:
+        """Z = 1 + Σ p·(LR − 1) over the re-ranked rows (the other diseases and 'unexplained' keep LR 1)."""
+        z = 1.0 + sum(r.disease.posterior * (10**r.evidence.log10_lr - 1.0) for r in self.reranked)
+        return z if z > 0 and np.isfinite(z) else 1.0
 
 
 def all_phenotype_posteriors(model: RankingModel, case: Case) -> npt.NDArray[np.float64]:

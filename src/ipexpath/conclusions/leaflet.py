@@ -320,7 +320,7 @@ def build_leaflet(
 ) -> Leaflet:
     """The leaflet's content in reading order: main points, sections, relatives' chances."""
     p = _Patient.of(sex, status.deceased, age_days)
-    persons = fam.persons if fam is not None else ()
+    persons = fam.individuals if fam is not None else ()
     proband = next((x for x in persons if x.get("proband")), None)
     recorded_found = proband is not None and proband.get("test") == "found"
     variant = status.variant

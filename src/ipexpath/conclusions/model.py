@@ -92,7 +92,11 @@ class IpexStatus:
     progress_status: str  # Phenopacket: "SOLVED" or "IN_PROGRESS"
     variant: VariantFinding | None = None
     carrier_finding: bool = False  # a heterozygous P/LP FOXP3 variant in a female: carrier, not IPEX
-    refer_for_hsct: bool = False  # early referral for HSCT evaluation is recommended on this basis
+    refer_for_hsct: bool = False  # early referral for HSCT evaluation: IPEX confirmed (P/LP, hemizygous)
+    # IPEX likely, not established (phenotype only, a VUS, an IPEX-like disorder ranked above): early
+    # referral to a specialist centre, HSCT decided on the molecular diagnosis; `pending` says what is missing
+    refer_to_specialist: bool = False
+    pending: tuple[str, ...] = ()
     # a (likely) pathogenic variant in an IPEX-like gene that explains its disorder for this patient
     other_finding: VariantFinding | None = None
     checks: tuple[str, ...] = ()  # conflicts to resolve before acting (a call that does not fit the sex)
@@ -110,6 +114,8 @@ class IpexStatus:
             "variant": None if self.variant is None else self.variant.to_dict(),
             "carrier_finding": self.carrier_finding,
             "refer_for_hsct": self.refer_for_hsct,
+            "refer_to_specialist": self.refer_to_specialist,
+            "pending": list(self.pending),
             "ipex_like_finding": None if self.other_finding is None else self.other_finding.to_dict(),
             "checks": list(self.checks),
             "deceased": self.deceased,
@@ -164,7 +170,7 @@ class FamilyConclusions:
     proband: str
     variant_status: FamilyVariantStatus
     probability_label: str  # what `p_variant` means for this family, in words
-    persons: tuple[dict[str, Any], ...]
+    individuals: tuple[dict[str, Any], ...]  # family-file entries (`counsel.person_entry`) with their risks
     risks: dict[str, Any]
     testing_plan: tuple[dict[str, Any], ...]  # predictive/carrier tests (P/LP) in order, with reasons
     classification_plan: tuple[str, ...]  # with a VUS: tests that help classify the variant
@@ -179,7 +185,7 @@ class FamilyConclusions:
             "proband": self.proband,
             "variant_status": self.variant_status.value,
             "probability_label": self.probability_label,
-            "persons": list(self.persons),
+            "individuals": list(self.individuals),
             "risks": self.risks,
             "testing_plan": list(self.testing_plan),
             "classification_plan": list(self.classification_plan),

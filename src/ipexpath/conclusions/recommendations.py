@@ -27,6 +27,9 @@ WORKUP_ORDER = (
     "intestinal_histology",
 )
 REFERRAL_TREATMENTS = ("hsct",)
+SPECIALIST_TITLE = (
+    "Refer early to a specialist immunology and transplant centre (HSCT once IPEX is confirmed)"
+)
 SUPPORTIVE_TREATMENTS = ("immunosuppression", "nutrition", "endocrine_replacement")
 
 
@@ -134,6 +137,33 @@ def referral(knowledge: IpexKnowledge) -> list[Recommendation]:
         )
         for row in knowledge.treatment
         if row.id in REFERRAL_TREATMENTS
+    ]
+
+
+def specialist_referral(knowledge: IpexKnowledge, status: IpexStatus) -> list[Recommendation]:
+    """IPEX likely but not established: early referral to a specialist centre, HSCT decided on the molecular
+    diagnosis; `status.pending` (a VUS to resolve, an IPEX-like disorder ranked above IPEX) is the detail."""
+    vus = any("uncertain significance" in x for x in status.pending)
+    like = any("IPEX-like" in x for x in status.pending)
+    return [
+        Recommendation(
+            id=f"referral.{row.id}",
+            category="referral",
+            title=SPECIALIST_TITLE,
+            text=row.summary,
+            detail=" ".join(status.pending) or None,
+            sources=tuple(
+                dict.fromkeys(
+                    (
+                        *row.sources,
+                        *(("richards_2015", "tsdr_2023") if vus else ()),
+                        *(("gambineri_2018",) if like else ()),
+                    )
+                )
+            ),
+        )
+        for row in knowledge.treatment
+        if row.id == "specialist_referral"
     ]
 
 
@@ -301,9 +331,10 @@ def _de_novo_possible(fam: FamilyConclusions) -> bool:
     """The proband's variant may have arisen de novo in his mother's germline: she tested negative (germline
     mosaicism then sets the recurrence), or she is not an obligate carrier. Not said to a family where the
     mother is an (almost) certain carrier — an affected brother and an affected son."""
-    by_id = {p["id"]: p for p in fam.persons}
+    by_id = {p["id"]: p for p in fam.individuals}
     mother = by_id.get(str(by_id.get(fam.proband, {}).get("mother")))
-    if any(p.get("test") == "not-found" and (p.get("p_germline_mosaic") or 0.0) > 1e-3 for p in fam.persons):
+    rows = fam.individuals
+    if any(p.get("test") == "not-found" and (p.get("p_germline_mosaic") or 0.0) > 1e-3 for p in rows):
         return True
     return mother is None or mother.get("p_variant") is None or float(mother["p_variant"]) < NEAR_CERTAIN
 

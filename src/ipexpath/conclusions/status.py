@@ -15,8 +15,12 @@
 * Otherwise the status follows IPEX's place in the (genotype-re-ranked) differential: likely with posterior
   ≥ LIKELY_POSTERIOR (ranked first is not enough: a flat differential's first row can hold a few percent),
   possible when in the first POSSIBLE_RANK rows.
-Early referral for HSCT evaluation is recommended when IPEX is confirmed, or likely in a male with no carrier
-finding and no IPEX-like molecular diagnosis — never for a patient recorded as deceased. With the sex not
+Early referral for HSCT evaluation is recommended only when IPEX is confirmed. When IPEX is likely in a
+male (phenotype only, a FOXP3 variant of uncertain significance, or an IPEX-like disorder ranked above IPEX)
+with no carrier finding and no IPEX-like molecular diagnosis, the referral is to a specialist immunology and
+transplant centre, with what must be resolved before HSCT is decided (`IpexStatus.pending`): a VUS "should
+not be used in clinical decision making" (Richards et al. 2015, PMID 25741868) and the IPEX-like disorders
+share the phenotype (Gambineri et al. 2018). Never for a patient recorded as deceased. With the sex not
 stated, IPEX likely or possible gets a check line ("state the sex") instead of a referral.
 """
 
@@ -126,6 +130,8 @@ def decide_status(
         reason=status.reason + " HSCT is recorded in the treatment history: no new referral; follow-up with "
         "the transplant centre.",
         refer_for_hsct=False,
+        refer_to_specialist=False,
+        pending=(),
         transplanted=True,
     )
 
@@ -222,8 +228,10 @@ def _decide(
             checks=checks,
             deceased=deceased,
         )
+    # IPEX likely in a male, not established: a specialist referral, HSCT decided on the molecular diagnosis.
     # On the phenotype alone a referral needs a male: with the sex not stated, state it first.
     refer = level is StatusLevel.LIKELY and sex is Sex.MALE and not deceased
+    pending = _pending(differential, row, variant, genetics) if refer else ()
     if not sex.is_known and level is not StatusLevel.NOT_SUPPORTED and not checks:
         checks = (UNKNOWN_SEX_CHECK,)
     return IpexStatus(
@@ -233,10 +241,60 @@ def _decide(
         posterior,
         "IN_PROGRESS",
         variant,
-        refer_for_hsct=refer,
+        refer_to_specialist=refer,
+        pending=pending,
         checks=checks,
         deceased=deceased,
     )
+
+
+def _pending(
+    differential: dict[str, Any],
+    row: dict[str, Any] | None,
+    variant: VariantFinding | None,
+    genetics: Genetics | None,
+) -> tuple[str, ...]:
+    """What must be resolved before HSCT is decided when IPEX is likely but not established."""
+    out: list[str] = []
+    if variant is not None and not variant.is_pathogenic:
+        out.append(
+            f"{variant.label} is of uncertain significance and should not be used in clinical decision "
+            "making (Richards et al. 2015): resolve it before HSCT is decided — FOXP3 protein and "
+            "regulatory T cells by flow cytometry, TSDR demethylation (proposed to assist FOXP3 variant "
+            "classification), the variant in the mother (inherited or de novo) and in affected male "
+            "relatives (segregation)."
+        )
+    elif genetics is None:
+        out.append(
+            "No genetic result yet: IPEX is established by a hemizygous pathogenic FOXP3 variant in a male "
+            "(GeneReviews NBK1118); the first genetic test is under the work-up."
+        )
+    elif variant is None:
+        out.append(
+            "No FOXP3 variant of pathogenic or uncertain class was reported"
+            + (
+                ""
+                if genetics.test.covers("FOXP3")
+                else ", but FOXP3 is not known to have been covered by the test"
+            )
+            + ": IPEX is established by a hemizygous pathogenic FOXP3 variant in a male "
+            "(GeneReviews NBK1118)."
+        )
+    if row is not None:
+        rank = int(row.get("rank", 10**9))
+        above = [
+            r
+            for r in differential.get("ipex_and_ipex_like") or ()
+            if (r.get("ipex") or r.get("ipex_flag")) == "IPEX-like" and int(r.get("rank", 10**9)) < rank
+        ]
+        for r in sorted(above, key=lambda r: int(r.get("rank", 10**9))):
+            out.append(
+                f"{r.get('name')} ({r.get('disease_id')}, IPEX-like, {percent(float(r['posterior']))}) ranks "
+                f"above IPEX ({percent(float(row['posterior']))}); no major clinical feature separates IPEX "
+                "from the IPEX-like disorders (Gambineri et al. 2018), so the genetic result decides between "
+                "them before HSCT."
+            )
+    return tuple(out)
 
 
 def _level(rank: int | None, posterior: float | None) -> StatusLevel:

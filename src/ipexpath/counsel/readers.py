@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ipexpath.counsel.pedigree import Affection, Age, GeneticTest, Pedigree, Person, Sex, TestResult
+from ipexpath.counsel.risk import RiskResult
 from ipexpath.counsel.validation import check_unique_ids, validate_pedigree
 from ipexpath.errors import InputError
 from ipexpath.files import parse_document, read_text
@@ -172,14 +173,65 @@ def read_ped(text: str, source: str = "PED") -> Pedigree:
     return validate_pedigree(Pedigree(rows[0][1][0], tuple(persons), source), lines)
 
 
+# Fields `family --json` and assessment.json add to each family-file entry; recomputed, so ignored on reading.
+OUTPUT_FIELDS = frozenset({"p_variant", "genotype", "prior_p_variant", "p_germline_mosaic", "minor"})
+
+
+def person_entry(person: Person) -> dict[str, Any]:
+    """One person as a family-file entry (the inverse of the reader): the rows `family --json` and the family
+    of assessment.json write under `individuals`, so what one command writes the next reads back."""
+    test: Any = None
+    if person.test is not None:
+        extra = {"sensitivity": person.test.sensitivity, "specificity": person.test.specificity}
+        test = (
+            person.test.result.value
+            if all(v is None for v in extra.values())
+            else {"result": person.test.result.value, **{k: v for k, v in extra.items() if v is not None}}
+        )
+    return {
+        "id": person.id,
+        "name": person.name,
+        "sex": person.sex.word,
+        "father": person.father,
+        "mother": person.mother,
+        "affected": person.affected.value,
+        "age": person.age_years,  # years (for a deceased person, the age at death)
+        "deceased": person.deceased,
+        "proband": person.proband,
+        "test": test,
+    }
+
+
+def family_json(pedigree: Pedigree, result: RiskResult) -> dict[str, Any]:
+    """The JSON of `ipexpath family --json`: the risks, with each row the person's family-file entry plus
+    their risk, under `individuals` as in the family file and in assessment.json (this module reads it)."""
+    data = result.to_dict()
+    data["individuals"] = [{**person_entry(pedigree.get(r.id)), **r.to_dict()} for r in result.individuals]
+    return data
+
+
 def read_family_data(data: Any, source: str = "family file") -> Pedigree:
-    """The YAML/JSON family file: `family`, `individuals: [{id, sex, father, mother, affected, age, ...}]`."""
-    if not isinstance(data, dict) or not isinstance(data.get("individuals"), list):
+    """The YAML/JSON family file: `family`, `individuals: [{id, sex, father, mother, affected, age, ...}]`.
+
+    The same reader takes back what ipexpath writes: the output of `family --json`, an assessment.json (its
+    `family`) and, for files written before the schema was unified, its old `persons` key.
+    """
+    if isinstance(data, dict) and data.get("kind") == "ipexpath assessment":
+        if not isinstance(data.get("family"), dict):
+            raise InputError(
+                f"{source}: this assessment.json has no family (it was assessed without a family file).",
+                "Give the family file itself (YAML/JSON, PED or Phenopacket Family).",
+            )
+        data = data["family"]
+    key = "individuals"
+    if isinstance(data, dict) and "individuals" not in data and isinstance(data.get("persons"), list):
+        key = "persons"  # assessment.json written before the family schema was unified
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise InputError(
             f"{source}: expected a mapping with a list 'individuals'.",
             "See src/ipexpath/counsel/data/example_family.yaml for the layout.",
         )
-    entries = data["individuals"]
+    entries = data[key]
     ids_with_pos = []
     for n, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or "id" not in entry:
@@ -187,7 +239,7 @@ def read_family_data(data: Any, source: str = "family file") -> Pedigree:
         ids_with_pos.append((str(entry["id"]), n))
     _check_unique_entries(ids_with_pos, source)
     persons = [_person_from_entry(entry, f"{source}, individual '{entry['id']}'") for entry in entries]
-    family_id = str(data.get("family", data.get("id", Path(source).stem)))
+    family_id = str(data.get("family") or data.get("family_id") or data.get("id") or Path(source).stem)
     return validate_pedigree(Pedigree(family_id, tuple(persons), source))
 
 
@@ -240,7 +292,7 @@ def parse_test(value: Any, where: str) -> GeneticTest | None:
 def _person_from_entry(entry: dict[str, Any], where: str) -> Person:
     known = {"id", "sex", "father", "mother", "affected", "age", "age_at_death", "deceased", "proband",
              "test", "name", "notes"}  # fmt: skip
-    unknown = sorted(set(entry) - known)
+    unknown = sorted(set(entry) - known - OUTPUT_FIELDS)
     if unknown:
         raise InputError(
             f"{where}: unknown field(s) {', '.join(unknown)}.", f"Known fields: {', '.join(sorted(known))}."

@@ -16,6 +16,12 @@ def _unexplained(differential: dict[str, object]) -> str:
     if not isinstance(cal, dict) or cal.get("unexplained_posterior") is None:
         return ""
     share = percent(float(cal["unexplained_posterior"]))
+    before = cal.get("unexplained_posterior_phenotype_only")
+    if before is not None:  # after the genotype: renormalised with every disease
+        return (
+            f", calibrated, with the genotype; {share} not explained by a known disease "
+            f"({percent(float(before))} on the phenotype alone)"
+        )
     return f", calibrated; {share} not explained by a known disease (phenotype)"
 
 
@@ -61,7 +67,7 @@ def summary_text(assessment: Assessment) -> str:
         if a.genetics.test.coverage_known and a.genetics.not_tested:
             lines.append("Not tested: " + ", ".join(a.genetics.not_tested))
     if a.family is not None:
-        shown = [p for p in a.family.persons if not p["proband"] and p.get("p_variant") is not None]
+        shown = [p for p in a.family.individuals if not p["proband"] and p.get("p_variant") is not None]
         shown.sort(key=lambda p: -float(p["p_variant"]))
         risks = ", ".join(
             f"{p['name'] or p['id']} {p['id']} {percent(float(p['p_variant']))}"

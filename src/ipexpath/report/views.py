@@ -395,6 +395,8 @@ def _step_groups(recs: Sequence[Recommendation], knowledge: IpexKnowledge) -> tu
             "transplant",
             "4. After HSCT: follow-up"
             if any(r.id == "referral.after_hsct" for r in by_cat.get("referral", []))
+            else "4. Specialist referral (HSCT decided once IPEX is confirmed)"
+            if any(r.id == "referral.specialist_referral" for r in by_cat.get("referral", []))
             else "4. HLA typing and HSCT referral",
             tuple(by_cat.get("referral", [])),
         ),
@@ -456,7 +458,7 @@ def report_view(
     pregnancies: tuple[tuple[str, float, float], ...] = ()
     order: list[tuple[int, str, float, str]] = []
     if a.family is not None:
-        persons = a.family.persons
+        persons = a.family.individuals
         rel = relationships(persons, a.family.proband)
         minors = {str(p["id"]) for p in persons if p.get("age") is not None and float(p["age"]) < ADULT_YEARS}
         for p in persons:
