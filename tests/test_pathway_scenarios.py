@@ -856,3 +856,123 @@ def test_family_json_is_read_back_with_the_same_schema(
     code, out4, err = run(["family", str(old), "--json"], capsys)
     assert code == 0, err
     assert {r["id"]: r["p_variant"] for r in json.loads(out4)["individuals"]} == pytest.approx(p_first)
+
+
+@pytest.mark.parametrize(
+    ("form", "where"),
+    [
+        ("age: 5\n", "age"),
+        ("age: '5'\n", "age"),
+        ("age: 5 months\nonset: 2\n", "onset"),
+        ("age: P5M\nhsct: 1\n", "hsct"),
+    ],
+)
+def test_bare_number_age_in_a_form_asks_for_a_unit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], form: str, where: str
+) -> None:
+    """'age: 5' was read as 5 years: for an infant it is as likely months. Exit 2, nothing written."""
+    case = tmp_path / "infant.yaml"
+    case.write_text(f"id: infant\nsex: male\n{form}observed:\n  - HP:0002028\n", encoding="utf-8")
+    out = tmp_path / "o"
+    code, _, err = run(["assess", str(case), "--out", str(out)], capsys)
+    assert code == 2 and where in err and "Traceback" not in err
+    assert "no unit" in err and "P" in err and "months" in err and "years" in err
+    assert not out.exists()
+    code, _, err = run(["rank", "--hpo", "HP:0002028", "--age", "5"], capsys)
+    assert code == 2 and "--age" in err and "no unit" in err
+
+
+def test_age_with_a_unit_is_read_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for text, days in (("P5M", 152.2), ("5 months", 152.2), ("P5Y", 1826.2), ("5 years", 1826.2)):
+        case = tmp_path / "c.yaml"
+        case.write_text(f"id: c\nsex: male\nage: {text}\nobserved:\n  - HP:0002028\n", encoding="utf-8")
+        code, out, err = run(["case", str(case), "--json"], capsys)
+        assert code == 0, err
+        assert json.loads(out)["age_days"] == pytest.approx(days, abs=0.2)
+
+
+CONSANGUINEOUS_FAMILY = """family: CONS-1
+individuals:
+  - {id: A, sex: male, affected: unaffected, age: 80}
+  - {id: B, sex: female, affected: unaffected, age: 78}
+  - {id: C, sex: male, father: A, mother: B, affected: unaffected, age: 58}
+  - {id: X, sex: female, affected: unaffected, age: 56}
+  - {id: D, sex: female, father: A, mother: B, affected: unaffected, age: 55}
+  - {id: Y, sex: male, affected: unaffected, age: 57}
+  - {id: F, sex: male, father: C, mother: X, affected: unaffected, age: 32}
+  - {id: M, sex: female, father: Y, mother: D, affected: unaffected, age: 30}
+  - {id: U, sex: male, father: Y, mother: D, affected: unknown, age: 28}
+  - {id: Z, sex: female, affected: unaffected, age: 33}
+  - {id: H, sex: male, father: F, mother: Z, affected: unaffected, age: 6}
+  - {id: HS, sex: female, father: F, mother: Z, affected: unaffected, age: 25}
+  - {id: P, sex: male, father: F, mother: M, affected: affected, proband: true, age: 5 mo}
+  - {id: S, sex: female, father: F, mother: M, affected: unaffected, age: 19}
+"""
+
+
+def test_consanguinity_half_siblings_and_an_uncle_of_unknown_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """First-cousin parents (common grandparents A and B), half-siblings via the father, a maternal uncle
+    whose status is unknown. X-linked answers a reader can check by hand: the father passes no X to his sons
+    and his X is not the affected boy's, so he and his other children are not at risk; the uncle (status
+    unknown, so not conditioned) has half his mother's chance, the full sister half her mother's."""
+    family = tmp_path / "cons.yaml"
+    family.write_text(CONSANGUINEOUS_FAMILY, encoding="utf-8")
+    vcf = nonsense_vcf(tmp_path / "boy.vcf", "1")
+    data, text, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P5M", "--vcf", str(vcf),
+        "--family", str(family),
+    )  # fmt: skip
+    p = {r["id"]: r["p_variant"] for r in data["family"]["individuals"]}
+    assert p["F"] < 1e-6 and p["H"] < 1e-6 and p["HS"] < 1e-4  # the father's line carries no risk
+    assert p["U"] == pytest.approx(p["D"] / 2, abs=0.005) and p["S"] == pytest.approx(p["M"] / 2, abs=0.005)
+    assert 0.05 < p["D"] < p["M"] < 1.0
+    svg = data["family"]["pedigree_svg"]
+    assert svg.count("<line") > 0 and "U" in svg
+    # the terminal names relatives by their relationship, never an id twice ('D D 27%')
+    assert f"grandmother (mother's side) D {percent(p['D'])}" in text and " D D " not in text
+    assert "Half-brother" in html.unescape(leaflet) and "He very likely does not have the change." in leaflet
+
+
+def test_adult_woman_with_a_foxp3_pathogenic_variant_is_counselled_as_a_carrier(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 30-year-old woman: 'in a female', 'Women with one changed copy', and her own carrier counselling
+    (each son 1 in 2, prenatal options) although no family file was given; never an IPEX referral."""
+    vcf = nonsense_vcf(tmp_path / "woman.vcf", "0/1")
+    data, _, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", "HP:0002028,HP:0100651,HP:0000964", "--sex", "female",
+        "--age", "P30Y", "--vcf", str(vcf),
+    )  # fmt: skip
+    status = data["status"]
+    assert (
+        status["carrier_finding"] and "in a female" in status["reason"] and "a girl" not in status["reason"]
+    )
+    assert not status["refer_for_hsct"] and not status["refer_to_specialist"]
+    ids = recommendation_ids(data)
+    assert {"family.carrier_mother_sons", "family.prenatal_pgt", "family.carrier_female_health"} <= ids
+    assert "Women with one changed copy are carriers" in leaflet and "Girls with one" not in leaflet
+    # a girl of 6 gets her own health statement, reproductive counselling later (Botkin et al. 2015)
+    girl = assess(
+        capsys, tmp_path / "g", "--hpo", TRIAD, "--sex", "female", "--age", "P6Y", "--vcf", str(vcf)
+    )
+    gids = recommendation_ids(girl)
+    assert "family.carrier_female_health" in gids and "family.testing_children" in gids
+    assert "family.carrier_mother_sons" not in gids and "family.prenatal_pgt" not in gids
+
+
+def test_sex_taken_from_the_vcf_is_shown_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No sex stated, a haploid chrX call: the report's header said 'unknown sex' beside 'confirmed … in a
+    male'. Now the header and a check line say the sex was taken from the VCF; the leaflet does not say
+    'found the cause' before the doctors have checked."""
+    vcf = nonsense_vcf(tmp_path / "boy.vcf", "1")
+    data, text, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--age", "P4M", "--vcf", str(vcf)
+    )
+    assert data["status"]["level"] == "confirmed"
+    assert any("taken as male from haploid chrX calls" in c for c in data["status"]["checks"])
+    assert "taken as male from haploid chrX calls" in text
+    report = html.unescape((tmp_path / "o" / "report.html").read_text(encoding="utf-8"))
+    assert "male (not stated; taken from haploid chrX calls in the VCF)" in report
+    assert "found the cause" not in leaflet and "need to check" in leaflet

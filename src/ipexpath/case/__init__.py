@@ -2,7 +2,7 @@
 free text. Readers return the Case with `findings` (what was mapped or dropped); bad input raises InputError.
 """
 
-from ipexpath.case.ages import describe_days, parse_age, parse_iso8601_duration
+from ipexpath.case.ages import describe_days, parse_age, parse_iso8601_duration, parse_stated_age
 from ipexpath.case.builder import RawTerm, build_case, require_observed
 from ipexpath.case.model import Case, Finding, FindingLevel, Sex, Term
 from ipexpath.case.readers import case_from_form, case_from_phenopacket, load_document, read_case
@@ -24,6 +24,7 @@ __all__ = [
     "load_document",
     "parse_age",
     "parse_iso8601_duration",
+    "parse_stated_age",
     "read_case",
     "require_observed",
 ]

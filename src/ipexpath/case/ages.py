@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from ipexpath.errors import InputError
 from ipexpath.types import DAYS_PER_MONTH, DAYS_PER_YEAR, Age, describe_age
+
+_BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -14,6 +19,7 @@ __all__ = [
     "onset_class_midpoint",
     "parse_age",
     "parse_iso8601_duration",
+    "parse_stated_age",
 ]
 
 # HPO onset classes (sub-ontology HP:0003674) as (start, end) in days, from the term definitions in hp.obo
@@ -42,6 +48,26 @@ def parse_iso8601_duration(text: str) -> Age:
 def parse_age(text: str | float | int) -> Age:
     """Accept ISO 8601 (P3M), '3 months', '10 d', '2y' or a number of years."""
     return Age.parse(text)
+
+
+def parse_stated_age(value: str | float | int, where: str = "age") -> Age:
+    """An age that must carry its unit (case form, --age/--onset): ISO 8601 (P5M, P5Y) or '5 months'.
+
+    A bare number is refused rather than read as years: in a form about infants "age: 5" is as likely to mean
+    months as years, and a 5-year-old and a 5-month-old are different clinical pictures (onset class, the
+    leaflet's wording, adult or child).
+    """
+    if isinstance(value, bool):
+        return Age.parse(value)  # refused there with its own message
+    bare = isinstance(value, int | float) or _BARE_NUMBER.match(str(value).strip()) is not None
+    if bare and float(value) != 0.0:
+        raise InputError(
+            f"{where}: {value!r} has no unit. A bare number is ambiguous: for an infant it is often months, "
+            "not years.",
+            f"Write the unit: P{value}M or '{value} months', P{value}Y or '{value} years' (ISO 8601 or "
+            "words).",
+        )
+    return Age.parse(value)
 
 
 def onset_class_midpoint(term_id: str) -> Age | None:

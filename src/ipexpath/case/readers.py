@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ipexpath.case.ages import onset_class_midpoint, parse_age, parse_iso8601_duration
+from ipexpath.case.ages import onset_class_midpoint, parse_age, parse_iso8601_duration, parse_stated_age
 from ipexpath.case.builder import RawTerm, build_case
 from ipexpath.case.model import Age, Case, Finding, FindingLevel, Sex, Transplant
 from ipexpath.errors import InputError
@@ -284,7 +284,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         _form_term(item, source, "excluded") for item in _as_list(data.get("excluded"), "excluded", source)
     ]
     findings: list[Finding] = []
-    onset = parse_age(data["onset"]) if data.get("onset") is not None else None
+    onset = parse_stated_age(data["onset"], f"{source}, onset") if data.get("onset") is not None else None
     history = str(data["family_history"]) if data.get("family_history") else None
     if data.get("text"):
         from ipexpath.knowledge.textmine import recognise
@@ -311,7 +311,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         observed=observed,
         excluded=excluded,
         sex=Sex.parse(data.get("sex")),
-        age=parse_age(data["age"]) if data.get("age") is not None else None,
+        age=parse_stated_age(data["age"], f"{source}, age") if data.get("age") is not None else None,
         onset=onset,
         family_history=history,
         covered=_covered(data.get("covered"), source),
@@ -329,8 +329,11 @@ def _form_transplants(value: Any, source: str) -> tuple[Transplant, ...]:
     if value is True or (isinstance(value, str) and value.strip().lower() in ("yes", "done", "true")):
         return (Transplant(None, "case form"),)
     items = value if isinstance(value, list) else [value]
+    for item in items:  # a bare number has no unit: say so (P1Y or P1M?) rather than "must be yes"
+        if isinstance(item, int | float | str) and str(item).strip().replace(".", "", 1).isdigit():
+            parse_stated_age(item, f"{source}, hsct")
     try:
-        return tuple(Transplant(parse_age(item), "case form") for item in items)
+        return tuple(Transplant(parse_stated_age(item, f"{source}, hsct"), "case form") for item in items)
     except (InputError, TypeError, ValueError):
         raise InputError(
             f"{source}: 'hsct' must be yes or the age at the transplant, not {value!r}.",
@@ -365,7 +368,8 @@ def _form_term(item: Any, source: str, key: str) -> RawTerm:
     if isinstance(item, str):
         return RawTerm(item.split("#")[0].strip())
     if isinstance(item, dict) and "id" in item:
-        onset = parse_age(item["onset"]) if item.get("onset") is not None else None
+        where = f"{source}, onset of {item['id']}"
+        onset = parse_stated_age(item["onset"], where) if item.get("onset") is not None else None
         return RawTerm(str(item["id"]), onset, item.get("label"))
     raise InputError(
         f"In '{source}', an entry of '{key}' is not an HPO term: {item!r}.",

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ipexpath.case import Age, Case, RawTerm, Sex, build_case, parse_age, read_case
+from ipexpath.case import Age, Case, RawTerm, Sex, build_case, parse_stated_age, read_case
 from ipexpath.case.model import Finding, FindingLevel
 from ipexpath.errors import InputError
 from ipexpath.knowledge.base import KnowledgeBase
@@ -78,7 +78,7 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
     observed = [RawTerm(t) for t in hpo]
     excluded_terms = [RawTerm(t) for t in excluded]
     sex = Sex.parse(options.get("sex"))
-    age = parse_age(options["age"]) if options.get("age") else None
+    age = parse_stated_age(options["age"], "--age") if options.get("age") else None
     if text:
         from ipexpath.knowledge.textmine import recognise
 
@@ -109,7 +109,7 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
             findings.append(
                 Finding(FindingLevel.INFO, f"Age taken from the text: {round(found.age_days)} days.")
             )
-    onset = parse_age(options["onset"]) if options.get("onset") else None
+    onset = parse_stated_age(options["onset"], "--onset") if options.get("onset") else None
     if text and onset is None and found.onset_days is not None:
         onset = Age.from_days(found.onset_days)
         findings.append(Finding(FindingLevel.INFO, f"Onset taken from the text: {round(onset.days)} days."))

@@ -15,6 +15,7 @@ conclusion the outputs show:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,10 @@ from ipexpath.suspect import RankingModel, rank_case
 from ipexpath.suspect.ranking_file import RankingFile
 from ipexpath.types import Sex
 
+INFERRED_SEX_CHECK = (
+    "Check: the sex was not stated; it was taken as {sex} from haploid chrX calls in the VCF, which reflect "
+    "how the variant caller was set up. State the sex (karyotype if in doubt) before acting on the result."
+)
 RANKED_ROWS = 20  # rows ranked for the genotype step (the report shows the first SHOWN_ROWS)
 SHOWN_ROWS = 10
 
@@ -87,6 +92,9 @@ def _recommendations(
             out = rec.prenatal(knowledge) + out
     if family is not None:
         out += rec.family(knowledge, family)
+    elif status.carrier_finding and status.variant is not None and status.variant.is_pathogenic:
+        minor = age_days is not None and age_days < 18 * 365.25  # Botkin 2015: no reproductive advice yet
+        out += rec.carrier_counselling(knowledge, minor)
     return tuple(out)
 
 
@@ -128,6 +136,8 @@ def run_assessment(
     genetics = None if genotype is None else genotype.genetics
     deceased = pedigree is not None and pedigree.get(proband_id(pedigree, case)).deceased
     status = decide_status(shown, genetics, sex, deceased=deceased, transplanted=bool(case.transplants))
+    if sex.is_known and not case.sex.is_known:  # the VCF's haploid chrX calls, not a stated sex
+        status = replace(status, checks=(*status.checks, INFERRED_SEX_CHECK.format(sex=sex.word)))
     fam = assess_family(knowledge, pedigree, case, status, genetics, sex) if pedigree is not None else None
     recommendations = _recommendations(
         knowledge, status, fam, genetics, case.age_days, differential=shown, sex=sex

@@ -172,6 +172,8 @@ def _statement(knowledge: IpexKnowledge, key: str) -> tuple[str, tuple[str, ...]
 def _status_point(status: IpexStatus, p: _Patient) -> str:
     if status.other_finding is not None and status.level is not StatusLevel.CONFIRMED:
         return "The gene test points to an illness that is similar to IPEX."
+    if status.level is StatusLevel.CONFIRMED and status.checks:  # e.g. the sex taken from the VCF only
+        return "The report points to IPEX. The doctors need to check some details before they can be sure."
     if status.level is StatusLevel.CONFIRMED:
         return f"The report suggests that {p.child} {p.has} IPEX. The gene test found the cause."
     if status.level is StatusLevel.LIKELY:
@@ -223,17 +225,19 @@ def _result(
             "the family.",
         )
     if p.female and variant.zygosity.value == "heterozygous":
+        girls = "women" if p.adult else "girls"
         if not variant.is_pathogenic:  # a VUS: not called harmful, and she is not called a carrier of it
             return (
                 f"The gene test found a change in one of {p.his} two copies of the FOXP3 gene.",
                 "Doctors do not yet know if this change causes illness. Even a harmful change on one copy "
-                "is not expected to cause IPEX in a girl. So it probably does not explain her illness. "
+                f"is not expected to cause IPEX in {girls}. So it probably does not explain her illness. "
                 "The care team will look for other causes.",
                 *also,
             )
         return (
             f"The gene test found a change in one of {p.his} two copies of the FOXP3 gene.",
-            "Girls with one changed copy are carriers. Carriers are not expected to have IPEX. "
+            f"{girls.capitalize()} with one changed copy are carriers. "
+            "Carriers are not expected to have IPEX. "
             "So this change probably does not explain her illness. The care team will look for other causes.",
             *also,
         )

@@ -339,6 +339,33 @@ def _de_novo_possible(fam: FamilyConclusions) -> bool:
     return mother is None or mother.get("p_variant") is None or float(mother["p_variant"]) < NEAR_CERTAIN
 
 
+def carrier_counselling(knowledge: IpexKnowledge, minor: bool) -> list[Recommendation]:
+    """A female with a heterozygous (likely) pathogenic FOXP3 variant and no family file: her own counselling
+    as a carrier (GeneReviews, MSD); a minor: her health only, the rest when she can decide (Botkin 2015)."""
+    rows = {row.id: row for row in knowledge.family}
+    keys = (
+        ("carrier_female_health", "testing_children")
+        if minor
+        else (
+            "carrier_female_health",
+            "carrier_mother_sons",
+            "carrier_mother_daughters",
+            "prenatal_pgt",
+        )
+    )
+    return [
+        Recommendation(
+            id=f"family.{key}",
+            category="family",
+            title="Genetic counselling as a carrier",
+            text=rows[key].text,
+            sources=rows[key].sources,
+        )
+        for key in keys
+        if key in rows
+    ]
+
+
 def prenatal(knowledge: IpexKnowledge) -> list[Recommendation]:
     """A fetus with IPEX: clarify at birth and plan care before organ damage (GeneReviews at-risk males)."""
     return [

@@ -193,7 +193,8 @@ def _decide(
     )
     if variant is not None and (variant.role is VariantRole.CARRIER or unsexed_het):
         level = StatusLevel.POSSIBLE if level in (StatusLevel.LIKELY, StatusLevel.POSSIBLE) else level
-        who = "a girl" if sex is Sex.FEMALE else "a patient whose sex is not stated (two X chromosomes)"
+        # "a female": the same holds for a girl and an adult woman
+        who = "a female" if sex is Sex.FEMALE else "a patient whose sex is not stated (two X chromosomes)"
         return IpexStatus(
             level,
             f"Carrier finding, does not explain the phenotype: heterozygous variant {variant.label} "

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ipexpath.conclusions import Assessment, FamilyVariantStatus
 from ipexpath.conclusions.model import VariantRole
+from ipexpath.conclusions.people import Relative, relationships
 from ipexpath.numbers import percent
 
 TOP_ROWS = 5
@@ -23,6 +27,13 @@ def _unexplained(differential: dict[str, object]) -> str:
             f"({percent(float(before))} on the phenotype alone)"
         )
     return f", calibrated; {share} not explained by a known disease (phenotype)"
+
+
+def _who(relative: Relative | None, person: Mapping[str, Any]) -> str:
+    """'grandmother (mother's side)' — the relationship, else the family file's name, else 'relative'."""
+    if relative is not None and relative.relationship != "relative":
+        return f"{relative.relationship} ({relative.side})" if relative.side else relative.relationship
+    return str(person.get("name") or "relative")
 
 
 def summary_text(assessment: Assessment) -> str:
@@ -69,8 +80,9 @@ def summary_text(assessment: Assessment) -> str:
     if a.family is not None:
         shown = [p for p in a.family.individuals if not p["proband"] and p.get("p_variant") is not None]
         shown.sort(key=lambda p: -float(p["p_variant"]))
+        rel = relationships(a.family.individuals, a.family.proband)
         risks = ", ".join(
-            f"{p['name'] or p['id']} {p['id']} {percent(float(p['p_variant']))}"
+            f"{_who(rel.get(str(p['id'])), p)} {p['id']} {percent(float(p['p_variant']))}"
             for p in shown[:MAX_RELATIVES]
         )
         if shown:

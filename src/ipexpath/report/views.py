@@ -419,6 +419,14 @@ def _pregnancy_rows(
     return tuple(rows)
 
 
+def _sex_text(a: Assessment) -> str:
+    """The sex as entered, or the one taken from the VCF's haploid chrX calls, said to be inferred."""
+    entered = str(a.case.get("sex") or "").replace("_", " ").lower()
+    if a.sex.is_known and a.sex.word not in entered.split():
+        return f"{a.sex.word} (not stated; taken from haploid chrX calls in the VCF)"
+    return entered
+
+
 def _rel_text(who: Relative | None) -> str:
     if who is None:
         return "relative"
@@ -548,7 +556,7 @@ def report_view(
         title="IPEX assessment — professional report",
         case_id=str(case.get("id")),
         subject_id=a.subject_id,
-        sex=str(case.get("sex") or "").replace("_", " ").lower(),
+        sex=_sex_text(a),
         age=age_as_entered(case.get("age_days")),
         onset=age_as_entered(case.get("onset_days")),
         requested_by=options.requested_by,
