@@ -194,7 +194,8 @@ def _counselling(payload: dict[str, Any]) -> Counselling | None:
     if not isinstance(family, dict):
         return None
     relatives = []
-    for p in _dicts(family.get("persons")):
+    # 'individuals' since the family schema was unified; stored assessments written before it say 'persons'
+    for p in _dicts(family.get("individuals") or family.get("persons")):
         status = _text(p.get("affected"))
         if p.get("deceased"):
             status += ", deceased"
