@@ -950,16 +950,20 @@ def test_adult_woman_with_a_foxp3_pathogenic_variant_is_counselled_as_a_carrier(
         status["carrier_finding"] and "in a female" in status["reason"] and "a girl" not in status["reason"]
     )
     assert not status["refer_for_hsct"] and not status["refer_to_specialist"]
-    ids = recommendation_ids(data)
-    assert {"family.carrier_mother_sons", "family.prenatal_pgt", "family.carrier_female_health"} <= ids
+    counselling = next(r for r in data["recommendations"] if r["id"] == "family.carrier_counselling")
+    assert "each son has a 50% chance" in counselling["text"] and "prenatal" in counselling["text"]
+    assert {"genereviews", "msd_consumer_xlinked"} <= set(counselling["sources"])
     assert "Women with one changed copy are carriers" in leaflet and "Girls with one" not in leaflet
     # a girl of 6 gets her own health statement, reproductive counselling later (Botkin et al. 2015)
     girl = assess(
         capsys, tmp_path / "g", "--hpo", TRIAD, "--sex", "female", "--age", "P6Y", "--vcf", str(vcf)
     )
-    gids = recommendation_ids(girl)
-    assert "family.carrier_female_health" in gids and "family.testing_children" in gids
-    assert "family.carrier_mother_sons" not in gids and "family.prenatal_pgt" not in gids
+    girl_counselling = next(r for r in girl["recommendations"] if r["id"] == "family.carrier_counselling")
+    assert (
+        "carrier_female_health" in girl_counselling["detail"]
+        and "testing_children" in girl_counselling["detail"]
+    )
+    assert "each son" not in girl_counselling["text"] and "prenatal" not in girl_counselling["text"]
 
 
 def test_sex_taken_from_the_vcf_is_shown_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

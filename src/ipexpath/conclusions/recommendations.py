@@ -353,16 +353,18 @@ def carrier_counselling(knowledge: IpexKnowledge, minor: bool) -> list[Recommend
             "prenatal_pgt",
         )
     )
-    return [
+    found = [rows[key] for key in keys if key in rows]
+    if not found:
+        return []
+    return [  # one step, the statements in order, each with its sources
         Recommendation(
-            id=f"family.{key}",
+            id="family.carrier_counselling",
             category="family",
             title="Genetic counselling as a carrier",
-            text=rows[key].text,
-            sources=rows[key].sources,
+            text=" ".join(row.text for row in found),
+            detail="Statements: " + ", ".join(row.id for row in found) + ".",
+            sources=tuple(dict.fromkeys(s for row in found for s in row.sources)),
         )
-        for key in keys
-        if key in rows
     ]
 
 
