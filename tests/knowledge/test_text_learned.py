@@ -29,7 +29,7 @@ def test_learned_phrases_add_replace_and_drop(kb: KnowledgeBase) -> None:
     table = LearnedPhrases(
         terms={
             frozenset({"laughter", "outburst"}): "HP:0000749",  # added where nothing matched
-            frozenset({"kidney", "abnormal"}): "HP:0000077",  # replaces Abnormal renal morphology
+            frozenset({"renal", "malformation"}): "HP:0000077",  # replaces Abnormal renal morphology
         },
         drop=frozenset({(frozenset({"eczema"}), "HP:0000964", False)}),
     )

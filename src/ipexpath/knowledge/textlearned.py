@@ -3,7 +3,9 @@
 Dictionary matching names what the text says; curators of a gold standard often annotate something else:
 the term their release used ("severe mental retardation" → Intellectual disability, profound), a
 convention ("laughter" → Inappropriate laughter), or nothing at all for a phrase that matches a name.
-`learn` reads annotated documents and keeps, per normalised phrase (the matcher's own order-free word key):
+`learn` reads annotated documents and keeps, per phrase (its content words as written, plurals stemmed,
+order-free: "renal anomalies" and "renal malformations" are two phrases, as they are to curators and to the
+HPO's own synonyms):
 
 - `terms`: the HPO id curators gave the phrase, when they gave it that id in at least `MIN_DOCUMENTS`
   documents and on at least `MIN_PRECISION` of the phrase's occurrences (the text's phrase then names

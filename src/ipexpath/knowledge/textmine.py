@@ -539,8 +539,19 @@ def _derived(word: str, vocabulary: frozenset[str], include_plain: bool = True) 
     return word
 
 
+def _surface(items: list[Word], c: _Content) -> str:
+    """A content word as written (lower case, plural stemmed), the key of learned phrases: curators tell
+    "renal anomalies" (Abnormality of the kidney) from "renal malformations" (Abnormal renal morphology),
+    which the matcher's normalised words do not."""
+    from ipexpath.knowledge.lexicon import stem
+
+    lower = items[c.index].lower if c.last == c.index else items[c.index].lower + items[c.last].lower
+    return stem(lower)
+
+
 def phrase_windows(kb: KnowledgeBase, text: str, longest: int) -> list[tuple[frozenset[str], int, int]]:
-    """(word key, start, end) of every run of 1..`longest` content words within a clause (for learning)."""
+    """(word key, start, end) of every run of 1..`longest` content words within a clause (for learning; the
+    key is the words as written, plurals stemmed, order-free)."""
     text = clean_text(text)
     dictionary = _dictionary(kb)
     items = words(text)
@@ -550,7 +561,7 @@ def phrase_windows(kb: KnowledgeBase, text: str, longest: int) -> list[tuple[fro
         for j in range(i, min(len(content), i + longest)):
             if content[j].segment != first.segment:
                 break
-            key = frozenset(c.norm for c in content[i : j + 1])
+            key = frozenset(_surface(items, c) for c in content[i : j + 1])
             out.append((key, items[first.index].start, items[content[j].last].end))
     return out
 
@@ -570,7 +581,7 @@ def _apply_learned(
         for c in content[position.get(first, 0) :]:
             if c.index > last:
                 break
-            inside.add(c.norm)
+            inside.add(_surface(items, c))
         key = frozenset(inside)
         term = learned.terms.get(key)
         if term is not None and term in kb.term_index:
@@ -588,13 +599,13 @@ def _apply_learned(
             window = content[i : i + width]
             if window[-1].segment != window[0].segment:
                 continue
-            term = learned.terms.get(frozenset(c.norm for c in window))
+            term = learned.terms.get(frozenset(_surface(items, c) for c in window))
             if term is None or term not in kb.term_index:
                 continue
             first, last = window[0].index, window[-1].last
             if any(k in taken for k in range(first, last + 1)):
                 continue
-            name = " ".join(sorted({c.norm for c in window}))
+            name = " ".join(sorted({_surface(items, c) for c in window}))
             out.append((first, last, _Entry(kb.term_index[term], NameKind.LEARNED, name, False), False))
             matched = width
             break
