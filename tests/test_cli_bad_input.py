@@ -37,6 +37,15 @@ def _with_sex(value: object) -> str:
     return json.dumps(data)
 
 
+VCF_TEXT = EXAMPLE.vcf.read_text(encoding="utf-8")
+FOXP3_CALL = "chrX\t49251480\t.\tC\tT\t"  # line 19: the boy's FOXP3 c.1150G>A (his finding)
+
+
+def _foxp3_call_as(text: str) -> str:
+    assert FOXP3_CALL in VCF_TEXT
+    return VCF_TEXT.replace(FOXP3_CALL, text)
+
+
 # name -> file content (bytes, text, or None for a folder)
 FILES: dict[str, bytes | str | None] = {
     "folder": None,
@@ -60,6 +69,12 @@ FILES: dict[str, bytes | str | None] = {
     "id-mapping.yaml": "id: {a: 1}\nobserved: [HP:0002014]\n",
     "observed-text.yaml": "observed: HP:0002014\n",
     "observed-number.yaml": "observed: [5]\n",
+    # VCF records htslib reads without complaint or cannot read: each was "no variant found" or a lost call
+    "pos-zero.vcf": _foxp3_call_as("chrX\t0\t.\tC\tT\t"),
+    "pos-huge.vcf": _foxp3_call_as("chrX\t99999999999\t.\tC\tT\t"),
+    "pos-word.vcf": _foxp3_call_as("chrX\t49251x80\t.\tC\tT\t"),
+    "alt-missing.vcf": _foxp3_call_as("chrX\t49251480\t.\tC\t\t"),
+    "columns-missing.vcf": VCF_TEXT.replace(FOXP3_CALL, "chrX\t49251480\t.\tC\n#"),
 }
 
 CASE = str(example_case_path())
@@ -123,6 +138,13 @@ BAD: list[tuple[list[str], str]] = [
     (["classify", "--vcf", "{tmp}/junk.bin"], "VCF header"),
     (["classify", "--vcf", "{tmp}/family.ped"], "VCF header"),
     (["classify", "--vcf", "{tmp}/folder"], "is a folder"),
+    (["classify", "--vcf", "{tmp}/pos-zero.vcf"], "line 19 (chrX): its POS 0 is not a position"),
+    (["classify", "--vcf", "{tmp}/pos-huge.vcf"], "line 19 (chrX): its POS 99999999999 is not a position"),
+    (["classify", "--vcf", "{tmp}/pos-word.vcf"], "line 19 is malformed"),
+    (["classify", "--vcf", "{tmp}/alt-missing.vcf"], "line 19 (chrX:49251480 in FOXP3): a genotype"),
+    (["classify", "--vcf", "{tmp}/columns-missing.vcf"], "line 19 is malformed"),
+    (["assess", CASE, "--vcf", "{tmp}/pos-zero.vcf", "--out", "{tmp}/out"], "may be a finding"),
+    (["screen", "{tmp}/pos-zero.vcf", "--out", "{tmp}/f.tsv"], "not bgzip-compressed"),
     (["classify", "--vcf", str(EXAMPLE.vcf), "--ranking", CASE], "no 'results' list"),
     (["classify", "--vcf", str(EXAMPLE.vcf), "--family", "{tmp}/junk.bin"], "not a UTF-8 text file"),
     (["classify", "--vcf", str(EXAMPLE.vcf), "--output", "{tmp}/folder"], "is a folder"),

@@ -134,3 +134,31 @@ def test_a_half_call_has_unknown_zygosity_and_its_filter_is_shown(cohort: Cohort
     with out.open(encoding="utf-8") as handle:
         filters = {(r["pos"], r["call_filter"]) for r in csv.DictReader(handle, delimiter="\t")}
     assert (str(pos), "LowQual") in filters  # the FILTER is shown, not dropped
+
+
+def _edited_cohort(cohort: Cohort, tmp_path: Path, name: str, edit: object) -> str:
+    """The cohort VCF with its planted FOXP3 record changed by `edit` (fields → fields), indexed."""
+    import pysam
+
+    lines = gzip.decompress(cohort.vcf.read_bytes()).decode().splitlines()
+    n = next(i for i, line in enumerate(lines) if line.startswith("chrX\t49251480\t"))
+    lines[n] = "\t".join(edit(lines[n].split("\t")))  # type: ignore[operator]
+    edited = tmp_path / f"{name}.vcf"
+    edited.write_text("\n".join(lines) + "\n")
+    return str(pysam.tabix_index(str(edited), preset="vcf", force=True))
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_record_that_cannot_be_read_is_an_error_never_a_missed_finding(
+    cohort: Cohort, tmp_path: Path, workers: str
+) -> None:
+    """Before: a record without its columns was an internal error (exit 1); a record whose ALT was lost
+    ('.') with carriers' GT 1 was skipped, so its carriers silently vanished from the findings."""
+    out = tmp_path / "never.tsv"
+    short = _edited_cohort(cohort, tmp_path, "short", lambda f: f[:5])
+    message = _error(short, "--out", str(out), "--workers", workers)
+    assert "could not be read in FOXP3" in message and "No findings are written" in message
+    no_alt = _edited_cohort(cohort, tmp_path, "no_alt", lambda f: [*f[:4], ".", *f[5:]])
+    message = _error(no_alt, "--out", str(out), "--workers", workers)
+    assert "chrX:49251480 in FOXP3" in message and "names allele 1 but ALT lists 0" in message
+    assert not out.exists()

@@ -21,6 +21,7 @@ never leaves a complete-looking file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -195,8 +196,19 @@ def sample_blocks(n: int, size: int = SAMPLE_BLOCK) -> list[tuple[int, int]]:
 
 
 # ------------------------------------------------------------------------------------------ worker task
-def _open_region(path: str, region: Region, names: list[str] | None) -> tuple[Any, Iterator[Any]]:
-    """The VCF (restricted to `names` if given) and its records starting inside the region chunk."""
+@dataclass
+class _Place:
+    """The last record read in a region chunk, and whether the task is still using it."""
+
+    last: str = ""
+    using: bool = False
+
+
+def _open_region(
+    path: str, region: Region, names: list[str] | None, place: _Place
+) -> tuple[Any, Iterator[Any]]:
+    """The VCF (restricted to `names` if given) and its records starting inside the region chunk; `place`
+    follows the record in use, so that one htslib cannot parse is named."""
     import cyvcf2
 
     vcf = cyvcf2.VCF(path, lazy=True, samples=names) if names is not None else cyvcf2.VCF(path, lazy=True)
@@ -204,7 +216,9 @@ def _open_region(path: str, region: Region, names: list[str] | None) -> tuple[An
     def records() -> Iterator[Any]:
         for rec in vcf(f"{region.chrom}:{region.start}-{region.end}"):
             if region.start <= rec.POS <= region.end:  # one starting in the previous chunk is that chunk's
+                place.last, place.using = f"{rec.CHROM}:{rec.POS}", True
                 yield rec
+                place.using = False
 
     return vcf, records()
 
@@ -222,13 +236,16 @@ def site_task(path: str, build: str, region: Region) -> TaskResult:
     gene = panel.gene(region.gene)
     assert gene is not None
     result = TaskResult()
-    with htslib_messages():
-        vcf, records = _open_region(path, region, None)
+    place = _Place()
+    with htslib_messages(), _unreadable_record(path, region, place):
+        vcf, records = _open_region(path, region, None, place)
         infos = header_info_fields(vcf.raw_header)
         layout, declared = layout_from_header(infos), frozenset(infos)
         for rec in records:
             result.records += 1
             alts = list(rec.ALT)
+            if not any(alt not in (".", "") for alt in alts):
+                _check_record(rec, path, region)  # no ALT: a GT naming allele 1 would be a lost finding
             for alt in alts:
                 if alt in ("*", ".", ""):
                     continue
@@ -239,6 +256,39 @@ def site_task(path: str, build: str, region: Region) -> TaskResult:
                 result.variants[key] = variant
         vcf.close()
     return result
+
+
+def _check_record(rec: Any, path: str, region: Region) -> None:
+    """Refuse a record that htslib read but that cannot be used as written (it may be a finding)."""
+    from ipexpath.confirm.vcf import record_problem
+
+    problem = record_problem(rec)
+    if problem is not None:
+        raise InputError(
+            f"The cohort VCF '{Path(path).name}', record {rec.CHROM}:{rec.POS} in {region.gene}: {problem}. "
+            "No findings are written, as this record may be a finding.",
+            "Correct the record (or re-export the VCF) and run again.",
+        )
+
+
+@contextlib.contextmanager
+def _unreadable_record(path: str, region: Region, place: _Place) -> Iterator[None]:
+    """Turn htslib's failure to parse a record into an error naming the region and the record."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:  # cyvcf2: "error parsing: vcf_parse returned -2" for a malformed record
+        if place.using:
+            after = f"the record at {place.last}"
+        else:
+            after = f"the record after {place.last}" if place.last else "its first record"
+        raise InputError(
+            f"The cohort VCF '{Path(path).name}' could not be read in {region.gene} "
+            f"({region.chrom}:{region.start}-{region.end}): {after} is malformed (a column missing or "
+            "unreadable) or the file is truncated. No findings are written, as that record may be a finding.",
+            f"Correct or re-export the file; 'bcftools view' shows the record it cannot read ({exc}).",
+        ) from exc
 
 
 def genotype_task(
@@ -258,8 +308,9 @@ def genotype_task(
     result = TaskResult()
     x_haploid = np.zeros(len(names), dtype=np.int64)
     x_het = np.zeros(len(names), dtype=np.int64)
-    with htslib_messages():
-        vcf, records = _open_region(path, region, names)
+    place = _Place()
+    with htslib_messages(), _unreadable_record(path, region, place):
+        vcf, records = _open_region(path, region, names, place)
         order = {name: i for i, name in enumerate(names)}
         local = np.array([order[s] for s in vcf.samples], dtype=np.int64)  # VCF column → block position
         for rec in records:
@@ -269,6 +320,8 @@ def genotype_task(
             if not outside_par and not any(k in wanted for k in keys):
                 continue  # nothing to report and nothing to learn about sex: genotypes stay packed
             alleles = rec.genotype.array()[:, :-1].astype(np.int64)
+            if alleles.size and int(alleles.max()) > len(keys):
+                _check_record(rec, path, region)  # a GT naming an allele the record does not list
             present = alleles != -2  # -2 pads a haploid call in a diploid-wide array
             n_alleles = present.sum(axis=1)
             haploid = n_alleles == 1

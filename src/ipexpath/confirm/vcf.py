@@ -37,6 +37,7 @@ from ipexpath.confirm.panel import Gene, Panel, check_build, normalize_chrom
 from ipexpath.errors import InputError
 
 MAX_PANEL_VARIANTS = 10_000  # variant calls of one sample in the panel genes (a genome has ~1 per kb)
+MAX_POS = 2**31 - 1  # htslib keeps POS in 32 bits for cyvcf2: POS 0 or a larger POS is not a position
 _BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
@@ -399,6 +400,46 @@ def read_variants(
     )
 
 
+def record_problem(rec: Any) -> str | None:
+    """Why a record cannot be read as written, or None: a POS that is not a position, a GT naming an allele
+    the record does not have. Why: htslib reads both without complaint, and the call would silently fall
+    outside every gene or lose its allele — a missed finding read as "no variant found"."""
+    start = int(rec.start)  # 0-based and 64-bit, so the POS as written is start + 1
+    if not 0 <= start < MAX_POS or int(rec.POS) != start + 1:
+        return f"its POS {start + 1} is not a position on the chromosome (1 to {MAX_POS:,})"
+    try:
+        genotype = rec.genotype
+    except Exception:  # cyvcf2: "couldn't get genotypes" for a record without GT (kept and flagged)
+        return None
+    if genotype is None:
+        return None
+    alleles = genotype.array()[:, :-1]
+    n_alt = sum(1 for alt in rec.ALT if alt not in (".", ""))
+    highest = int(alleles.max()) if alleles.size else 0
+    if highest > n_alt:
+        alts = ",".join(rec.ALT) or "."
+        return f"a genotype (GT) names allele {highest} but ALT lists {n_alt} ({alts})"
+    return None
+
+
+@dataclass
+class _Place:
+    """Where a scan has got to, so that a record that cannot be read is named by its line (or position)."""
+
+    header_lines: int = 0
+    records: int = 0  # records read so far in a whole-file scan
+    last: str = ""  # CHROM:POS of the last record read
+    using: bool = False  # the last record read is being used (a failure is in it, not in the next one)
+
+    def failed(self, indexed: bool) -> str:
+        """The record that could not be read: its line in a whole-file scan, else where it lies."""
+        if self.using:
+            return f"line {self.header_lines + self.records} ({self.last})" if not indexed else self.last
+        if not indexed:
+            return f"line {self.header_lines + self.records + 1}"
+        return f"the record after {self.last}" if self.last else "the first record of a panel gene region"
+
+
 def _collect(
     vcf: Any,
     panel: Panel,
@@ -417,9 +458,13 @@ def _collect(
     count = 0
     skipped_other_gene = 0
     observed_haploid_x = False
+    place = _Place(header_lines=vcf.raw_header.count("\n"))
     try:
-        for gene, rec in _records(vcf, panel, build_check.used, indexed, path):
+        for gene, rec in _records(vcf, panel, build_check.used, indexed, path, place):
             count += 1
+            problem = record_problem(rec)
+            if problem is not None:
+                raise _unreadable(path, place, indexed, problem, f"{rec.CHROM}:{rec.POS} in {gene.symbol}")
             alts = list(rec.ALT)
             for alt_index, alt in enumerate(alts, start=1):
                 if alt in ("*", ".", ""):
@@ -475,10 +520,22 @@ def _collect(
         ) from exc
     except Exception as exc:  # htslib parse errors surface here (malformed line, truncated block)
         raise InputError(
-            f"The VCF '{path}' could not be read to the end ({exc}).",
-            "The file may be truncated or malformed; check it with 'bcftools view'.",
+            f"The VCF '{path.name}' could not be read to the end: {place.failed(indexed)} is malformed (a "
+            "column missing or unreadable) or the file is truncated. No result is given, as a record that "
+            "cannot be read may be a finding.",
+            f"Correct or re-export the file; 'bcftools view' shows the first line it cannot read ({exc}).",
         ) from exc
     return variants, count, skipped_other_gene, observed_haploid_x, notes
+
+
+def _unreadable(path: Path, place: _Place, indexed: bool, problem: str, where: str) -> InputError:
+    """The error for a record htslib read but that cannot be used (it may be a finding: never skipped)."""
+    line = "" if indexed else f"line {place.header_lines + place.records} "
+    return InputError(
+        f"The VCF '{path.name}', {line}({where}): {problem}. No result is given, as this record may be a "
+        "finding.",
+        "Correct the record (or re-export the VCF) and run again.",
+    )
 
 
 def _format_int(rec: Any, key: str, sample_index: int) -> int | None:
@@ -507,8 +564,11 @@ def _region_table(panel: Panel, build: str) -> dict[str, list[tuple[int, int, Ge
     return table
 
 
-def _records(vcf: Any, panel: Panel, build: str, indexed: bool, path: Path) -> Iterator[tuple[Gene, Any]]:
+def _records(
+    vcf: Any, panel: Panel, build: str, indexed: bool, path: Path, place: _Place | None = None
+) -> Iterator[tuple[Gene, Any]]:
     table = _region_table(panel, build)
+    place = place or _Place()
     if indexed:
         with htslib_messages():
             try:
@@ -529,20 +589,29 @@ def _records(vcf: Any, panel: Panel, build: str, indexed: bool, path: Path) -> I
                     except Exception as exc:  # the index cannot be loaded or does not fit the file
                         raise _LookupFailed(f"{where}: {exc}") from exc
                     while rec is not None:  # streamed: one record in memory at a time
+                        place.last, place.using = f"{rec.CHROM}:{rec.POS}", True
                         yield gene, rec
+                        place.using = False
                         rec = next(fetched, None)
                 errors = [m for m in messages if "[E::" in m or ("[W::" in m and "index" in m.lower())]
                 if errors:
                     raise _LookupFailed(errors[0].split("] ", 1)[-1])
         return
     for rec in vcf:
+        place.records += 1
         entries = table.get(rec.CHROM)
         if entries is None:
             continue
         pos = rec.POS
+        if not 0 <= rec.start < MAX_POS:  # on a panel gene's chromosome: it may be a finding, never skipped
+            problem = record_problem(rec)
+            raise _unreadable(path, place, False, problem or "its POS is not a position", rec.CHROM)
+        place.last = f"{rec.CHROM}:{pos}"
         for start, end, gene in entries:
             if start <= pos <= end:
+                place.using = True
                 yield gene, rec
+                place.using = False
                 break
 
 
