@@ -119,7 +119,7 @@ BAD: list[tuple[list[str], str]] = [
     ),
     (["rank", "--batch", "{tmp}/bad-lines.jsonl"], "needs --out"),
     (["rank", "--out", "{tmp}/o.jsonl", CASE], "go with --batch"),
-    (["rank", "--batch", "{tmp}/junk.jsonl", "--out", "{tmp}/o.jsonl"], "could not be read"),
+    (["rank", "--batch", "{tmp}/junk.jsonl", "--out", "{tmp}/o.jsonl"], "not UTF-8 text"),
     (["rank", "--batch", "{tmp}/bad-lines.jsonl", "--out", "{tmp}/folder"], "is a folder"),
     (["rank", "--batch", "{tmp}/bad-lines.jsonl", "--out", "-"], "cannot be '-'"),
     (

@@ -218,7 +218,8 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
                 yield lineno, obj
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"'{safe_text(str(path))}' is not UTF-8 text (after line {lineno}, byte {exc.start}).",
+            f"'{safe_text(str(path))}' is not UTF-8 text (a byte that is not UTF-8 at or after line "
+            f"{lineno + 1}).",
             "Save the file as UTF-8 text.",
         ) from None
     except (OSError, EOFError) as exc:  # unreadable, a truncated .gz

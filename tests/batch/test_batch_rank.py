@@ -118,3 +118,36 @@ def test_bad_scheduler_and_missing_out_are_input_errors(tmp_path: Path) -> None:
     )
     assert isinstance(result.exception, InputError) and "could not be reached" in str(result.exception)
     assert not (tmp_path / "y.jsonl").exists()
+
+
+def test_resume_retries_the_cases_that_failed_and_says_so(tmp_path: Path) -> None:
+    """Before: an 'error' line counted as done, so a case that failed (a bad line since corrected, a
+    knowledge problem since fixed) was never ranked on a rerun."""
+    packets = sorted(CASES.glob("*.json"))[:2]
+    good = [json.dumps(json.loads(p.read_text())) for p in packets]
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(good[0] + "\n" + "{not json\n")
+    out = tmp_path / "results.jsonl"
+    first = json.loads(_invoke("rank", "--batch", str(cases), "--out", str(out), "--workers", "1", "--json"))
+    assert (first["ranked"], first["errors"], first["retried"]) == (1, 1, 0)
+    cases.write_text(good[0] + "\n" + good[1] + "\n")  # line 2 corrected
+    again = json.loads(_invoke("rank", "--batch", str(cases), "--out", str(out), "--workers", "1", "--json"))
+    assert (again["ranked"], again["already_done"], again["errors"], again["retried"]) == (1, 1, 0, 1)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 2 and all("error" not in r for r in rows)  # one line per case, the error line gone
+    text = _invoke("rank", "--batch", str(cases), "--out", str(out), "--workers", "1")
+    assert "0 could not be ranked" in text and "tried again" not in text
+
+
+def test_a_case_id_used_twice_is_refused(tmp_path: Path) -> None:
+    from ipexpath.errors import InputError
+
+    packet = json.dumps(json.loads(sorted(CASES.glob("*.json"))[0].read_text()))
+    cases = tmp_path / "twice.jsonl"
+    cases.write_text(packet + "\n" + packet + "\n")
+    result = CliRunner().invoke(
+        cli, ["rank", "--batch", str(cases), "--out", str(tmp_path / "r.jsonl"), "--workers", "1"]
+    )
+    assert isinstance(result.exception, InputError)
+    assert "used twice" in str(result.exception) and "line 1 and line 2" in str(result.exception)
+    assert not (tmp_path / "r.jsonl").exists()

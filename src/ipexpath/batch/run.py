@@ -33,11 +33,12 @@ class BatchSummary:
     ranked: int = 0
     skipped_done: int = 0
     errors: int = 0
+    retried: int = 0  # cases whose earlier run wrote an 'error' line, tried again in this run
     out: Path | None = None
 
 
 def done_ids(path: Path) -> set[str]:
-    """Ids already present in a results file (complete lines only)."""
+    """Ids already ranked in a results file (complete lines without 'error'; a failed case is not done)."""
     ids: set[str] = set()
     if not path.exists():
         return ids
@@ -46,10 +47,34 @@ def done_ids(path: Path) -> set[str]:
             if not line.endswith("\n"):
                 break  # a line cut by a kill: rank that case again
             try:
-                ids.add(str(json.loads(line)["id"]))
+                row = json.loads(line)
+                if "error" not in row:
+                    ids.add(str(row["id"]))
             except (ValueError, KeyError, TypeError):
                 continue
     return ids
+
+
+def _drop_failed(path: Path) -> int:
+    """Remove the 'error' lines of a results file being resumed (those cases are ranked again, so each case
+    keeps one line); returns how many were removed. Rewritten under a temporary name and renamed."""
+    kept: list[str] = []
+    dropped = 0
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                failed = "error" in json.loads(line)
+            except (ValueError, TypeError):
+                failed = False
+            if failed:
+                dropped += 1
+            else:
+                kept.append(line)
+    if dropped:
+        from ipexpath.files import atomic_write_text
+
+        atomic_write_text(path, "".join(kept))
+    return dropped
 
 
 def _truncate_incomplete(path: Path) -> None:
@@ -85,10 +110,11 @@ def run_batch(
     finished_before = out.exists()
     if finished_before:
         os.replace(out, partial)  # resume on top of a finished file: new cases are appended, renamed back
+    summary = BatchSummary(out=out)
     if partial.exists():
         _truncate_incomplete(partial)
+        summary.retried = _drop_failed(partial)
     skip = done_ids(partial)
-    summary = BatchSummary(out=out)
     todo = _todo(cases, skip, summary)
     bar = _Progress(progress)
     with (
@@ -136,7 +162,18 @@ def _finished_file_kept(finished_before: bool, partial: Path, out: Path) -> Iter
 
 
 def _todo(cases: Path, skip: set[str], summary: BatchSummary) -> Iterator[CaseInput]:
-    for item in case_inputs(iter_cases(cases)):
+    """The cases still to rank; a case id used twice stops the run (results are kept by case id, so the
+    second case would be taken as done, or mixed with the first, on a resume or --compare)."""
+    seen: dict[str, str] = {}
+    for raw, item in ((raw, item) for raw in iter_cases(cases) for item in case_inputs([raw])):
+        if item.case_id in seen:
+            raise InputError(
+                f"The case id '{item.case_id}' is used twice in '{cases.name}' ({seen[item.case_id]} and "
+                f"{raw.where}); results are kept by case id, so each case needs its own. The cases ranked "
+                "so far are kept and a rerun resumes after the ids are corrected.",
+                "Give each phenopacket its own 'id'.",
+            )
+        seen[item.case_id] = raw.where
         if item.case_id in skip:
             summary.skipped_done += 1
             continue

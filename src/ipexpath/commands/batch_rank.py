@@ -29,7 +29,7 @@ def batch_options(func: F) -> F:
             "--out",
             type=click.Path(path_type=Path),
             default=None,
-            help="With --batch: results file (one JSON line per case; rerun resumes).",
+            help="With --batch: results file (one JSON line per case; a rerun resumes and retries failed cases).",
         ),
         click.option(
             "--scheduler",
@@ -118,6 +118,7 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
                 "ranked": summary.ranked,
                 "already_done": summary.skipped_done,
                 "errors": summary.errors,
+                "retried": summary.retried,
                 "out": batch["out"].name,
                 "changes": [c.to_dict() for c in changes] if changes is not None else None,
             }
@@ -127,6 +128,11 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
         f"Ranked {summary.ranked:,} case(s) into {batch['out']} ({summary.skipped_done:,} already there, "
         f"{summary.errors:,} could not be ranked — see their 'error' lines)."
     )
+    if summary.retried:
+        click.echo(
+            f"{summary.retried:,} case(s) that could not be ranked in an earlier run were tried again "
+            "(a failed case is never counted as done)."
+        )
     if changes is not None:
         click.echo(f"{len(changes)} change(s) against {batch['compare'].name}:")
         for c in changes:

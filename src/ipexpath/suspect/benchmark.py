@@ -100,23 +100,13 @@ def iter_cases(path: Path) -> Iterator[RawCase]:
             f"'{path}' is neither a .jsonl / .jsonl.gz file nor a folder.",
             "Give one phenopacket per line in a .jsonl(.gz) file, or a folder of phenopacket .json files.",
         )
-    opener = gzip.open if path.name.endswith(".gz") else open
-    try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for lineno, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except ValueError as exc:
-                    yield RawCase(f"line {lineno}", None, f"not valid JSON: {exc}")
-                    continue
-                if isinstance(obj, dict):
-                    yield RawCase(f"line {lineno}", obj)
-                else:
-                    yield RawCase(f"line {lineno}", None, "not a JSON object")
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InputError(f"The benchmark file '{path}' could not be read: {exc}.") from exc
+    from ipexpath.files import iter_jsonl  # the package's one JSON-lines reader (bad lines named, not fatal)
+
+    for lineno, obj in iter_jsonl(path):
+        if isinstance(obj, InputError):
+            yield RawCase(f"line {lineno}", None, obj.message.split(": ", 1)[-1])
+        else:
+            yield RawCase(f"line {lineno}", obj)
 
 
 def clinical_view(packet: dict[str, Any]) -> dict[str, Any]:
