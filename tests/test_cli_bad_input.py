@@ -63,6 +63,7 @@ FILES: dict[str, bytes | str | None] = {
     "family.yaml": EXAMPLE.family.read_text(encoding="utf-8"),
     "proband.vcf": EXAMPLE.vcf.read_text(encoding="utf-8"),
     "bad-lines.jsonl": "not json\n[1]\n",
+    "blank.jsonl": "\n \n",
     "junk.jsonl": bytes(range(128, 256)) * 4,
     "truncated.jsonl.gz": gzip.compress(CASE_TEXT.encode())[:200],
     "a-file": "not a folder\n",
@@ -138,6 +139,7 @@ BAD: list[tuple[list[str], str]] = [
     (["classify", "--vcf", "{tmp}/junk.bin"], "VCF header"),
     (["classify", "--vcf", "{tmp}/family.ped"], "VCF header"),
     (["classify", "--vcf", "{tmp}/folder"], "is a folder"),
+    (["classify", "--vcf", "/dev/zero"], "not a regular file"),  # was "The VCF file is empty"
     (["classify", "--vcf", "{tmp}/pos-zero.vcf"], "line 19 (chrX): its POS 0 is not a position"),
     (["classify", "--vcf", "{tmp}/pos-huge.vcf"], "line 19 (chrX): its POS 99999999999 is not a position"),
     (["classify", "--vcf", "{tmp}/pos-word.vcf"], "line 19 is malformed"),
@@ -163,9 +165,25 @@ BAD: list[tuple[list[str], str]] = [
     (["demo", "--out", "{tmp}/a-file"], "not a folder"),
     # terms, bench, screen
     (["terms", "--batch", "{tmp}/junk.jsonl"], "not UTF-8"),
+    (["terms", "--batch", "{tmp}/blank.jsonl"], "holds no note"),  # was exit 0, nothing said
+    (["rank", "--batch", "{tmp}/blank.jsonl", "--out", "{tmp}/r.jsonl"], "holds no case"),  # was exit 0
+    # free-text limits: a search of at most 300 characters, names one line of at most 200, never blank
+    (["terms", "diarrhea " * 40], "at most 300 are accepted"),
+    (["terms", " "], "The search is empty"),
+    (["demo", "--released-by", "  ", "--out", "{tmp}/out"], "--released-by is empty"),  # was "Released by  "
+    (["demo", "--requested-by", "Dr A\x1b[2J", "--out", "{tmp}/out"], "control character"),
+    (["assess", CASE, "--requested-by", "x" * 201, "--out", "{tmp}/out"], "at most 200 are accepted"),
     (["bench", "{tmp}/junk.jsonl"], "not UTF-8"),
     (["bench", "{tmp}/truncated.jsonl.gz"], "could not be read"),
     (["screen", "-", "--out", "{tmp}/f.tsv"], "standard input"),
+    # standard input: only a case, family, PED or ranking file, and one per command
+    (["classify", "--vcf", "-"], "The VCF cannot be read from standard input"),
+    (["assess", CASE, "--vcf", "-", "--out", "{tmp}/out"], "The VCF cannot be read from standard input"),
+    (["rank", "--batch", "-", "--out", "{tmp}/o.jsonl"], "cannot be read from standard input"),
+    (["bench", "-"], "cannot be read from standard input"),
+    (["terms", "--batch", "-"], "cannot be read from standard input"),
+    (["classify", "--vcf", str(EXAMPLE.vcf), "--case", "-", "--family", "-"], "are both '-'"),
+    (["assess", "-", "--family", "-", "--out", "{tmp}/out"], "are both '-'"),
     (["screen", str(EXAMPLE.vcf), "--out", "-"], "cannot be '-'"),
     (["screen", "{tmp}/junk.bin", "--out", "{tmp}/f.tsv"], "VCF header"),
 ]
@@ -230,6 +248,19 @@ def test_case_from_standard_input(monkeypatch: pytest.MonkeyPatch, compressed: b
     outcome = invoke(["case", "-", "--json"])
     check_invariant(outcome, allow_error=False)
     assert len(json.loads(outcome.out)["observed"]) == 6
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".ped"])
+def test_family_from_standard_input(monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """Before: '-' was read, then refused as "an unknown family-file type ''" (a case file could be piped)."""
+    import io
+
+    text = EXAMPLE.family.with_suffix(suffix).read_text(encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    piped = invoke(["family", "-", "--json"])
+    check_invariant(piped, allow_error=False)
+    named = invoke(["family", str(EXAMPLE.family.with_suffix(suffix)), "--json"])
+    assert json.loads(piped.out)["individuals"] == json.loads(named.out)["individuals"]
 
 
 def test_standard_input_from_a_terminal_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,9 +30,48 @@ MAX_NESTING = 64  # JSON/YAML depth; a phenopacket needs about 8
 MAX_NODES = 1_000_000  # JSON/YAML values in one document
 MAX_INT_DIGITS = 30  # no clinical integer is longer; Python refuses int strings beyond 4,300 digits
 MAX_TEXT_CHARS = 1_000_000  # one string inside a document (e.g. a clinical note in a case form)
+MAX_QUERY_CHARS = 300  # a term search (`terms QUERY`): the longest HPO label or synonym has 120 characters
+MAX_NAME_CHARS = 200  # a person's name given as an option (--requested-by, --released-by)
 
 
-STDIN = "-"  # a case file named '-' is read from standard input
+STDIN = "-"  # a case, family, PED or ranking file named '-' is read from standard input (one per command)
+_stdin_read: tuple[object, str] | None = None  # (the stdin object, what was read from it): read once only
+
+
+def refuse_stdin(path: Path | str, what: str, why: str = "it is read more than once") -> None:
+    """Refuse '-' for an input that is read only from a file (a VCF, a batch file), saying why."""
+    if str(path) == STDIN:
+        raise InputError(
+            f"The {what} cannot be read from standard input ('-'): {why}. What can be piped in: a case, "
+            "family, PED or ranking file (one per command).",
+            f"Save the {what} to a file and give its path.",
+        )
+
+
+def check_short_text(value: str, what: str, limit: int, suggestion: str) -> str:
+    """`value` stripped; refused when empty, longer than `limit`, or holding control characters (a name or
+    query is one line of text shown to people: it must not be blank, a pasted document or a terminal code)."""
+    text = value.strip()
+    if not text:
+        raise InputError(f"The {what} is empty.", suggestion)
+    if len(text) > limit:
+        raise InputError(
+            f"The {what} is {len(text):,} characters long; at most {limit:,} are accepted.", suggestion
+        )
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+        raise InputError(f"The {what} holds a line break or control character.", suggestion)
+    return text
+
+
+def one_stdin(inputs: dict[str, Path | None]) -> None:
+    """Refuse two inputs of one command named '-' (a pipe holds one file), before either is read."""
+    piped = [what for what, path in inputs.items() if path is not None and str(path) == STDIN]
+    if len(piped) > 1:
+        raise InputError(
+            f"The {' and the '.join(piped)} are both '-' (standard input), but only one file can be "
+            "piped in.",
+            "Give all but one of them as file paths.",
+        )
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -95,6 +134,7 @@ def check_output_file(path: Path, what: str = "output file") -> None:
 def check_input_file(path: Path, what: str = "file", max_bytes: int | None = MAX_INPUT_BYTES) -> int:
     """Refuse a missing path, a folder, a FIFO/device/socket or a file above `max_bytes`; return its size."""
     path = Path(path)
+    refuse_stdin(path, what, "it is read from a file only")
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -147,14 +187,23 @@ def read_text(path: Path, what: str = "file", max_bytes: int = MAX_INPUT_BYTES) 
 
 
 def _read_stdin(what: str, max_bytes: int) -> bytes:
-    """Standard input as bytes (at most `max_bytes`; gzip is unpacked); refused when it is a terminal."""
+    """Standard input as bytes (at most `max_bytes`; gzip is unpacked); refused when it is a terminal, and
+    when another input of the command has already been read from it (two inputs cannot share one pipe)."""
     import sys
 
+    global _stdin_read
     if sys.stdin is None or sys.stdin.isatty():
         raise InputError(
             f"The {what} '-' means standard input, but nothing was piped in.",
             "Pipe the file in (… | ipexpath rank -) or give its path.",
         )
+    if _stdin_read is not None and _stdin_read[0] is sys.stdin:
+        raise InputError(
+            f"The {what} and the {_stdin_read[1]} are both '-' (standard input), but only one file can be "
+            "piped in.",
+            "Give one of them as a file path.",
+        )
+    _stdin_read = (sys.stdin, what)
     stream = getattr(sys.stdin, "buffer", None)
     data = stream.read(max_bytes + 1) if stream is not None else sys.stdin.read(max_bytes + 1).encode()
     if data[:2] == b"\x1f\x8b":
@@ -216,7 +265,7 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
                     yield lineno, InputError(f"{path}, line {lineno}: expected a JSON object.")
                     continue
                 yield lineno, obj
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError:
         raise InputError(
             f"'{safe_text(str(path))}' is not UTF-8 text (a byte that is not UTF-8 at or after line "
             f"{lineno + 1}).",

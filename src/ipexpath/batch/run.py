@@ -102,7 +102,11 @@ def run_batch(
     if out.is_dir():
         raise InputError(f"'{out}' is a folder; --out must be a .jsonl file.")
     partial = out.with_name(out.name + PARTIAL_SUFFIX)
-    next(iter_cases(cases), None)  # an unreadable or wrong CASES fails here, before --out is touched
+    if next(iter_cases(cases), None) is None:  # an unreadable, wrong or empty CASES fails before --out
+        raise InputError(
+            f"The file of cases '{Path(cases).name}' holds no case (it is empty or only blank lines).",
+            "Give one phenopacket per line.",
+        )
     env = worker_environment()
     hpo = str(hpo_dir) if hpo_dir else None
     if kind != "dask":
@@ -165,7 +169,8 @@ def _todo(cases: Path, skip: set[str], summary: BatchSummary) -> Iterator[CaseIn
     """The cases still to rank; a case id used twice stops the run (results are kept by case id, so the
     second case would be taken as done, or mixed with the first, on a resume or --compare)."""
     seen: dict[str, str] = {}
-    for raw, item in ((raw, item) for raw in iter_cases(cases) for item in case_inputs([raw])):
+    for raw in iter_cases(cases):
+        item = next(case_inputs([raw]))
         if item.case_id in seen:
             raise InputError(
                 f"The case id '{item.case_id}' is used twice in '{cases.name}' ({seen[item.case_id]} and "

@@ -10,7 +10,7 @@ import click
 
 from ipexpath.case import require_observed
 from ipexpath.commands.case_input import case_from_options, case_options, pop_case_options
-from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
+from ipexpath.commands.options import emit_json, hpo_dir_option, json_option, person_name
 from ipexpath.knowledge import require_knowledge
 
 if TYPE_CHECKING:
@@ -26,10 +26,15 @@ def document_options(func: Any) -> Any:
         "--released-by",
         default=None,
         metavar="NAME",
+        callback=person_name,
         help="Clinician who reviewed and released the family leaflet (otherwise it is marked as a draft).",
     )(func)
     func = click.option(
-        "--requested-by", default=None, metavar="NAME", help="Who requested the assessment (shown on page 1)."
+        "--requested-by",
+        default=None,
+        metavar="NAME",
+        callback=person_name,
+        help="Who requested the assessment (shown on page 1).",
     )(func)
     return click.option("--pdf", is_flag=True, help="Also write report.pdf (the report as printed, A4).")(
         func
@@ -89,6 +94,7 @@ def command(
 ) -> None:
     """Run Suspect, Confirm and Counsel on CASE and write the professional report and the family leaflet."""
     from ipexpath.conclusions import run_assessment
+    from ipexpath.files import one_stdin
     from ipexpath.report import write_outputs
     from ipexpath.report.output import check_out_folder
     from ipexpath.report.views import DocumentOptions
@@ -96,6 +102,7 @@ def command(
     if (covered or test_sensitivity) and vcf is None:
         raise click.UsageError("--covered and --test-sensitivity describe the genetic test: give --vcf too.")
     check_out_folder(out_dir)  # before the work, not after it
+    one_stdin({"case file": kwargs.get("case_file"), "family file": family})
     kb = require_knowledge(hpo_dir)
     case = case_from_options(kb, pop_case_options(kwargs))
     require_observed(case)  # as `rank`: the differential needs at least one observed feature

@@ -29,7 +29,7 @@ def batch_options(func: F) -> F:
             "--out",
             type=click.Path(path_type=Path),
             default=None,
-            help="With --batch: results file (one JSON line per case; a rerun resumes and retries failed cases).",
+            help="With --batch: results file (a JSON line per case; a rerun resumes, retrying failed cases).",
         ),
         click.option(
             "--scheduler",
@@ -64,6 +64,7 @@ _SINGLE_CASE_ONLY = (
     "age",
     "onset",
     "text",
+    "hsct",
     "method",
     "explain",
     "similar",

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.errors import InputError
-from ipexpath.files import atomic_write_text
+from ipexpath.files import atomic_write_text, refuse_stdin
 from ipexpath.knowledge import require_knowledge
 from ipexpath.suspect.benchmark import run_cv, summarise
 
@@ -74,6 +74,7 @@ def command(
         raise InputError(f"--out '{out}' is a folder.", "Give a file name ending in .jsonl.")
     kb = require_knowledge(hpo_dir)
     methods: tuple[str, ...] = ("lr", "lr_no_cases", "phenomizer") if method in ("all", "both") else (method,)
+    refuse_stdin(cases, "file of cases", "it is a .jsonl(.gz) file or a folder, read more than once")
     if not cases.exists():
         raise InputError(f"The benchmark cases '{cases}' do not exist.", "Check the path.")
     if not (cases.is_dir() or cases.name.endswith((".jsonl", ".jsonl.gz"))):

@@ -1,22 +1,25 @@
 """How every command takes a case: a file (phenopacket or YAML form) or flags (--hpo, --excluded, --sex,
---age, --onset, --text). Shared so that `case`, `rank`, `classify`, `assess` behave the same way."""
+--age, --onset, --text, --hsct). Shared so that `case`, `rank`, `classify`, `assess` behave the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from ipexpath.case import Age, Case, RawTerm, Sex, build_case, parse_stated_age, read_case
-from ipexpath.case.model import Finding, FindingLevel
+from ipexpath.case.model import Finding, FindingLevel, Transplant
 from ipexpath.errors import InputError
 from ipexpath.knowledge.base import KnowledgeBase
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CASE_OPTION_NAMES = ("case_file", "hpo", "excluded", "sex", "age", "onset", "text")
+CASE_OPTION_NAMES = ("case_file", "hpo", "excluded", "sex", "age", "onset", "text", "hsct")
+HSCT_SOURCE = "command line (--hsct)"
+MAX_CASE_TERMS = 1_000  # observed + excluded; the 7,639 published patients of phenopacket-store have <= 156
 ONSET_TOLERANCE_DAYS = (
     1.0  # ages in months are 30.4 days: '1 month' onset at age 'P30D' is not a contradiction
 )
@@ -38,6 +41,13 @@ def case_options(func: F) -> F:
         click.option(
             "--text", default=None, help="Clinical text to turn into HPO terms (negation understood)."
         ),
+        click.option(
+            "--hsct",
+            multiple=True,
+            metavar="AGE|yes",
+            help="A stem cell transplant already done: the age at it (P1Y2M) or 'yes' (follow-up, not a "
+            "referral). Same as 'hsct:' in the case form or a phenopacket medicalAction.",
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -57,15 +67,18 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
     text = options.get("text")
     if path is not None:
         given = [
-            f"--{name}" for name in ("hpo", "excluded", "text", "sex", "age", "onset") if options.get(name)
+            f"--{name}"
+            for name in ("hpo", "excluded", "text", "sex", "age", "onset", "hsct")
+            if options.get(name)
         ]
         if given or text is not None:
             raise InputError(
                 f"Give either a case file or {'/'.join(given) or '--text'}, not both: the file's own "
                 "values would be mixed with, or silently replace, the flags.",
-                "Put everything in the case file (sex, age, onset, terms), or leave the file out.",
+                "Put everything in the case file (sex, age, onset, terms; a transplant as 'hsct:' in the "
+                "form or a phenopacket medicalAction), or leave the file out.",
             )
-        return read_case(path, kb)
+        return _not_too_many_terms(read_case(path, kb))
     if text is not None and not text.strip():
         raise InputError("The --text is empty.", 'Give the clinical text, e.g. --text "chronic diarrhea".')
     both = sorted({t.upper() for t in hpo} & {t.upper() for t in excluded})
@@ -119,7 +132,8 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
             "Name a case file (phenopacket or YAML), or give --hpo HP:... terms "
             'or --text "clinical description".',
         )
-    return build_case(
+    transplants = _transplants(options.get("hsct") or (), age)
+    case = build_case(
         kb,
         case_id="command-line case",
         observed=observed,
@@ -131,6 +145,43 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
         source="command line" if not text else "command line (text)",
         findings=findings,
     )
+    return _not_too_many_terms(replace(case, transplants=transplants) if transplants else case)
+
+
+def _not_too_many_terms(case: Case) -> Case:
+    """Refuse a case with more than MAX_CASE_TERMS terms: not one patient (ranking time grows with it)."""
+    n = len(case.observed) + len(case.excluded)
+    if n > MAX_CASE_TERMS:
+        raise InputError(
+            f"The case lists {n:,} HPO terms; at most {MAX_CASE_TERMS:,} are accepted (published patients "
+            "have at most a few hundred).",
+            "Check that the file describes one patient.",
+        )
+    return case
+
+
+def _transplants(values: tuple[str, ...], age: Age | None) -> tuple[Transplant, ...]:
+    """--hsct: the same `Transplant` as the form's `hsct:` (yes, or the age at the transplant, not after
+    the age now)."""
+    out = []
+    for value in _split(values):
+        if value.lower() in ("yes", "done", "true"):
+            out.append(Transplant(None, HSCT_SOURCE))
+            continue
+        try:
+            when = parse_stated_age(value, "--hsct")
+        except InputError:
+            raise InputError(
+                f"--hsct '{value}' is neither 'yes' nor the age at the transplant.",
+                "Example: --hsct P1Y2M (a transplant at 14 months), or --hsct yes.",
+            ) from None
+        if age is not None and when.days > age.days + ONSET_TOLERANCE_DAYS:
+            raise InputError(
+                f"--hsct {value} is later than the age now (--age {age.iso8601}).",
+                "Give the age at which the transplant was done.",
+            )
+        out.append(Transplant(when, HSCT_SOURCE))
+    return tuple(out)
 
 
 def pop_case_options(kwargs: dict[str, Any]) -> dict[str, Any]:

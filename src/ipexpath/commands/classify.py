@@ -187,12 +187,14 @@ def command(
     )
     from ipexpath.confirm.genetic_test import GeneticTest, read_covered
     from ipexpath.confirm.phenotype import phenotype_from_rows
+    from ipexpath.files import one_stdin
     from ipexpath.types import Sex
 
     if bool(vcf_path) == bool(variants):
         raise click.UsageError("Give either --vcf FILE or one or more --variant HGVS (not both).")
     if vcf_path and (population_af is not None or revel is not None or spliceai is not None or zygosity):
         raise click.UsageError("--af, --revel, --spliceai and --zygosity apply to --variant only.")
+    one_stdin({"case file": case_path, "ranking": ranking_path, "family file": family_path})
     panel = load_panel()
     parsed_overrides = [parse_override(text) for text in overrides]
     family_people = load_family_file(family_path) if family_path else None

@@ -30,6 +30,18 @@ def hpo_dir_option(func: F) -> F:
     )(func)
 
 
+def person_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback for a person's name option: one line, not blank, at most MAX_NAME_CHARS characters."""
+    from ipexpath.files import MAX_NAME_CHARS, check_short_text
+
+    if value is None:
+        return None
+    option = "/".join(param.opts)
+    return check_short_text(
+        value, f"name given to {option}", MAX_NAME_CHARS, f"Give one name, e.g. {option} 'Dr A. Smith'."
+    )
+
+
 def emit_json(data: Any) -> None:
     """Write `data` as indented JSON to stdout."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")

@@ -10,6 +10,7 @@ import click
 
 from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.errors import InputError
+from ipexpath.files import MAX_QUERY_CHARS, check_short_text
 from ipexpath.knowledge import require_knowledge
 from ipexpath.knowledge.base import KnowledgeBase
 from ipexpath.knowledge.textlearned import LearnedPhrases
@@ -52,6 +53,13 @@ def command(
         )
     if not query and text is None and batch is None:
         raise InputError("Nothing to look up.", 'Give words (ipexpath terms diarrhea) or --text "...".')
+    if query:
+        check_short_text(
+            " ".join(query),
+            "search",
+            MAX_QUERY_CHARS,
+            'Search a few words; read longer text with --text "...".',
+        )
     if learned and text is None and batch is None:
         raise InputError("--learned-phrases applies to --text or --batch only.")
     kb = require_knowledge(hpo_dir)
@@ -133,6 +141,8 @@ def _batch(kb: KnowledgeBase, path: Path, as_json: bool, learned: LearnedPhrases
                 click.echo(line + (f"; not recognised: {unrecognised}" if unrecognised else ""))
     for error in errors:
         click.echo(f"Error: {error.message}", err=True)
+    if not errors and not done:
+        raise InputError(f"The notes file '{path.name}' holds no note (it is empty or only blank lines).")
     if errors:
         raise InputError(
             f"{len(errors)} of {done + len(errors)} lines could not be read "

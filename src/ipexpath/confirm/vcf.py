@@ -65,11 +65,10 @@ class VcfReadResult:
 # --------------------------------------------------------------------------------------------- file checks
 def check_vcf_file(path: Path) -> bool:
     """Raise InputError for a missing, empty, truncated or header-less file; return True if compressed."""
-    if not path.exists():
-        raise InputError(f"The VCF file '{path}' does not exist.", "Check the path and spelling.")
-    if path.is_dir():
-        raise InputError(f"'{path}' is a folder, but a VCF file was expected.")
-    size = path.stat().st_size
+    from ipexpath.files import check_input_file, refuse_stdin
+
+    refuse_stdin(path, "VCF", "it is read more than once (genome build, then the calls)")
+    size = check_input_file(path, "VCF file", None)  # missing, a folder, a FIFO or device: said as such
     if size == 0:
         raise InputError(f"The VCF file '{path}' is empty.")
     with path.open("rb") as handle:

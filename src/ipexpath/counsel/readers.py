@@ -14,7 +14,7 @@ from ipexpath.counsel.pedigree import Affection, Age, GeneticTest, Pedigree, Per
 from ipexpath.counsel.risk import RiskResult
 from ipexpath.counsel.validation import check_unique_ids, validate_pedigree
 from ipexpath.errors import InputError
-from ipexpath.files import parse_document, read_text
+from ipexpath.files import STDIN, parse_document, read_text
 
 _PED_SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "0": Sex.UNKNOWN}
 _PED_AFFECTED = {
@@ -104,6 +104,10 @@ def load_family(path: Path | str) -> Pedigree:
     path = Path(path)
     text = read_text(path, "family file")
     suffix = path.suffix.lower()
+    if str(path) == STDIN:  # piped in: PED if its first line is 6+ columns without ':', else YAML/JSON
+        first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
+        suffix = ".ped" if len(first.split()) >= 6 and ":" not in first else ".yaml"
+        path = Path("standard input")
     if suffix in {".ped", ".fam", ".txt", ".tsv"}:
         return read_ped(text, str(path))
     if suffix in {".yaml", ".yml", ".json"}:

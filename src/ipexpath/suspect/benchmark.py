@@ -75,7 +75,10 @@ class RawCase:
 
 def iter_cases(path: Path) -> Iterator[RawCase]:
     """Phenopackets of a .jsonl / .jsonl.gz file (one per line) or a folder of .json files."""
+    from ipexpath.files import refuse_stdin
+
     path = Path(path)
+    refuse_stdin(path, "file of cases", "it is a .jsonl(.gz) file or a folder, read more than once")
     if not path.exists():
         raise InputError(f"The benchmark cases '{path}' do not exist.", "Check the path.")
     if path.is_dir():
