@@ -76,6 +76,10 @@ FILES: dict[str, bytes | str | None] = {
     "pos-word.vcf": _foxp3_call_as("chrX\t49251x80\t.\tC\tT\t"),
     "alt-missing.vcf": _foxp3_call_as("chrX\t49251480\t.\tC\t\t"),
     "columns-missing.vcf": VCF_TEXT.replace(FOXP3_CALL, "chrX\t49251480\t.\tC\n#"),
+    "listed-twice.vcf": "".join(
+        line + (line if line.startswith(FOXP3_CALL) else "") for line in VCF_TEXT.splitlines(keepends=True)
+    ),
+    "bom.vcf": "\ufeff" + VCF_TEXT,
 }
 
 CASE = str(example_case_path())
@@ -145,6 +149,8 @@ BAD: list[tuple[list[str], str]] = [
     (["classify", "--vcf", "{tmp}/pos-word.vcf"], "line 19 is malformed"),
     (["classify", "--vcf", "{tmp}/alt-missing.vcf"], "line 19 (chrX:49251480 in FOXP3): a genotype"),
     (["classify", "--vcf", "{tmp}/columns-missing.vcf"], "line 19 is malformed"),
+    (["classify", "--vcf", "{tmp}/listed-twice.vcf"], "C>T twice for the patient (line 19 and line 20)"),
+    (["classify", "--vcf", "{tmp}/bom.vcf"], "starts with a byte-order mark"),
     (["assess", CASE, "--vcf", "{tmp}/pos-zero.vcf", "--out", "{tmp}/out"], "may be a finding"),
     (["screen", "{tmp}/pos-zero.vcf", "--out", "{tmp}/f.tsv"], "not bgzip-compressed"),
     (["classify", "--vcf", str(EXAMPLE.vcf), "--ranking", CASE], "no 'results' list"),
@@ -344,6 +350,35 @@ def test_failed_batch_keeps_the_finished_results_file(files: Path, store_path: P
     check_invariant(again)
     assert again.code == 2 and out.read_text(encoding="utf-8") == good
     assert not (files / "results.jsonl.partial").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        (["classify", "--vcf", "{tmp}/proband.vcf", "--output", "{tmp}/proband.vcf"], "proband.vcf"),
+        (
+            [
+                "classify",
+                "--vcf",
+                str(EXAMPLE.vcf),
+                "--family",
+                "{tmp}/family.yaml",
+                "--output",
+                "{tmp}/family.yaml",
+            ],
+            "family.yaml",
+        ),
+        (["family", "{tmp}/family.yaml", "--svg", "{tmp}/family.yaml"], "family.yaml"),
+        (["rank", "--batch", "{tmp}/bad-lines.jsonl", "--out", "{tmp}/bad-lines.jsonl"], "bad-lines.jsonl"),
+    ],
+)
+def test_an_output_never_overwrites_an_input(files: Path, argv: list[str], name: str) -> None:
+    """Before: `classify --vcf x.vcf --output x.vcf` replaced the patient's VCF with the JSON result."""
+    before = (files / name).read_bytes()
+    outcome = invoke(_argv(argv, files))
+    check_invariant(outcome)
+    assert outcome.code == 2 and ("input files" in outcome.err or "is the --batch file" in outcome.err)
+    assert (files / name).read_bytes() == before
 
 
 def test_message_line_breaks_other_than_newline_are_shown_not_acted_on(tmp_path: Path) -> None:

@@ -82,6 +82,9 @@ def cli() -> None:
     Suspect (rank diseases from HPO terms), confirm (classify variants with ACMG/AMP),
     counsel (X-linked family risks), report. Outputs are decision support, not a diagnosis.
     """
+    from ipexpath.files import track_inputs
+
+    track_inputs()  # no output may overwrite one of the command's input files
 
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C

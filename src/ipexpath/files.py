@@ -9,6 +9,7 @@ that is not valid Unicode. The limits are generous for real clinical files and s
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -36,6 +37,37 @@ MAX_NAME_CHARS = 200  # a person's name given as an option (--requested-by, --re
 
 STDIN = "-"  # a case, family, PED or ranking file named '-' is read from standard input (one per command)
 _stdin_read: tuple[object, str] | None = None  # (the stdin object, what was read from it): read once only
+
+
+_inputs: set[tuple[int, int]] | None = (
+    None  # (device, inode) of the files a command read (None: not tracking)
+)
+
+
+def track_inputs() -> None:
+    """Start a command: from now on every input file checked is remembered, and writing over one is refused
+    (`classify --vcf x.vcf --output x.vcf` would have replaced the patient's VCF with its result)."""
+    global _inputs
+    _inputs = set()
+
+
+def _remember_input(info: os.stat_result) -> None:
+    if _inputs is not None:
+        _inputs.add((info.st_dev, info.st_ino))
+
+
+def refuse_overwriting_an_input(path: Path, what: str = "output file") -> None:
+    """Refuse to write `path` when it is a file this command reads (its input would be lost)."""
+    try:
+        info = Path(path).stat()
+    except OSError:
+        return
+    if _inputs is not None and (info.st_dev, info.st_ino) in _inputs:
+        raise OutputError(
+            f"The {what} '{safe_text(path)}' is one of this command's input files; writing it would replace "
+            "that input. Nothing was written.",
+            "Give the output a different file name.",
+        )
 
 
 def refuse_stdin(path: Path | str, what: str, why: str = "it is read more than once") -> None:
@@ -107,6 +139,7 @@ def check_output_file(path: Path, what: str = "output file") -> None:
     """Refuse an output path that cannot become a file: '-', a folder, a file inside a file, or a folder
     without write permission. Called before a long run, so it fails at once rather than at the end."""
     path = Path(path)
+    refuse_overwriting_an_input(path, what)
     if str(path) == STDIN:
         raise OutputError(
             f"The {what} cannot be '-' (standard output).",
@@ -143,6 +176,7 @@ def check_input_file(path: Path, what: str = "file", max_bytes: int | None = MAX
         ) from None
     except OSError as exc:
         raise OutputError(f"The {what} '{safe_text(path)}' could not be read: {exc.strerror}.") from None
+    _remember_input(info)
     if stat.S_ISDIR(info.st_mode):
         raise OutputError(f"'{safe_text(path)}' is a folder, but a {what} was expected.")
     if not stat.S_ISREG(info.st_mode):
@@ -249,6 +283,8 @@ def decode_text(data: bytes, source: str, what: str = "file") -> str:
 def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
     """Yield (line number, parsed object or the error for that line) from a .jsonl or .jsonl.gz file."""
     path = Path(path)
+    with contextlib.suppress(OSError):
+        _remember_input(path.stat())
     opener = gzip.open if path.suffix == ".gz" else open
     lineno = 0
     try:

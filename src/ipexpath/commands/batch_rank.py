@@ -92,9 +92,20 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
         raise InputError("--batch needs --out RESULTS.jsonl.")
     if batch["out"].is_dir():
         raise InputError(f"'{batch['out']}' is a folder; --out must be a .jsonl file.")
-    check_output_file(batch["out"], "--out results file")
     if batch["compare"] is not None:
         check_input_file(batch["compare"], "--compare results file")
+        if batch["out"].exists() and batch["out"].resolve() == batch["compare"].resolve():
+            raise InputError(
+                "--out and --compare name the same file: the earlier results would be resumed into, not "
+                "compared with.",
+                "Write the new run to another file.",
+            )
+    if batch["batch"].exists() and batch["out"].exists() and batch["out"].samefile(batch["batch"]):
+        raise InputError(
+            f"--out '{batch['out']}' is the --batch file of cases itself; it would be taken for results.",
+            "Write the results to another file.",
+        )
+    check_output_file(batch["out"], "--out results file")
     batch["out"].parent.mkdir(parents=True, exist_ok=True)
     from ipexpath.batch.run import compare, run_batch
 

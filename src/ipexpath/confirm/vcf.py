@@ -87,6 +87,12 @@ def check_vcf_file(path: Path) -> bool:
     if compressed and not is_bgzf:
         _check_gzip_integrity(path)
     first = _first_line(path, compressed)
+    if first.startswith("\ufeff##fileformat=VCF"):
+        raise InputError(
+            f"The VCF '{path.name}' starts with a byte-order mark (an invisible character some Windows "
+            "editors add), which VCF readers do not accept.",
+            "Save it again as UTF-8 without a byte-order mark, or re-export it from the pipeline.",
+        )
     if not first.startswith("##fileformat=VCF"):
         raise InputError(
             f"'{path}' does not start with a VCF header (first line: '{first[:60]}').",
@@ -458,6 +464,7 @@ def _collect(
     skipped_other_gene = 0
     observed_haploid_x = False
     place = _Place(header_lines=vcf.raw_header.count("\n"))
+    seen: dict[tuple[str, str, int, str, str], str] = {}  # the patient's calls: a record listed twice
     try:
         for gene, rec in _records(vcf, panel, build_check.used, indexed, path, place):
             count += 1
@@ -474,6 +481,15 @@ def _collect(
                     call = calls[index_of]
                     if not call.carries:
                         continue
+                    key = (gene.symbol, rec.CHROM, int(rec.POS), rec.REF, alt)
+                    here = f"line {place.header_lines + place.records}" if not indexed else "a second record"
+                    if key in seen:
+                        raise InputError(
+                            f"The VCF '{path.name}' lists {rec.CHROM}:{rec.POS} {rec.REF}>{alt} twice for "
+                            f"the patient ({seen[key]} and {here}); it would be counted as two variants.",
+                            "Remove the duplicate record (bcftools norm -d exact) and run again.",
+                        )
+                    seen[key] = here
                     zyg = call.zygosity
                     doubts += [call.doubt] if call.doubt else []
                     observed_haploid_x = observed_haploid_x or (
