@@ -158,6 +158,9 @@ def test_a_record_that_cannot_be_read_is_an_error_never_a_missed_finding(
     short = _edited_cohort(cohort, tmp_path, "short", lambda f: f[:5])
     message = _error(short, "--out", str(out), "--workers", workers)
     assert "could not be read in FOXP3" in message and "No findings are written" in message
+    twice = _edited_cohort(cohort, tmp_path, "twice", lambda f: ["\t".join(f) + "\n" + f[0], *f[1:]])
+    message = _error(twice, "--out", str(out), "--workers", workers)  # was: each carrier listed twice
+    assert "lists chrX:49251480 C>T in FOXP3 twice" in message
     no_alt = _edited_cohort(cohort, tmp_path, "no_alt", lambda f: [*f[:4], ".", *f[5:]])
     message = _error(no_alt, "--out", str(out), "--workers", workers)
     assert "chrX:49251480 in FOXP3" in message and "names allele 1 but ALT lists 0" in message

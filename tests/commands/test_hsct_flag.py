@@ -4,6 +4,7 @@ phenopacket medicalAction, so a transplanted boy gets follow-up, never a new ref
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from tests.fuzz.harness import check_invariant, invoke
@@ -37,7 +38,12 @@ def test_hsct_flag_is_the_forms_transplant(tmp_path: Path) -> None:
 
 
 def test_transplanted_boy_gets_follow_up_not_a_referral(tmp_path: Path) -> None:
-    vcf = str(EXAMPLE.vcf)  # hemizygous FOXP3 c.1150G>A: without the flag he is referred for HSCT
+    sys.path.insert(0, str(Path(__file__).parents[1] / "confirm"))
+    from vcfmaker import Record, VcfSpec, foxp3_vep
+
+    csq = foxp3_vep("c.100C>T", "p.Gln34Ter", "stop_gained", "A", exon="3/12", MAX_AF="")
+    # hemizygous FOXP3 nonsense (likely pathogenic): without the flag he is referred for HSCT
+    vcf = str(VcfSpec([Record("X", 49260000, "G", "A", f"CSQ={csq}", ["1"])]).write(tmp_path / "boy.vcf"))
     before = _json(["assess", *BOY, "--vcf", vcf, "--out", str(tmp_path / "before")])
     after = _json(["assess", *BOY, "--hsct", "P1Y2M", "--vcf", vcf, "--out", str(tmp_path / "after")])
     ids_before = {r["id"] for r in before["recommendations"]}

@@ -253,6 +253,12 @@ def site_task(path: str, build: str, region: Region) -> TaskResult:
                 if variant is None:
                     break  # annotated only to a neighbouring gene: not this gene's variant
                 key: VariantKey = (normalize_chrom(rec.CHROM), int(rec.POS), rec.REF, alt, gene.symbol)
+                if key in result.variants:  # its carriers would be listed twice, its chrX calls counted twice
+                    raise InputError(
+                        f"The cohort VCF '{Path(path).name}' lists {rec.CHROM}:{rec.POS} {rec.REF}>{alt} in "
+                        f"{region.gene} twice. No findings are written.",
+                        "Remove the duplicate record (bcftools norm -d exact) and run again.",
+                    )
                 result.variants[key] = variant
         vcf.close()
     return result
