@@ -24,13 +24,17 @@ DEFAULT = (
 )
 BASE = ModelParameters()
 VARIANTS: dict[str, ModelParameters] = {
-    "no_cases": BASE.with_changes(case_weight=0.0),
+    "no_cases": BASE.with_changes(case_weight=0.0, similar_evidence_weight=0.0),
     "lr-8": BASE,
     "lr-7 (no similar evidence)": BASE.with_changes(similar_evidence_weight=0.0),
     "cap3": BASE.with_changes(case_cap_per_publication=3.0),
     "no_cap": BASE.with_changes(case_cap_per_publication=0.0),
     "similar0.5": BASE.with_changes(similar_evidence_weight=0.5),
     "similar1.5": BASE.with_changes(similar_evidence_weight=1.5),
+    # session 4 (§0.10): case-profile options, fixed a priori
+    "assessed_patients": BASE.with_changes(case_assessed_patients=True),
+    "assessed_publications": BASE.with_changes(case_assessed_publications=True),
+    "ic_propagation": BASE.with_changes(case_ic_propagation=True),
 }
 STRATA = (
     "rankable",

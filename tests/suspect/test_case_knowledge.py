@@ -186,3 +186,40 @@ def test_calibrated_ipex_posterior_is_not_overconfident(kb: KnowledgeBase) -> No
     assert top.disease_id == "OMIM:304790"
     assert 0.2 < top.posterior < 0.9 and diff.unexplained_posterior > 0.01
     assert diff.ipex_like_share is not None
+
+
+def test_assessed_denominators_and_ic_propagation(kb: KnowledgeBase) -> None:
+    """Research options (§0.10): hepatomegaly in 2 of 5 IL2RA patients; one more had liver abnormality stated
+    absent (an ancestor excluded), two papers' other patients never mention the liver."""
+    specs = [  # (patient, paper, observed, excluded)
+        ("p0", "PMID:1", ("HP:0002240",), ()),
+        ("p1", "PMID:2", ("HP:0002240",), ()),
+        ("p2", "PMID:1", ("HP:0002028",), ("HP:0001392",)),  # "no abnormality of the liver"
+        ("p3", "PMID:3", ("HP:0002028",), ()),
+        ("p4", "PMID:2", ("HP:0002028",), ()),
+    ]
+    cases = [TrainingCase(p, "OMIM:606367", "IL2RA", "IL2RA", pmid, o, x, 1, True) for p, pmid, o, x in specs]
+    knowledge = CaseKnowledge.from_cases(cases, {"format": 1}, keep_excluded=True)
+    assert knowledge.to_cases()[2].excluded == ("HP:0001392",)
+    again = CaseKnowledge.from_bytes(knowledge.to_bytes(), "test")
+    assert again.excluded_of(2) == ["HP:0001392"] and again.subset(np.arange(5) >= 2).excluded_of(0) == [
+        "HP:0001392"
+    ]
+    d, hepatomegaly = kb.disease_index["OMIM:606367"], kb.term_index["HP:0002240"]
+    laplace = ModelParameters(case_prior_from_annotations=False)
+
+    def frequency(params: ModelParameters, term: int = hepatomegaly) -> float:
+        profiles = RankingModel.build(kb, params, cases=knowledge).case_profiles
+        assert profiles is not None
+        return float(profiles.propagated[d, term])
+
+    assert frequency(laplace) == pytest.approx(3 / 7)  # (2 + 1) / (5 + 2): every patient counts
+    # assessed in the patient: p0, p1 (present), p2 (ancestor excluded) → (2 + 1) / (3 + 2)
+    assert frequency(laplace.with_changes(case_assessed_patients=True)) == pytest.approx(0.6)
+    # assessed in the paper: PMID:1 (p0, p2) and PMID:2 (p1, p4) → (2 + 1) / (4 + 2)
+    assert frequency(laplace.with_changes(case_assessed_publications=True)) == pytest.approx(0.5)
+    # IC weighting: the observed term keeps weight 1, a general ancestor counts less than 1 per patient
+    ic = laplace.with_changes(case_ic_propagation=True)
+    assert frequency(ic) == pytest.approx(3 / 7)
+    liver = kb.term_index["HP:0001392"]
+    assert frequency(ic, liver) < frequency(laplace, liver)

@@ -228,6 +228,10 @@ class CaseKnowledge:
     observed_ptr: IntVec  # CSR over cases into observed_term
     observed_term: IntVec
     provenance: dict[str, Any]
+    # CSR over cases into excluded_term ("stated absent"); None when the arrays were built without them
+    # (the shipped file; the research harness keeps them, `from_cases(keep_excluded=True)`)
+    excluded_ptr: IntVec | None = None
+    excluded_term: IntVec | None = None
 
     @property
     def n_cases(self) -> int:
@@ -239,8 +243,15 @@ class CaseKnowledge:
         lo, hi = self.observed_ptr[case], self.observed_ptr[case + 1]
         return [self.term_ids[t] for t in self.observed_term[lo:hi].tolist()]
 
+    def excluded_of(self, case: int) -> list[str]:
+        """The excluded HPO ids of one case (empty if the arrays do not keep them)."""
+        if self.excluded_ptr is None or self.excluded_term is None:
+            return []
+        lo, hi = self.excluded_ptr[case], self.excluded_ptr[case + 1]
+        return [self.term_ids[t] for t in self.excluded_term[lo:hi].tolist()]
+
     def to_cases(self) -> list[TrainingCase]:
-        """The cases as rows again (excluded terms are not stored)."""
+        """The cases as rows again (excluded terms only if the arrays keep them)."""
         return [
             TrainingCase(
                 self.case_ids[i],
@@ -249,7 +260,7 @@ class CaseKnowledge:
                 self.genes[self.case_gene[i]],
                 self.pmids[self.case_pmid[i]],
                 tuple(self.observed_of(i)),
-                (),
+                tuple(self.excluded_of(i)),
                 int(self.case_sex[i]),
                 bool(self.case_curated[i]),
             )
@@ -262,6 +273,13 @@ class CaseKnowledge:
         per_term_keep = np.repeat(keep, counts)
         ptr = np.zeros(int(keep.sum()) + 1, dtype=np.int32)
         ptr[1:] = np.cumsum(counts[keep])
+        x_ptr: IntVec | None = None
+        x_term: IntVec | None = None
+        if self.excluded_ptr is not None and self.excluded_term is not None:
+            x_counts = np.diff(self.excluded_ptr)
+            x_ptr = np.zeros(int(keep.sum()) + 1, dtype=np.int32)
+            x_ptr[1:] = np.cumsum(x_counts[keep])
+            x_term = self.excluded_term[np.repeat(keep, x_counts)]
         return CaseKnowledge(
             self.term_ids,
             self.disease_ids,
@@ -277,12 +295,17 @@ class CaseKnowledge:
             ptr,
             self.observed_term[per_term_keep],
             {**self.provenance, "subset_of": self.provenance.get("content_sha256")},
+            x_ptr,
+            x_term,
         )
 
     @classmethod
-    def from_cases(cls, cases: list[TrainingCase], provenance: dict[str, Any]) -> CaseKnowledge:
-        """Arrays from training cases (ids sorted, so the same cases always give the same arrays)."""
-        terms = sorted({t for c in cases for t in c.observed})
+    def from_cases(
+        cls, cases: list[TrainingCase], provenance: dict[str, Any], *, keep_excluded: bool = False
+    ) -> CaseKnowledge:
+        """Arrays from training cases (ids sorted, so the same cases always give the same arrays); the
+        excluded terms are kept only if asked (the shipped file has none)."""
+        terms = sorted({t for c in cases for t in (*c.observed, *(c.excluded if keep_excluded else ()))})
         diseases = sorted({c.disease_id for c in cases})
         label_of = {c.disease_id: c.disease_label for c in cases}
         genes = sorted({c.gene for c in cases})
@@ -293,6 +316,12 @@ class CaseKnowledge:
         p_ix = {p: i for i, p in enumerate(pmids)}
         ptr = np.zeros(len(cases) + 1, dtype=np.int32)
         ptr[1:] = np.cumsum([len(c.observed) for c in cases])
+        x_ptr: IntVec | None = None
+        x_term: IntVec | None = None
+        if keep_excluded:
+            x_ptr = np.zeros(len(cases) + 1, dtype=np.int32)
+            x_ptr[1:] = np.cumsum([len(c.excluded) for c in cases])
+            x_term = np.array([t_ix[t] for c in cases for t in c.excluded], dtype=np.int32)
         return cls(
             tuple(terms),
             tuple(diseases),
@@ -308,11 +337,17 @@ class CaseKnowledge:
             ptr,
             np.array([t_ix[t] for c in cases for t in c.observed], dtype=np.int32),
             provenance,
+            x_ptr,
+            x_term,
         )
 
     # ------------------------------------------------------------------ file form
     def _arrays(self) -> dict[str, npt.NDArray[Any]]:
+        excluded: dict[str, npt.NDArray[Any]] = {}
+        if self.excluded_ptr is not None and self.excluded_term is not None:
+            excluded = {"excluded_ptr": self.excluded_ptr, "excluded_term": self.excluded_term}
         return {
+            **excluded,
             "term_ids": np.array(self.term_ids, dtype=str),
             "disease_ids": np.array(self.disease_ids, dtype=str),
             "disease_labels": np.array(self.disease_labels, dtype=str),
@@ -371,6 +406,8 @@ class CaseKnowledge:
                     z["observed_ptr"].astype(np.int32),
                     z["observed_term"].astype(np.int32),
                     provenance,
+                    z["excluded_ptr"].astype(np.int32) if "excluded_ptr" in z.files else None,
+                    z["excluded_term"].astype(np.int32) if "excluded_term" in z.files else None,
                 )
         except (OSError, ValueError, KeyError) as exc:
             raise KnowledgeError(f"The case knowledge file {what} cannot be read: {exc}") from exc

@@ -540,7 +540,7 @@ def training_pool(
     if curated.is_dir():
         sources.append((curated, True))
     train, _ = read_training_cases(sources, kb) if limit is None else _limited_training(sources, kb, limit)
-    pool = CaseKnowledge.from_cases(train, {"format": 1})
+    pool = CaseKnowledge.from_cases(train, {"format": 1}, keep_excluded=True)
     pool_fold = np.array(
         [
             fold_of({"id": c.case_id, "metaData": {"externalReferences": [{"id": c.pmid}]}}, folds, c.case_id)

@@ -9,6 +9,16 @@ turned into a frequency with two safeguards:
 * the small-sample shrinkage used for the HPOA n/m lines (lr-4): (n + s·m0) / (m + s), Laplace's rule with
   s = 2, m0 = 0.5, so 1 of 1 patient is 0.67, not "always".
 
+Three research options (session 4, §0.10 of the design note; all off in the shipped model):
+
+* assessed patients: the denominator of a term counts only the patients in whom it was assessed — stated
+  present (the term or a descendant) or stated absent (the term or an ancestor excluded, so that a
+  patient's excluded features lower the term's frequency) — instead of every patient of the disease;
+* assessed publications: the same, per publication: a patient counts if some patient of the disease in the
+  same paper had the term stated present or absent;
+* information-content-weighted propagation: a patient's feature t counts at its ancestor a with weight
+  IC(a)/IC(t) (IC = −ln background), not 1, so distant general ancestors gain little.
+
 The model merges these profiles with the HPOA frequencies (element-wise maximum, `case_weight`), after the
 background frequencies are computed, so a feature is not counted twice in the background. Raw counts are kept
 for the explanations ("seen in 12 of 31 published patients, 7 publications").
@@ -66,6 +76,8 @@ def build_case_profiles(
     prior_strength: float,
     prior_mean: float,
     annotation_prior: tuple[sp.csc_matrix, npt.NDArray[np.float64]] | None = None,
+    assessed: str = "",
+    ic_weights: npt.NDArray[np.float64] | None = None,
 ) -> CaseProfiles:
     """Profiles of every disease of `kb` that has training cases in `knowledge`."""
     n_d, n_t = kb.n_diseases, kb.n_terms
@@ -93,6 +105,12 @@ def build_case_profiles(
     keep = is_phenotype[anc]
     n_c = usable.size
     prop = _binary(anc_case[keep], anc[keep], (n_c, n_t))
+    counted = prop
+    if ic_weights is not None:
+        # weight IC(ancestor) / IC(observed term), the best over the patient's terms below the ancestor
+        own_ic = np.repeat(ic_weights[terms], n_anc)
+        ratio = np.where(own_ic > 0, ic_weights[anc] / np.maximum(own_ic, 1e-12), 1.0)
+        counted = _max_matrix(anc_case[keep], anc[keep], np.clip(ratio[keep], 0.0, 1.0), (n_c, n_t))
     exact = _binary(case_of_term, terms, (n_c, n_t))
     disease_of = case_d[usable]
     pub_of = knowledge.case_pmid[usable].astype(np.int64)
@@ -104,7 +122,7 @@ def build_case_profiles(
     )
     to_disease = sp.csr_matrix((weight, (disease_of, np.arange(n_c))), shape=(n_d, n_c))
     to_disease_raw = sp.csr_matrix((np.ones(n_c), (disease_of, np.arange(n_c))), shape=(n_d, n_c))
-    weighted = (to_disease @ prop).tocsr()
+    weighted = (to_disease @ counted).tocsr()
     m = np.asarray(to_disease.sum(axis=1)).ravel()
     patients = (to_disease_raw @ prop).tocsr()
     n_patients = np.bincount(disease_of, minlength=n_d).astype(np.int64)
@@ -128,7 +146,21 @@ def build_case_profiles(
         annotated, background = annotation_prior
         own = np.asarray(annotated.tocsr()[coo.row, coo.col]).ravel()
         mean = np.where(own > 0, own, background[coo.col])
-    freq = (coo.data + prior_strength * mean) / (m[coo.row] + prior_strength)
+    denominator = m[coo.row]
+    if assessed:
+        stated = _assessed(kb, knowledge, usable, term_map, is_phenotype, prop)
+        if assessed == "publications":
+            group_stated = (groups @ stated).tocsr()
+            group_stated.data = np.ones_like(group_stated.data)
+            group_weight = np.bincount(inverse, weights=weight, minlength=counts.size)
+            to_group_disease = sp.csr_matrix(
+                (group_weight, (group_disease, np.arange(counts.size))), shape=(n_d, counts.size)
+            )
+            m_cells = (to_group_disease @ group_stated).tocsr()
+        else:
+            m_cells = (to_disease @ stated).tocsr()
+        denominator = np.asarray(m_cells[coo.row, coo.col]).ravel()
+    freq = (coo.data + prior_strength * mean) / (denominator + prior_strength)
     propagated = sp.csc_matrix((freq.astype(np.float32), (coo.row, coo.col)), shape=(n_d, n_t))
     exact_by_disease = (to_disease_raw @ exact).tocsr()
     exact_by_disease.data = np.ones_like(exact_by_disease.data)
@@ -144,6 +176,56 @@ def build_case_profiles(
         case_disease=disease_of,
         case_terms=prop,
         case_rows=usable.astype(np.int64),
+    )
+
+
+def _assessed(
+    kb: KnowledgeBase,
+    knowledge: CaseKnowledge,
+    usable: IntVec,
+    term_map: IntVec,
+    is_phenotype: npt.NDArray[np.bool_],
+    prop: sp.csr_matrix,
+) -> sp.csr_matrix:
+    """0/1 case × term: the term was stated present (a descendant observed) or absent (an ancestor-or-self
+    excluded) in the patient."""
+    n_c, n_t = prop.shape
+    if knowledge.excluded_ptr is None or knowledge.excluded_term is None:
+        return prop
+    x_ptr = knowledge.excluded_ptr
+    per_case = np.diff(x_ptr)[usable]
+    case_of = np.repeat(np.arange(n_c), per_case)
+    offsets = np.arange(per_case.sum()) - np.repeat(np.cumsum(per_case) - per_case, per_case)
+    terms = term_map[knowledge.excluded_term[np.repeat(x_ptr[usable], per_case) + offsets]]
+    ok = terms >= 0
+    ok[ok] = is_phenotype[terms[ok]]
+    excluded = _binary(case_of[ok], terms[ok], (n_c, n_t))
+    # descendants: transpose of the (term, ancestor-or-self) matrix
+    anc_ptr, anc_idx = kb.ancestor_ptr, kb.ancestor_idx
+    n_anc = np.diff(anc_ptr)
+    below = sp.csr_matrix(
+        (np.ones(anc_idx.size), (anc_idx.astype(np.int64), np.repeat(np.arange(n_t), n_anc))),
+        shape=(n_t, n_t),
+    )
+    stated = (prop + excluded @ below).tocsr()
+    stated.data = np.ones_like(stated.data)
+    return stated
+
+
+def _max_matrix(
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    vals: npt.NDArray[np.float64],
+    shape: tuple[int, int],
+) -> sp.csr_matrix:
+    """Matrix with the largest value given at each (row, col)."""
+    key = rows * shape[1] + cols
+    order = np.lexsort((-vals, key))
+    key, vals = key[order], vals[order]
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    return sp.csr_matrix(
+        (vals[first], (key[first] // shape[1], key[first] % shape[1])), shape=shape, dtype=np.float64
     )
 
 

@@ -133,6 +133,13 @@ class ModelParameters:
     # Prior mean of the case-frequency shrinkage: False = 0.5 (Laplace, as the n/m lines); True = what the
     # annotations say (the disease's own frequency for the term, else the background frequency).
     case_prior_from_annotations: bool = True
+    # Research options of the case profiles (session 4, design note §0.10; all off — none won under the
+    # no-training-case rule): denominator over the patients in whom the term was assessed ("patients": stated
+    # present or absent in the patient, using the published excluded features; "publications": in some patient
+    # of the same paper; "" = all patients), and information-content-weighted propagation to ancestors.
+    case_assessed_patients: bool = False
+    case_assessed_publications: bool = False
+    case_ic_propagation: bool = False
     # Similar published patients as evidence (lr-8, `similar_evidence.py`): weight of the learnt log10 LR of
     # the case's best similarity to each disease's published patients, given the disease's rank without it;
     # 1 is the likelihood ratio as fitted (set a priori, not tuned); 0 = off.
@@ -273,6 +280,12 @@ class RankingModel:
                 prior_strength=params.cohort_prior_strength,
                 prior_mean=params.cohort_prior_mean,
                 annotation_prior=(propagated, background) if params.case_prior_from_annotations else None,
+                assessed="publications"
+                if params.case_assessed_publications
+                else "patients"
+                if params.case_assessed_patients
+                else "",
+                ic_weights=-np.log(background) if params.case_ic_propagation else None,
             )
             direct = _merge_max(direct, profiles.direct, params.case_weight)
             propagated = _merge_max(propagated, profiles.propagated, params.case_weight)
@@ -325,6 +338,9 @@ class RankingModel:
             "case_cap_per_publication",
             "case_prior_from_annotations",
             "cohort_weight",
+            "case_assessed_patients",
+            "case_assessed_publications",
+            "case_ic_propagation",
         )
         if any(getattr(params, name) != getattr(self.params, name) for name in rebuild):
             return RankingModel.build(self.kb, params, self.case_knowledge, self.similar_evidence)
