@@ -31,10 +31,16 @@ VARIANTS: dict[str, ModelParameters] = {
     "no_cap": BASE.with_changes(case_cap_per_publication=0.0),
     "similar0.5": BASE.with_changes(similar_evidence_weight=0.5),
     "similar1.5": BASE.with_changes(similar_evidence_weight=1.5),
-    # session 4 (§0.10): case-profile options, fixed a priori
+    # session 4 (§0.10): case-profile options, fixed a priori, on lr-8 and on lr-7 (no nested similar-evidence
+    # fit: about a fifth of the cost, which was all a loaded machine allowed)
     "assessed_patients": BASE.with_changes(case_assessed_patients=True),
     "assessed_publications": BASE.with_changes(case_assessed_publications=True),
     "ic_propagation": BASE.with_changes(case_ic_propagation=True),
+    "lr-7 assessed_patients": BASE.with_changes(similar_evidence_weight=0.0, case_assessed_patients=True),
+    "lr-7 assessed_publications": BASE.with_changes(
+        similar_evidence_weight=0.0, case_assessed_publications=True
+    ),
+    "lr-7 ic_propagation": BASE.with_changes(similar_evidence_weight=0.0, case_ic_propagation=True),
 }
 STRATA = (
     "rankable",
@@ -55,6 +61,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument(
+        "--with-no-cases",
+        action="store_true",
+        help="also score the model without case knowledge in the same run (its with/without-training strata)",
+    )
+    parser.add_argument("--decimals", type=int, default=1)
     args = parser.parse_args()
     if not args.cases.exists():
         print(f"{args.cases} not found; nothing to benchmark.")
@@ -62,17 +74,22 @@ def main() -> int:
     kb = load_knowledge()
     print(f"{'variant':<28}" + "".join(f"{s[:14]:>16}" for s in (*STRATA, "macro_rankable")))
     for name in args.variants.split(","):
+        methods = ("lr", "lr_no_cases") if args.with_no_cases else ("lr",)
         rows, _ = run_cv(
-            args.cases, kb, folds=args.folds, methods=("lr",), workers=args.workers, params=VARIANTS[name]
+            args.cases, kb, folds=args.folds, methods=methods, workers=args.workers, params=VARIANTS[name]
         )
-        summary = method_summary(rows, "rank")
-        cells = []
-        for stratum in (*STRATA, "macro_rankable"):
-            s = summary[stratum]
-            cells.append(
-                f"{s['top1'] * 100:5.1f}/{s['top10'] * 100:5.1f}" if s.get("top1") is not None else "-"
-            )
-        print(f"{name:<28}" + "".join(f"{c:>16}" for c in cells), flush=True)
+        keys = [(name, "rank")] + (
+            [("  same run, no case knowledge", "rank_lr_no_cases")] * args.with_no_cases
+        )
+        for label, key in keys:
+            summary = method_summary(rows, key)
+            cells = []
+            for stratum in (*STRATA, "macro_rankable"):
+                s = summary[stratum]
+                d = args.decimals
+                top1, top10 = (s["top1"] * 100, s["top10"] * 100) if s.get("top1") is not None else (0, 0)
+                cells.append(f"{top1:5.{d}f}/{top10:5.{d}f}" if s.get("top1") is not None else "-")
+            print(f"{label:<28}" + "".join(f"{c:>16}" for c in cells), flush=True)
     return 0
 
 
