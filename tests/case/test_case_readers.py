@@ -104,3 +104,52 @@ def test_only_excluded_terms_cannot_be_ranked(kb: KnowledgeBase, tmp_path: Path)
 def test_missing_file(kb: KnowledgeBase, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         read_case(tmp_path / "missing.json", kb)
+
+
+def _both_ways_packet(case_id: str = "x") -> dict[str, object]:
+    """A phenopacket listing diarrhea (HP:0002014) both as observed and as excluded."""
+    return {
+        "id": case_id,
+        "subject": {"id": "p", "sex": "MALE"},
+        "phenotypicFeatures": [
+            {"type": {"id": "HP:0002014", "label": "Diarrhea"}},
+            {"type": {"id": "HP:0000821"}},
+            {"type": {"id": "hp:0002014"}, "excluded": True},
+        ],
+    }
+
+
+def test_a_term_both_observed_and_excluded_is_refused(kb: KnowledgeBase, tmp_path: Path) -> None:
+    from tests.fuzz.harness import check_invariant, invoke
+
+    path = _write(tmp_path, "p.json", json.dumps(_both_ways_packet()))
+    with pytest.raises(InputError, match=r"HP:0002014 is listed both as observed and as excluded"):
+        read_case(path, kb)
+    outcome = invoke(["case", str(path)])  # the same exit 2 as `--hpo X --excluded X`
+    check_invariant(outcome)
+    assert outcome.code == 2 and "HP:0002014" in outcome.err and "both as observed" in outcome.err
+    form = _write(tmp_path, "c.yaml", "observed: [HP:0002014]\nexcluded: [HP:0002014]\n")
+    with pytest.raises(InputError, match="HP:0002014 is listed both"):
+        read_case(form, kb)
+    exported = _write(tmp_path, "e.json", json.dumps({"hpo_version": "x", "observed": [
+        {"id": "HP:0002014"}], "excluded": [{"id": "HP:0002014"}]}))  # fmt: skip
+    with pytest.raises(InputError, match="HP:0002014 is listed both"):
+        read_case(exported, kb)
+    case = read_case(path, kb, lenient=True)  # a batch of published cases keeps it, with a warning
+    assert case.observed_ids == ["HP:0002014", "HP:0000821"] and case.excluded_ids == []
+    assert any("both observed and excluded" in f.message for f in case.findings)
+
+
+@pytest.mark.parametrize(
+    ("case_id", "message"),
+    [("A" * 201, "201 characters long; at most 200"), ("P1\nrm -rf", "control character")],
+)
+def test_case_id_is_limited(kb: KnowledgeBase, tmp_path: Path, case_id: str, message: str) -> None:
+    packet = _both_ways_packet(case_id)
+    packet["phenotypicFeatures"] = [{"type": {"id": "HP:0002014"}}]
+    with pytest.raises(InputError, match=message):
+        read_case(_write(tmp_path, "p.json", json.dumps(packet)), kb)
+    form = _write(tmp_path, "c.yaml", json.dumps({"id": case_id, "observed": ["HP:0002014"]}))
+    with pytest.raises(InputError, match=message):
+        read_case(form, kb)
+    assert read_case(_write(tmp_path, "ok.yaml", "id: " + "A" * 200 + "\nobserved: [HP:0002014]\n"), kb)

@@ -33,3 +33,27 @@ def test_a_phenopacket_fills_the_case_form(world: World) -> None:
     assert junk.status_code == 400 and "not a phenopacket in JSON" in junk.content.decode()
     none = client.post(url, {"action": "fill-from-phenopacket"})
     assert none.status_code == 400 and "No phenopacket was chosen" in none.content.decode()
+
+
+def test_a_phenopacket_with_a_term_both_observed_and_excluded_gets_the_readers_sentence(
+    world: World,
+) -> None:
+    import json
+
+    packet = {
+        "id": "x",
+        "subject": {"id": "p", "sex": "MALE"},
+        "phenotypicFeatures": [
+            {"type": {"id": "HP:0002014"}},
+            {"type": {"id": "HP:0002014"}, "excluded": True},
+        ],
+    }
+    upload = io.BytesIO(json.dumps(packet).encode())
+    upload.name = "both.json"
+    client = world.client("clinician")
+    page = client.post(
+        f"/patients/{world.patient_a}/assess/",
+        {"action": "fill-from-phenopacket", "phenopacket": upload},
+    )
+    text = page.content.decode()
+    assert page.status_code == 400 and "HP:0002014 is listed both as observed and as excluded" in text

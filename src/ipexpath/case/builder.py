@@ -27,6 +27,35 @@ class RawTerm:
 
 
 ONSET_TOLERANCE_DAYS = 1.0  # a month is 30.4 days: onset '1 month' at age 'P30D' is no contradiction
+MAX_CASE_ID_CHARS = 200  # a case id is a name shown in reports and file names, not a document
+
+
+def check_case_id(case_id: str) -> str:
+    """The case id, refused when longer than MAX_CASE_ID_CHARS or holding control characters (a line
+    break or terminal escape in an id would garble reports, logs and the batch results)."""
+    if len(case_id) > MAX_CASE_ID_CHARS:
+        raise InputError(
+            f"The case id is {len(case_id):,} characters long; at most {MAX_CASE_ID_CHARS} are accepted.",
+            "Give a short identifier (for example the local case number), not a description.",
+        )
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in case_id):
+        raise InputError(
+            f"The case id {case_id[:60]!r} holds a control character (a line break, tab or escape).",
+            "Give the case id on one line, with letters, digits and punctuation only.",
+        )
+    return case_id
+
+
+def refuse_contradictions(observed: list[RawTerm], excluded: list[RawTerm], source: str) -> None:
+    """Refuse a term listed both as observed and as excluded: only the person who wrote the case can
+    tell which is right (the command-line flags refuse the same contradiction)."""
+    both = sorted({t.id.strip().upper() for t in observed} & {t.id.strip().upper() for t in excluded})
+    if both:
+        raise InputError(
+            f"In '{source}', {', '.join(both)} is listed both as observed and as excluded.",
+            "Correct the case so each term appears once: observed if the patient has it, "
+            "excluded if looked for and absent.",
+        )
 
 
 def build_case(
@@ -45,6 +74,7 @@ def build_case(
     findings: list[Finding] | None = None,
 ) -> Case:
     """Resolve and clean the terms; unknown ids raise (or, when `lenient`, are dropped with a finding)."""
+    check_case_id(case_id)
     notes: list[Finding] = list(findings or [])
     obs = _resolve_all(kb, observed, notes, lenient, "observed")
     exc = _resolve_all(kb, excluded, notes, lenient, "excluded")

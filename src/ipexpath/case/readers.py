@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ipexpath.case.ages import onset_class_midpoint, parse_age, parse_iso8601_duration, parse_stated_age
-from ipexpath.case.builder import RawTerm, build_case
+from ipexpath.case.builder import RawTerm, build_case, refuse_contradictions
 from ipexpath.case.model import Age, Case, Finding, FindingLevel, Sex, Transplant
 from ipexpath.errors import InputError
 from ipexpath.files import parse_document, read_text
@@ -86,11 +86,13 @@ def case_from_export(data: dict[str, Any], kb: KnowledgeBase, *, source: str) ->
             out.append(Transplant(days(item.get("age_days"), "age_days"), str(item.get("source") or source)))
         return tuple(out)
 
+    observed, excluded = terms("observed"), terms("excluded")
+    refuse_contradictions(observed, excluded, source)
     case = build_case(
         kb,
         case_id=str(data.get("id") or Path(source).stem),
-        observed=terms("observed"),
-        excluded=terms("excluded"),
+        observed=observed,
+        excluded=excluded,
         sex=Sex.parse(data.get("sex")),
         age=days(data.get("age_days"), "age_days"),
         onset=days(data.get("onset_days"), "onset_days"),
@@ -140,6 +142,8 @@ def case_from_phenopacket(
         onset = _time_element_days(feature.onset, findings) if feature.HasField("onset") else None
         raw = RawTerm(feature.type.id, onset, feature.type.label or None)
         (excluded if feature.excluded else observed).append(raw)
+    if not lenient:  # a batch of published cases keeps the case (as observed, with a warning)
+        refuse_contradictions(observed, excluded, source)
     subject = packet.subject
     if int(subject.sex) not in (0, 1, 2, 3):  # protobuf accepts any number for an enum
         raise InputError(
@@ -283,6 +287,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
     excluded = [
         _form_term(item, source, "excluded") for item in _as_list(data.get("excluded"), "excluded", source)
     ]
+    refuse_contradictions(observed, excluded, source)  # the lists as written (the text's terms may differ)
     findings: list[Finding] = []
     onset = parse_stated_age(data["onset"], f"{source}, onset") if data.get("onset") is not None else None
     history = str(data["family_history"]) if data.get("family_history") else None
