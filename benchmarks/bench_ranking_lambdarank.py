@@ -342,19 +342,10 @@ def dump_lr8(path: Path, out: Path) -> None:
     evidence of `ipexpath bench` (fit on the pair models that saw neither fold) and extra features."""
     import time
 
-    from bench_ranking_rerank import scoring
+    from bench_ranking_rerank import read_cases, scoring
     from ipexpath.knowledge import load_knowledge
     from ipexpath.knowledge.case_knowledge import curated_cases_dir
-    from ipexpath.suspect.benchmark import (
-        _all_cases,
-        _terms_and_truth,
-        case_pmids,
-        disease_references,
-        fold_of,
-        pessimistic_rank,
-        split_half,
-        training_pool,
-    )
+    from ipexpath.suspect.benchmark import pessimistic_rank, training_pool
     from ipexpath.suspect.model import ModelParameters, RankingModel
     from ipexpath.suspect.ranking import score_lr
     from ipexpath.suspect.similar_evidence import TrainingPairs
@@ -367,39 +358,7 @@ def dump_lr8(path: Path, out: Path) -> None:
     pool, pool_fold = training_pool(path, curated, kb, folds)
     plain = RankingModel.build(kb, params, cases=None)
     groups = plain.groups
-    refs = disease_references(kb)
-    cases: list[dict[str, Any]] = []
-    for raw, is_curated in _all_cases(path, curated, None):
-        if raw.packet is None:
-            continue
-        found = _terms_and_truth(raw.packet, raw.where, plain)
-        fold = fold_of(raw.packet, folds, raw.where)
-        if found is None:
-            cases.append({"rankable": False, "curated": is_curated, "fold": fold, "id": raw.where})
-            continue
-        terms, truth = found
-        if not terms.observed:
-            continue
-        pmids = case_pmids(raw.packet)
-        tg = sorted({int(groups.group_of[d]) for d in truth})
-        ps = groups.group_scores(score_lr(plain, terms))
-        cases.append(
-            {
-                "rankable": True,
-                "curated": is_curated,
-                "fold": fold,
-                "id": str(raw.packet.get("id") or raw.where),
-                "terms": terms,
-                "truth": truth,
-                "truth_groups": tg,
-                "truth_ids": [kb.disease_ids[d] for d in truth],
-                "cited": any(pmids & refs.get(d, frozenset()) for d in truth),
-                "half": split_half(set(pmids), raw.where),
-                "n_obs": len(terms.observed),
-                "plain_rank": min(pessimistic_rank(ps, groups.has_omim, g) for g in tg),
-                "scorings": {},
-            }
-        )
+    cases = read_cases(path, curated, kb, plain, folds, None)
     print(f"{len(cases)} cases read in {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
     pairs = {k: TrainingPairs() for k in range(folds)}
     for a in range(folds):

@@ -75,6 +75,48 @@ def scoring(model: RankingModel, plain: RankingModel, terms: Any, truth_groups: 
     }
 
 
+def read_cases(
+    path: Path, curated: Path, kb: Any, plain: RankingModel, folds: int, limit: int | None
+) -> list[dict[str, Any]]:
+    """Every store and curated case with its fold, truth, strata keys and its rank under `plain` (shared by
+    the research harnesses so that they score the same cases the same way)."""
+    groups = plain.groups
+    refs = disease_references(kb)
+    cases: list[dict[str, Any]] = []
+    for raw, is_curated in _all_cases(path, curated, limit):
+        if raw.packet is None:
+            continue
+        found = _terms_and_truth(raw.packet, raw.where, plain)
+        fold = fold_of(raw.packet, folds, raw.where)
+        if found is None:
+            cases.append({"rankable": False, "curated": is_curated, "fold": fold, "id": raw.where})
+            continue
+        terms, truth = found
+        if not terms.observed:
+            continue
+        pmids = case_pmids(raw.packet)
+        tg = sorted({int(groups.group_of[d]) for d in truth})
+        ps = groups.group_scores(score_lr(plain, terms))
+        cases.append(
+            {
+                "rankable": True,
+                "curated": is_curated,
+                "fold": fold,
+                "id": str(raw.packet.get("id") or raw.where),
+                "terms": terms,
+                "truth": truth,
+                "truth_groups": tg,
+                "truth_ids": [kb.disease_ids[d] for d in truth],
+                "cited": any(pmids & refs.get(d, frozenset()) for d in truth),
+                "half": split_half(set(pmids), raw.where),
+                "n_obs": len(terms.observed),
+                "plain_rank": min(pessimistic_rank(ps, groups.has_omim, g) for g in tg),
+                "scorings": {},
+            }
+        )
+    return cases
+
+
 def dump(args: argparse.Namespace) -> None:
     """Score every case with the plain, outer and inner pair models and pickle the features."""
     kb = load_knowledge()
@@ -84,41 +126,8 @@ def dump(args: argparse.Namespace) -> None:
     t0 = time.time()
     pool, pool_fold = training_pool(args.cases, curated, kb, folds, args.limit)
     plain = RankingModel.build(kb, params, cases=None)
-    groups = plain.groups
     _ = plain.null_log10_lr
-    refs = disease_references(kb)
-    cases: list[dict[str, Any]] = []
-    for raw, is_curated in _all_cases(args.cases, curated, args.limit):
-        if raw.packet is None:
-            continue
-        found = _terms_and_truth(raw.packet, raw.where, plain)
-        fold = fold_of(raw.packet, folds, raw.where)
-        pmids = case_pmids(raw.packet)
-        if found is None:
-            cases.append({"rankable": False, "curated": is_curated, "fold": fold, "id": raw.where})
-            continue
-        terms, truth = found
-        if not terms.observed:
-            continue
-        tg = sorted({int(groups.group_of[d]) for d in truth})
-        ps = groups.group_scores(score_lr(plain, terms))
-        plain_rank = min(pessimistic_rank(ps, groups.has_omim, g) for g in tg)
-        cases.append(
-            {
-                "rankable": True,
-                "curated": is_curated,
-                "fold": fold,
-                "id": str(raw.packet.get("id") or raw.where),
-                "terms": terms,
-                "truth_groups": tg,
-                "truth_ids": [kb.disease_ids[d] for d in truth],
-                "cited": any(pmids & refs.get(d, frozenset()) for d in truth),
-                "half": split_half(set(pmids), raw.where),
-                "n_obs": len(terms.observed),
-                "plain_rank": plain_rank,
-                "scorings": {},
-            }
-        )
+    cases = read_cases(args.cases, curated, kb, plain, folds, args.limit)
     print(f"{len(cases)} cases read in {time.time() - t0:.0f} s", file=sys.stderr)
     for a in range(folds):
         for b in range(a, folds):
