@@ -127,6 +127,16 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f} %"
 
 
+def _estimate_cells(point: dict[str, Any], key: str) -> tuple[str, str]:
+    """The estimate and 95 % CI cells of one time point (not estimable beyond follow-up; no interval before
+    the first event)."""
+    if point[key] is None:
+        return "not estimable (beyond follow-up)", "–"
+    if point["ci_low"] is None:
+        return _percent(point[key]), "not computable (no event yet)"
+    return _percent(point[key]), f"{_percent(point['ci_low'])} – {_percent(point['ci_high'])}"
+
+
 def _estimates_table(result: dict[str, Any]) -> str:
     """The estimates at fixed years as a table: value, 95 % CI, number at risk; 'not estimable' beyond the
     last follow-up."""
@@ -137,13 +147,7 @@ def _estimates_table(result: dict[str, Any]) -> str:
     if not all(isinstance(points, list) for points in at.values()):  # cumulative incidence: {years: point}
         cells = []
         for y, p in at.items():
-            if p["incidence"] is None:
-                estimate, interval = "not estimable (beyond follow-up)", "–"
-            elif p["ci_low"] is None:
-                estimate, interval = _percent(p["incidence"]), "not computable (no event yet)"
-            else:
-                estimate = _percent(p["incidence"])
-                interval = f"{_percent(p['ci_low'])} – {_percent(p['ci_high'])}"
+            estimate, interval = _estimate_cells(p, "incidence")
             cells.append(
                 f"<tr><td>{esc(str(y))}</td><td>{estimate}</td><td>{interval}</td><td>{p['at_risk']}</td></tr>"
             )
@@ -154,13 +158,7 @@ def _estimates_table(result: dict[str, Any]) -> str:
     rows = []
     for group, points in at.items():
         for p in points:
-            if p["survival"] is None:
-                estimate, interval = "not estimable (beyond follow-up)", "–"
-            elif p["ci_low"] is None:
-                estimate, interval = _percent(p["survival"]), "not computable (no event yet)"
-            else:
-                estimate = _percent(p["survival"])
-                interval = f"{_percent(p['ci_low'])} – {_percent(p['ci_high'])}"
+            estimate, interval = _estimate_cells(p, "survival")
             rows.append(
                 f"<tr><td>{esc(str(group))}</td><td>{p['years']}</td><td>{estimate}</td><td>{interval}</td>"
                 f"<td>{p['at_risk']}</td></tr>"
