@@ -229,17 +229,25 @@ class TextResult:
         return lines
 
     def family_history_note(self) -> str | None:
-        """Relatives' findings with the clause that states them, for a case's family history (or None)."""
+        """Relatives' findings with the clause that states them, for a case's family history (or None).
+
+        Also quotes clauses naming a relative with a diagnosis, a death or a carrier state that gave no HPO
+        term ("her brother died of IPEX at 8 months"): for an X-linked disease that is the key family fact.
+        """
         clauses: dict[tuple[int, int], list[str]] = {}
         for hit in self.family_history:
             start, end = _clause(self.text, hit.span)
             labels = clauses.setdefault((start, end), [])
             if hit.label not in labels:
                 labels.append(hit.label)
+        for start, end in _family_statements(self.text):
+            if not any(s <= start < e or start <= s < end for s, e in clauses):
+                clauses[(start, end)] = []
         if not clauses:
             return None
         parts = [
-            f"'{self.text[start:end]}' ({', '.join(labels)})" for (start, end), labels in clauses.items()
+            f"'{self.text[start:end]}'" + (f" ({', '.join(labels)})" if labels else "")
+            for (start, end), labels in sorted(clauses.items())
         ]
         return "From the text, said of relatives (not the patient's features): " + "; ".join(parts) + "."
 
@@ -260,6 +268,30 @@ class TextResult:
 
 _CLAUSE_END = re.compile(r"[.;!?\n]")
 _MAX_CLAUSE = 160  # characters of a clause quoted in a family-history note
+
+
+# A relative named with a diagnosis, a death or a carrier state: a family fact even without an HPO term.
+_RELATIVE = re.compile(
+    r"\b(?:mother|father|parents?|brothers?|sisters?|siblings?|sibs?|uncles?|aunts?|cousins?|"
+    r"grand(?:mother|father|parents?)|nephews?|nieces?|relatives?|twin|son|daughter|half-brother|"
+    r"half-sister|family history)\b",
+    re.IGNORECASE,
+)
+_FAMILY_FACT = re.compile(
+    r"\b(?:IPEX|FOXP3|died|dead|death|deceased|passed away|stillb\w*|miscarr\w*|carriers?|affected|"
+    r"diagnosed|consanguin\w*|transplant\w*|HSCT)\b",
+    re.IGNORECASE,
+)
+
+
+def _family_statements(text: str) -> list[tuple[int, int]]:
+    """Clauses (sentence parts) that name a relative together with a diagnosis, death or carrier state."""
+    found: list[tuple[int, int]] = []
+    for relative in _RELATIVE.finditer(text):
+        start, end = _clause(text, relative.span())
+        if _FAMILY_FACT.search(text, start, end) and (start, end) not in found:
+            found.append((start, end))
+    return found
 
 
 def _clause(text: str, span: tuple[int, int]) -> tuple[int, int]:

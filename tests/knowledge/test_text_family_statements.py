@@ -1,0 +1,30 @@
+"""A relative's diagnosis, death or carrier state stated in free text reaches the family history."""
+
+from __future__ import annotations
+
+from ipexpath.knowledge.base import KnowledgeBase
+from ipexpath.knowledge.textmine import recognise
+
+
+def test_relative_with_ipex_and_no_hpo_term_is_kept(kb: KnowledgeBase) -> None:
+    text = "Girl with diarrhoea. Her brother died at 8 months of IPEX. Mother healthy."
+    result = recognise(kb, text)
+    assert result.family_history_note() == (
+        "From the text, said of relatives (not the patient's features): "
+        "'Her brother died at 8 months of IPEX'."
+    )
+    observed, _ = result.patient_terms()
+    assert [h.term_id for h in observed] == ["HP:0002014"]
+
+
+def test_carrier_mother_and_relative_findings_are_both_quoted_in_text_order(kb: KnowledgeBase) -> None:
+    text = "Boy with diabetes. His mother is a FOXP3 carrier; his maternal uncle had diarrhoea."
+    note = recognise(kb, text).family_history_note()
+    assert note == (
+        "From the text, said of relatives (not the patient's features): 'His mother is a FOXP3 carrier'; "
+        "'his maternal uncle had diarrhoea' (Diarrhea)."
+    )
+
+
+def test_a_relative_without_a_family_fact_adds_nothing(kb: KnowledgeBase) -> None:
+    assert recognise(kb, "Boy with diarrhoea. Mother healthy. Father present.").family_history_note() is None
