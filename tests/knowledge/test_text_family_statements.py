@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ipexpath.knowledge.base import KnowledgeBase
 from ipexpath.knowledge.textmine import recognise
 
@@ -28,3 +30,19 @@ def test_carrier_mother_and_relative_findings_are_both_quoted_in_text_order(kb: 
 
 def test_a_relative_without_a_family_fact_adds_nothing(kb: KnowledgeBase) -> None:
     assert recognise(kb, "Boy with diarrhoea. Mother healthy. Father present.").family_history_note() is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        ("Boy with diarrhoea. His mother is a carrier. Her brother died of IPEX.", "MALE"),
+        ("Girl with diarrhoea; her brother died.", "FEMALE"),
+        ("He has diarrhoea.", "MALE"),
+        ("She has diarrhoea; his uncle died.", None),
+        ("Boy and girl twins with diarrhoea.", None),
+    ],
+)
+def test_sex_from_a_noun_outranks_pronouns_that_may_name_a_relative(
+    kb: KnowledgeBase, text: str, sex: str | None
+) -> None:
+    assert recognise(kb, text).sex == sex

@@ -60,6 +60,8 @@ _ONSET = re.compile(
 )
 _MALE = frozenset("boy male man son he his".split())
 _FEMALE = frozenset("girl female woman daughter she her".split())
+_MALE_NOUNS = frozenset("boy male man".split())
+_FEMALE_NOUNS = frozenset("girl female woman".split())
 _ONSET_WORDS = frozenset("since onset began beginning started starting from".split())
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HTML_TAG = re.compile(r"<[A-Za-z/!][^<>]{0,500}>")
@@ -283,11 +285,26 @@ _FAMILY_FACT = re.compile(
     re.IGNORECASE,
 )
 
+_INFORMANT_AFTER = re.compile(
+    r"\s+(?:reports|reported|noticed|notes|noted|describes|described|says|said|states|stated|observed|"
+    r"mentions|mentioned|relates|explains|explained|recalls|recalled|brought)\b",
+    re.IGNORECASE,
+)
+_INFORMANT_BEFORE = re.compile(
+    r"(?:\bper|\baccording\s+to|\b(?:reported|noticed|noted|described|observed|brought)\s+by)"
+    r"(?:\s+(?:his|her|their|the))?\s*$",
+    re.IGNORECASE,
+)
+
 
 def _family_statements(text: str) -> list[tuple[int, int]]:
     """Clauses (sentence parts) that name a relative together with a diagnosis, death or carrier state."""
     found: list[tuple[int, int]] = []
     for relative in _RELATIVE.finditer(text):
+        if _INFORMANT_AFTER.match(text, relative.end()) or _INFORMANT_BEFORE.search(
+            text, max(0, relative.start() - 40), relative.start()
+        ):
+            continue  # "per mother, he was diagnosed with diabetes": the parent tells the patient's story
         start, end = _clause(text, relative.span())
         if _FAMILY_FACT.search(text, start, end) and (start, end) not in found:
             found.append((start, end))
@@ -1128,10 +1145,17 @@ def _onset(text: str) -> float | None:
 
 
 def _sex(lowers: set[str]) -> str | None:
-    """MALE or FEMALE when the text's words name only one sex."""
-    male, female = not _MALE.isdisjoint(lowers), not _FEMALE.isdisjoint(lowers)
-    if male and not female:
-        return "MALE"
-    if female and not male:
-        return "FEMALE"
+    """MALE or FEMALE when the text names only one sex: nouns ("boy") first, then pronouns.
+
+    Pronouns often point at a relative ("boy …; her brother died", the mother's brother), so a noun that
+    names one sex decides; pronouns decide only when no such noun does.
+    """
+    for male_words, female_words in ((_MALE_NOUNS, _FEMALE_NOUNS), (_MALE, _FEMALE)):
+        male, female = not male_words.isdisjoint(lowers), not female_words.isdisjoint(lowers)
+        if male and not female:
+            return "MALE"
+        if female and not male:
+            return "FEMALE"
+        if male and female:
+            return None
     return None
