@@ -207,12 +207,15 @@ def test_family_statements_quote_the_msd_manual(knowledge: IpexKnowledge) -> Non
     )
 
 
-def test_barzaghi_outcomes_encoded_and_oi_score_left_out(knowledge: IpexKnowledge) -> None:
+def test_barzaghi_outcomes_use_the_full_text_figures(knowledge: IpexKnowledge) -> None:
+    """OS after HSCT 73.2% at 15 y; under IS 86.8% at 15 y and 65.1% at 24 y (treatment-followup.md §1)."""
     hsct = next(t for t in knowledge.treatment if t.id == "hsct")
-    assert hsct.outcome and "73.2%" in hsct.outcome
+    assert hsct.outcome and "73.2% at 15 years" in hsct.outcome
     ims = next(t for t in knowledge.treatment if t.id == "immunosuppression")
-    assert ims.outcome and "65.1%" in ims.outcome
-    assert any("OI" in n.item for n in knowledge.not_included)
+    assert ims.outcome and "86.8% (95% CI 62.8-95.8) at 15 years" in ims.outcome
+    assert "65.1% (95% CI 18.3-89.7) at 24 years" in ims.outcome
+    assert knowledge.source("barzaghi_2018").pmid == "29241729"
+    assert not any("OI" in n.item and "definition" in n.item for n in knowledge.not_included)
 
 
 def test_leaflet_templates_format(knowledge: IpexKnowledge) -> None:

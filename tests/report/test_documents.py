@@ -207,7 +207,7 @@ def test_leaflet_speaks_to_the_family(
     assert "Draft — to be reviewed with your care team." in text
     for heading in ("Day-to-day care", "When to get help at once", "Your care team", "Your questions"):
         assert heading in text, heading
-    assert "Sources reviewed 2026-11-23" in text
+    assert "Sources reviewed 2026-11-30" in text
 
 
 def test_leaflet_release_line(example_assessment: Assessment) -> None:
