@@ -336,8 +336,9 @@ def _notes(
         )
     if not gene.known_variants and gene.symbol != "FOXP3":
         notes.append(
-            f"{gene.symbol}: gene facts outside FOXP3 are partly background knowledge [K]; verify "
-            "transcript and coordinates before clinical use."
+            f"{gene.symbol}: the transcript is the MANE Select one, but the population-frequency inputs "
+            "(prevalence, allelic contribution, penetrance) are conservative defaults, not figures for this "
+            "gene, and no reported variants are curated: BS1/PM2 are approximate; have the call reviewed."
         )
     return notes
 
