@@ -64,13 +64,17 @@ def reserved() -> frozenset[str]:
 
 
 @pytest.fixture(scope="module")
-def hpo_release() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, str]]:
-    """From the shipped HPO release: disease -> inheritance terms, disease -> genes, gene -> NCBI Gene id."""
+def hpo_release() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, str], dict[str, str]]:
+    """From the shipped HPO release: disease -> inheritance terms, disease -> genes, gene -> NCBI Gene id,
+    disease -> name."""
     data = shipped_hpo_dir()
     inheritance: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
     with (data / "phenotype.hpoa").open(encoding="utf-8") as fh:
         for line in fh:
             cols = line.split("\t")
+            if len(cols) > 3 and cols[0][:1] != "#":
+                names.setdefault(cols[0], cols[1])
             if len(cols) > 3 and cols[3] in HPO_INHERITANCE.values():
                 inheritance.setdefault(cols[0], set()).add(cols[3])
     genes: dict[str, set[str]] = {}
@@ -82,7 +86,7 @@ def hpo_release() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, s
             if len(cols) >= 6:
                 genes.setdefault(cols[5], set()).add(cols[1])
                 ncbi[cols[1]] = cols[0]
-    return inheritance, genes, ncbi
+    return inheritance, genes, ncbi, names
 
 
 def _sources_in(node: Any, where: str) -> Iterator[tuple[str, str]]:
@@ -264,14 +268,19 @@ def _mode(text: str) -> str:
 
 
 def test_gene_disease_ids_and_inheritance_match_the_hpo_release(
-    hpo_release: tuple[dict[str, set[str]], dict[str, set[str]], dict[str, str]],
+    hpo_release: tuple[dict[str, set[str]], dict[str, set[str]], dict[str, str], dict[str, str]],
 ) -> None:
-    inheritance, genes, ncbi = hpo_release
+    """The OMIM-derived HPO annotations name the disease, its gene and inheritance; the files must agree."""
+    inheritance, genes, ncbi, names = hpo_release
     panel = _load(PANEL)["genes"]
     for gene in panel:
         for disease in gene["diseases"]:
             assert gene["symbol"] in genes.get(disease["id"], set()), (
                 f"{disease['id']} not linked to {gene['symbol']}"
+            )
+            official = names[disease["id"]].replace(" ,", ",")
+            assert disease["name"].startswith(official), (
+                f"{disease['id']}: {disease['name']!r} vs {official!r}"
             )
             assert HPO_INHERITANCE[gene["inheritance"]] in inheritance.get(disease["id"], set()), (
                 f"{gene['symbol']} {gene['inheritance']} vs HPO {inheritance.get(disease['id'])}"
