@@ -12,7 +12,7 @@ from typing import Any
 
 from ipexpath.types import Age, Sex
 
-__all__ = ["Age", "Case", "Finding", "FindingLevel", "Sex", "Term"]
+__all__ = ["Age", "Case", "Death", "Finding", "FindingLevel", "Sex", "Term"]
 
 
 class FindingLevel(Enum):
@@ -73,6 +73,18 @@ class Transplant:
 
 
 @dataclass(frozen=True)
+class Death:
+    """The patient has died (vital status): the advice and the leaflet are written for a bereaved family."""
+
+    age: Age | None = None  # age at death, when given
+    source: str = "case form"  # where it was read: case form, --deceased, phenopacket subject.vitalStatus
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"age_days": None if self.age is None else self.age.days, "source": self.source}
+
+
+@dataclass(frozen=True)
 class Case:
     """One patient: resolved phenotype, sex and ages; input to every step of the pathway."""
 
@@ -88,6 +100,7 @@ class Case:
     findings: tuple[Finding, ...] = field(default=())
     hpo_version: str = ""
     transplants: tuple[Transplant, ...] = ()  # HSCT already done (treatment history)
+    death: Death | None = None  # the patient has died (vital status), when recorded
 
     @property
     def age_days(self) -> float | None:
@@ -124,4 +137,5 @@ class Case:
             "excluded": [t.to_dict() for t in self.excluded],
             "findings": [f.to_dict() for f in self.findings],
             "transplants": [t.to_dict() for t in self.transplants],
+            "death": None if self.death is None else self.death.to_dict(),
         }

@@ -12,7 +12,7 @@ from typing import Any
 
 from ipexpath.case.ages import onset_class_midpoint, parse_age, parse_iso8601_duration, parse_stated_age
 from ipexpath.case.builder import RawTerm, build_case, refuse_contradictions
-from ipexpath.case.model import Age, Case, Finding, FindingLevel, Sex, Transplant
+from ipexpath.case.model import Age, Case, Death, Finding, FindingLevel, Sex, Transplant
 from ipexpath.errors import InputError
 from ipexpath.files import parse_document, read_text
 from ipexpath.knowledge.base import KnowledgeBase
@@ -54,7 +54,7 @@ def case_from_export(data: dict[str, Any], kb: KnowledgeBase, *, source: str) ->
     """Read back the case JSON that `ipexpath case --json` writes (`Case.to_dict`), so one command's output
     is the next one's input; its notes are made again from the terms, not copied."""
     allowed = _CASE_EXPORT_KEYS | {
-        "id", "source", "sex", "family_history", "covered", "observed", "excluded", "transplants"
+        "id", "source", "sex", "family_history", "covered", "observed", "excluded", "transplants", "death"
     }  # fmt: skip
     unknown = sorted(set(data) - allowed - {"findings"})
     if unknown:
@@ -101,7 +101,15 @@ def case_from_export(data: dict[str, Any], kb: KnowledgeBase, *, source: str) ->
         source=source,
     )
     done = transplants()  # a transplant in the treatment history is never lost (no referral for another)
-    return replace(case, transplants=done) if done else case
+    death = data.get("death")
+    if death is not None and not isinstance(death, dict):
+        raise InputError(f"In '{source}', 'death' must be a mapping with 'age_days', not {death!r:.60}.")
+    died = (
+        None
+        if death is None
+        else Death(days(death.get("age_days"), "death age_days"), str(death.get("source") or source))
+    )
+    return replace(case, transplants=done, death=died)
 
 
 def case_from_phenopacket(
@@ -174,7 +182,19 @@ def case_from_phenopacket(
         findings=findings,
     )
     transplants = _transplants_of(packet, findings)
-    return replace(case, transplants=transplants, findings=tuple(findings)) if transplants else case
+    if transplants:
+        case = replace(case, transplants=transplants, findings=tuple(findings))
+    if subject.HasField("vital_status") and int(subject.vital_status.status) == _DECEASED:
+        died = (
+            _time_element_days(subject.vital_status.time_of_death, findings)
+            if subject.vital_status.HasField("time_of_death")
+            else None
+        )
+        case = replace(case, death=Death(died, "phenopacket subject.vitalStatus"), findings=tuple(findings))
+    return case
+
+
+_DECEASED = 2  # Phenopacket v2 VitalStatus.Status: UNKNOWN_STATUS 0, ALIVE 1, DECEASED 2
 
 
 # Procedure codes of an (allogeneic) haematopoietic stem cell transplant in a phenopacket's medicalActions:
@@ -271,6 +291,7 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         "notes",
         "covered",
         "hsct",
+        "deceased",
     }
     unknown = sorted(set(data) - allowed)
     if unknown:
@@ -300,6 +321,8 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         excluded += [RawTerm(h.term_id, None, h.label) for h in negated]
         findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
         history = history or found.family_history_note()  # relatives' findings stay family history
+        if data.get("deceased") is None:
+            findings.extend(death_checks(found))
         if onset is None and found.onset_days is not None:
             onset = Age.from_days(found.onset_days)
             findings.append(
@@ -324,7 +347,49 @@ def case_from_form(data: dict[str, Any], kb: KnowledgeBase, *, source: str = "ca
         findings=findings,
     )
     transplants = _form_transplants(data.get("hsct"), source)
-    return replace(case, transplants=transplants) if transplants else case
+    death = form_death(data.get("deceased"), f"{source}, deceased", "case form", case.age)
+    return replace(case, transplants=transplants, death=death)
+
+
+def form_death(value: Any, where: str, source: str, age: Age | None) -> Death | None:
+    """`deceased:` / `--deceased`: yes, or the age at death (P5M); no, or nothing, when alive or unknown."""
+    if value is None or value is False:
+        return None
+    if isinstance(value, str) and value.strip().lower() in ("no", "false", "alive", ""):
+        return None
+    if value is True or (isinstance(value, str) and value.strip().lower() in ("yes", "true", "deceased")):
+        return Death(None, source)
+    if isinstance(value, int | float) or str(value).strip().replace(".", "", 1).isdigit():
+        parse_stated_age(value, where)  # a bare number: says that a unit is needed (P5M or 5 years?)
+    try:
+        when = parse_stated_age(value, where)
+    except (InputError, TypeError, ValueError):
+        raise InputError(
+            f"{where}: must be yes or the age at death, not {value!r:.40}.",
+            "Example: deceased: P5M (died at 5 months), or deceased: yes.",
+        ) from None
+    if age is not None and when.days > age.days + 0.5:
+        raise InputError(
+            f"{where}: the age at death ({when.iso8601}) is later than the age given ({age.iso8601}).",
+            "Give the age at death as the age, or correct one of the two.",
+        )
+    return Death(when, source)
+
+
+DEATH_CHECK = "The text may say that the patient died"  # starts the check; `assess` puts it on page 1
+
+
+def death_checks(found: Any) -> list[Finding]:
+    """A check when the text may say the patient died: recorded only when the user says so (deceased:)."""
+    return [
+        Finding(
+            FindingLevel.WARNING,
+            f"{DEATH_CHECK} ('{clause}'); the patient is not recorded as deceased.",
+            "If the patient has died, record it (deceased: yes or the age at death, or --deceased), so that "
+            "the advice and the family leaflet are written for a bereaved family.",
+        )
+        for clause in found.patient_death_clauses()
+    ]
 
 
 def _form_transplants(value: Any, source: str) -> tuple[Transplant, ...]:

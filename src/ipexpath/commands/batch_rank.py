@@ -65,6 +65,7 @@ _SINGLE_CASE_ONLY = (
     "onset",
     "text",
     "hsct",
+    "deceased",
     "method",
     "explain",
     "similar",

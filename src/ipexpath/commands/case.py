@@ -34,6 +34,12 @@ def render_case(case: Case) -> str:
         f"  Sex: {case.sex.word}   Age: {describe_days(case.age_days)}   "
         f"Onset: {describe_days(case.onset_days)}",
     ]
+    if case.death is not None:
+        when = "" if case.death.age is None else f" at {describe_days(case.death.age.days)}"
+        lines.append(f"  Deceased{when} (from {case.death.source})")
+    for transplant in case.transplants:
+        when = "" if transplant.age is None else f" at {describe_days(transplant.age.days)}"
+        lines.append(f"  Stem cell transplant done{when} (from {transplant.source})")
     if case.family_history:
         lines.append(f"  Family history: {case.family_history}")
     lines.append(f"  Observed ({len(case.observed)}):")

@@ -12,12 +12,13 @@ import click
 
 from ipexpath.case import Age, Case, RawTerm, Sex, build_case, parse_stated_age, read_case
 from ipexpath.case.model import Finding, FindingLevel, Transplant
+from ipexpath.case.readers import death_checks, form_death
 from ipexpath.errors import InputError
 from ipexpath.knowledge.base import KnowledgeBase
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CASE_OPTION_NAMES = ("case_file", "hpo", "excluded", "sex", "age", "onset", "text", "hsct")
+CASE_OPTION_NAMES = ("case_file", "hpo", "excluded", "sex", "age", "onset", "text", "hsct", "deceased")
 HSCT_SOURCE = "command line (--hsct)"
 MAX_CASE_TERMS = 1_000  # observed + excluded; the 7,639 published patients of phenopacket-store have <= 156
 ONSET_TOLERANCE_DAYS = (
@@ -48,6 +49,14 @@ def case_options(func: F) -> F:
             help="A stem cell transplant already done: the age at it (P1Y2M) or 'yes' (follow-up, not a "
             "referral). Same as 'hsct:' in the case form or a phenopacket medicalAction.",
         ),
+        click.option(
+            "--deceased",
+            default=None,
+            metavar="AGE|yes",
+            help="The patient has died: the age at death (P5M) or 'yes' (no treatment advice; the leaflet "
+            "is written for a bereaved family). Same as 'deceased:' in the case form or a phenopacket "
+            "subject.vitalStatus.",
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -68,7 +77,7 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
     if path is not None:
         given = [
             f"--{name}"
-            for name in ("hpo", "excluded", "text", "sex", "age", "onset", "hsct")
+            for name in ("hpo", "excluded", "text", "sex", "age", "onset", "hsct", "deceased")
             if options.get(name)
         ]
         if given or text is not None:
@@ -100,6 +109,8 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
         observed += [RawTerm(h.term_id, None, h.label) for h in seen]
         excluded_terms += [RawTerm(h.term_id, None, h.label) for h in negated]
         findings.extend(Finding(FindingLevel.INFO, line) for line in found.describe())
+        if options.get("deceased") is None:
+            findings.extend(death_checks(found))
         if not found.hits and not observed and not excluded_terms:
             raise InputError(
                 "No HPO term was recognised in the text.",
@@ -145,7 +156,8 @@ def case_from_options(kb: KnowledgeBase, options: dict[str, Any]) -> Case:
         source="command line" if not text else "command line (text)",
         findings=findings,
     )
-    return _not_too_many_terms(replace(case, transplants=transplants) if transplants else case)
+    death = form_death(options.get("deceased"), "--deceased", "command line (--deceased)", age)
+    return _not_too_many_terms(replace(case, transplants=transplants, death=death))
 
 
 def _not_too_many_terms(case: Case) -> Case:

@@ -21,6 +21,7 @@ from typing import Any
 
 from ipexpath import __version__
 from ipexpath.case import Case
+from ipexpath.case.readers import DEATH_CHECK
 from ipexpath.conclusions import leaflet as leaflet_mod
 from ipexpath.conclusions import recommendations as rec
 from ipexpath.conclusions.family import assess_family, proband_id
@@ -134,8 +135,13 @@ def run_assessment(
         sex = genotype.sex
         shown = genotype.differential_json(ranked_json, SHOWN_ROWS)
     genetics = None if genotype is None else genotype.genetics
-    deceased = pedigree is not None and pedigree.get(proband_id(pedigree, case)).deceased
+    deceased = case.death is not None or (
+        pedigree is not None and pedigree.get(proband_id(pedigree, case)).deceased
+    )
     status = decide_status(shown, genetics, sex, deceased=deceased, transplanted=bool(case.transplants))
+    if not deceased:  # the text may say the patient died: a check on page 1, not a silent change of advice
+        said = tuple(f.message for f in case.findings if f.message.startswith(DEATH_CHECK))
+        status = replace(status, checks=(*status.checks, *said)) if said else status
     if sex.is_known and not case.sex.is_known:  # the VCF's haploid chrX calls, not a stated sex
         status = replace(status, checks=(*status.checks, INFERRED_SEX_CHECK.format(sex=sex.word)))
     fam = assess_family(knowledge, pedigree, case, status, genetics, sex) if pedigree is not None else None

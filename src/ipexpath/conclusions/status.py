@@ -119,7 +119,7 @@ def decide_status(
 ) -> IpexStatus:
     """The IPEX status from the differential and the genetic findings, for this patient's sex.
 
-    `deceased`: the patient is recorded as deceased (family file), so no referral for treatment is made.
+    `deceased`: the patient is recorded as deceased (case or family file): no referral for treatment.
     `transplanted`: an HSCT is in the treatment history, so follow-up replaces a referral for one.
     """
     status = _decide(differential, genetics, sex, deceased=deceased)
@@ -159,7 +159,7 @@ def _decide(
     dead = ""
     if deceased:
         dead = (
-            " The patient is recorded as deceased (family file): no treatment or HSCT referral is given; "
+            " The patient is recorded as deceased: no treatment or HSCT referral is given; "
             "the findings serve the diagnosis and the family's counselling."
         )
     if variant is not None and variant.is_pathogenic and variant.role is VariantRole.EXPLAINS:

@@ -253,6 +253,16 @@ class TextResult:
         ]
         return "From the text, said of relatives (not the patient's features): " + "; ".join(parts) + "."
 
+    def patient_death_clauses(self) -> list[str]:
+        """Clauses that may say the patient died ("Died at 5 months"): no relative named in them."""
+        out: list[str] = []
+        for death in _DEATH.finditer(self.text):
+            start, end = _clause(self.text, death.span())
+            clause = self.text[start:end]
+            if not _RELATIVE.search(clause) and not _NOT_PATIENT.search(clause) and clause not in out:
+                out.append(clause)
+        return out
+
     def patient_terms(self) -> tuple[list[TextHit], list[TextHit]]:
         """(observed, excluded) hits said of the patient; relatives' and merely possible findings left out."""
         return list(self.observed), list(self.excluded)
@@ -285,6 +295,10 @@ _FAMILY_FACT = re.compile(
     re.IGNORECASE,
 )
 
+_DEATH = re.compile(r"\b(?:died|passed away|deceased)\b", re.IGNORECASE)
+_NOT_PATIENT = re.compile(
+    r"\b(?:family|families|patients|cases|children|boys|no one|none|nobody)\b", re.IGNORECASE
+)
 _INFORMANT_AFTER = re.compile(
     r"\s+(?:reports|reported|noticed|notes|noted|describes|described|says|said|states|stated|observed|"
     r"mentions|mentioned|relates|explains|explained|recalls|recalled|brought)\b",

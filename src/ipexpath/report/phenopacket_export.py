@@ -123,6 +123,13 @@ def build_packet(assessment: Assessment) -> dict[str, Any]:
     age = _age(case.get("age_days"))
     if age:
         subject_block["timeAtLastEncounter"] = age
+    death = case.get("death")
+    if death:  # the vital status read from the case: never lost on the way out
+        vital: dict[str, Any] = {"status": "DECEASED"}
+        died = _age(death.get("age_days"))
+        if died:
+            vital["timeOfDeath"] = died
+        subject_block["vitalStatus"] = vital
     features = [_feature(t, False) for t in case.get("observed", [])] + [
         _feature(t, True) for t in case.get("excluded", [])
     ]
