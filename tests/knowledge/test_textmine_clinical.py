@@ -82,6 +82,13 @@ def _states(result: TextResult) -> dict[str, str]:
             "The boy has eczema; his maternal uncle had diarrhoea and diabetes.",
             {"HP:0000964": "observed", "HP:0002014": "family", "HP:0000819": "family"},
         ),
+        # a relative who reports a finding is the informant, not the one who has it (session 5)
+        ("Mother reports diarrhoea since birth.", {"HP:0002014": "observed"}),
+        ("Parents noticed eczema at 2 months.", {"HP:0000964": "observed"}),
+        ("Per mother, eczema since 2 months.", {"HP:0000964": "observed"}),
+        ("According to the mother, no diarrhoea.", {"HP:0002014": "excluded"}),
+        ("Mother has diabetes.", {"HP:0000819": "family"}),
+        ("Mother reports that her brother has diabetes.", {"HP:0000819": "family"}),
     ],
 )
 def test_clinical_phrases_and_scope(kb: KnowledgeBase, text: str, expected: dict[str, str]) -> None:
@@ -113,6 +120,24 @@ def test_family_history_is_surfaced_not_used(kb: KnowledgeBase) -> None:
         "(Death in infancy); 'his maternal uncle had diarrhoea and diabetes' (Diarrhea, Diabetes mellitus)."
     )
     assert recognise(kb, "chronic diarrhea").family_history_note() is None
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        ("The boy was adopted at 2 years; chronic diarrhea.", "The boy was adopted at 2 years"),
+        ("Eczema. His mother was adopted.", "His mother was adopted"),
+        ("Adoptive parents report diarrhoea.", "Adoptive parents report diarrhoea"),
+    ],
+)
+def test_adoption_reaches_the_family_history_note(kb: KnowledgeBase, text: str, clause: str) -> None:
+    result = recognise(kb, text)
+    assert [span.text for span in result.adoption] == [clause]
+    assert result.to_dict()["adoption"][0]["text"] == clause
+    note = result.family_history_note()
+    assert note is not None and f"adoption: '{clause}'" in note and "may be unknown" in note
+    assert any(line.startswith("adoption:") for line in result.describe())
+    assert recognise(kb, "He was not adopted. Eczema.").adoption == ()
 
 
 def test_spelling_and_inflection_normalised() -> None:

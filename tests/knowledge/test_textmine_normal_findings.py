@@ -63,7 +63,12 @@ def test_normal_results_beside_real_findings_leave_only_the_findings(kb: Knowled
 
 @pytest.mark.parametrize(
     ("text", "term"),
-    [("EEG was abnormal.", "HP:0002353"), ("abnormal renal function", "HP:0012211")],
+    [
+        ("EEG was abnormal.", "HP:0002353"),
+        ("abnormal renal function", "HP:0012211"),
+        # "tests" is a filler word: the HPO's EXACT synonym "Abnormal thyroid function" of HP:0002926
+        ("Thyroid function tests were abnormal.", "HP:0002926"),
+    ],
 )
 def test_the_abnormal_wording_is_still_observed(kb: KnowledgeBase, text: str, term: str) -> None:
     seen, _ = recognise(kb, text).patient_terms()

@@ -30,7 +30,7 @@ from ipexpath.knowledge.textlearned import LearnedPhrases
     "--learned-phrases",
     "learned",
     is_flag=True,
-    help="Also use phrase readings learned from GSC+ curators (abstracts; see docs/free-text.md).",
+    help="Also use phrase readings learned from GSC+ curators, clinically vetted (see docs/free-text.md).",
 )
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200), help="Results to show.")
 @hpo_dir_option
@@ -65,9 +65,9 @@ def command(
     kb = require_knowledge(hpo_dir)
     table = None
     if learned:
-        from ipexpath.knowledge.textlearned import packaged_learned
+        from ipexpath.knowledge.textlearned import packaged_vetted
 
-        table = packaged_learned()
+        table = packaged_vetted()
     if batch is not None:
         _batch(kb, batch, as_json, table)
         return

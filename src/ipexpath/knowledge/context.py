@@ -204,6 +204,20 @@ _PSEUDO = (
     "if needed",
     "if necessary",
 )
+# A relative who reports or notices a finding is the informant, not the one who has it: "Mother reports
+# diarrhoea since birth", "parents noticed eczema", "per mother" (history given by a parent, everyday
+# paediatric usage) say nothing of the relative's own health.
+_INFORMANT_VERBS = (
+    "reports reported report describes described describe noticed notices notice notes noted says said "
+    "states stated observed observes recalls recalled mentions mentioned"
+).split()
+_INFORMANTS = tuple(
+    f"{relative} {verb}" for relative in _FAMILY if " " not in relative for verb in _INFORMANT_VERBS
+) + tuple(
+    f"{lead} {relative}"
+    for relative in ("mother", "father", "parent", "parents", "the mother", "the father", "the parents")
+    for lead in ("per", "according to")
+)
 # Words that end every scope (besides sentence end and ';').
 _TERMINATORS = frozenset(
     "but however although though except yet whereas which apart aside nevertheless still".split()
@@ -230,7 +244,7 @@ def _phrases(
 
 
 _RULES = sorted(
-    _phrases(_PSEUDO, _Kind.PSEUDO, False)
+    _phrases(_PSEUDO + _INFORMANTS, _Kind.PSEUDO, False)
     + _phrases(_NEG_FORWARD, _Kind.NEGATION, False)
     + _phrases(_NEG_BACKWARD, _Kind.NEGATION, True)
     + _phrases(_POSSIBLE_FORWARD, _Kind.POSSIBLE, False)

@@ -33,10 +33,11 @@ STOPWORDS = frozenset(
 )
 # Words HPO names carry that clinical text usually leaves out ("IgE" for "circulating IgE concentration").
 # "mellitus": "insulin-dependent diabetes" names the HPO's "Insulin-dependent diabetes mellitus"; "blood",
-# "count", "number": lab results as written ("high eosinophils" = "High blood eosinophil count").
+# "count", "number": lab results as written ("high eosinophils" = "High blood eosinophil count"); "test":
+# results as written ("thyroid function tests were abnormal" = "Abnormal thyroid function").
 FILLERS = frozenset(
     "circulating concentration level serum plasma morphology positivity positive finding mellitus "
-    "blood count number".split()
+    "blood count number test".split()
 )
 _DIRECTION = {
     **dict.fromkeys("elevated elevation high higher raised increased increase hyper".split(), "increased"),
@@ -228,6 +229,7 @@ class NameKind(Enum):
     BROAD = "broad synonym"
     RELATED = "related synonym"
     LEARNED = "phrase learned from GSC+ curators"
+    VETTED = "phrase learned from GSC+ curators, vetted"  # the default table (knowledge/textvetting.py)
 
     @property
     def is_exact(self) -> bool:

@@ -30,6 +30,7 @@ from ipexpath.knowledge.lexicon import (
     content_key,
     normalise,
     reduced_key,
+    stem,
     term_names,
 )
 from ipexpath.knowledge.textlearned import ANY_PHRASE, LearnedPhrases
@@ -47,6 +48,7 @@ LOOSE_SCORE = {
     NameKind.BROAD: 0.6,  # the text is broader than the term: it may mean a sibling
     NameKind.RELATED: 0.5,
     NameKind.LEARNED: 0.7,  # what curators of GSC+ called the phrase, on at least half its occurrences
+    NameKind.VETTED: 0.7,  # the same, clinically vetted (knowledge/textvetting.py)
 }
 _AGE = re.compile(
     r"(?<![\d.])(\d{1,3}(?:\.\d{1,2})?)[\s-]{0,3}(day|week|month|year|yr|mo)s?[\s-]{0,3}old", re.IGNORECASE
@@ -191,6 +193,7 @@ class TextResult:
     onset_days: float | None = None  # earliest onset of symptoms stated in the text
     nested: tuple[TextHit, ...] = field(default=())
     repeats: tuple[TextHit, ...] = field(default=())  # later mentions of a finding already in hits/nested
+    adoption: tuple[TextSpan, ...] = field(default=())  # clauses saying someone was adopted
 
     @property
     def mentions(self) -> tuple[TextHit, ...]:
@@ -228,10 +231,12 @@ class TextResult:
                 )
             lines.append(f"text '{hit.text}' → {hit.term_id} {hit.label} ({hit.state()}{how})")
         lines.extend(f"not recognised: '{span.text}'" for span in self.unrecognised)
+        lines.extend(f"adoption: '{span.text}' — {ADOPTION_LIMIT}" for span in self.adoption)
         return lines
 
     def family_history_note(self) -> str | None:
-        """Relatives' findings with the clause that states them, for a case's family history (or None).
+        """Relatives' findings with the clause that states them, and any adoption the text states (the
+        biological family history may then be unknown), for a case's family history (or None).
 
         Also quotes clauses naming a relative with a diagnosis, a death or a carrier state that gave no HPO
         term ("her brother died of IPEX at 8 months"): for an X-linked disease that is the key family fact.
@@ -245,13 +250,19 @@ class TextResult:
         for start, end in _family_statements(self.text):
             if not any(s <= start < e or start <= s < end for s, e in clauses):
                 clauses[(start, end)] = []
-        if not clauses:
-            return None
-        parts = [
-            f"'{self.text[start:end]}'" + (f" ({', '.join(labels)})" if labels else "")
-            for (start, end), labels in sorted(clauses.items())
-        ]
-        return "From the text, said of relatives (not the patient's features): " + "; ".join(parts) + "."
+        notes = []
+        if clauses:
+            parts = [
+                f"'{self.text[start:end]}'" + (f" ({', '.join(labels)})" if labels else "")
+                for (start, end), labels in sorted(clauses.items())
+            ]
+            notes.append(
+                "From the text, said of relatives (not the patient's features): " + "; ".join(parts) + "."
+            )
+        if self.adoption:
+            quoted = "; ".join(f"'{span.text}'" for span in self.adoption)
+            notes.append(f"From the text, adoption: {quoted} — {ADOPTION_LIMIT}.")
+        return " ".join(notes) or None
 
     def patient_death_clauses(self) -> list[str]:
         """Clauses that may say the patient died ("Died at 5 months"): no relative named in them."""
@@ -275,9 +286,13 @@ class TextResult:
             "sex": self.sex,
             "age_days": self.age_days,
             "onset_days": self.onset_days,
+            "adoption": [s.to_dict() for s in self.adoption],
         }
 
 
+ADOPTION_LIMIT = "the biological family history may be unknown or incomplete"
+_ADOPTION_WORDS = frozenset({"adopted", "adoption", "adoptive"})
+_NOT_ADOPTED = frozenset({"not", "never", "non"})
 _CLAUSE_END = re.compile(r"[.;!?\n]")
 _MAX_CLAUSE = 160  # characters of a clause quoted in a family-history note
 
@@ -606,10 +621,11 @@ def _surface(items: list[Word], c: _Content) -> str:
     """A content word as written (lower case, plural stemmed), the key of learned phrases: curators tell
     "renal anomalies" (Abnormality of the kidney) from "renal malformations" (Abnormal renal morphology),
     which the matcher's normalised words do not."""
-    from ipexpath.knowledge.lexicon import stem
-
     lower = items[c.index].lower if c.last == c.index else items[c.index].lower + items[c.last].lower
-    return stem(lower)
+    return _stem(lower)
+
+
+_stem = cache(stem)  # the few thousand words of a corpus, stemmed once
 
 
 def phrase_windows(kb: KnowledgeBase, text: str, longest: int) -> list[tuple[frozenset[str], int, int]]:
@@ -637,39 +653,45 @@ def _apply_learned(
     learned: LearnedPhrases,
 ) -> list[tuple[int, int, _Entry, bool]]:
     """Curators' readings (learned): replace or drop the matcher's terms, add learned phrases elsewhere."""
+    kind = NameKind.VETTED if learned.vetted else NameKind.LEARNED
     position = {c.index: k for k, c in enumerate(content)}
+    surfaces = [_surface(items, c) for c in content]
     out: list[tuple[int, int, _Entry, bool]] = []
     for first, last, entry, nested in found:
         inside: set[str] = set()
-        for c in content[position.get(first, 0) :]:
-            if c.index > last:
+        for k in range(position.get(first, 0), len(content)):
+            if content[k].index > last:
                 break
-            inside.add(_surface(items, c))
+            inside.add(surfaces[k])
         key = frozenset(inside)
         term = learned.terms.get(key)
         if term is not None and term in kb.term_index:
             if kb.term_index[term] != entry.term:
-                entry = _Entry(kb.term_index[term], NameKind.LEARNED, " ".join(sorted(key)), False)
+                entry = _Entry(kb.term_index[term], kind, " ".join(sorted(key)), False)
         elif any((phrase, kb.term_ids[entry.term], nested) in learned.drop for phrase in (key, ANY_PHRASE)):
             continue
         out.append((first, last, entry, nested))
     taken = {k for first, last, _, nested in found if not nested for k in range(first, last + 1)}
+    vocabulary = learned.vocabulary
     longest = learned.longest
     i = 0
     while i < len(content):
         matched = 0
-        for width in range(min(longest, len(content) - i), 0, -1):
+        run = 0  # consecutive words from i that occur in some learned phrase (others cannot start one)
+        while i + run < len(content) and run < longest and surfaces[i + run] in vocabulary:
+            run += 1
+        for width in range(run, 0, -1):
             window = content[i : i + width]
             if window[-1].segment != window[0].segment:
                 continue
-            term = learned.terms.get(frozenset(_surface(items, c) for c in window))
+            term = learned.terms.get(frozenset(surfaces[i : i + width]))
             if term is None or term not in kb.term_index:
                 continue
             first, last = window[0].index, window[-1].last
             if any(k in taken for k in range(first, last + 1)):
                 continue
-            name = " ".join(sorted({_surface(items, c) for c in window}))
-            out.append((first, last, _Entry(kb.term_index[term], NameKind.LEARNED, name, False), False))
+            name = " ".join(sorted(set(surfaces[i : i + width])))
+            out.append((first, last, _Entry(kb.term_index[term], kind, name, False), False))
             matched = width
             break
         i += matched or 1
@@ -679,7 +701,8 @@ def _apply_learned(
 def recognise(kb: KnowledgeBase, text: str, learned: LearnedPhrases | None = None) -> TextResult:
     """Recognise HPO terms (with negation, hypothesis, family history), age and sex in `text`, offline.
 
-    `learned`: phrase readings learned from a gold standard's curators (`textlearned`; off by default).
+    `learned`: phrase readings learned from a gold standard's curators (`textlearned`; off by default; the
+    opt-in table is the clinically vetted one, `textlearned.packaged_vetted`, vetting in `textvetting`).
     """
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(
@@ -691,7 +714,7 @@ def recognise(kb: KnowledgeBase, text: str, learned: LearnedPhrases | None = Non
     items = words(text)
     content = _content_words(items, dictionary)
     found = _match(kb, dictionary, items, content, text)
-    if learned is not None:
+    if learned:
         found = _apply_learned(kb, items, content, found, learned)
     protected = {k for start, end, _, _ in found for k in range(start, end + 1)}
     context = assign_context(items, protected)
@@ -732,7 +755,21 @@ def recognise(kb: KnowledgeBase, text: str, learned: LearnedPhrases | None = Non
         onset_days=_onset(text) if not _ONSET_WORDS.isdisjoint(lowers) else None,
         nested=tuple(nested),
         repeats=tuple(repeats),
+        adoption=_adoption(items, text) if not _ADOPTION_WORDS.isdisjoint(lowers) else (),
     )
+
+
+def _adoption(items: list[Word], text: str) -> tuple[TextSpan, ...]:
+    """Clauses saying someone was adopted ("The patient was adopted", "his mother was adopted"): the
+    biological family history may then be unknown (a limitation for pedigree-based counselling)."""
+    spans: list[TextSpan] = []
+    for k, item in enumerate(items):
+        if item.lower not in _ADOPTION_WORDS or (k > 0 and items[k - 1].lower in _NOT_ADOPTED):
+            continue
+        start, end = _clause(text, (item.start, item.end))
+        if not spans or spans[-1].start != start:
+            spans.append(TextSpan(text[start:end], start, end))
+    return tuple(spans)
 
 
 def _lookup(
