@@ -18,6 +18,7 @@ import os
 import stat
 import tempfile
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -195,29 +196,49 @@ def check_input_file(path: Path, what: str = "file", max_bytes: int | None = MAX
 
 
 def read_text(path: Path, what: str = "file", max_bytes: int = MAX_INPUT_BYTES) -> str:
-    """Read a UTF-8 text file (optionally gzipped; '-' is standard input), turning I/O and encoding
-    problems into clear `InputError`s. A UTF-8 byte-order mark is dropped; CRLF line ends are read as is."""
+    """Read a UTF-8 text file (gzipped or not, whatever its name says; '-' is standard input), turning I/O
+    and encoding problems into clear `InputError`s. A UTF-8 byte-order mark is dropped; CRLF line ends are
+    read as is."""
     path = Path(path)
     if str(path) == STDIN:
         return decode_text(_read_stdin(what, max_bytes), "standard input", what)
     check_input_file(path, what, max_bytes)
     try:
-        if path.suffix == ".gz":
-            with gzip.open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                raise InputError(
-                    f"The {what} '{safe_text(path)}' expands to more than {max_bytes / 1e6:.0f} MB.",
-                    "Check that this is the right file.",
-                )
-        else:
-            data = path.read_bytes()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise InputError(
-            f"The {what} '{safe_text(path)}' could not be read: {exc}.",
-            "If it is compressed, it may be truncated or damaged: copy it again.",
+            f"The {what} '{safe_text(path)}' could not be read: {exc.strerror or exc}.",
+            "Check that the file is readable (its permissions) and copy it again if it is on a failing disk.",
         ) from None
+    if data[:2] == GZIP_MAGIC:  # a gzip file, named .gz or not (a '.gz' that is plain text is read as is)
+        data = gunzip(data, f"The {what} '{safe_text(path)}'", max_bytes)
     return decode_text(data, safe_text(path), what)
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzip(data: bytes, named: str, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """Unpack gzip `data` (at most `max_bytes` once unpacked); a truncated or damaged file is an
+    `InputError` that says so. `named` starts the message, e.g. "The case file 'x.json.gz'"."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            unpacked = handle.read(max_bytes + 1)
+    except EOFError:
+        raise InputError(
+            f"{named} is compressed (gzip) but ends early: it is truncated or damaged.",
+            "Copy or download the file again; check it with 'gzip -t'.",
+        ) from None
+    except (OSError, zlib.error) as exc:
+        raise InputError(
+            f"{named} is compressed (gzip) but damaged ({exc}).",
+            "Copy or download the file again; check it with 'gzip -t'.",
+        ) from None
+    if len(unpacked) > max_bytes:
+        raise InputError(
+            f"{named} expands to more than {max_bytes / 1e6:.0f} MB.", "Check that this is the right file."
+        )
+    return unpacked
 
 
 def _read_stdin(what: str, max_bytes: int) -> bytes:
@@ -240,12 +261,8 @@ def _read_stdin(what: str, max_bytes: int) -> bytes:
     _stdin_read = (sys.stdin, what)
     stream = getattr(sys.stdin, "buffer", None)
     data = stream.read(max_bytes + 1) if stream is not None else sys.stdin.read(max_bytes + 1).encode()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
-                data = handle.read(max_bytes + 1)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"The {what} on standard input could not be unpacked: {exc}.") from None
+    if data[:2] == GZIP_MAGIC:
+        data = gunzip(data, f"The {what} on standard input", max_bytes)
     if len(data) > max_bytes:
         raise InputError(
             f"The {what} on standard input is above the {max_bytes / 1e6:.0f} MB limit.",
@@ -263,54 +280,93 @@ _BOMS = (
 
 
 def decode_text(data: bytes, source: str, what: str = "file") -> str:
-    """UTF-8 bytes as text (a leading byte-order mark dropped); any other encoding is a clear error."""
+    """UTF-8 bytes as text (a leading byte-order mark dropped); any other encoding, and NUL bytes (a
+    binary file, or UTF-16 saved without its mark), are clear errors."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             raise InputError(
                 f"The {what} '{source}' is saved as {name} text; ipexpath reads UTF-8.",
                 "Save it again as 'UTF-8' (in Excel or Notepad: Save As, encoding UTF-8).",
             )
+    head = data[:1024]
+    even, odd = head[::2].count(0), head[1::2].count(0)
+    if (
+        len(head) >= 8
+        and max(even, odd) >= 0.4 * (len(head) // 2)
+        and min(even, odd) < 0.1 * (len(head) // 2)
+    ):
+        raise InputError(
+            f"The {what} '{source}' looks like UTF-16 text (every other byte is empty); ipexpath "
+            "reads UTF-8.",
+            "Save it again as 'UTF-8' (in Excel or Notepad: Save As, encoding UTF-8).",
+        )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        hint = " (it looks like a binary or compressed file)" if b"\x00" in data[:1024] else ""
+        hint = " (it looks like a binary or compressed file)" if b"\x00" in head else ""
         raise InputError(
             f"The {what} '{source}' is not a UTF-8 text file{hint}: byte {exc.start} cannot be read.",
             "Save the file as UTF-8 text (accented letters saved as Latin-1/Windows-1252 cause this).",
         ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise InputError(
+            f"The {what} '{source}' holds a NUL byte (\\x00) on line {line}: it is not a plain text file, "
+            "or it is damaged.",
+            "Open it in a text editor, remove the invisible characters and save it as UTF-8 text; or "
+            "export it again.",
+        )
+    return text
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
-    """Yield (line number, parsed object or the error for that line) from a .jsonl or .jsonl.gz file."""
+    """Yield (line number, parsed object or the error for that line) from a JSON-lines file, gzipped or not
+    whatever its name says (a UTF-8 byte-order mark is dropped; UTF-16 and binary files are refused)."""
     path = Path(path)
     with contextlib.suppress(OSError):
         _remember_input(path.stat())
-    opener = gzip.open if path.suffix == ".gz" else open
     lineno = 0
+    name = safe_text(path)
     try:
-        with opener(path, "rt", encoding="utf-8") as handle:
+        with path.open("rb") as raw:
+            head = raw.read(1024)
+        opener = gzip.open if head[:2] == GZIP_MAGIC else open
+        if opener is open and (b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+            decode_text(head, name, "file of JSON lines")  # says UTF-16, binary or NUL byte
+        with opener(path, "rt", encoding="utf-8-sig") as handle:
             for lineno, line in enumerate(handle, start=1):
                 if not line.strip():
+                    continue
+                if "\x00" in line:
+                    yield lineno, InputError(f"{name}, line {lineno}: holds a NUL byte (\\x00), not text.")
                     continue
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield lineno, InputError(f"{path}, line {lineno}: not valid JSON ({exc.msg}).")
+                    yield lineno, InputError(f"{name}, line {lineno}: not valid JSON ({exc.msg}).")
+                    continue
+                except RecursionError:
+                    yield lineno, InputError(f"{name}, line {lineno}: nested too deeply to be read.")
                     continue
                 if not isinstance(obj, dict):
-                    yield lineno, InputError(f"{path}, line {lineno}: expected a JSON object.")
+                    yield lineno, InputError(f"{name}, line {lineno}: expected a JSON object.")
                     continue
                 yield lineno, obj
     except UnicodeDecodeError:
         raise InputError(
-            f"'{safe_text(str(path))}' is not UTF-8 text (a byte that is not UTF-8 at or after line "
-            f"{lineno + 1}).",
+            f"'{name}' is not UTF-8 text (a byte that is not UTF-8 at or after line {lineno + 1}).",
             "Save the file as UTF-8 text.",
         ) from None
-    except (OSError, EOFError) as exc:  # unreadable, a truncated .gz
+    except EOFError:  # a truncated .gz
         raise InputError(
-            f"'{path}' could not be read after line {lineno}: {exc}.",
-            "Give UTF-8 JSON lines, one object per line; copy a compressed file again if it is truncated.",
+            f"'{name}' is compressed (gzip) but ends early, after line {lineno}: it is truncated or damaged.",
+            "Copy or download the file again; check it with 'gzip -t'.",
+        ) from None
+    except (OSError, zlib.error) as exc:  # unreadable, a damaged .gz
+        raise InputError(
+            f"'{name}' could not be read after line {lineno}: {exc}.",
+            "Give UTF-8 JSON lines, one object per line; copy a compressed file again if it is damaged.",
         ) from None
 
 

@@ -165,6 +165,45 @@ class Inheritance(StrEnum):
         return any(z is not Zygosity.REFERENCE for z in known)
 
 
+# Gestational age as clinicians write it: "32 weeks gestation", "32+3 weeks' gestation", "GA 32+3",
+# "GA: 32w3d", "gestational age 32 weeks", "32/40" (UK notes: 32 of 40 weeks). Weeks completed plus days
+# (0-6), counted from the first day of the last menstrual period; term is 40+0 weeks (WHO ICD-11 and ACOG
+# Committee Opinion 579, "Definition of term pregnancy", 2013). A gestational age is held as an `Age` of
+# days before term birth (negative), the same convention as a phenopacket's `gestationalAge`.
+TERM_GESTATION_WEEKS = 40
+_GA_NUMBER = (
+    r"(?P<weeks>\d{1,3})(?:\s*\+\s*(?P<plus>\d{1,2}))?(?:\s*(?:w|wk|wks|week|weeks)(?![a-z]))?"
+    r"(?:\s*(?:\+|and)?\s*(?P<days>\d{1,2})\s*(?:d|day|days)(?![a-z]))?"
+)
+_GESTATIONAL = (
+    re.compile(rf"^(?:ga|gestational age|gestation)\s*[:=]?\s*{_GA_NUMBER}$"),
+    re.compile(rf"^{_GA_NUMBER}\s*(?:of\s+)?(?:ga|gestational age|gestation)$"),
+    re.compile(r"^(?P<weeks>\d{1,3})(?:\s*\+\s*(?P<plus>\d{1,2}))?\s*/\s*40$"),
+)
+_GA_AMBIGUOUS = (
+    (
+        re.compile(r"\b(?:corrected|adjusted)\b"),
+        "is a corrected age (for prematurity); ipexpath needs the age since birth or a gestational age",
+        "Give the age since birth (e.g. '3 months') or the gestational age before birth (e.g. 'GA 32+3').",
+    ),
+    (
+        re.compile(r"\b(?:pma|pca|cga|post[- ]?menstrual|post[- ]?conceptional)\b"),
+        "is a postmenstrual or postconceptional age, which mixes the age before and after birth",
+        "Give the age since birth (e.g. '3 weeks'); the gestational age at birth belongs in the notes.",
+    ),
+    (
+        re.compile(r"\b(?:born|delivered|preterm|premature)\b"),
+        "describes the birth, not an age",
+        "Give the age now or at onset since birth (e.g. '10 days'), or a gestational age before birth "
+        "(e.g. 'GA 32+3').",
+    ),
+    (
+        re.compile(r"^\d{1,2}\s*\+\s*\d{1,2}$"),
+        "could be a gestational age (weeks+days) but says so nowhere",
+        "Write 'GA 32+3' (or '32+3 weeks gestation') for a gestational age, or the age since birth.",
+    ),
+)
+
 _ISO = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?$")
 _PLAIN = re.compile(r"^(\d+(?:\.\d+)?)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|y|yr|year|years)?$")
 
@@ -214,8 +253,37 @@ class Age:
         return cls(years * DAYS_PER_YEAR + months * DAYS_PER_MONTH + weeks * 7 + days)
 
     @classmethod
+    def from_gestation(cls, weeks: int, days: int = 0) -> Age:
+        """A gestational age of `weeks`+`days` (days 0-6), held as days before term birth (40+0 weeks).
+
+        Beyond 40+0 a gestational age would read as an age after birth (41+0 weeks as 7 days old), so it is
+        refused rather than guessed."""
+        if not 0 <= days <= 6:
+            raise InputError(
+                f"Gestational age {weeks}+{days}: the days after the completed weeks go from 0 to 6.",
+                "Write completed weeks and days, e.g. 'GA 32+3' (32 weeks and 3 days).",
+            )
+        if weeks > TERM_GESTATION_WEEKS or (weeks == TERM_GESTATION_WEEKS and days > 0):
+            raise InputError(
+                f"Gestational age {weeks}+{days} weeks is after term (40+0); ipexpath holds ages before "
+                "birth as time before term, so a later one cannot be told from an age after birth.",
+                "After birth, give the age since birth (e.g. '3 days'); before birth, check the weeks.",
+            )
+        return cls(-7.0 * (TERM_GESTATION_WEEKS - weeks) + days)
+
+    @property
+    def gestation(self) -> tuple[int, int] | None:
+        """(completed weeks, days) of gestation for an age before birth; None after birth."""
+        if self.days >= 0:
+            return None
+        total = round(TERM_GESTATION_WEEKS * 7 + self.days)
+        return total // 7, total % 7
+
+    @classmethod
     def parse(cls, text: str | float | Age) -> Age:
-        """ISO 8601 (P3M), '3 months', '10 d', '2y', or a bare number of years."""
+        """ISO 8601 (P3M), '3 months', '10 d', '2y', a bare number of years, or a gestational age ('GA 32+3',
+        '32 weeks gestation', '32/40'); an ambiguous one (corrected age, postmenstrual age, '32+3') is
+        refused."""
         if isinstance(text, Age):
             return text
         if isinstance(text, bool):
@@ -225,6 +293,9 @@ class Age:
                 raise InputError(f"Age {text} is not a valid number of years.")
             return cls.from_years(float(text))
         raw = str(text).strip()
+        gestational = _gestational_age(raw)
+        if gestational is not None:
+            return gestational
         if raw.upper().startswith("P"):
             return cls.from_iso8601(raw)
         match = _PLAIN.match(raw.lower())
@@ -270,6 +341,26 @@ class Age:
         if self.days < 2 * DAYS_PER_YEAR:
             return f"{round(self.days / DAYS_PER_MONTH)} months"
         return f"{self.years:.0f} years"
+
+
+def _gestational_age(raw: str) -> Age | None:
+    """A gestational age written as clinicians write it, or None when `raw` is not one; InputError when it
+    is a form that cannot be placed on the one time line (corrected, postmenstrual, at birth, bare 32+3)."""
+    text = " ".join(raw.lower().replace("\u2019", "").replace("'", "").replace(".", " ").split())
+    for pattern in _GESTATIONAL:
+        match = pattern.match(text)
+        if match:
+            groups = match.groupdict()
+            if groups.get("plus") and groups.get("days"):
+                raise InputError(
+                    f"'{raw[:60]}' gives the days twice.", "Write e.g. 'GA 32+3' or 'GA 32 weeks 3 days'."
+                )
+            days = groups.get("plus") or groups.get("days") or "0"
+            return Age.from_gestation(int(match["weeks"]), int(days))
+    for pattern, problem, suggestion in _GA_AMBIGUOUS:
+        if pattern.search(text):
+            raise InputError(f"'{raw[:60]}' {problem}.", suggestion)
+    return None
 
 
 # Age of majority for consent to predictive genetic testing (Botkin et al. 2015, ASHG points to consider,

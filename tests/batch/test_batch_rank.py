@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.fuzz.harness import invoke
 
 from ipexpath.cli import cli
 
@@ -151,3 +152,57 @@ def test_a_case_id_used_twice_is_refused(tmp_path: Path) -> None:
     assert isinstance(result.exception, InputError)
     assert "used twice" in str(result.exception) and "line 1 and line 2" in str(result.exception)
     assert not (tmp_path / "r.jsonl").exists()
+
+
+def test_a_case_id_used_twice_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the second use of an id was found only when that case came up, after the cases before it had
+    been ranked (hours into a large batch). Now the ids are read first: no model is built, nothing written."""
+    from ipexpath.batch import run
+    from ipexpath.errors import InputError
+
+    packets = [json.loads(p.read_text()) for p in sorted(CASES.glob("*.json"))[:2]]
+    packets[1]["id"] = packets[0]["id"]
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(json.dumps(p) + "\n" for p in [packets[0], *packets, packets[1]]))
+
+    def no_work(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a model was prepared before the ids were checked")
+
+    monkeypatch.setattr(run, "prepare_model", no_work)
+    result = CliRunner().invoke(
+        cli, ["rank", "--batch", str(cases), "--out", str(tmp_path / "r.jsonl"), "--workers", "1"]
+    )
+    assert isinstance(result.exception, InputError), result.exception
+    message = str(result.exception)
+    case_id = packets[0]["id"]
+    assert f"3 case id(s) are used twice in 'cases.jsonl': '{case_id}' (line 1 and line 2)" in message
+    assert f"'{case_id}' (line 1 and line 3); '{case_id}' (line 1 and line 4)" in message
+    assert "Nothing was ranked." in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl"]
+
+
+def test_a_term_both_observed_and_excluded_is_kept_named_and_counted(tmp_path: Path) -> None:
+    """A published case listing a term both ways is ranked as written (the term kept as observed), but the
+    warning names the case and the term, the line carries it, and the summary counts it (before: one
+    unnamed warning inside the case, nowhere in the batch output)."""
+    packets = [json.loads(p.read_text()) for p in sorted(CASES.glob("*.json"))[:2]]
+    first = packets[0]
+    term = first["phenotypicFeatures"][0]["type"]["id"]
+    first["phenotypicFeatures"].append({"type": {"id": term}, "excluded": True})
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(json.dumps(p) + "\n" for p in packets))
+    out = tmp_path / "r.jsonl"
+    text = invoke(["rank", "--batch", str(cases), "--out", str(out), "--workers", "1"])
+    assert text.code == 0, text
+    said = f"Warning: case '{first['id']}': {term} is both observed and excluded; it was kept as observed."
+    assert said in text.err
+    assert "1 term(s) in 1 case(s) were listed both as observed and as excluded" in text.out
+    rows = _lines(out)
+    assert rows[first["id"]]["warnings"] == [f"{term} is both observed and excluded; kept as observed."]
+    assert "warnings" not in rows[packets[1]["id"]] and "error" not in rows[first["id"]]
+    out.unlink()
+    report = invoke(["rank", "--batch", str(cases), "--out", str(out), "--workers", "1", "--json"])
+    assert json.loads(report.out)["both_observed_and_excluded"] == [{"id": first["id"], "term": term}]
+    assert said in report.err

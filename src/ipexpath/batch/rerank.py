@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ipexpath.errors import IpexpathError
@@ -65,14 +65,55 @@ def prepare_model(hpo_dir: str | None) -> tuple[Any, Any]:
     return kb, shared_model(kb, kb_cache if kb_cache.is_dir() else None)
 
 
-def rank_lines(cases: list[CaseInput], top: int, hpo_dir: str | None = None) -> tuple[list[str], int]:
-    """Rank a task's cases: one JSON line each (input errors on the case's own line) and the error count."""
+@dataclass(frozen=True)
+class Contradiction:
+    """A term a published case lists both as observed and as excluded (kept as observed, and counted)."""
+
+    case_id: str
+    term: str
+
+    def describe(self) -> str:
+        """One line naming the case and the term."""
+        return f"case '{self.case_id}': {self.term} is both observed and excluded; it was kept as observed."
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON form."""
+        return {"id": self.case_id, "term": self.term}
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """What one task returns: a JSON line per case, how many were errors, and the contradictions kept."""
+
+    lines: list[str]
+    errors: int
+    contradictions: list[Contradiction] = field(default_factory=list)
+
+
+def both_observed_and_excluded(packet: dict[str, Any]) -> list[str]:
+    """HPO ids a phenopacket lists both as observed and as excluded (the rule `case` refuses: same id)."""
+    observed: set[str] = set()
+    excluded: set[str] = set()
+    for feature in packet.get("phenotypicFeatures") or []:
+        if not isinstance(feature, dict) or not isinstance(feature.get("type"), dict):
+            continue
+        term = feature["type"].get("id")
+        if isinstance(term, str) and term.strip():
+            (excluded if feature.get("excluded") is True else observed).add(term.strip().upper())
+    return sorted(observed & excluded)
+
+
+def rank_lines(cases: list[CaseInput], top: int, hpo_dir: str | None = None) -> TaskResult:
+    """Rank a task's cases: one JSON line each (input errors on the case's own line), the error count, and
+    the terms listed both observed and excluded (kept as observed for a published case, named in the
+    line's 'warnings' and counted in the run's summary)."""
     from ipexpath.case.readers import case_from_phenopacket
     from ipexpath.suspect import rank_case
 
     kb, model = _model(hpo_dir)
     lines = []
     errors = 0
+    contradictions: list[Contradiction] = []
     for item in cases:
         if item.packet is None:
             lines.append(json.dumps({"id": item.case_id, "error": item.error or "unreadable"}))
@@ -85,13 +126,17 @@ def rank_lines(cases: list[CaseInput], top: int, hpo_dir: str | None = None) -> 
             lines.append(json.dumps({"id": item.case_id, "error": exc.message}))
             errors += 1
             continue
-        row = {
+        row: dict[str, Any] = {
             "id": item.case_id,
             "results": [r.to_dict() for r in ranked.results[:top]],
             "ipex_and_ipex_like": [_compact(r.to_dict()) for r in ranked.ipex_rows],
         }
+        both = [Contradiction(item.case_id, term) for term in both_observed_and_excluded(item.packet)]
+        if both:
+            row["warnings"] = [f"{c.term} is both observed and excluded; kept as observed." for c in both]
+            contradictions += both
         lines.append(json.dumps(row, ensure_ascii=False))
-    return lines, errors
+    return TaskResult(lines, errors, contradictions)
 
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:

@@ -7,12 +7,13 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ipexpath.batch.rerank import (
     CaseInput,
+    Contradiction,
     case_inputs,
     chunks,
     prepare_model,
@@ -21,6 +22,7 @@ from ipexpath.batch.rerank import (
 )
 from ipexpath.batch.schedulers import executor, parse_scheduler
 from ipexpath.errors import InputError
+from ipexpath.files import safe_text
 from ipexpath.suspect.benchmark import iter_cases
 
 PARTIAL_SUFFIX = ".partial"
@@ -35,6 +37,7 @@ class BatchSummary:
     errors: int = 0
     retried: int = 0  # cases whose earlier run wrote an 'error' line, tried again in this run
     out: Path | None = None
+    contradictions: list[Contradiction] = field(default_factory=list)  # kept as observed, named per case
 
 
 def done_ids(path: Path) -> set[str]:
@@ -102,11 +105,7 @@ def run_batch(
     if out.is_dir():
         raise InputError(f"'{out}' is a folder; --out must be a .jsonl file.")
     partial = out.with_name(out.name + PARTIAL_SUFFIX)
-    if next(iter_cases(cases), None) is None:  # an unreadable, wrong or empty CASES fails before --out
-        raise InputError(
-            f"The file of cases '{Path(cases).name}' holds no case (it is empty or only blank lines).",
-            "Give one phenopacket per line.",
-        )
+    check_case_ids(cases)  # an unreadable, empty CASES or a case id used twice fails before any work
     env = worker_environment()
     hpo = str(hpo_dir) if hpo_dir else None
     if kind != "dask":
@@ -141,11 +140,12 @@ def run_batch(
                 break
             finished, pending = pool.wait_first(pending)
             for future in finished:
-                lines, errors = future.result()
-                sink.write("".join(line + "\n" for line in lines))
-                summary.ranked += len(lines) - errors
-                summary.errors += errors
-                bar.advance(len(lines))
+                result = future.result()
+                sink.write("".join(line + "\n" for line in result.lines))
+                summary.ranked += len(result.lines) - result.errors
+                summary.errors += result.errors
+                summary.contradictions += result.contradictions
+                bar.advance(len(result.lines))
             sink.flush()
     bar.close()
     os.replace(partial, out)
@@ -165,20 +165,37 @@ def _finished_file_kept(finished_before: bool, partial: Path, out: Path) -> Iter
         raise
 
 
-def _todo(cases: Path, skip: set[str], summary: BatchSummary) -> Iterator[CaseInput]:
-    """The cases still to rank; a case id used twice stops the run (results are kept by case id, so the
-    second case would be taken as done, or mixed with the first, on a resume or --compare)."""
+def check_case_ids(cases: Path) -> int:
+    """Read the file of cases once before any work: refuse it when it holds no case, or when a case id is
+    used twice (results are kept by case id, so the second case would be taken as done, or mixed with the
+    first, on a resume or --compare). Returns the number of cases."""
     seen: dict[str, str] = {}
+    duplicates: list[str] = []
     for raw in iter_cases(cases):
         item = next(case_inputs([raw]))
-        if item.case_id in seen:
-            raise InputError(
-                f"The case id '{item.case_id}' is used twice in '{cases.name}' ({seen[item.case_id]} and "
-                f"{raw.where}); results are kept by case id, so each case needs its own. The cases ranked "
-                "so far are kept and a rerun resumes after the ids are corrected.",
-                "Give each phenopacket its own 'id'.",
-            )
-        seen[item.case_id] = raw.where
+        first = seen.setdefault(item.case_id, raw.where)
+        if first != raw.where:
+            duplicates.append(f"'{safe_text(item.case_id, 80)}' ({first} and {raw.where})")
+    if not seen:
+        raise InputError(
+            f"The file of cases '{safe_text(Path(cases).name)}' holds no case (it is empty or only blank "
+            "lines).",
+            "Give one phenopacket per line.",
+        )
+    if duplicates:
+        more = f"; and {len(duplicates) - 5:,} more" if len(duplicates) > 5 else ""
+        shown = "; ".join(duplicates[:5]) + more
+        raise InputError(
+            f"{len(duplicates):,} case id(s) are used twice in '{safe_text(Path(cases).name)}': {shown}. "
+            "Results are kept by case id, so each case needs its own. Nothing was ranked.",
+            "Give each phenopacket its own 'id'.",
+        )
+    return len(seen)
+
+
+def _todo(cases: Path, skip: set[str], summary: BatchSummary) -> Iterator[CaseInput]:
+    """The cases still to rank (their ids were checked to be unique by `check_case_ids`)."""
+    for item in case_inputs(iter_cases(cases)):
         if item.case_id in skip:
             summary.skipped_done += 1
             continue
@@ -261,4 +278,13 @@ def compare(previous: Path, current: Path) -> list[Change]:
     return changes
 
 
-__all__ = ["BatchSummary", "CaseInput", "Change", "compare", "done_ids", "run_batch"]
+__all__ = [
+    "BatchSummary",
+    "CaseInput",
+    "Change",
+    "Contradiction",
+    "check_case_ids",
+    "compare",
+    "done_ids",
+    "run_batch",
+]

@@ -25,7 +25,7 @@ def load_document(path: Path) -> dict[str, Any]:
     text = read_text(path, "case file")
     if not text.strip():
         raise InputError(f"The case file '{path}' is empty.")
-    yaml_allowed = path.suffix.lower() not in {".json", ".gz"}
+    yaml_allowed = not path.name.lower().removesuffix(".gz").endswith(".json")  # x.yaml.gz is YAML
     data = parse_document(text, str(path), yaml_allowed=yaml_allowed)
     if not isinstance(data, dict):
         raise InputError(f"The case file '{path}' must hold a mapping (keys and values), not a list or text.")
@@ -271,7 +271,7 @@ def _time_element_days(element: Any, findings: list[Finding]) -> Age | None:
         if kind == "ontology_class":
             return onset_class_midpoint(element.ontology_class.id)
         if kind == "gestational_age":
-            return Age.from_days(-7.0 * (40 - element.gestational_age.weeks))
+            return Age.from_gestation(element.gestational_age.weeks, element.gestational_age.days)
     except InputError as exc:
         findings.append(Finding(FindingLevel.WARNING, f"Age ignored: {exc.message}"))
     return None

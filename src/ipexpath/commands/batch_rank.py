@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 import click
 
-from ipexpath.commands.options import emit_json
+from ipexpath.commands.options import emit_json, warn
 from ipexpath.errors import InputError
-from ipexpath.files import check_input_file, check_output_file
+from ipexpath.files import check_input_file, check_output_file, safe_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 _NAMES = ("batch", "out", "scheduler", "workers", "compare")
@@ -107,23 +107,30 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
             "Write the results to another file.",
         )
     check_output_file(batch["out"], "--out results file")
-    batch["out"].parent.mkdir(parents=True, exist_ok=True)
-    from ipexpath.batch.run import compare, run_batch
+    from ipexpath.batch.run import PARTIAL_SUFFIX, compare, run_batch
 
+    out: Path = batch["out"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    new_file = not out.exists() and not out.with_name(out.name + PARTIAL_SUFFIX).exists()
     summary = run_batch(
         batch["batch"],
-        batch["out"],
+        out,
         top=top,
         scheduler=batch["scheduler"],
         workers=batch["workers"],
         hpo_dir=hpo_dir,
     )
     if summary.errors and not summary.ranked and not summary.skipped_done:
+        reasons = _first_errors(out)
+        if new_file:  # a file of nothing but errors is not a result: it is not left behind
+            out.unlink(missing_ok=True)
         raise InputError(
-            f"None of the {summary.errors:,} case(s) in '{batch['batch']}' could be ranked; "
-            f"{batch['out']} holds one 'error' line per case saying why.",
+            f"None of the {summary.errors:,} case(s) in '{safe_text(batch['batch'])}' could be ranked"
+            + ("; nothing was written" if new_file else f"; {safe_text(out)} holds one 'error' line each")
+            + f". {reasons}",
             "Each line must be a Phenopacket v2 with phenotypicFeatures (HPO terms).",
         )
+    _warn_contradictions(summary.contradictions)
     changes = compare(batch["compare"], batch["out"]) if batch["compare"] else None
     if as_json:
         emit_json(
@@ -132,6 +139,7 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
                 "already_done": summary.skipped_done,
                 "errors": summary.errors,
                 "retried": summary.retried,
+                "both_observed_and_excluded": [c.to_dict() for c in summary.contradictions],
                 "out": batch["out"].name,
                 "changes": [c.to_dict() for c in changes] if changes is not None else None,
             }
@@ -141,6 +149,13 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
         f"Ranked {summary.ranked:,} case(s) into {batch['out']} ({summary.skipped_done:,} already there, "
         f"{summary.errors:,} could not be ranked — see their 'error' lines)."
     )
+    if summary.contradictions:
+        cases = len({c.case_id for c in summary.contradictions})
+        click.echo(
+            f"{len(summary.contradictions):,} term(s) in {cases:,} case(s) were listed both as observed and "
+            "as excluded; each was kept as observed (published cases are ranked as written) and is named "
+            "in its case's 'warnings'."
+        )
     if summary.retried:
         click.echo(
             f"{summary.retried:,} case(s) that could not be ranked in an earlier run were tried again "
@@ -167,3 +182,34 @@ def _given_single_case_options() -> list[str]:
                     "CASE" if param.name == "case_file" else "/".join(param.opts + param.secondary_opts)
                 )
     return given
+
+
+MAX_WARNINGS_SHOWN = 10  # a published batch may hold many contradictions: the rest are counted, not listed
+
+
+def _warn_contradictions(contradictions: list[Any]) -> None:
+    """One warning per term kept as observed though also excluded, naming the case (at most ten lines)."""
+    for item in contradictions[:MAX_WARNINGS_SHOWN]:
+        warn(safe_text(item.describe()))
+    if len(contradictions) > MAX_WARNINGS_SHOWN:
+        warn(f"… and {len(contradictions) - MAX_WARNINGS_SHOWN:,} more (see the 'warnings' of their lines).")
+
+
+def _first_errors(out: Path, limit: int = 3) -> str:
+    """The reasons of the first `limit` 'error' lines of a results file, as one sentence."""
+    import json
+
+    reasons: list[str] = []
+    try:
+        with out.open(encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                if isinstance(row, dict) and "error" in row:
+                    reasons.append(
+                        f"{safe_text(row.get('id'), 80)}: {safe_text(row['error'], 200).rstrip('.')}"
+                    )
+                if len(reasons) == limit:
+                    break
+    except (OSError, ValueError):
+        return ""
+    return ("First reasons — " + "; ".join(reasons) + ".") if reasons else ""

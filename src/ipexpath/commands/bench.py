@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ipexpath.commands.options import emit_json, hpo_dir_option, json_option
 from ipexpath.errors import InputError
-from ipexpath.files import atomic_write_text, refuse_stdin
+from ipexpath.files import atomic_write_text, refuse_stdin, safe_text
 from ipexpath.knowledge import require_knowledge
 from ipexpath.suspect.benchmark import run_cv, summarise
 
@@ -82,6 +82,7 @@ def command(
             f"'{cases}' is neither a .jsonl / .jsonl.gz file nor a folder.",
             "Give one phenopacket per line in a .jsonl(.gz) file, or a folder of phenopacket .json files.",
         )
+    _check_before_the_run(cases, out, summary_path, limit)
     console = Console(stderr=True)
     with Progress(
         TextColumn("ranking"),
@@ -120,6 +121,41 @@ def command(
         emit_json(summary)
         return
     click.echo(render_summary(summary))
+
+
+def _check_before_the_run(
+    cases: Path, out: Path | None, summary_path: Path | None, limit: int | None
+) -> None:
+    """Refuse, before the (long) run: output places that cannot be written or are the same file, and a file
+    of cases that holds no readable case (each was found only after the cross-validation had run)."""
+    from ipexpath.files import check_output_file
+    from ipexpath.suspect.benchmark import iter_cases
+
+    if out is not None and summary_path is not None and out.absolute() == summary_path.absolute():
+        raise InputError(
+            f"--out and --summary both name '{safe_text(out)}'; the summary would replace the per-case "
+            "results.",
+            "Give the two outputs different file names.",
+        )
+    for path, what in ((out, "--out file"), (summary_path, "--summary file")):
+        if path is not None:
+            check_output_file(path, what)
+    readable = 0
+    reasons: list[str] = []
+    for n, raw in enumerate(iter_cases(cases), start=1):
+        if raw.packet is not None:
+            readable += 1
+            break
+        if len(reasons) < 3:
+            reasons.append(f"{raw.where}: {safe_text(raw.error, 120).rstrip('.')}")
+        if limit is not None and n >= limit:
+            break
+    if not readable:
+        said = f" ({'; '.join(reasons)})" if reasons else " (it is empty or only blank lines)"
+        raise InputError(
+            f"The file of cases '{safe_text(cases)}' holds no readable case{said}.",
+            "Give one Phenopacket v2 per line (with phenotypicFeatures and an interpretation's diagnosis).",
+        )
 
 
 def render_summary(summary: dict[str, Any]) -> str:

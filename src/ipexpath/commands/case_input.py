@@ -37,8 +37,14 @@ def case_options(func: F) -> F:
             "--excluded", multiple=True, metavar="HP:ID", help="Excluded HPO term (repeat or comma-separate)."
         ),
         click.option("--sex", default=None, help="male, female, unknown or other."),
-        click.option("--age", default=None, help="Age now, e.g. P3M, '3 months', '2 years'."),
-        click.option("--onset", default=None, help="Age at onset of symptoms, e.g. P1M."),
+        click.option(
+            "--age",
+            default=None,
+            help="Age now, e.g. P3M, '3 months', '2 years'; before birth a gestational age: 'GA 32+3'.",
+        ),
+        click.option(
+            "--onset", default=None, help="Age at onset of symptoms, e.g. P1M, or '30 weeks gestation'."
+        ),
         click.option(
             "--text", default=None, help="Clinical text to turn into HPO terms (negation understood)."
         ),

@@ -313,8 +313,13 @@ def _ranking(case_path: Path | None, ranking_path: Path | None, hpo_dir: Path | 
     if ranking_path:
         from ipexpath.files import read_text
 
+        text = read_text(ranking_path, "ranking file")
+        if not text.strip():
+            raise InputError(
+                f"The ranking file '{ranking_path}' is empty.", "Give the output of `ipexpath rank --json`."
+            )
         try:
-            data = json.loads(read_text(ranking_path, "ranking file"))
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"The ranking file '{ranking_path}' is not valid JSON ({exc.msg}).",

@@ -86,6 +86,11 @@ def check_vcf_file(path: Path) -> bool:
         )
     if compressed and not is_bgzf:
         _check_gzip_integrity(path)
+    if not compressed and (head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1:8:2] == b"\x00" * 4):
+        raise InputError(
+            f"The VCF '{path.name}' is saved as UTF-16 text; VCF readers need plain (ASCII/UTF-8) text.",
+            "Export the VCF again from the laboratory pipeline, or save it as UTF-8 in the editor used.",
+        )
     first = _first_line(path, compressed)
     if first.startswith("\ufeff##fileformat=VCF"):
         raise InputError(

@@ -14,7 +14,7 @@ from ipexpath.counsel.pedigree import Affection, Age, GeneticTest, Pedigree, Per
 from ipexpath.counsel.risk import RiskResult
 from ipexpath.counsel.validation import check_unique_ids, validate_pedigree
 from ipexpath.errors import InputError
-from ipexpath.files import STDIN, parse_document, read_text
+from ipexpath.files import STDIN, parse_document, read_text, safe_text
 
 _PED_SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "0": Sex.UNKNOWN}
 _PED_AFFECTED = {
@@ -103,7 +103,12 @@ def load_family(path: Path | str) -> Pedigree:
     """Read and validate a family: PED (.ped/.fam/.txt), Phenopacket Family JSON, or YAML/JSON family file."""
     path = Path(path)
     text = read_text(path, "family file")
-    suffix = path.suffix.lower()
+    if not text.strip():
+        raise InputError(
+            f"The family file '{safe_text(path)}' is empty.",
+            "Give a PED file or a family YAML/JSON file (see src/ipexpath/counsel/data/example_family.yaml).",
+        )
+    suffix = Path(path.name.lower().removesuffix(".gz")).suffix  # family.ped.gz is a PED file
     if str(path) == STDIN:  # piped in: PED if its first line is 6+ columns without ':', else YAML/JSON
         first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
         suffix = ".ped" if len(first.split()) >= 6 and ":" not in first else ".yaml"

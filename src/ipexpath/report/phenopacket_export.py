@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from google.protobuf.json_format import MessageToDict, ParseDict
 
 from ipexpath.errors import IpexpathError
+from ipexpath.types import Age
 
 if TYPE_CHECKING:
     from ipexpath.conclusions import Assessment
@@ -50,7 +51,12 @@ def iso_duration(days: float) -> str:
 
 
 def _age(days: float | None) -> dict[str, Any] | None:
-    return None if days is None else {"age": {"iso8601duration": iso_duration(days)}}
+    if days is None:
+        return None
+    gestation = Age.from_days(days).gestation  # before birth: the phenopacket's gestationalAge
+    if gestation is not None:
+        return {"gestationalAge": {"weeks": gestation[0], "days": gestation[1]}}
+    return {"age": {"iso8601duration": iso_duration(days)}}
 
 
 def _feature(term: dict[str, Any], excluded: bool) -> dict[str, Any]:
