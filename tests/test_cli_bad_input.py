@@ -211,6 +211,12 @@ BAD: list[tuple[list[str], str]] = [
     (["bench", "{tmp}/bad-lines.jsonl"], "holds no readable case (line 1: not valid JSON (Expecting value)"),
     (["bench", "{tmp}/twice.jsonl", "--out", "{tmp}/x.jsonl", "--summary", "{tmp}/x.jsonl"], "both name"),
     (["bench", "{tmp}/twice.jsonl", "--summary", "{tmp}/a-file/s.json"], "is a file, not a folder"),
+    (["bench", "{tmp}/twice.jsonl", "--out", "{tmp}/twice.jsonl"], "is one of this command's input files"),
+    (["screen", "{tmp}/proband.vcf", "--out", "{tmp}/proband.vcf"], "is one of this command's input files"),
+    (  # was: the PED file replaced by the findings at the end of the screen
+        ["screen", "{tmp}/proband.vcf", "--ped", "{tmp}/family.ped", "--out", "{tmp}/family.ped"],
+        "is one of this command's input files",
+    ),
     (["bench", "{tmp}/truncated.jsonl.gz"], "is compressed (gzip) but ends early, after line"),
     (["screen", "-", "--out", "{tmp}/f.tsv"], "standard input"),
     # standard input: only a case, family, PED or ranking file, and one per command

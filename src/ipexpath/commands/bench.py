@@ -137,9 +137,6 @@ def _check_before_the_run(
             "results.",
             "Give the two outputs different file names.",
         )
-    for path, what in ((out, "--out file"), (summary_path, "--summary file")):
-        if path is not None:
-            check_output_file(path, what)
     readable = 0
     reasons: list[str] = []
     for n, raw in enumerate(iter_cases(cases), start=1):
@@ -156,6 +153,9 @@ def _check_before_the_run(
             f"The file of cases '{safe_text(cases)}' holds no readable case{said}.",
             "Give one Phenopacket v2 per line (with phenotypicFeatures and an interpretation's diagnosis).",
         )
+    for path, what in ((out, "--out file"), (summary_path, "--summary file")):  # after CASES was opened,
+        if path is not None:  # so that an output naming the file of cases is refused
+            check_output_file(path, what)
 
 
 def render_summary(summary: dict[str, Any]) -> str:

@@ -50,13 +50,16 @@ def command(
     """
     from ipexpath.batch.screen import screen_cohort
     from ipexpath.errors import InputError
-    from ipexpath.files import check_output_file
+    from ipexpath.files import check_input_file, check_output_file
 
     if str(cohort) == "-":
         raise InputError(
             "The cohort VCF cannot be read from standard input: screening reads it by region.",
             "Give the path of the bgzipped VCF (with its .tbi or .csi index beside it).",
         )
+    for path, what in ((cohort, "cohort VCF"), (ped, "PED file")):
+        if path is not None and str(path) != "-":
+            check_input_file(path, what, None)  # remembered, so --out cannot name it
     check_output_file(out, "--out findings file")  # before the screen, not after it
     classes = tuple(c.strip().upper() for c in report.split(",") if c.strip())
     summary = screen_cohort(

@@ -55,7 +55,8 @@ def _age(days: float | None) -> dict[str, Any] | None:
         return None
     gestation = Age.from_days(days).gestation  # before birth: the phenopacket's gestationalAge
     if gestation is not None:
-        return {"gestationalAge": {"weeks": gestation[0], "days": gestation[1]}}
+        weeks, days_over = gestation  # protobuf JSON leaves out a zero, so does the export (round trip)
+        return {"gestationalAge": {"weeks": weeks, **({"days": days_over} if days_over else {})}}
     return {"age": {"iso8601duration": iso_duration(days)}}
 
 
