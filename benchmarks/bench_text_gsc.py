@@ -183,12 +183,15 @@ def run_ipexpath_cv(
     return out, vetted_out
 
 
-def ipexpath_batch_line(kb: KnowledgeBase) -> Callable[[str], object]:
-    """What `terms --batch` does for one note (recognition and the output line), without file I/O."""
+def ipexpath_batch_line(kb: KnowledgeBase, vetted: bool = False) -> Callable[[str], object]:
+    """What `terms --batch` does for one note (recognition and the output line), without file I/O;
+    `vetted`: with `--learned-phrases` (the vetted table)."""
     from ipexpath.knowledge.textbatch import NoteResult
+    from ipexpath.knowledge.textlearned import packaged_vetted
     from ipexpath.knowledge.textmine import recognise
 
-    return lambda text: json.dumps(NoteResult("note", recognise(kb, text)).to_dict())
+    table = packaged_vetted() if vetted else None
+    return lambda text: json.dumps(NoteResult("note", recognise(kb, text, table)).to_dict())
 
 
 def _patch_fasthpocr() -> None:
@@ -306,6 +309,7 @@ def main() -> None:
     elif args.errors:
         _errors(kb, documents, predicted)
     ours = ipexpath_batch_line(kb)
+    ours_vetted = ipexpath_batch_line(kb, vetted=True)
     annotate = None
     if not args.skip_fasthpocr:
         try:
@@ -322,9 +326,10 @@ def main() -> None:
             ]
         _report("FastHPOCR", documents, theirs)
     # timing passes alternate between the tools, so that both see the same load on a shared machine
-    ip_time = fh_time = float("inf")
+    ip_time = fh_time = vetted_time = float("inf")
     for _ in range(args.repeat):
         ip_time = min(ip_time, best_time(ours, documents, 1))
+        vetted_time = min(vetted_time, best_time(ours_vetted, documents, 1))
         if annotate is not None:
             fh_time = min(fh_time, best_time(annotate, documents, 1))
     n = len(documents)
@@ -332,6 +337,10 @@ def main() -> None:
         f"  ipexpath   start-up {ip_startup:.2f} s (release index + dictionary); {n} documents in "
         f"{ip_time:.2f} s ({n / ip_time:.0f} documents/s, {1000 * ip_time / n:.2f} ms/document; "
         f"batch path: recognition + JSON line; CPU time, best of {args.repeat} alternating passes)"
+    )
+    print(
+        f"  ipexpath --learned-phrases (vetted table): {1000 * vetted_time / n:.2f} ms/document "
+        f"({n / vetted_time:.0f} documents/s, same passes)"
     )
     if annotate is not None:
         built = f"index built in {build:.1f} s (patched), " if build else "index cached, "
