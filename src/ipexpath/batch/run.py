@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sys
@@ -21,7 +22,7 @@ from ipexpath.batch.rerank import (
     worker_environment,
 )
 from ipexpath.batch.schedulers import executor, parse_scheduler
-from ipexpath.errors import InputError
+from ipexpath.errors import InputError, OutputError
 from ipexpath.files import safe_text
 from ipexpath.suspect.benchmark import iter_cases
 
@@ -121,6 +122,7 @@ def run_batch(
     todo = _todo(cases, skip, summary)
     bar = _Progress(progress)
     with (
+        _write_problem_said(out, partial),
         _finished_file_kept(finished_before, partial, out),
         executor(kind, address, workers, env) as pool,
         partial.open("a", encoding="utf-8") as sink,
@@ -148,8 +150,33 @@ def run_batch(
                 bar.advance(len(result.lines))
             sink.flush()
     bar.close()
-    os.replace(partial, out)
+    with _write_problem_said(out, partial):
+        os.replace(partial, out)
     return summary
+
+
+@contextlib.contextmanager
+def _write_problem_said(out: Path, partial: Path) -> Iterator[None]:
+    """A failed write of the results (full disk, no permission) as an `OutputError` that names the results
+    file and says the ranked cases are kept under the `.partial` name, from which a rerun resumes."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO):
+            raise
+        kept = (
+            f" The cases ranked so far are kept in '{safe_text(partial.name)}' (the results file is written "
+            "only when the run finishes)."
+            if partial.exists()
+            else ""
+        )
+        raise OutputError(
+            f"Could not write the results '{safe_text(out)}': {exc.strerror or exc}.{kept}",
+            "Free some space (or choose a writable folder) and run the same command again: it resumes "
+            "where it stopped.",
+        ) from None
 
 
 @contextlib.contextmanager
