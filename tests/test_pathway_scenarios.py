@@ -980,3 +980,34 @@ def test_sex_taken_from_the_vcf_is_shown_as_such(tmp_path: Path, capsys: pytest.
     report = html.unescape((tmp_path / "o" / "report.html").read_text(encoding="utf-8"))
     assert "male (not stated; taken from haploid chrX calls in the VCF)" in report
     assert "found the cause" not in leaflet and "need to check" in leaflet
+
+
+# ------------------------------------------------------------------------- 13. clinical review (round 5)
+def test_foxp3_variant_without_the_ipex_picture_is_not_confirmed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Seizures and developmental delay with an incidental hemizygous LP FOXP3 nonsense variant: the terminal
+    said 'IPEX: CONFIRMED … Refer early for evaluation for HSCT' with IPEX ranked 1059 (<0.01%). GeneReviews
+    establishes the diagnosis in a male 'with typical clinical findings' and the variant: now IPEX is
+    possible, a specialist looks for the missing features first, and the leaflet has no infant-care advice."""
+    vcf = nonsense_vcf(tmp_path / "boy.vcf", "1")
+    data, text, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", "HP:0001250,HP:0001263", "--sex", "male", "--age", "P2Y",
+        "--vcf", str(vcf),
+    )  # fmt: skip
+    status = data["status"]
+    assert status["level"] == "possible" and status["atypical_phenotype"]
+    assert not status["refer_for_hsct"] and status["refer_to_specialist"]
+    assert "typical clinical findings" in status["reason"] and "Likely pathogenic" in status["reason"]
+    ids = recommendation_ids(data)
+    assert "referral.hsct" not in ids and "referral.specialist_referral" in ids
+    assert not any(r["category"] == "treatment" for r in data["recommendations"])
+    referral = next(r for r in data["recommendations"] if r["id"] == "referral.specialist_referral")
+    assert {"genereviews", "consonni_2021", "seattle_childrens"} <= set(referral["sources"])
+    assert "CONFIRMED" not in text and "Refer early for evaluation for" not in text
+    assert "not the usual signs of IPEX" in leaflet and "found the cause" not in leaflet
+    for gone in ("What treatment is there?", "Day-to-day care", "wet nappies"):
+        assert gone not in leaflet
+    # the same variant with the triad stays confirmed (the picture fits)
+    fits = assess(capsys, tmp_path / "o2", "--hpo", TRIAD, "--sex", "male", "--age", "P4M", "--vcf", str(vcf))
+    assert fits["status"]["level"] == "confirmed" and not fits["status"]["atypical_phenotype"]

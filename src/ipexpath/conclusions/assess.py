@@ -86,7 +86,9 @@ def _recommendations(
     if status.transplanted and status.level in (StatusLevel.CONFIRMED, StatusLevel.LIKELY):
         out = rec.after_hsct(knowledge) + out + rec.treatment(knowledge)
     if status.refer_to_specialist:  # IPEX likely, not established: HSCT decided on the molecular diagnosis
-        out = rec.specialist_referral(knowledge, status) + out + rec.treatment(knowledge)
+        # a FOXP3 variant without the IPEX picture: IPEX's treatment rows wait for the features they treat
+        treat = [] if status.atypical_phenotype else rec.treatment(knowledge)
+        out = rec.specialist_referral(knowledge, status) + out + treat
     if status.refer_for_hsct:
         out = rec.referral(knowledge) + out + rec.treatment(knowledge)
         if age_days is not None and age_days < 0:  # before birth: clarify at birth, care from the start

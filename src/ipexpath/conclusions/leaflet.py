@@ -172,6 +172,11 @@ def _statement(knowledge: IpexKnowledge, key: str) -> tuple[str, tuple[str, ...]
 def _status_point(status: IpexStatus, p: _Patient) -> str:
     if status.other_finding is not None and status.level is not StatusLevel.CONFIRMED:
         return "The gene test points to an illness that is similar to IPEX."
+    if status.atypical_phenotype:  # a harmful FOXP3 change, but not the usual signs (GeneReviews NBK1118)
+        return (
+            f"The gene test found a change that can cause IPEX. But {p.child}'s signs are not the usual "
+            "signs of IPEX. More checks are needed to be sure."
+        )
     if status.level is StatusLevel.CONFIRMED and status.checks:  # e.g. the sex taken from the VCF only
         return "The report points to IPEX. The doctors need to check some details before they can be sure."
     if status.level is StatusLevel.CONFIRMED:
@@ -242,6 +247,12 @@ def _result(
             *also,
         )
     found = f"The gene test found a change in {p.his} FOXP3 gene."
+    if status.atypical_phenotype:
+        also = (
+            f"But {p.his} signs are not the usual signs of IPEX. The doctors will look for other signs of "
+            "IPEX and check the result again.",
+            *also,
+        )
     if variant.class_label == "Pathogenic":
         return (found, "This change is known to cause IPEX.", *also)
     if variant.class_label == "Likely pathogenic":
@@ -383,7 +394,9 @@ def build_leaflet(
     not_ipex = status.carrier_finding or (
         status.other_finding is not None and status.level is not StatusLevel.CONFIRMED
     )
-    if not status.deceased:  # no treatment, day-to-day care or emergency advice for a child who has died
+    # a FOXP3 change without the signs of IPEX: IPEX's treatment, infant care and emergencies are not his
+    if not status.deceased and not status.atypical_phenotype:
+        # no treatment, day-to-day care or emergency advice for a child who has died
         if (
             not not_ipex
         ):  # IPEX treatment (transplant, "usually fatal") is not for a carrier or IPEX-like finding

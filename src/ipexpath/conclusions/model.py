@@ -102,6 +102,8 @@ class IpexStatus:
     checks: tuple[str, ...] = ()  # conflicts to resolve before acting (a call that does not fit the sex)
     deceased: bool = False  # the patient is recorded as deceased: no treatment advice, leaflet for the family
     transplanted: bool = False  # HSCT already in the treatment history: follow-up, never a new referral
+    # a hemizygous P/LP FOXP3 variant in a male whose recorded findings do not point to IPEX even with it
+    atypical_phenotype: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -120,6 +122,7 @@ class IpexStatus:
             "checks": list(self.checks),
             "deceased": self.deceased,
             "transplanted": self.transplanted,
+            "atypical_phenotype": self.atypical_phenotype,
         }
 
 

@@ -145,6 +145,7 @@ def specialist_referral(knowledge: IpexKnowledge, status: IpexStatus) -> list[Re
     diagnosis; `status.pending` (a VUS to resolve, an IPEX-like disorder ranked above IPEX) is the detail."""
     vus = any("uncertain significance" in x for x in status.pending)
     like = any("IPEX-like" in x for x in status.pending)
+    atypical = status.atypical_phenotype
     return [
         Recommendation(
             id=f"referral.{row.id}",
@@ -158,6 +159,7 @@ def specialist_referral(knowledge: IpexKnowledge, status: IpexStatus) -> list[Re
                         *row.sources,
                         *(("richards_2015", "tsdr_2023") if vus else ()),
                         *(("gambineri_2018",) if like else ()),
+                        *(("seattle_childrens", "consonni_2021") if atypical else ()),
                     )
                 )
             ),

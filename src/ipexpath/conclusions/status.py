@@ -15,6 +15,12 @@
 * Otherwise the status follows IPEX's place in the (genotype-re-ranked) differential: likely with posterior
   ≥ LIKELY_POSTERIOR (ranked first is not enough: a flat differential's first row can hold a few percent),
   possible when in the first POSSIBLE_RANK rows.
+* A hemizygous (likely) pathogenic FOXP3 variant in a male whose recorded findings do not point to IPEX even
+  with the variant (after the genotype IPEX outside the first POSSIBLE_RANK rows, e.g. seizures and
+  developmental delay with an incidental FOXP3 nonsense variant, IPEX ranked 1059) is not "confirmed":
+  GeneReviews NBK1118 establishes the diagnosis "in a male proband with typical clinical findings, … and a
+  hemizygous pathogenic variant in FOXP3". IPEX is at least possible; a specialist referral says what to look
+  for (`ATYPICAL_PENDING`), since attenuated and late-onset forms exist (Consonni et al. 2021).
 Early referral for HSCT evaluation is recommended only when IPEX is confirmed. When IPEX is likely in a
 male (phenotype only, a FOXP3 variant of uncertain significance, or an IPEX-like disorder ranked above IPEX)
 with no carrier finding and no IPEX-like molecular diagnosis, the referral is to a specialist immunology and
@@ -42,6 +48,14 @@ UNKNOWN_SEX_CHECK = (
     "Check: the sex is not stated. IPEX is X-linked: the diagnosis is established by a hemizygous FOXP3 "
     "variant in a male (GeneReviews NBK1118), and the differential was ranked without the sex. State the "
     "sex (karyotype if in doubt); no HSCT referral is made on the phenotype alone until then."
+)
+ATYPICAL_PENDING = (
+    "{label} would explain IPEX, but the recorded findings do not point to IPEX (IPEX {where} with the "
+    "variant). The diagnosis needs typical clinical findings as well (GeneReviews NBK1118): before HSCT is "
+    "considered, look for features not yet recorded (enteropathy, diabetes or thyroiditis, eczema, "
+    "cytopenias; GeneReviews) and the laboratory picture (high IgE, eosinophilia, FOXP3+ regulatory T "
+    "cells by flow cytometry; Seattle Children's), and check that the result belongs to this patient; "
+    "attenuated and late-onset forms are reported (Consonni et al. 2021)."
 )
 _ORDER = {"PATHOGENIC": 0, "LIKELY_PATHOGENIC": 1, "UNCERTAIN_SIGNIFICANCE": 2}
 
@@ -164,6 +178,8 @@ def _decide(
         )
     if variant is not None and variant.is_pathogenic and variant.role is VariantRole.EXPLAINS:
         conflict = bool(sex_checks(variant, sex))
+        if not conflict and _off_picture(rank, posterior):
+            return _atypical(variant, sex, rank, posterior, where, also, dead, other, deceased=deceased)
         return IpexStatus(
             StatusLevel.LIKELY if conflict else StatusLevel.CONFIRMED,
             f"{variant.zygosity.value.capitalize()} variant {variant.label} classified "
@@ -246,6 +262,51 @@ def _decide(
         pending=pending,
         checks=checks,
         deceased=deceased,
+    )
+
+
+def _off_picture(rank: int | None, posterior: float | None) -> bool:
+    """Even with the variant, IPEX is not supported by the findings (outside the first POSSIBLE_RANK rows):
+    they point elsewhere. Deliberately lenient: a fetus with hydrops and echogenic bowel (GeneReviews' fetal
+    presentation) ranks IPEX 2nd at 16% with an LP variant, below a mitochondrial disease, and is IPEX."""
+    return _level(rank, posterior) is StatusLevel.NOT_SUPPORTED
+
+
+def _atypical(
+    variant: VariantFinding,
+    sex: Sex,
+    rank: int | None,
+    posterior: float | None,
+    where: str,
+    also: str,
+    dead: str,
+    other: VariantFinding | None,
+    *,
+    deceased: bool,
+) -> IpexStatus:
+    """A hemizygous (likely) pathogenic FOXP3 variant in a male whose recorded findings do not point to IPEX
+    even with the variant (outside the first POSSIBLE_RANK rows): not "confirmed" — GeneReviews NBK1118
+    establishes the diagnosis in a male with typical clinical findings and the variant — but a specialist
+    work-up: attenuated and late-onset forms exist (Consonni et al. 2021); findings may be missing."""
+    level = StatusLevel.POSSIBLE  # the variant keeps IPEX possible although the findings point elsewhere
+    refer = sex is Sex.MALE and not deceased
+    pending = (ATYPICAL_PENDING.format(label=variant.label, where=where),) if refer else ()
+    return IpexStatus(
+        level,
+        f"{variant.zygosity.value.capitalize()} variant {variant.label} classified {variant.class_label}, "
+        f"but the recorded findings do not point to IPEX even with it (IPEX {where}): the diagnosis is "
+        "established in a male with typical clinical findings and a hemizygous pathogenic FOXP3 variant "
+        "(GeneReviews NBK1118); look for IPEX features not yet recorded before acting on the variant; "
+        f"attenuated and late-onset forms are reported (Consonni et al. 2021).{also}{dead}",
+        rank,
+        posterior,
+        "IN_PROGRESS",
+        variant,
+        refer_to_specialist=refer,
+        pending=pending,
+        other_finding=other,
+        deceased=deceased,
+        atypical_phenotype=True,
     )
 
 
