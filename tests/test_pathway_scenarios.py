@@ -1011,3 +1011,73 @@ def test_foxp3_variant_without_the_ipex_picture_is_not_confirmed(
     # the same variant with the triad stays confirmed (the picture fits)
     fits = assess(capsys, tmp_path / "o2", "--hpo", TRIAD, "--sex", "male", "--age", "P4M", "--vcf", str(vcf))
     assert fits["status"]["level"] == "confirmed" and not fits["status"]["atypical_phenotype"]
+
+
+def lrba_record(genotype: str, pos: int = 150500000, c: str = "c.1000C>T", p: str = "p.Arg334Ter") -> Record:
+    """An LRBA nonsense variant absent from gnomAD (PVS1 + PM2_Supporting: likely pathogenic)."""
+    csq = vep(
+        Allele="A", Consequence="stop_gained", IMPACT="HIGH", SYMBOL="LRBA", Gene="987",
+        Feature_type="Transcript", Feature="NM_001364905.1", BIOTYPE="protein_coding", EXON="10/58",
+        HGVSc=f"NM_001364905.1:{c}", HGVSp=f"NP_001351834.1:{p}", MANE_SELECT="NM_001364905.1", MAX_AF="",
+        STRAND="-1",
+    )  # fmt: skip
+    return Record("4", pos, "G", "A", f"CSQ={csq}", [genotype])
+
+
+CHR4 = ["##contig=<ID=chr4,length=190214555>"]
+IPEX_LIKE_PICTURE = f"{TRIAD},HP:0001903"  # + anaemia
+
+
+def test_one_lrba_allele_is_not_a_diagnosis_and_two_need_their_phase(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LRBA deficiency is autosomal recessive. One heterozygous LP variant was listed as 'Likely pathogenic,
+    heterozygous' with the disease beside it and left out of the leaflet; two heterozygous LP variants were
+    counted as biallelic by the re-rank but ignored by the status ('IPEX likely', referral for IPEX). Now one
+    allele is named a carrier state everywhere, and two are the lead finding with a phase check (PM3)."""
+    one = VcfSpec([lrba_record("0/1")], extra_headers=CHR4).write(tmp_path / "one.vcf")
+    data, text, leaflet = assess_with_text(
+        capsys,
+        tmp_path / "o1",
+        "--hpo",
+        IPEX_LIKE_PICTURE,
+        "--sex",
+        "male",
+        "--age",
+        "P2Y",
+        "--vcf",
+        str(one),
+    )
+    finding = next(v for v in data["genetics"]["variants"] if v["gene"] == "LRBA")
+    assert finding["role"] == "not sufficient" and "carrier state, not the diagnosis" in finding["meaning"]
+    assert data["status"]["ipex_like_finding"] is None
+    assert "carrier state, not the diagnosis" in text
+    assert "one changed copy of his LRBA gene" in leaflet and "not expected to cause illness" in leaflet
+    report = html.unescape((tmp_path / "o1" / "report.html").read_text(encoding="utf-8"))
+    assert "For this patient" in report and "carrier state, not the diagnosis" in report
+    two = VcfSpec(
+        [lrba_record("0/1"), lrba_record("0/1", 150600000, "c.2000C>T", "p.Gln667Ter")], extra_headers=CHR4
+    ).write(tmp_path / "two.vcf")
+    data, text, leaflet = assess_with_text(
+        capsys,
+        tmp_path / "o2",
+        "--hpo",
+        IPEX_LIKE_PICTURE,
+        "--sex",
+        "male",
+        "--age",
+        "P2Y",
+        "--vcf",
+        str(two),
+    )
+    status = data["status"]
+    assert status["ipex_like_finding"]["gene"] == "LRBA" and status["level"] != "likely"
+    assert not status["refer_to_specialist"] and not status["refer_for_hsct"]
+    assert any("in trans" in c and "Test both parents" in c for c in status["checks"])
+    assert "in trans" in text and "phase unknown" in data["genetics"]["variants"][0]["meaning"]
+    assert "A test of both parents can tell." in leaflet
+    # a homozygous LRBA variant needs no phase
+    hom = VcfSpec([lrba_record("1/1")], extra_headers=CHR4).write(tmp_path / "hom.vcf")
+    data = assess(capsys, tmp_path / "o3", "--hpo", IPEX_LIKE_PICTURE, "--sex", "male", "--age", "P2Y",
+                  "--vcf", str(hom))  # fmt: skip
+    assert data["status"]["ipex_like_finding"]["gene"] == "LRBA" and data["status"]["checks"] == []

@@ -90,12 +90,17 @@ def all_phenotype_posteriors(model: RankingModel, case: Case) -> npt.NDArray[np.
     return np.asarray(calibrated, dtype=float)
 
 
-def finding(c: VariantClassification, sex: Sex) -> VariantFinding:
-    """A classified variant with its meaning for this patient."""
+def finding(c: VariantClassification, sex: Sex, plp_in_gene: int = 1) -> VariantFinding:
+    """A classified variant with its meaning for this patient.
+
+    `plp_in_gene`: how many (likely) pathogenic variants the VCF holds in this gene. Two heterozygous ones in
+    an autosomal recessive gene explain the disorder if in trans (phase unknown: counted as compatible,
+    as the genotype re-rank does; the status asks for the parents' test, `conclusions.status.phase_checks`).
+    """
     zygosity = Zygosity.parse(c.variant.zygosity).for_sex(sex, c.gene.inheritance == "XLR")
     inheritance = Inheritance(c.gene.inheritance)
     if c.classification.is_pathogenic_or_likely:
-        explains = inheritance.explains([zygosity], sex, 1)
+        explains = inheritance.explains([zygosity], sex, plp_in_gene)
         if explains is False and inheritance.x_linked and sex is Sex.FEMALE:
             role = VariantRole.CARRIER
         elif explains is False:
@@ -152,13 +157,17 @@ def assess_genetics(
     )
     if sensitivity is not None:
         test = replace(test, sensitivity=sensitivity, sensitivity_source="stated by the user")
+    plp: dict[str, int] = {}
+    for c in classified:
+        if c.classification.is_pathogenic_or_likely:
+            plp[c.gene.symbol] = plp.get(c.gene.symbol, 0) + 1
     reranked = rerank_with_genotype(rows, classified, panel, sex, test, all_phenotype_posteriors(model, case))
     genetics = Genetics(
         vcf=Path(vcf).name,
         sample=read.sample,
         build=build,
         test=test,
-        findings=tuple(finding(c, sex) for c in classified),
+        findings=tuple(finding(c, sex, plp.get(c.gene.symbol, 1)) for c in classified),
         not_tested=test.not_tested(panel),
         notes=tuple(read.notes),
     )

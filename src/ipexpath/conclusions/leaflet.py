@@ -23,11 +23,12 @@ from ipexpath.conclusions.model import (
     IpexStatus,
     StatusLevel,
     VariantFinding,
+    VariantRole,
 )
 from ipexpath.conclusions.people import Relative, relationships
 from ipexpath.knowledge.ipex import IpexKnowledge, LeafletBlock
 from ipexpath.numbers import NEAR_CERTAIN, NEAR_ZERO, one_in, percent
-from ipexpath.types import Sex
+from ipexpath.types import Sex, Zygosity
 
 __all__ = ["Leaflet", "LeafletSection", "RelativeChance", "build_leaflet"]
 
@@ -197,6 +198,44 @@ def _other_gene(other: VariantFinding, p: _Patient) -> tuple[str, str]:
 
 
 def _result(
+    status: IpexStatus, genetics: Genetics | None, p: _Patient, recorded_found: bool
+) -> tuple[str, ...]:
+    """What the gene test found, then what its other genes' harmful changes mean (none is dropped)."""
+    return _result_core(status, genetics, p, recorded_found) + _other_genes(status, genetics, p)
+
+
+def _other_genes(status: IpexStatus, genetics: Genetics | None, p: _Patient) -> tuple[str, ...]:
+    """Two changes in a recessive gene (in trans or not: the parents' test tells, Richards et al. 2015 PM3);
+    one change in a recessive gene alone (a carrier state, not the illness)."""
+    if genetics is None:
+        return ()
+    out: list[str] = []
+    other = status.other_finding
+    if (
+        other is not None
+        and other.zygosity is Zygosity.HETEROZYGOUS
+        and other.detail.get("inheritance") == "AR"
+    ):
+        out.append(
+            "The test found two changes in this gene. They cause illness only if they are on different "
+            "copies of the gene. A test of both parents can tell."
+        )
+    single = sorted(
+        {
+            f.gene
+            for f in genetics.findings
+            if f.gene != "FOXP3" and f.is_pathogenic and f.role is VariantRole.NOT_SUFFICIENT
+        }
+    )
+    for gene in single:
+        out.append(
+            f"The test also found one changed copy of {p.his} {gene} gene. One changed copy alone is not "
+            "expected to cause illness. Your care team will explain what it means."
+        )
+    return tuple(out)
+
+
+def _result_core(
     status: IpexStatus, genetics: Genetics | None, p: _Patient, recorded_found: bool
 ) -> tuple[str, ...]:
     """What the gene test found, in words that match the variant class and the patient's sex."""
@@ -370,7 +409,7 @@ def build_leaflet(
 
     result = _result(status, genetics, p, recorded_found)
     main = [_status_point(status, p), " ".join(result[:2])]
-    main += [r for r in result[2:] if r.startswith("The test also found")]
+    main += [r for r in result[2:] if r.startswith(("The test also found", "The test found two changes"))]
     if status.transplanted and not status.deceased:
         main.append(
             f"{_cap(p.child)} has had a stem cell transplant. The care team will keep checking how it works."

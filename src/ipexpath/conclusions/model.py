@@ -57,6 +57,30 @@ class VariantFinding:
         """Pathogenic or likely pathogenic."""
         return self.classification.is_pathogenic_or_likely
 
+    @property
+    def meaning(self) -> str:
+        """What the finding means for this patient (terminal, report card and JSON say the same)."""
+        disease = self.detail.get("disease") or f"the {self.gene} disorder"
+        if self.role is VariantRole.EXPLAINS:
+            if self.zygosity is Zygosity.HETEROZYGOUS and self.detail.get("inheritance") == "AR":
+                return (
+                    f"explains {disease} if in trans with the other variant (phase unknown: test the parents)"
+                )
+            return f"explains {disease}"
+        if self.role is VariantRole.CARRIER:
+            return "carrier finding (heterozygous female, X-linked recessive): does not explain the phenotype"
+        if self.role is VariantRole.NOT_SUFFICIENT:
+            if self.detail.get("inheritance") == "AR":
+                return (
+                    f"one heterozygous variant: {disease} is autosomal recessive, so this alone is a carrier "
+                    "state, not the diagnosis, unless a second variant was missed (a deletion, or a region "
+                    "the test did not cover)"
+                )
+            return f"zygosity does not fit the inheritance of {disease}: does not explain it by itself"
+        if self.role is VariantRole.UNCERTAIN:
+            return "uncertain significance: not to be used in clinical decision making (Richards et al. 2015)"
+        return "benign or likely benign"
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form: the classifier's row with the finding's class name, zygosity and role."""
         return {
@@ -68,6 +92,7 @@ class VariantFinding:
             "zygosity": self.zygosity.value,
             "points": self.points,
             "role": self.role.value,
+            "meaning": self.meaning,
         }
 
 

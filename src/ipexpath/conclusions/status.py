@@ -123,6 +123,30 @@ def sex_checks(variant: VariantFinding | None, sex: Sex) -> tuple[str, ...]:
     return ()
 
 
+def phase_checks(genetics: Genetics | None) -> tuple[str, ...]:
+    """Two or more heterozygous (likely) pathogenic variants in one autosomal recessive gene: they explain its
+    disorder only if they lie on different copies (in trans), which the VCF does not show. PM3 (recessive
+    disorders, in trans) needs the phase, from the parents (Richards et al. 2015, PMID 25741868)."""
+    if genetics is None:
+        return ()
+    out = []
+    by_gene: dict[str, list[VariantFinding]] = {}
+    for f in genetics.findings:
+        if f.is_pathogenic and f.role is VariantRole.EXPLAINS and f.zygosity is Zygosity.HETEROZYGOUS:
+            by_gene.setdefault(f.gene, []).append(f)
+    for gene, found in by_gene.items():
+        if len(found) < 2 or found[0].detail.get("inheritance") != "AR":
+            continue
+        labels = " and ".join(f.label for f in found)
+        disease = found[0].detail.get("disease") or f"{gene} deficiency"
+        out.append(
+            f"Check: {labels} are both heterozygous; {disease} is autosomal recessive, so they explain it "
+            "only if they lie on different copies of the gene (in trans, compound heterozygous). Test both "
+            "parents to establish the phase (Richards et al. 2015, PM3)."
+        )
+    return tuple(out)
+
+
 def decide_status(
     differential: dict[str, Any],
     genetics: Genetics | None,
@@ -159,6 +183,7 @@ def _decide(
     variant = foxp3_finding(genetics)
     other = ipex_like_finding(genetics)
     checks = sex_checks(variant, sex) if variant is not None and variant.is_pathogenic else ()
+    phase = phase_checks(genetics)
     where = (
         f"ranked {rank} with posterior {percent(posterior)}"
         if rank is not None and posterior is not None
@@ -169,6 +194,7 @@ def _decide(
         also = (
             f" Also {other.label} ({other.zygosity.value}, {other.class_label}), which explains "
             f"{other.detail.get('disease') or other.gene}."
+            + "".join(" " + c.removeprefix("Check: ") for c in phase)
         )
     dead = ""
     if deceased:
@@ -200,6 +226,7 @@ def _decide(
             checks=checks,
             deceased=deceased,
         )
+    checks = (*checks, *phase)  # the IPEX-like finding is the lead: its phase is a check to resolve first
     level = _level(rank, posterior)
     unsexed_het = (
         variant is not None
@@ -249,8 +276,8 @@ def _decide(
     # On the phenotype alone a referral needs a male: with the sex not stated, state it first.
     refer = level is StatusLevel.LIKELY and sex is Sex.MALE and not deceased
     pending = _pending(differential, row, variant, genetics) if refer else ()
-    if not sex.is_known and level is not StatusLevel.NOT_SUPPORTED and not checks:
-        checks = (UNKNOWN_SEX_CHECK,)
+    if not sex.is_known and level is not StatusLevel.NOT_SUPPORTED and not any("sex" in c for c in checks):
+        checks = (UNKNOWN_SEX_CHECK, *checks)
     return IpexStatus(
         level,
         f"IPEX {where}{extra}.{dead}",

@@ -69,8 +69,8 @@ def summary_text(assessment: Assessment) -> str:
             lines.append(
                 f"  also: {f.label} — {f.class_label}, {f.zygosity.value} ({f.points} ACMG points)"
                 + (
-                    f" — explains {f.detail.get('disease') or f.gene}"
-                    if f.role is VariantRole.EXPLAINS and f.is_pathogenic
+                    f" — {f.meaning}"
+                    if f.is_pathogenic and f.role in (VariantRole.EXPLAINS, VariantRole.NOT_SUFFICIENT)
                     else ""
                 )
             )

@@ -146,6 +146,7 @@ class VariantCard:
     criteria: tuple[CriterionRow, ...]
     reclassification: str
     notes: tuple[str, ...] = ()
+    meaning: str = ""  # what the finding means for this patient (conclusions: VariantFinding.meaning)
 
 
 @dataclass(frozen=True)
@@ -367,6 +368,7 @@ def _card(v: Mapping[str, Any]) -> VariantCard:
         criteria=criteria,
         reclassification=reclassification_path(v, criteria),
         notes=tuple(clean(str(n)) for n in v.get("notes") or ()),
+        meaning=str(v.get("meaning") or ""),
     )
 
 
