@@ -1081,3 +1081,97 @@ def test_one_lrba_allele_is_not_a_diagnosis_and_two_need_their_phase(
     data = assess(capsys, tmp_path / "o3", "--hpo", IPEX_LIKE_PICTURE, "--sex", "male", "--age", "P2Y",
                   "--vcf", str(hom))  # fmt: skip
     assert data["status"]["ipex_like_finding"]["gene"] == "LRBA" and data["status"]["checks"] == []
+
+
+def test_infant_boy_at_risk_is_tested_first_and_named_to_the_family(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two affected brothers (one died untested), a maternal aunt with a 4-month-old son of unknown status,
+    a paternal half-brother. The infant cousin came 4th, after three adults ('Test next: GM, A, M, AC'), and
+    the leaflet's test order left him out (all minors were dropped, not only girls). GeneReviews: clarify
+    at-risk males right after birth. The dead brother was 'almost certain' yet 'probably had the change', and
+    a mother of two affected sons 'may carry' it."""
+    family = tmp_path / "f.yaml"
+    family.write_text(
+        """family: F1
+individuals:
+  - {id: GF, sex: male, affected: unaffected, age: 62}
+  - {id: GM, sex: female, affected: unknown, age: 60}
+  - {id: F, sex: male, affected: unaffected, age: 34}
+  - {id: X, sex: female, affected: unaffected, age: 33}
+  - {id: HB, sex: male, father: F, mother: X, affected: unaffected, age: 8}
+  - {id: M, sex: female, father: GF, mother: GM, affected: unaffected, age: 31}
+  - {id: A, sex: female, father: GF, mother: GM, affected: unaffected, age: 29}
+  - {id: AH, sex: male, affected: unaffected, age: 30}
+  - {id: AC, sex: male, father: AH, mother: A, affected: unknown, age: 4 mo}
+  - {id: B, sex: male, father: F, mother: M, affected: affected, deceased: true, age: 8 mo}
+  - {id: P, sex: male, father: F, mother: M, affected: affected, proband: true, age: 5 mo}
+  - {id: S, sex: female, father: F, mother: M, affected: unaffected, age: 5}
+""",
+        encoding="utf-8",
+    )
+    vcf = nonsense_vcf(tmp_path / "boy.vcf", "1")
+    data, text, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P5M", "--vcf", str(vcf),
+        "--family", str(family),
+    )  # fmt: skip
+    plan = data["family"]["testing_plan"]
+    assert (
+        plan[0]["id"] == "AC"
+        and plan[0]["priority"] == "infant_boy"
+        and "right after birth" in plan[0]["reason"]
+    )
+    assert "Test next: AC," in text
+    assert plan[-1]["id"] == "S" and plan[-1]["deferred"]
+    p = {r["id"]: r["p_variant"] for r in data["family"]["individuals"]}
+    assert p["AC"] == pytest.approx(p["A"] / 2, abs=0.01) and p["HB"] < 1e-6  # X-linked: not via the father
+    shown = html.unescape(re.sub(r"\s+", " ", leaflet))
+    order = shown.split("may suggest tests in this order:", 1)[1]
+    assert order.index("Cousin on the mother's side") < order.index("Mother")
+    assert "Sister" not in order.split("Testing children", 1)[0]  # a girl's carrier test waits
+    assert "A test soon can tell. Then care can start early if he has it." in shown
+    assert "He almost surely had the change." in shown and "He probably had" not in shown
+    assert "She very likely carries the change." in shown  # the mother, 98.7%
+
+
+def test_identical_twin_and_adopted_brother_reach_the_family(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twins and adoption were not family-file fields: an identical twin got a brother's 1 in 2 (not his
+    twin's genotype) and an adopted brother, well at 6, counted as the mother's healthy son. Now `twin`/
+    `twin_type` and `adopted` flow from the file through the engine, plan, terminal, leaflet and drawing."""
+    family = tmp_path / "tw.yaml"
+    family.write_text(
+        """family: TW
+individuals:
+  - {id: F, sex: male, affected: unaffected, age: 35}
+  - {id: M, sex: female, affected: unaffected, age: 33}
+  - {id: P, sex: male, father: F, mother: M, affected: affected, proband: true, age: 6 mo, twin: T,
+     twin_type: monozygotic}
+  - {id: T, sex: male, father: F, mother: M, affected: unknown, age: 6 mo}
+  - {id: AB, sex: male, father: F, mother: M, affected: unaffected, age: 6, adopted: in}
+""",
+        encoding="utf-8",
+    )
+    vcf = nonsense_vcf(tmp_path / "boy.vcf", "1")
+    data, text, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P6M", "--vcf", str(vcf),
+        "--family", str(family),
+    )  # fmt: skip
+    rows = {r["id"]: r for r in data["family"]["individuals"]}
+    assert rows["T"]["p_variant"] > 0.999 and rows["T"]["twin_type"] == "monozygotic"
+    assert rows["AB"]["p_variant"] < 1e-4 and rows["AB"]["adopted"] == "in"
+    assert data["family"]["testing_plan"][0]["id"] == "T"
+    assert "identical twin brother T" in text and "adopted brother AB" in text
+    shown = html.unescape(re.sub(r"\s+", " ", leaflet))
+    assert "Identical twins have the same genes." in shown
+    assert "Adopted into the family, so not at risk from the family's genes." in shown
+    assert "stroke-dasharray" in data["family"]["pedigree_svg"]
+    # the family file written by `family --json` reads back with its twins and adoption
+    code, out, err = run(["family", str(family), "--json"], capsys)
+    assert code == 0, err
+    again = tmp_path / "again.json"
+    again.write_text(out, encoding="utf-8")
+    code, out2, err = run(["family", str(again), "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out2)["individuals"] == json.loads(out)["individuals"]

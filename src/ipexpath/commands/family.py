@@ -24,6 +24,7 @@ from ipexpath.counsel import (
 )
 from ipexpath.counsel.drawing import age_text as _age_text
 from ipexpath.counsel.model import PenetranceCurve
+from ipexpath.counsel.pedigree import TwinType
 from ipexpath.errors import InputError
 from ipexpath.files import atomic_write_text
 from ipexpath.numbers import percent
@@ -104,6 +105,17 @@ def _text(pedigree: Pedigree, result: RiskResult) -> str:
             f"{risk.id:<12} {risk.sex.word:<8} {status:<11} {age:>9} {test:<10} "
             f"{percent(risk.p_variant):>11}  {geno}"
         )
+    adopted = [p.id for p in pedigree if p.adopted_in]
+    if adopted:
+        lines.append(
+            f"Adopted in (not blood relatives: no risk from or to the family's line): {', '.join(adopted)}."
+        )
+    twins = sorted({tuple(sorted((p.id, p.twin), key=pedigree.index)) for p in pedigree if p.twin})
+    for a, b in twins:
+        kind = pedigree.get(a).twin_type
+        what = (kind or TwinType.UNKNOWN).value
+        what = "monozygotic: one genotype" if kind is TwinType.MONOZYGOTIC else what
+        lines.append(f"Twins {a} and {b} ({what}).")
     lines += ["", "Future pregnancies (partner: the father of her children if one, else an unrelated man):"]
     if not result.pregnancies:
         lines.append("  none (no living woman below the reproductive age limit)")

@@ -26,6 +26,7 @@ from ipexpath.conclusions.model import (
     VariantRole,
 )
 from ipexpath.conclusions.people import Relative, relationships
+from ipexpath.counsel.testing_plan import INFANT_BOY_YEARS
 from ipexpath.knowledge.ipex import IpexKnowledge, LeafletBlock
 from ipexpath.numbers import NEAR_CERTAIN, NEAR_ZERO, one_in, percent
 from ipexpath.types import Sex, Zygosity
@@ -35,6 +36,7 @@ __all__ = ["Leaflet", "LeafletSection", "RelativeChance", "build_leaflet"]
 ADULT_YEARS = 18.0
 DAYS_PER_YEAR = 365.25
 MOSAIC_SHOWN = 1e-3  # a germline-mosaic probability above this is explained to the family
+VERY_LIKELY = 0.9  # "very likely carries" from here (the chance column says "more than 9 in 10")
 
 
 @dataclass(frozen=True)
@@ -326,6 +328,8 @@ def _meaning(
 
     `no_variant`: no FOXP3 change is known in the family, so no test can tell yet (GeneReviews NBK1118)."""
     female = str(person.get("sex") or "").lower() == "female"
+    if person.get("adopted") == "in":  # the recorded parents are adoptive: no blood link to the family's line
+        return "Adopted into the family, so not at risk from the family's genes."
     if no_variant:
         if person.get("deceased"):
             return (
@@ -346,6 +350,8 @@ def _meaning(
             )
         if p_value >= NEAR_CERTAIN:
             text = f"She almost surely carries {change}."
+        elif p_value >= VERY_LIKELY:
+            text = f"She very likely carries {change}."
         elif p_value <= NEAR_ZERO:
             return f"She very likely does not carry {change}."
         else:
@@ -356,11 +362,25 @@ def _meaning(
             return text + " A blood test can tell. Each son of a carrier has a 1 in 2 chance of IPEX."
         return text + " We do not yet know what this change means for her or her children."
     if person.get("deceased"):
+        if p_value >= NEAR_CERTAIN:
+            return f"He almost surely had {change}."
         if p_value >= 0.5:
             return f"He probably had {change}."
         return f"He probably did not have {change}."
     if p_value <= NEAR_ZERO:
         return f"He very likely does not have {change}."
+    if p_value >= NEAR_CERTAIN:
+        twin = (
+            " Identical twins have the same genes. The care team will want to check him soon."
+            if person.get("twin_type") == "monozygotic" and person.get("affected") != "affected"
+            else ""
+        )
+        return f"He almost surely has {change}.{twin}"
+    age = person.get("age")
+    infant = age is not None and float(age) < INFANT_BOY_YEARS
+    if known_cause and infant and person.get("affected") != "affected":
+        # GeneReviews NBK1118: clarify at-risk males right after birth, so that care can start early
+        return f"He may have {change}. A test soon can tell. Then care can start early if he has it."
     return f"He may have {change}. A test can tell."
 
 
@@ -573,7 +593,7 @@ def _next_family(
     order = []
     for step in fam.testing_plan if fam is not None else ():
         pid = str(step.get("id"))
-        if pid not in minors:
+        if not step.get("deferred"):  # a girl's carrier test waits (Botkin et al. 2015); a boy's does not
             order.append(_who(rel.get(pid), "A relative"))
     extra = ("Your care team may suggest tests in this order:",) if order else ()
     return _section(knowledge, "what_next_family", extra=extra, items=order, ordered=True)

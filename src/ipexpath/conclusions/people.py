@@ -78,6 +78,11 @@ def relationships(persons: Sequence[Mapping[str, Any]], proband: str) -> dict[st
         if rel is None:
             named = str(person.get("name") or "").strip()
             rel = named if named else "relative"
+        elif rel in ("brother", "sister", "sibling") and str(person.get("twin") or "") == str(proband):
+            identical = person.get("twin_type") == "monozygotic"
+            rel = f"{'identical ' if identical else ''}twin {rel}"
+        if person.get("adopted") == "in" and rel != "relative":
+            rel = f"adopted {rel}"  # not a blood relative (Bennett et al. 2008 draws the brackets)
         out[pid] = Relative(pid, rel, side)
     return out
 

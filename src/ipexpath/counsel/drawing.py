@@ -4,9 +4,10 @@ Bennett RL et al., J Genet Couns 2008;17:424-433 (doi:10.1007/s10897-008-9169-9)
 update (J Genet Couns 2022;31:1238-1248, doi:10.1002/jgc4.1621): square = male, circle = female,
 diamond = sex unknown; filled = affected; central dot = carrier not expected to manifest (tested
 or obligate); vertical line = presymptomatic carrier who may manifest; diagonal slash = deceased;
-arrow with "P" at lower left = proband; double partner line = consanguinity; generations in Roman
-numerals on the left, individuals numbered left to right (e.g. II-3); text below each symbol: age,
-test result (E+ / E-) and the computed carrier probability.
+arrow with "P" at lower left = proband; double partner line = consanguinity; brackets = adopted (dashed line
+of descent: adopted in); twins descend from one point (a bar between the lines: monozygotic; "?":
+unknown); generations in Roman numerals on the left, individuals numbered left to right (e.g. II-3);
+text below each symbol: age, test result (E+ / E-) and the computed carrier probability.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from html import escape
 
 from ipexpath.counsel.layout import Layout, layout_pedigree, partners_of, roman
-from ipexpath.counsel.pedigree import Affection, Pedigree, Person, Sex, TestResult
+from ipexpath.counsel.pedigree import Affection, Pedigree, Person, Sex, TestResult, TwinType
 from ipexpath.counsel.risk import RiskResult
 from ipexpath.numbers import percent
 
@@ -64,6 +65,12 @@ def _symbol(person: Person, cx: float, cy: float, risk: float | None) -> list[st
             )  # carrier, not expected to manifest
         elif person.sex is not Sex.FEMALE and tested:
             out.append(f"<line x1='{cx:.1f}' y1='{cy - h:.1f}' x2='{cx:.1f}' y2='{cy + h:.1f}' {stroke}/>")
+    if person.adopted is not None:  # brackets around the symbol (Bennett et al. 2008)
+        top, bottom, tick = cy - h - 5, cy + h + 5, 4
+        for x, d in ((cx - h - 6, tick), (cx + h + 6, -tick)):
+            out.append(
+                f"<path d='M{x + d:.1f},{top:.1f} H{x:.1f} V{bottom:.1f} H{x + d:.1f}' fill='none' {stroke}/>"
+            )
     if person.deceased:
         out.append(
             f"<line x1='{cx - h - 7:.1f}' y1='{cy + h + 7:.1f}' x2='{cx + h + 7:.1f}' y2='{cy - h - 7:.1f}' "
@@ -130,7 +137,8 @@ def draw_pedigree_svg(
         title or f"Family {pedigree.family_id} — FOXP3 (X-linked recessive): P(carries familial variant)"
     )
     legend = (
-        "■ affected   □ unaffected   ⊙ carrier (tested or obligate)   ╱ deceased   P↗ proband",
+        "■ affected   □ unaffected   ⊙ carrier (tested or obligate)   ╱ deceased   P↗ proband   "
+        "[ ] adopted (dashed line: adopted in)   ⋀ twins (with a bar: monozygotic; ?: zygosity unknown)",
         "E+ / E− familial variant found / not found   red % = computed probability of carrying the variant",
     )
     width = max(width, 760.0)
@@ -206,12 +214,61 @@ def _lines(pedigree: Pedigree, layout: Layout, pos: dict[str, tuple[float, float
             sx, sy = pos[parents[0]][0], pos[parents[0]][1] + h
         child_y = min(pos[k][1] for k in kids)
         bar_y = child_y - h - 22
-        xs = [pos[k][0] for k in kids]
+        apex = _twin_apexes(pedigree, kids, pos)
+        xs = [apex.get(k, pos[k][0]) for k in kids]
         out.append(f"<line x1='{sx:.1f}' y1='{sy:.1f}' x2='{sx:.1f}' y2='{bar_y:.1f}' {line}/>")
         lo, hi = min([*xs, sx]), max([*xs, sx])
         out.append(f"<line x1='{lo:.1f}' y1='{bar_y:.1f}' x2='{hi:.1f}' y2='{bar_y:.1f}' {line}/>")
         for k in kids:
             kx, ky = pos[k]
-            top = ky - h - (2 if pedigree.get(k).sex is Sex.UNKNOWN else 0)
-            out.append(f"<line x1='{kx:.1f}' y1='{bar_y:.1f}' x2='{kx:.1f}' y2='{top:.1f}' {line}/>")
+            child = pedigree.get(k)
+            top = ky - h - (2 if child.sex is Sex.UNKNOWN else 0)
+            dash = " stroke-dasharray='5,3'" if child.adopted_in else ""  # adopted in: dashed line of descent
+            x0 = apex.get(k, kx)  # twins hang from one point of the sibship line
+            out.append(f"<line x1='{x0:.1f}' y1='{bar_y:.1f}' x2='{kx:.1f}' y2='{top:.1f}' {line}{dash}/>")
+        out += _twin_marks(pedigree, kids, pos, apex, bar_y)
+    return out
+
+
+def _twin_apexes(
+    pedigree: Pedigree, kids: list[str], pos: dict[str, tuple[float, float]]
+) -> dict[str, float]:
+    """x of the point on the sibship line from which each twin pair descends (midway between the twins)."""
+    apex: dict[str, float] = {}
+    for k in kids:
+        twin = pedigree.get(k).twin
+        if twin is not None and twin in kids:
+            apex[k] = (pos[k][0] + pos[twin][0]) / 2
+    return apex
+
+
+def _twin_marks(
+    pedigree: Pedigree,
+    kids: list[str],
+    pos: dict[str, tuple[float, float]],
+    apex: dict[str, float],
+    bar_y: float,
+) -> list[str]:
+    """Monozygotic twins: a bar between the two lines; unknown zygosity: '?' (Bennett et al. 2008)."""
+    out: list[str] = []
+    done: set[str] = set()
+    h = SIZE / 2
+    for k in kids:
+        person = pedigree.get(k)
+        if k not in apex or k in done or person.twin is None:
+            continue
+        done |= {k, person.twin}
+        (xa, ya), (xb, _yb) = pos[k], pos[person.twin]
+        mid_y = bar_y + (ya - h - bar_y) / 2
+        x0 = apex[k]
+        left, right = x0 + (xa - x0) / 2, x0 + (xb - x0) / 2
+        if person.twin_type is TwinType.MONOZYGOTIC:
+            out.append(
+                f"<line x1='{left:.1f}' y1='{mid_y:.1f}' x2='{right:.1f}' y2='{mid_y:.1f}' "
+                "stroke='#000' stroke-width='1.4'/>"
+            )
+        elif person.twin_type in (TwinType.UNKNOWN, None):
+            out.append(
+                f"<text x='{x0:.1f}' y='{mid_y + 4:.1f}' text-anchor='middle' font-size='12' {FONT}>?</text>"
+            )
     return out

@@ -182,9 +182,14 @@ def _sibships_below(
                 return -1 if own[mate] < own[child.id] else 1
         return 0
 
-    return [
-        [c.id for c in sorted(groups[k], key=lambda c: (pull(c), _birth_key(pedigree, c)))] for k in ordered
-    ]
+    def birth(child: Person) -> tuple[int, int]:
+        """File order, a twin beside the co-twin (both drawn from one point, Bennett et al. 2008)."""
+        own_index = _birth_key(pedigree, child)
+        if child.twin is not None and child.twin in pedigree:
+            return (min(own_index, pedigree.index(child.twin)), own_index)
+        return (own_index, own_index)
+
+    return [[c.id for c in sorted(groups[k], key=lambda c: (pull(c), birth(c)))] for k in ordered]
 
 
 def _isotonic(values: list[float], weights: list[float]) -> list[float]:

@@ -13,7 +13,17 @@ from enum import Enum
 
 from ipexpath.types import Age, Sex
 
-__all__ = ["Affection", "Age", "GeneticTest", "Pedigree", "Person", "Sex", "TestResult"]
+__all__ = [
+    "Adoption",
+    "Affection",
+    "Age",
+    "GeneticTest",
+    "Pedigree",
+    "Person",
+    "Sex",
+    "TestResult",
+    "TwinType",
+]
 
 
 class Affection(Enum):
@@ -21,6 +31,22 @@ class Affection(Enum):
 
     UNAFFECTED = "unaffected"
     AFFECTED = "affected"
+    UNKNOWN = "unknown"
+
+
+class Adoption(Enum):
+    """Adoption as drawn by Bennett et al. 2008 (brackets): `IN` — the recorded parents are adoptive, so the
+    person is not their blood relative; `OUT` — a biological child raised by another family."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class TwinType(Enum):
+    """Zygosity of a twin pair: monozygotic twins share their genotype; dizygotic twins are siblings."""
+
+    MONOZYGOTIC = "monozygotic"
+    DIZYGOTIC = "dizygotic"
     UNKNOWN = "unknown"
 
 
@@ -60,6 +86,9 @@ class Person:
     proband: bool = False
     test: GeneticTest | None = None
     name: str | None = None
+    adopted: Adoption | None = None
+    twin: str | None = None  # id of the co-twin (same parents)
+    twin_type: TwinType | None = None  # with `twin`; UNKNOWN when not stated
 
     @property
     def age_years(self) -> float | None:
@@ -70,6 +99,11 @@ class Person:
     def is_founder(self) -> bool:
         """True when neither parent is recorded in the pedigree."""
         return self.father is None and self.mother is None
+
+    @property
+    def adopted_in(self) -> bool:
+        """The recorded parents are adoptive: no genetic link to them (nor to their relatives)."""
+        return self.adopted is Adoption.IN
 
 
 @dataclass(frozen=True)
@@ -136,6 +170,24 @@ class Pedigree:
         """A copy of the pedigree where one person has (or no longer has) a test result."""
         persons = tuple(replace(p, test=test) if p.id == person_id else p for p in self.persons)
         return Pedigree(self.family_id, persons, self.source)
+
+    def biological(self) -> Pedigree:
+        """The pedigree of genetic links only: a person adopted in keeps no parents (a founder for the
+        engine), so no risk passes from or to the adoptive family. The drawing keeps the adoptive links."""
+        if not any(p.adopted_in for p in self.persons):
+            return self
+        persons = tuple(replace(p, father=None, mother=None) if p.adopted_in else p for p in self.persons)
+        return Pedigree(self.family_id, persons, self.source)
+
+    def monozygotic_twin_of(self) -> dict[str, str]:
+        """Each later monozygotic twin mapped to the first of the pair in file order (same genotype)."""
+        out: dict[str, str] = {}
+        for p in self.persons:
+            if p.twin is None or p.twin_type is not TwinType.MONOZYGOTIC or p.twin not in self._index:
+                continue
+            first, second = sorted((p.id, p.twin), key=self.index)
+            out[second] = out.get(first, first)
+        return out
 
     def with_persons(self, persons: tuple[Person, ...]) -> Pedigree:
         """A copy with another list of persons (same family id and source)."""

@@ -7,10 +7,21 @@ Phenopacket `Sex` enum UNKNOWN_SEX = 0, FEMALE = 1, MALE = 2, OTHER_SEX = 3 (or 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ipexpath.counsel.pedigree import Affection, Age, GeneticTest, Pedigree, Person, Sex, TestResult
+from ipexpath.counsel.pedigree import (
+    Adoption,
+    Affection,
+    Age,
+    GeneticTest,
+    Pedigree,
+    Person,
+    Sex,
+    TestResult,
+    TwinType,
+)
 from ipexpath.counsel.risk import RiskResult
 from ipexpath.counsel.validation import check_unique_ids, validate_pedigree
 from ipexpath.errors import InputError
@@ -63,6 +74,16 @@ _RESULT_WORDS = {
     "not found": TestResult.NOT_FOUND,
     "not_found": TestResult.NOT_FOUND,
     "negative": TestResult.NOT_FOUND,
+}
+_ADOPTED_WORDS = {"in": Adoption.IN, "yes": Adoption.IN, "true": Adoption.IN, "out": Adoption.OUT}
+_TWIN_WORDS = {
+    "monozygotic": TwinType.MONOZYGOTIC,
+    "mz": TwinType.MONOZYGOTIC,
+    "identical": TwinType.MONOZYGOTIC,
+    "dizygotic": TwinType.DIZYGOTIC,
+    "dz": TwinType.DIZYGOTIC,
+    "fraternal": TwinType.DIZYGOTIC,
+    "unknown": TwinType.UNKNOWN,
 }
 _AGE_UNITS = {"y": 1.0, "yr": 1.0, "yrs": 1.0, "year": 1.0, "years": 1.0, "m": 1 / 12, "mo": 1 / 12,
               "month": 1 / 12, "months": 1 / 12, "w": 7 / 365.25, "wk": 7 / 365.25, "week": 7 / 365.25,
@@ -208,6 +229,9 @@ def person_entry(person: Person) -> dict[str, Any]:
         "deceased": person.deceased,
         "proband": person.proband,
         "test": test,
+        "adopted": None if person.adopted is None else person.adopted.value,
+        "twin": person.twin,
+        "twin_type": None if person.twin_type is None else person.twin_type.value,
     }
 
 
@@ -249,7 +273,39 @@ def read_family_data(data: Any, source: str = "family file") -> Pedigree:
     _check_unique_entries(ids_with_pos, source)
     persons = [_person_from_entry(entry, f"{source}, individual '{entry['id']}'") for entry in entries]
     family_id = str(data.get("family") or data.get("family_id") or data.get("id") or Path(source).stem)
-    return validate_pedigree(Pedigree(family_id, tuple(persons), source))
+    return validate_pedigree(Pedigree(family_id, _pair_twins(persons, source), source))
+
+
+def _pair_twins(persons: list[Person], source: str) -> tuple[Person, ...]:
+    """`twin:` may be written on one twin only: both get it, with one zygosity (contradictions are errors)."""
+    by_id = {p.id: p for p in persons}
+    pairs: dict[str, tuple[str, TwinType]] = {}
+    for p in persons:
+        if p.twin is None:
+            continue
+        if p.twin not in by_id or p.twin == p.id:
+            raise InputError(
+                f"{source}: the twin '{p.twin}' of '{p.id}' is not another person in the file.",
+                "Write `twin:` with the id of the co-twin, who must have the same parents.",
+            )
+        kind = p.twin_type or TwinType.UNKNOWN
+        for a, b in ((p.id, p.twin), (p.twin, p.id)):
+            known = pairs.get(a)
+            if known is not None and known[0] != b:
+                raise InputError(
+                    f"{source}: '{a}' is named as the twin of both '{known[0]}' and '{b}'.",
+                    "Name one co-twin per person (triplets are not supported).",
+                )
+            if known is not None and TwinType.UNKNOWN not in (known[1], kind) and known[1] is not kind:
+                raise InputError(
+                    f"{source}: twins '{p.id}' and '{p.twin}' are given two zygosities "
+                    f"({known[1].value}, {kind.value}).",
+                )
+            if known is None or known[1] is TwinType.UNKNOWN:
+                pairs[a] = (b, kind)
+    return tuple(
+        replace(p, twin=pairs[p.id][0], twin_type=pairs[p.id][1]) if p.id in pairs else p for p in persons
+    )
 
 
 def _check_unique_entries(ids_with_pos: list[tuple[str, int]], source: str) -> None:
@@ -300,7 +356,7 @@ def parse_test(value: Any, where: str) -> GeneticTest | None:
 
 def _person_from_entry(entry: dict[str, Any], where: str) -> Person:
     known = {"id", "sex", "father", "mother", "affected", "age", "age_at_death", "deceased", "proband",
-             "test", "name", "notes"}  # fmt: skip
+             "test", "name", "notes", "adopted", "twin", "twin_type"}  # fmt: skip
     unknown = sorted(set(entry) - known - OUTPUT_FIELDS)
     if unknown:
         raise InputError(
@@ -326,7 +382,21 @@ def _person_from_entry(entry: dict[str, Any], where: str) -> Person:
         proband=bool(entry.get("proband", False)),
         test=parse_test(entry.get("test"), where),
         name=str(entry["name"]) if entry.get("name") is not None else None,
+        adopted=_adopted(entry.get("adopted"), where),
+        twin=_optional_id(entry.get("twin")),
+        twin_type=(
+            _word(entry["twin_type"], _TWIN_WORDS, "twin_type", where)
+            if entry.get("twin_type") is not None
+            else (TwinType.UNKNOWN if _optional_id(entry.get("twin")) else None)
+        ),
     )
+
+
+def _adopted(value: Any, where: str) -> Adoption | None:
+    """`adopted: in` (the listed parents are adoptive; `true` means the same), `out`, or absent/false."""
+    if value is None or value is False or str(value).strip().lower() in {"", "no", "false"}:
+        return None
+    return _word(value, _ADOPTED_WORDS, "adopted", where)  # type: ignore[no-any-return]
 
 
 def _optional_id(value: Any) -> str | None:

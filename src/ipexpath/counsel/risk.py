@@ -149,7 +149,13 @@ def mosaic_candidates(pedigree: Pedigree) -> frozenset[str]:
 
 
 def build_network(pedigree: Pedigree, model: XLinkedRecessive, future_daughters: bool = True) -> Network:
-    """One variable per person, hidden parents where one is missing, transmission and evidence factors."""
+    """One variable per person, hidden parents where one is missing, transmission and evidence factors.
+
+    Genetic links only: a person adopted in is a founder (`Pedigree.biological`). Monozygotic twins share one
+    genotype variable: the second twin adds only the evidence of their phenotype and test to it.
+    """
+    pedigree = pedigree.biological()
+    same_as = pedigree.monozygotic_twin_of()
     parents = pedigree.parents_of_anyone()
     names: list[str] = []
     spaces: list[StateSpace] = []
@@ -159,10 +165,15 @@ def build_network(pedigree: Pedigree, model: XLinkedRecessive, future_daughters:
     for w in women:
         partner_of[w.id] = _partner(pedigree, w)
     can_be_mosaic = mosaic_candidates(pedigree)
+    can_be_mosaic |= {same_as[pid] for pid in can_be_mosaic if pid in same_as}
     for person in pedigree:
+        if person.id in same_as:
+            continue
         person_var[person.id] = len(names)
         names.append(person.id)
         spaces.append(model.state_space(person.sex, person.id in can_be_mosaic))
+    for twin, first in same_as.items():
+        person_var[twin] = person_var[first]
     factors: list[Factor] = []
 
     def hidden(label: str, sex: Sex) -> int:
@@ -175,6 +186,9 @@ def build_network(pedigree: Pedigree, model: XLinkedRecessive, future_daughters:
     for person in pedigree:
         v = person_var[person.id]
         evidence = model.evidence_likelihood(person, spaces[v])
+        if person.id in same_as:  # the co-twin's variable already has its parents: add this twin's evidence
+            factors.append(Factor((v,), evidence))
+            continue
         if person.is_founder:
             prior = model.founder_prior(spaces[v], is_father=person.sex is Sex.MALE and person.id in parents)
             factors.append(Factor((v,), prior * evidence))

@@ -10,7 +10,8 @@ so a sister's test ranks lower once the mother's result
 already tells most of what the sister's would.
 
 Who is tested first is decided by a clinical order before the information measure, which only breaks
-ties inside a group (`TestingPriority`): the mother of an isolated case first (inherited or de novo decides
+ties inside a group (`TestingPriority`): an at-risk boy under 2 years first (GeneReviews NBK1118: clarify
+at-risk males right after birth), then the mother of an isolated case (inherited or de novo decides
 everyone else's risk), then parents and adults, then at-risk boys (a result changes their care now: IPEX
 begins in infancy), and last girls, whose carrier testing is deferred until they can decide for themselves
 (Botkin et al. 2015, ASHG points to consider, Am J Hum Genet 97:6-21, PMID 26140447). This is a decision
@@ -26,7 +27,7 @@ from itertools import product
 from typing import Any
 
 from ipexpath.counsel.elimination import CliqueTree
-from ipexpath.counsel.pedigree import Affection, GeneticTest, Pedigree, Person, Sex, TestResult
+from ipexpath.counsel.pedigree import Affection, GeneticTest, Pedigree, Person, Sex, TestResult, TwinType
 from ipexpath.counsel.risk import RiskResult, clique_tree_for, compute_risks
 from ipexpath.counsel.xlinked import XLinkedRecessive
 from ipexpath.errors import InputError
@@ -58,6 +59,7 @@ class TestOutcome:
 class TestingPriority(IntEnum):
     """The clinical order of targeted tests (lower first); expected information breaks ties within one."""
 
+    INFANT_BOY = -1
     MOTHER_OF_ISOLATED_CASE = 0
     PARENT_OR_ADULT = 1
     BOY_CARE_NOW = 2
@@ -67,6 +69,10 @@ class TestingPriority(IntEnum):
     def reason(self) -> str:
         """Why this group comes where it does."""
         return {
+            -1: "At-risk boy under 2 years: test him now, directly. IPEX typically begins in the first year "
+            "and most affected boys die within one to two years without treatment; GeneReviews NBK1118 "
+            "advises clarifying at-risk males right after birth so that care (HSCT) can start before organ "
+            "damage.",
             0: "Mother of an isolated case: her result tells whether the variant was inherited or arose de "
             "novo, which sets every other relative's risk.",
             1: "Parent or adult: can decide about testing for themselves.",
@@ -79,6 +85,10 @@ class TestingPriority(IntEnum):
 
 
 ADULT_YEARS = 18.0  # age of majority for consent to predictive or carrier testing (Botkin et al. 2015)
+# An at-risk boy younger than this is tested first (ipexpath choice from GeneReviews NBK1118: IPEX typically
+# begins in the first year, most affected males die within the first 1-2 years without treatment, and at-risk
+# males are to be clarified right after birth so that treatment can start early).
+INFANT_BOY_YEARS = 2.0
 
 
 def testing_priority(pedigree: Pedigree, person: Person) -> TestingPriority:
@@ -86,6 +96,13 @@ def testing_priority(pedigree: Pedigree, person: Person) -> TestingPriority:
     minor = person.age is not None and person.age.years < ADULT_YEARS
     probands = pedigree.probands()
     affected_others = [p for p in pedigree if p.affected is Affection.AFFECTED and not p.proband]
+    if (
+        person.sex is Sex.MALE
+        and person.affected is not Affection.AFFECTED
+        and person.age is not None
+        and person.age.years < INFANT_BOY_YEARS
+    ):
+        return TestingPriority.INFANT_BOY
     if any(person.id == pb.mother for pb in probands) and not affected_others:
         return TestingPriority.MOTHER_OF_ISOLATED_CASE
     if not minor or pedigree.children(person.id):
@@ -158,12 +175,31 @@ def _safe_risks(
         return None
 
 
+def _mz_twin(pedigree: Pedigree, person: Person) -> Person | None:
+    """The person's monozygotic co-twin, if recorded."""
+    if person.twin is None or person.twin_type is not TwinType.MONOZYGOTIC or person.twin not in pedigree:
+        return None
+    return pedigree.get(person.twin)
+
+
+def _answered_by_twin(pedigree: Pedigree, person: Person) -> bool:
+    """Both monozygotic twins untested: one test answers for both, so only the first twin is listed. (A twin
+    whose co-twin was tested stays listed: his own result confirms what the recorded zygosity implies.)"""
+    twin = _mz_twin(pedigree, person)
+    if twin is None or twin.test is not None or twin.deceased:
+        return False
+    return pedigree.index(twin.id) < pedigree.index(person.id)
+
+
 def _candidates(pedigree: Pedigree, result: RiskResult, max_candidates: int) -> list[Person]:
     risks = result.by_id()
     pool = [
         p
         for p in pedigree
-        if not p.deceased and p.test is None and risks[p.id].p_variant >= MIN_RISK_TO_OFFER
+        if not p.deceased
+        and p.test is None
+        and risks[p.id].p_variant >= MIN_RISK_TO_OFFER
+        and not _answered_by_twin(pedigree, p)
     ]
     pool.sort(key=lambda p: (-_entropy(min(risks[p.id].p_variant, 0.5)), pedigree.index(p.id)))
     return pool[:max_candidates]
@@ -334,9 +370,21 @@ def _reason(
     person = pedigree.get(person_id)
     p = base.p_variant(person_id)
     parts = [f"{person_id} carries the familial variant with probability {percent(p)}."]
-    if p >= NEAR_CERTAIN:
-        parts.append("Near-certain (obligate) carrier: the test confirms it for her own decisions")
-        parts[-1] += " but changes relatives' risks little." if person.sex is not Sex.MALE else "."
+    twin = _mz_twin(pedigree, person)
+    if twin is not None and twin.test is not None:
+        parts.append(
+            f"The monozygotic twin {twin.id} was tested: as recorded, the twins share one genotype; a "
+            "test of their own confirms it."
+        )
+    elif twin is not None:
+        parts.append(f"The result also holds for the monozygotic twin {twin.id} (one genotype).")
+    if p >= NEAR_CERTAIN and person.sex is Sex.MALE:
+        parts.append("Near-certain: the test confirms it.")
+    elif p >= NEAR_CERTAIN:
+        parts.append(
+            "Near-certain (obligate) carrier: the test confirms it for her own decisions but changes "
+            "relatives' risks little."
+        )
     if person.sex is Sex.MALE and person.age is not None and person.affected is Affection.UNAFFECTED:
         shown = model.penetrance.at(person.age.years) * 100
         parts.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ipexpath.counsel.pedigree import Pedigree, Person, Sex
+from ipexpath.counsel.pedigree import Pedigree, Person, Sex, TwinType
 from ipexpath.errors import InputError
 
 
@@ -44,8 +44,33 @@ def validate_pedigree(pedigree: Pedigree, lines: Mapping[str, int] | None = None
     for person in pedigree.persons:
         _check_parents(pedigree, person, source, lines)
         _check_evidence(person, source, lines)
+        _check_twin(pedigree, person, source, lines)
     _check_cycles(pedigree, source, lines)
     return pedigree
+
+
+def _check_twin(pedigree: Pedigree, person: Person, source: str, lines: Mapping[str, int] | None) -> None:
+    """Twins share both recorded parents; monozygotic twins have one sex (they share their genotype)."""
+    if person.twin is None or person.twin not in pedigree:
+        return
+    where = _where(source, lines, person.id)
+    twin = pedigree.get(person.twin)
+    if (person.father, person.mother) != (twin.father, twin.mother):
+        raise InputError(
+            f"{where}twins '{person.id}' and '{twin.id}' have different parents in the file.",
+            "Give both twins the same father and mother (leave both empty if unknown).",
+        )
+    if person.adopted != twin.adopted:
+        raise InputError(f"{where}twins '{person.id}' and '{twin.id}' differ in 'adopted'.")
+    if (
+        person.twin_type is TwinType.MONOZYGOTIC
+        and Sex.UNKNOWN not in (person.sex, twin.sex)
+        and person.sex is not twin.sex
+    ):
+        raise InputError(
+            f"{where}'{person.id}' and '{twin.id}' are recorded as monozygotic twins of different sex.",
+            "Monozygotic twins share their chromosomes: check the sexes or write twin_type: dizygotic.",
+        )
 
 
 def _check_parents(pedigree: Pedigree, person: Person, source: str, lines: Mapping[str, int] | None) -> None:
