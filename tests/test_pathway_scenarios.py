@@ -376,6 +376,7 @@ individuals:
     assert data["family"]["testing_plan"][0]["id"] == "M"
     assert "Refer early" not in text and "deceased" in text
     assert "your son had IPEX" in leaflet
+    assert "We are very sorry that your son has died." in leaflet  # round 5: the family is bereaved
     for gone in ("What treatment is there?", "emergency help", "Day-to-day care"):
         assert gone not in leaflet
 
@@ -1008,6 +1009,12 @@ def test_foxp3_variant_without_the_ipex_picture_is_not_confirmed(
     assert "not the usual signs of IPEX" in leaflet and "found the cause" not in leaflet
     for gone in ("What treatment is there?", "Day-to-day care", "wet nappies"):
         assert gone not in leaflet
+    statuses = {
+        g["variantInterpretation"]["variationDescriptor"]["geneContext"]["symbol"]: g["interpretationStatus"]
+        for i in data["phenopacket"]["interpretations"]
+        for g in i["diagnosis"].get("genomicInterpretations", [])
+    }
+    assert statuses == {"FOXP3": "CANDIDATE"}  # the Phenopacket does not call it causative either
     # the same variant with the triad stays confirmed (the picture fits)
     fits = assess(capsys, tmp_path / "o2", "--hpo", TRIAD, "--sex", "male", "--age", "P4M", "--vcf", str(vcf))
     assert fits["status"]["level"] == "confirmed" and not fits["status"]["atypical_phenotype"]
@@ -1076,6 +1083,13 @@ def test_one_lrba_allele_is_not_a_diagnosis_and_two_need_their_phase(
     assert any("in trans" in c and "Test both parents" in c for c in status["checks"])
     assert "in trans" in text and "phase unknown" in data["genetics"]["variants"][0]["meaning"]
     assert "A test of both parents can tell." in leaflet
+    lrba = [
+        g["interpretationStatus"]
+        for i in data["phenopacket"]["interpretations"]
+        for g in i["diagnosis"].get("genomicInterpretations", [])
+        if g["variantInterpretation"]["variationDescriptor"]["geneContext"]["symbol"] == "LRBA"
+    ]
+    assert lrba == ["CANDIDATE", "CANDIDATE"]  # phase unknown: not causative until the parents are tested
     # a homozygous LRBA variant needs no phase
     hom = VcfSpec([lrba_record("1/1")], extra_headers=CHR4).write(tmp_path / "hom.vcf")
     data = assess(capsys, tmp_path / "o3", "--hpo", IPEX_LIKE_PICTURE, "--sex", "male", "--age", "P2Y",
@@ -1132,6 +1146,8 @@ individuals:
     assert "A test soon can tell. Then care can start early if he has it." in shown
     assert "He almost surely had the change." in shown and "He probably had" not in shown
     assert "She very likely carries the change." in shown  # the mother, 98.7%
+    # the change is known to cause IPEX: the leaflet no longer says testing is "most useful once" it is
+    assert "most useful once" not in shown and "known to cause IPEX, so a test can tell who has it" in shown
 
 
 def test_identical_twin_and_adopted_brother_reach_the_family(
@@ -1175,3 +1191,20 @@ individuals:
     code, out2, err = run(["family", str(again), "--json"], capsys)
     assert code == 0, err
     assert json.loads(out2)["individuals"] == json.loads(out)["individuals"]
+
+
+def test_foxp3_vus_beside_an_ipex_like_finding_is_told_to_the_family(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hemizygous FOXP3 VUS beside a pathogenic CTLA4 variant: the status leads with CTLA4 (right), but the
+    leaflet named only CTLA4 — the FOXP3 change the report lists was never told to the family."""
+    vcf = VcfSpec([ctla4_record(), Record("X", 49258000, "T", "C", "CSQ=" + foxp3_vep(
+        "c.500T>C", "p.Asn167Ser", allele="C"), ["1"])]).write(tmp_path / "two.vcf")  # fmt: skip
+    data, _, leaflet = assess_with_text(
+        capsys, tmp_path / "o", "--hpo", TRIAD, "--sex", "male", "--age", "P6M", "--vcf", str(vcf)
+    )
+    status = data["status"]
+    assert status["ipex_like_finding"]["gene"] == "CTLA4" and not status["refer_for_hsct"]
+    assert status["variant"]["classification"] == "Uncertain significance"
+    assert "CTLA4 gene" in leaflet and "also found a change in his FOXP3 gene" in leaflet
+    assert "harmful change in his FOXP3" not in leaflet  # a VUS is never called harmful

@@ -13,7 +13,7 @@ never dropped. Nothing is said about the future children of relatives who are mi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ipexpath.conclusions.model import (
@@ -252,6 +252,12 @@ def _result_core(
         return (first, f"So this leaflet cannot say if {p.child} {p.has} a change in the FOXP3 gene.")
     variant, other = status.variant, status.other_finding
     if other is not None and (variant is None or not variant.is_pathogenic):
+        if variant is not None:  # a FOXP3 change of unknown effect beside it: named, never called harmful
+            return (
+                *_other_gene(other, p),
+                f"It also found a change in {p.his} FOXP3 gene. Doctors do not yet know if that change "
+                "causes illness.",
+            )
         return _other_gene(other, p)
     if variant is None:
         return (
@@ -429,6 +435,8 @@ def build_leaflet(
 
     result = _result(status, genetics, p, recorded_found)
     main = [_status_point(status, p), " ".join(result[:2])]
+    if status.deceased:
+        main.insert(0, f"We are very sorry that {p.child} has died.")
     main += [r for r in result[2:] if r.startswith(("The test also found", "The test found two changes"))]
     if status.transplanted and not status.deceased:
         main.append(
@@ -596,4 +604,15 @@ def _next_family(
         if not step.get("deferred"):  # a girl's carrier test waits (Botkin et al. 2015); a boy's does not
             order.append(_who(rel.get(pid), "A relative"))
     extra = ("Your care team may suggest tests in this order:",) if order else ()
-    return _section(knowledge, "what_next_family", extra=extra, items=order, ordered=True)
+    section = _section(knowledge, "what_next_family", extra=extra, items=order, ordered=True)
+    if section is not None and fam is not None and fam.targeted_testing:
+        # the family's change is known to cause IPEX: "most useful once it is known" would read as not yet
+        known = tuple(
+            x.replace(
+                "This is most useful once the change is known to cause IPEX.",
+                "The change in your family is known to cause IPEX, so a test can tell who has it.",
+            )
+            for x in section.paragraphs
+        )
+        section = replace(section, paragraphs=known)
+    return section

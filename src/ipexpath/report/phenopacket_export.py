@@ -242,7 +242,7 @@ def _other_interpretations(
         genomic = [
             g
             for i, v in rows
-            for g in [_variant(v, subject, i, v.get("role") == "explains")]
+            for g in [_variant(v, subject, i, _causative(assessment, v))]
             if g is not None
         ]
         first = rows[0][1]
@@ -262,6 +262,17 @@ def _other_interpretations(
             }
         )
     return out
+
+
+def _causative(assessment: Assessment, variant: dict[str, Any]) -> bool:
+    """CAUSATIVE only for a finding that explains its disorder outright: not a FOXP3 variant whose patient
+    lacks the IPEX picture (`atypical_phenotype`), nor two heterozygous variants of an AR gene whose phase is
+    unknown (in trans or not: the parents tell). Those are exported as CANDIDATE."""
+    if variant.get("role") != "explains":
+        return False
+    if str(variant.get("gene", "")).upper() == "FOXP3" and assessment.status.atypical_phenotype:
+        return False
+    return not (variant.get("inheritance") == "AR" and variant.get("zygosity") == "heterozygous")
 
 
 def validate_packet(packet: dict[str, Any]) -> dict[str, Any]:
