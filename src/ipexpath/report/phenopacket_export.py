@@ -240,10 +240,7 @@ def _other_interpretations(
     out = []
     for gene, rows in by_gene.items():
         genomic = [
-            g
-            for i, v in rows
-            for g in [_variant(v, subject, i, _causative(assessment, v))]
-            if g is not None
+            g for i, v in rows for g in [_variant(v, subject, i, _causative(assessment, v))] if g is not None
         ]
         first = rows[0][1]
         disease_id = first.get("disease_id") or ("OMIM:304790" if gene == "FOXP3" else None)
