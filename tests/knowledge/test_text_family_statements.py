@@ -46,3 +46,31 @@ def test_sex_from_a_noun_outranks_pronouns_that_may_name_a_relative(
     kb: KnowledgeBase, text: str, sex: str | None
 ) -> None:
     assert recognise(kb, text).sex == sex
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to his mother, he has diarrhea.",
+        "Per his mother, he has diarrhea.",
+        "Diarrhea was noticed by the parents.",
+        "Diarrhea reported by the mother since 2 weeks.",
+        "His mother brought him for diarrhea.",
+    ],
+)
+def test_a_parent_telling_the_history_through_determiners_is_the_informant(
+    kb: KnowledgeBase, text: str
+) -> None:
+    result = recognise(kb, text)
+    assert [h.term_id for h in result.patient_terms()[0]] == ["HP:0002014"]
+    assert result.family_history == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["His mother has diarrhea.", "Diarrhea in his mother.", "Mother reports that his brother had diarrhea."],
+)
+def test_a_relatives_own_finding_stays_family_history(kb: KnowledgeBase, text: str) -> None:
+    result = recognise(kb, text)
+    assert [h.term_id for h in result.family_history] == ["HP:0002014"]
+    assert result.patient_terms() == ([], [])

@@ -218,6 +218,7 @@ _INFORMANTS = tuple(
     for relative in ("mother", "father", "parent", "parents", "the mother", "the father", "the parents")
     for lead in ("per", "according to")
 )
+_TELLING = frozenset(_INFORMANT_VERBS) | {"brought", "brings", "relates", "related", "explains", "explained"}
 # Words that end every scope (besides sentence end and ';').
 _TERMINATORS = frozenset(
     "but however although though except yet whereas which apart aside nevertheless still".split()
@@ -347,6 +348,9 @@ def assign_context(items: list[Word], protected: set[int]) -> ContextFlags:
         if kind is _Kind.PSEUDO:
             i += length
             continue
+        if kind is _Kind.FAMILY and _is_informant(items, i, length):
+            i += length  # "according to his mother, …", "noticed by the parents": the parent tells the story
+            continue
         target = flags[kind]
         if backward or (kind is _Kind.FAMILY and _is_backward_relative(items, i)):
             for j in _backward_scope(items, i, kind):
@@ -385,6 +389,23 @@ def _match_rule(items: list[Word], i: int, protected: set[int]) -> tuple[int, _K
                 return k, kind, backward
         return k, _Kind.PSEUDO, False  # a trigger with nothing to act on
     return None
+
+
+def _is_informant(items: list[Word], i: int, length: int) -> bool:
+    """ "Per his mother", "according to the parents", "reported by the mother", "his mother brought him":
+    a relative (after determiners) who tells the patient's story; `_INFORMANTS` covers the adjacent forms."""
+    after = i + length
+    if after < len(items) and not items[after].sentence_before and items[after].lower in _TELLING:
+        return True
+    j = i - 1
+    while j >= 0 and items[j].lower in _DETERMINERS and not items[j + 1].sentence_before:
+        j -= 1
+    if j < 0 or items[j + 1].sentence_before:
+        return False
+    before = items[j].lower
+    if before == "per" or (before == "to" and j > 0 and items[j - 1].lower == "according"):
+        return True
+    return before == "by" and j > 0 and items[j - 1].lower in _TELLING
 
 
 def _is_backward_relative(items: list[Word], i: int) -> bool:
