@@ -156,6 +156,26 @@ BAD: list[tuple[list[str], str]] = [
         "nothing was written. First reasons — line 1: not valid JSON (Expecting value); line 2: expected a "
         "JSON object.",
     ),
+    (  # was "Internal error (UnicodeDecodeError)", exit 1, after the whole run
+        ["rank", "--batch", "{tmp}/twice.jsonl", "--out", "{tmp}/o.jsonl", "--compare", "{tmp}/junk.jsonl"],
+        "junk.jsonl' is not UTF-8 text",
+    ),
+    (  # was said only after the whole run
+        [
+            "rank",
+            "--batch",
+            "{tmp}/twice.jsonl",
+            "--out",
+            "{tmp}/o.jsonl",
+            "--compare",
+            "{tmp}/bad-lines.jsonl",
+        ],
+        "The --compare results file ",
+    ),
+    (
+        ["rank", "--batch", "{tmp}/twice.jsonl", "--out", "{tmp}/o.jsonl", "--compare", "{tmp}/utf16.vcf"],
+        "UTF-16",
+    ),
     (  # was found only when the second case came up, after the first was ranked
         ["rank", "--batch", "{tmp}/twice.jsonl", "--out", "{tmp}/o.jsonl", "--workers", "1"],
         "1 case id(s) are used twice in 'twice.jsonl': 'ipexpath-example-proband' (line 1 and line 2). "

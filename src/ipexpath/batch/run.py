@@ -247,22 +247,22 @@ class _Progress:
             sys.stderr.write("\n")
 
 
-def _rows(path: Path) -> dict[str, dict[str, Any]]:
+def read_results(path: Path, what: str = "--compare results file") -> dict[str, dict[str, Any]]:
+    """The lines of a results file by case id; any line that is not a result is an `InputError` naming the
+    file and the line (read with the package's JSON-lines reader: gzip, encodings and NUL bytes said)."""
+    from ipexpath.files import iter_jsonl
+
     rows: dict[str, dict[str, Any]] = {}
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for lineno, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                    rows[str(obj["id"])] = obj
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise InputError(
-                        f"{path.name}, line {lineno}: not a batch result line ({exc})."
-                    ) from None
-    except OSError as exc:
-        raise InputError(f"'{path}' could not be read: {exc.strerror}.") from None
+    name = safe_text(Path(path).name)
+    for lineno, obj in iter_jsonl(Path(path)):
+        if isinstance(obj, InputError):
+            raise InputError(f"The {what} {obj.message}", "Give a results file written by rank --batch.")
+        if not isinstance(obj.get("id"), str | int):
+            raise InputError(
+                f"The {what} {name}, line {lineno}: not a batch result line (no case 'id').",
+                "Give a results file written by rank --batch.",
+            )
+        rows[str(obj["id"])] = obj
     return rows
 
 
@@ -280,9 +280,11 @@ class Change:
         return {"id": self.case_id, "what": self.what, "before": self.before, "after": self.after}
 
 
-def compare(previous: Path, current: Path) -> list[Change]:
-    """Cases present in both runs whose top-1 or any IPEX / IPEX-like rank changed."""
-    old, new = _rows(previous), _rows(current)
+def compare(previous: Path | dict[str, dict[str, Any]], current: Path) -> list[Change]:
+    """Cases present in both runs whose top-1 or any IPEX / IPEX-like rank changed (`previous`: a results
+    file, or its lines already read with `read_results`, which the command does before the run)."""
+    old = previous if isinstance(previous, dict) else read_results(previous)
+    new = read_results(current, "results file")
     changes: list[Change] = []
     for case_id in sorted(set(old) & set(new)):
         a, b = old[case_id], new[case_id]

@@ -93,6 +93,7 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
         raise InputError("--batch needs --out RESULTS.jsonl.")
     if batch["out"].is_dir():
         raise InputError(f"'{batch['out']}' is a folder; --out must be a .jsonl file.")
+    previous = None
     if batch["compare"] is not None:
         check_input_file(batch["compare"], "--compare results file")
         if batch["out"].exists() and batch["out"].resolve() == batch["compare"].resolve():
@@ -107,7 +108,10 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
             "Write the results to another file.",
         )
     check_output_file(batch["out"], "--out results file")
-    from ipexpath.batch.run import PARTIAL_SUFFIX, compare, run_batch
+    from ipexpath.batch.run import PARTIAL_SUFFIX, compare, read_results, run_batch
+
+    if batch["compare"] is not None:  # read before the run: a wrong file is said before any work
+        previous = read_results(batch["compare"])
 
     out: Path = batch["out"]
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +135,7 @@ def run_if_batch(options: dict[str, Any], top: int, hpo_dir: Path | None, as_jso
             "Each line must be a Phenopacket v2 with phenotypicFeatures (HPO terms).",
         )
     _warn_contradictions(summary.contradictions)
-    changes = compare(batch["compare"], batch["out"]) if batch["compare"] else None
+    changes = compare(previous, batch["out"]) if previous is not None else None
     if as_json:
         emit_json(
             {
