@@ -34,7 +34,9 @@ PAGES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "patients/new/"): EDIT,
     ("GET", "patients/<str:pseudonym>/"): VIEW,
     ("GET", "patients/<str:pseudonym>/assess/"): ASSESS,
+    ("GET", "patients/<str:pseudonym>/status/"): EDIT,
     ("GET", "patients/<str:pseudonym>/hsct/new/"): EDIT,
+    ("GET", "patients/<str:pseudonym>/chimerism/new/"): EDIT,
     ("GET", "patients/<str:pseudonym>/visits/new/"): EDIT,
     ("GET", "patients/<str:pseudonym>/oi/new/"): EDIT,
     ("GET", "patients/<str:pseudonym>/diagnosis/new/"): EDIT,
@@ -55,7 +57,9 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/patients"): VIEW,
     ("POST", "/patients"): EDIT,
     ("GET", "/patients/{pseudonym}"): VIEW,
+    ("PUT", "/patients/{pseudonym}/status"): EDIT,
     ("POST", "/patients/{pseudonym}/hsct"): EDIT,
+    ("POST", "/patients/{pseudonym}/chimerism"): EDIT,
     ("POST", "/patients/{pseudonym}/visits"): EDIT,
     ("POST", "/patients/{pseudonym}/oi"): EDIT,
     ("POST", "/patients/{pseudonym}/immunosuppression"): EDIT,
@@ -145,6 +149,11 @@ def _api_call(client: object, method: str, path: str) -> int:
     bodies = {
         "/patients": {"pseudonym": "X", "centre": "no-such-centre", "birth_year": 2020},
         "/patients/{pseudonym}/hsct": {"day0": "2026-01-01"},
+        "/patients/{pseudonym}/chimerism": {
+            "measured_on": "2026-01-01",
+            "lineage": "cd3",
+            "donor_percent": 90,
+        },
         "/patients/{pseudonym}/visits": {"visit_date": "2026-01-01"},
         "/patients/{pseudonym}/oi": {"assessed_on": "2026-01-01"},
         "/patients/{pseudonym}/immunosuppression": {"drug": "sirolimus", "start": "2026-01-01"},
@@ -157,7 +166,9 @@ def _api_call(client: object, method: str, path: str) -> int:
         query = {"/terms": {"q": "diarrhea"}, "/registry/analysis": {"time_zero": "nonsense"}}.get(path, {})
         return int(client.get(url, query).status_code)  # type: ignore[attr-defined]
     if method == "PUT":
-        body = {"relatives": [{"id": "P", "sex": "male"}]}
+        body: dict[str, object] = {"relatives": [{"id": "P", "sex": "male"}]}
+        if path.endswith("/status"):
+            body = {"vital_status": "alive"}
         return int(client.put(url, body, content_type="application/json").status_code)  # type: ignore[attr-defined]
     if path.endswith("/vcf"):
         return int(client.post(url, {"hpo": "HP:0002721"}).status_code)  # type: ignore[attr-defined]

@@ -184,6 +184,47 @@ class Patient(RegistryRecord):
         problem = patient_problem(Life(self.birth_year, self.birth_month, self.death_date), values)
         if problem is not None:
             raise ValidationError({problem.column: problem.text})
+        later = self._recorded_after(self.death_date) if self.pk and self.death_date else None
+        if later is not None:
+            raise ValidationError(
+                {
+                    "death_date": f"{self.death_date} is before the {later[0]} of {later[1]} already "
+                    "recorded; correct one of the two."
+                }
+            )
+
+    def _recorded_after(self, death: Any) -> tuple[str, Any] | None:
+        """The first treatment, measurement or visit of this patient dated after `death` (the rule imports
+        apply row by row, `chronology.row_problem`), as (what, date); None when there is none."""
+        patient_rows = (
+            (
+                "transplant",
+                Hsct,
+                ("day0", "neutrophil_engraftment", "platelet_engraftment", "graft_failure_date"),
+            ),
+            ("immunosuppression course", ImmunosuppressionCourse, ("start", "stop")),
+            ("supportive care", SupportiveCare, ("start", "stop")),
+            ("gene or cell therapy", GeneCellTherapy, ("infusion_date",)),
+            ("visit", FollowUpVisit, ("visit_date",)),
+            ("organ-involvement assessment", OiAssessment, ("assessed_on",)),
+            ("phenotype onset", PhenotypeObservation, ("onset_date",)),
+        )
+        checks = [
+            (what, model.objects.filter(patient=self), columns) for what, model, columns in patient_rows
+        ]
+        checks.append(
+            (
+                "chimerism measurement",
+                ChimerismMeasurement.objects.filter(transplant__patient=self),
+                ("measured_on",),
+            )
+        )
+        for what, rows, columns in checks:
+            for column in columns:
+                day = rows.filter(**{f"{column}__gt": death}).order_by(column).values_list(column, flat=True)
+                if day.first() is not None:
+                    return what, day.first()
+        return None
 
 
 class Diagnosis(RegistryRecord):

@@ -135,10 +135,19 @@ class OiOut(Schema):
 
 
 class PatientDetail(PatientOut):
-    """A patient with treatments, visits, OI score history and assessment ids."""
+    """A patient with everything recorded: status, diagnoses, phenotype, treatments (chimerism with its
+    transplant), visits (laboratory values with their visit), OI score history and assessment ids."""
 
+    status: dict[str, Any]
+    diagnoses: list[dict[str, Any]]
+    phenotypes: list[dict[str, Any]]
     transplants: list[dict[str, Any]]
+    chimerism: list[dict[str, Any]]
+    immunosuppression: list[dict[str, Any]]
+    supportive_care: list[dict[str, Any]]
+    gene_cell_therapy: list[dict[str, Any]]
     visits: list[dict[str, Any]]
+    laboratory: list[dict[str, Any]]
     oi_history: list[OiOut]
     assessments: list[int]
 
@@ -156,6 +165,38 @@ class HsctIn(Schema):
     conditioning_regimen: str = ""
     serotherapy: str = ""
     gvhd_prophylaxis: str = ""
+    graft_manipulation: str = ""
+    cd34_dose_per_kg: float | None = None
+    neutrophil_engraftment: dt.date | None = None
+    platelet_engraftment: dt.date | None = None
+    acute_gvhd_grade: int | None = None
+    chronic_gvhd: str = ""
+    graft_failure: str = "none"
+    graft_failure_date: dt.date | None = None
+
+
+class ChimerismIn(Schema):
+    """Donor chimerism of one lineage after a transplant (its sequence number; the first by default)."""
+
+    transplant_sequence: int = 1
+    measured_on: dt.date
+    lineage: str
+    donor_percent: float
+    method: str = ""
+
+
+class PatientStatusIn(Schema):
+    """Vital status, last contact, death, consent and family history (every field replaces the stored one)."""
+
+    vital_status: str
+    last_follow_up: dt.date | None = None
+    death_date: dt.date | None = None
+    death_category: str = ""
+    cause_of_death: str = ""
+    consent: str = "given"
+    consent_date: dt.date | None = None
+    familial_case: bool | None = None
+    consanguinity: bool | None = None
 
 
 class VisitIn(Schema):
@@ -167,7 +208,10 @@ class VisitIn(Schema):
     weight_z: float | None = None
     height_z: float | None = None
     active_autoimmunity: bool | None = None
+    autoimmune_manifestations: list[str] = Field(default_factory=list)
     infections: str = ""
+    qol_instrument: str = ""
+    qol_score: float | None = None
 
 
 class OiIn(Schema):
@@ -325,10 +369,26 @@ def get_patient(request: HttpRequest, pseudonym: str) -> dict[str, Any]:
 
     patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
     audit.record("read", patient, detail="API patient")
+    status = audit.snapshot(patient)
     return {
         **_patient_out(patient),
+        "status": {key: status.get(key) for key in STATUS_FIELDS},
+        "diagnoses": [audit.snapshot(d) for d in patient.diagnoses.order_by("pk")],
+        "phenotypes": [audit.snapshot(f) for f in patient.phenotypes.order_by("pk")],
         "transplants": [audit.snapshot(h) for h in patient.transplants.order_by("day0")],
+        "chimerism": [
+            audit.snapshot(c)
+            for c in m.ChimerismMeasurement.objects.filter(transplant__patient=patient).order_by(
+                "measured_on"
+            )
+        ],
+        "immunosuppression": [audit.snapshot(c) for c in patient.immunosuppression.order_by("start")],
+        "supportive_care": [audit.snapshot(c) for c in patient.supportive_care.order_by("start")],
+        "gene_cell_therapy": [audit.snapshot(g) for g in patient.gene_cell_therapy.order_by("infusion_date")],
         "visits": [audit.snapshot(v) for v in patient.visits.order_by("visit_date")],
+        "laboratory": [
+            audit.snapshot(lab) for lab in m.LabValue.objects.filter(visit__patient=patient).order_by("pk")
+        ],
         "oi_history": [
             {
                 "assessed_on": row["assessment"].assessed_on,
@@ -343,6 +403,55 @@ def get_patient(request: HttpRequest, pseudonym: str) -> dict[str, Any]:
         ],
         "assessments": list(patient.assessments.order_by("pk").values_list("pk", flat=True)),
     }
+
+
+STATUS_FIELDS = tuple(PatientStatusIn.model_fields)
+
+
+@endpoint(
+    "PUT",
+    "/patients/{pseudonym}/status",
+    Permission.EDIT_REGISTRY,
+    response={200: dict[str, Any], 400: Error, 404: Error},
+)
+def put_status(request: HttpRequest, pseudonym: str, body: PatientStatusIn) -> Any:
+    """Replace the patient's vital status, last contact, death, consent and family history (the page's
+    checks: a death only with the status 'deceased', no treatment or visit after the date of death)."""
+    from ipexpath.web.forms import PatientStatusForm
+
+    patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
+    values = body.dict()
+    for key in ("familial_case", "consanguinity"):
+        values[key] = {True: "true", False: "false", None: "unknown"}[values[key]]
+    form = PatientStatusForm({k: "" if v is None else v for k, v in values.items()}, instance=patient)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in form.errors.items()
+        )
+        raise InputError(f"Invalid value(s): {problems}")
+    with transaction.atomic():
+        form.save()
+    saved = audit.snapshot(patient)
+    return {key: saved.get(key) for key in STATUS_FIELDS}
+
+
+@endpoint(
+    "POST",
+    "/patients/{pseudonym}/chimerism",
+    Permission.EDIT_REGISTRY,
+    response={201: Created, 400: Error, 404: Error},
+)
+def add_chimerism(request: HttpRequest, pseudonym: str, body: ChimerismIn) -> Status[Any]:
+    """Add a chimerism measurement after the patient's transplant number `transplant_sequence`."""
+    patient = visible_patient(request.auth, pseudonym)  # type: ignore[attr-defined]
+    values = body.dict()
+    sequence = values.pop("transplant_sequence")
+    transplant = patient.transplants.filter(sequence=sequence).order_by("day0").first()
+    if transplant is None:
+        raise InputError(f"{patient.pseudonym} has no transplant number {sequence}.")
+    with transaction.atomic():
+        row = _validated(m.ChimerismMeasurement(transplant=transplant, **values))
+    return Status(201, {"id": row.pk})
 
 
 def _add(request: HttpRequest, pseudonym: str, model: type[Any], values: dict[str, Any]) -> Status[Any]:

@@ -11,17 +11,63 @@ from ipexpath.registry import models as m
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+class YesNoNotKnownSelect(forms.NullBooleanSelect):
+    """Yes / no / not known: a question left blank is not known, not 'no'."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", "not known"), ("true", "yes"), ("false", "no")]
+
+
+PATIENT_LABELS: dict[str, str] = {
+    "birth_month": "Birth month (1–12)",
+    "consent_date": "Date of consent",
+    "familial_case": "Familial case (another affected relative)",
+    "consanguinity": "Parents consanguineous",
+    "vital_status": "Vital status",
+    "last_follow_up": "Last contact (date last known alive)",
+    "death_date": "Date of death",
+    "death_category": "Cause of death (category)",
+    "cause_of_death": "Cause of death (as written)",
+}
+PATIENT_WIDGETS: dict[str, Any] = {
+    "consent_date": DATE,
+    "last_follow_up": DATE,
+    "death_date": DATE,
+    "familial_case": YesNoNotKnownSelect(),
+    "consanguinity": YesNoNotKnownSelect(),
+    "cause_of_death": forms.Textarea(attrs={"rows": 2}),
+}
+
+
 class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
     """A new pseudonymous patient in one of the user's centres."""
 
     class Meta:
         model = m.Patient
-        fields: ClassVar[list[str]] = ["pseudonym", "centre", "sex", "birth_year", "birth_month", "consent"]
+        fields: ClassVar[list[str]] = [
+            "pseudonym",
+            "centre",
+            "sex",
+            "birth_year",
+            "birth_month",
+            "consent",
+            "consent_date",
+            "familial_case",
+            "consanguinity",
+        ]
+        labels: ClassVar[dict[str, str]] = PATIENT_LABELS
+        widgets: ClassVar[dict[str, Any]] = PATIENT_WIDGETS
 
     def __init__(self, *args: Any, centres: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+        if centres is not None and centres.count() == 1:  # one centre: chosen already
+            self.fields["centre"].initial = centres.first().pk
         self.fields["pseudonym"].help_text = "A pseudonym, never a name (e.g. the centre's registry number)."
+        self.fields[
+            "birth_month"
+        ].help_text = "The registry keeps year and month only; leave empty if the month is not known."
 
     def clean_birth_month(self) -> int | None:
         """1-12 or empty."""
@@ -31,8 +77,58 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
         return month
 
 
+class PatientStatusForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Consent, family history, vital status and last contact of a patient already in the registry (the
+    end of follow-up of every survival analysis)."""
+
+    class Meta:
+        model = m.Patient
+        fields: ClassVar[list[str]] = [
+            "vital_status",
+            "last_follow_up",
+            "death_date",
+            "death_category",
+            "cause_of_death",
+            "consent",
+            "consent_date",
+            "familial_case",
+            "consanguinity",
+        ]
+        labels: ClassVar[dict[str, str]] = PATIENT_LABELS
+        widgets: ClassVar[dict[str, Any]] = PATIENT_WIDGETS
+        help_texts: ClassVar[dict[str, str]] = {
+            "last_follow_up": "The survival analysis follows an alive patient up to this date (or to a later "
+            "visit).",
+            "death_date": "Only for a deceased patient; the survival analysis needs it.",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        """A date or cause of death only with the vital status 'deceased'."""
+        data = super().clean() or {}
+        died = data.get("vital_status") == m.VitalStatus.DECEASED
+        if not died and (data.get("death_date") or data.get("death_category") or data.get("cause_of_death")):
+            raise forms.ValidationError(
+                "A date or cause of death is given but the vital status is not 'deceased': choose "
+                "'deceased', or clear the death fields."
+            )
+        return data
+
+
+CHRONIC_GVHD = [
+    ("", "not recorded"),
+    ("none", "none"),
+    ("mild", "mild"),
+    ("moderate", "moderate"),
+    ("severe", "severe"),
+]
+
+
 class HsctForm(forms.ModelForm):  # type: ignore[type-arg]
-    """One transplant (the main fields; Barzaghi 2018 definitions in the help texts)."""
+    """One transplant (Barzaghi 2018 definitions in the help texts)."""
+
+    chronic_gvhd = forms.ChoiceField(
+        choices=CHRONIC_GVHD, required=False, label="Chronic GvHD (NIH consensus severity)"
+    )
 
     class Meta:
         model = m.Hsct
@@ -43,6 +139,8 @@ class HsctForm(forms.ModelForm):  # type: ignore[type-arg]
             "donor_type",
             "hla_match",
             "stem_cell_source",
+            "graft_manipulation",
+            "cd34_dose_per_kg",
             "conditioning_intensity",
             "conditioning_regimen",
             "serotherapy",
@@ -54,6 +152,28 @@ class HsctForm(forms.ModelForm):  # type: ignore[type-arg]
             "graft_failure",
             "graft_failure_date",
         ]
+        labels: ClassVar[dict[str, str]] = {
+            "sequence": "Transplant number (1 = first)",
+            "kind": "Kind",
+            "day0": "Day 0 (date of the infusion)",
+            "donor_type": "Donor",
+            "hla_match": "HLA match",
+            "stem_cell_source": "Stem-cell source",
+            "graft_manipulation": "Graft manipulation",
+            "cd34_dose_per_kg": "CD34+ cell dose (× 10⁶/kg recipient weight)",
+            "conditioning_intensity": "Conditioning intensity",
+            "conditioning_regimen": "Conditioning regimen (drugs, doses or AUC)",
+            "serotherapy": "Serotherapy",
+            "gvhd_prophylaxis": "GvHD prophylaxis",
+            "neutrophil_engraftment": "Neutrophil engraftment (date)",
+            "platelet_engraftment": "Platelet engraftment (date)",
+            "acute_gvhd_grade": "Acute GvHD, overall grade (0–4)",
+            "graft_failure": "Graft failure",
+            "graft_failure_date": "Date of graft failure",
+        }
+        help_texts: ClassVar[dict[str, str]] = {
+            "graft_manipulation": "E.g. none, αβ T-cell depleted, CD34+ selected.",
+        }
         widgets: ClassVar[dict[str, Any]] = {
             "day0": DATE,
             "neutrophil_engraftment": DATE,
@@ -67,6 +187,29 @@ class HsctForm(forms.ModelForm):  # type: ignore[type-arg]
         if grade is not None and grade > 4:
             raise forms.ValidationError("The overall acute GvHD grade is 0 to 4.")
         return grade
+
+
+class ChimerismForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Donor chimerism of one lineage after one of the patient's transplants (Tregs too: Barzaghi 2018)."""
+
+    class Meta:
+        model = m.ChimerismMeasurement
+        fields: ClassVar[list[str]] = ["transplant", "measured_on", "lineage", "donor_percent", "method"]
+        labels: ClassVar[dict[str, str]] = {
+            "transplant": "After the transplant",
+            "measured_on": "Measured on",
+            "donor_percent": "Donor cells (%)",
+            "method": "Method",
+        }
+        widgets: ClassVar[dict[str, Any]] = {"measured_on": DATE}
+
+    def __init__(self, *args: Any, transplants: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["transplant"]
+        field.queryset = transplants  # type: ignore[attr-defined]
+        field.label_from_instance = lambda h: f"#{h.sequence} {h.get_kind_display()}, day 0 {h.day0}"  # type: ignore[attr-defined]
+        if transplants is not None and transplants.count() == 1:
+            field.initial = transplants.first().pk
 
 
 class VisitForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -85,7 +228,55 @@ class VisitForm(forms.ModelForm):  # type: ignore[type-arg]
             "qol_instrument",
             "qol_score",
         ]
-        widgets: ClassVar[dict[str, Any]] = {"visit_date": DATE}
+        labels: ClassVar[dict[str, str]] = {
+            "visit_date": "Visit date",
+            "weight_kg": "Weight (kg)",
+            "height_cm": "Height (cm)",
+            "weight_z": "Weight-for-age z-score",
+            "height_z": "Height-for-age z-score",
+            "active_autoimmunity": "Active autoimmunity other than type 1 diabetes",
+            "infections": "Infections",
+            "qol_instrument": "Quality-of-life instrument",
+            "qol_score": "Quality-of-life score",
+        }
+        help_texts: ClassVar[dict[str, str]] = {
+            "weight_z": "As entered (the registry does not compute it).",
+            "height_z": "As entered (the registry does not compute it).",
+            "active_autoimmunity": "A 'yes' after treatment ends disease-free survival in the analysis "
+            "(Barzaghi 2018 counted remission, or T1D only, as disease-free).",
+        }
+        widgets: ClassVar[dict[str, Any]] = {"visit_date": DATE, "active_autoimmunity": YesNoNotKnownSelect()}
+
+    manifestations = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Autoimmune manifestations (HPO ids)",
+        help_text="HPO ids separated by commas, e.g. HP:0001891, HP:0002960.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manifestations"].initial = ", ".join(self.instance.autoimmune_manifestations or [])
+        self.order_fields([*self.Meta.fields[:6], "manifestations"])
+
+    def clean_manifestations(self) -> list[str]:
+        """HPO ids (HP: and seven digits), each once."""
+        import re
+
+        text = str(self.cleaned_data.get("manifestations") or "")
+        ids = [t.strip().upper() for t in re.split(r"[,;\s]+", text) if t.strip()]
+        bad = [t for t in ids if not re.fullmatch(r"HP:\d{7}", t)]
+        if bad:
+            raise forms.ValidationError(f"Not an HPO id: {', '.join(bad[:5])} (write HP: and seven digits).")
+        return list(dict.fromkeys(ids))
+
+    def save(self, commit: bool = True) -> Any:
+        """The visit with its manifestations."""
+        row = super().save(commit=False)
+        row.autoimmune_manifestations = self.cleaned_data.get("manifestations") or []
+        if commit:
+            row.save()
+        return row
 
 
 class NotAssessedSelect(forms.NullBooleanSelect):
@@ -111,6 +302,14 @@ class OiForm(forms.ModelForm):  # type: ignore[type-arg]
             "respiratory_impairment",
             "kidney_dysfunction",
         ]
+        labels: ClassVar[dict[str, str]] = {
+            "assessed_on": "Assessed on",
+            "timepoint": "Time point",
+            "intractable_diarrhea": "Intractable diarrhoea",
+            "liver_dysfunction": "Liver dysfunction",
+            "respiratory_impairment": "Respiratory impairment",
+            "kidney_dysfunction": "Kidney dysfunction",
+        }
         widgets: ClassVar[dict[str, Any]] = {
             "assessed_on": DATE,
             **{
@@ -210,6 +409,17 @@ class ImmunosuppressionForm(forms.ModelForm):  # type: ignore[type-arg]
             "stop_reason",
             "response",
         ]
+        labels: ClassVar[dict[str, str]] = {
+            "drug_class": "Drug class",
+            "stop_reason": "Why it stopped",
+            "response": "Response",
+        }
+        help_texts: ClassVar[dict[str, str]] = {
+            "drug": "E.g. sirolimus, tacrolimus, ciclosporin, steroids.",
+            "dose": "With its unit, e.g. 1 mg/m²/day, trough 8–12 ng/mL.",
+            "stop": "Leave empty while the course goes on.",
+            "response": "Beneficial = partial or complete disappearance of signs (Barzaghi 2018).",
+        }
         widgets: ClassVar[dict[str, Any]] = {"start": DATE, "stop": DATE}
 
 
@@ -219,6 +429,7 @@ class SupportiveCareForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = m.SupportiveCare
         fields: ClassVar[list[str]] = ["kind", "detail", "start", "stop"]
+        help_texts: ClassVar[dict[str, str]] = {"stop": "Leave empty while it goes on."}
         widgets: ClassVar[dict[str, Any]] = {"start": DATE, "stop": DATE}
 
 
@@ -248,6 +459,14 @@ class DiagnosisForm(forms.ModelForm):  # type: ignore[type-arg]
             "variant_hgvs",
             "variant_class",
         ]
+        labels: ClassVar[dict[str, str]] = {
+            "onset_date": "Onset of symptoms (date)",
+            "diagnosis_date": "Diagnosis date",
+            "genetic_confirmation": "Genetically confirmed",
+            "confirmation_date": "Confirmation date",
+            "variant_hgvs": "Variant (HGVS)",
+            "variant_class": "Variant class (ACMG/AMP)",
+        }
         widgets: ClassVar[dict[str, Any]] = {
             "onset_date": DATE,
             "diagnosis_date": DATE,

@@ -31,11 +31,13 @@ from ipexpath.web.assessment_view import assessment_view
 from ipexpath.web.assessments import CaseEntry, knowledge, run_and_store
 from ipexpath.web.forms import (
     CaseEntryForm,
+    ChimerismForm,
     DiagnosisForm,
     HsctForm,
     ImmunosuppressionForm,
     OiForm,
     PatientForm,
+    PatientStatusForm,
     SupportiveCareForm,
     VisitForm,
     known_diseases,
@@ -57,7 +59,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def patient_list(request: HttpRequest) -> HttpResponse:
     """Patients of the user's centres (search by pseudonym)."""
     query = request.GET.get("q", "").strip()[:64]
-    patients = patients_for(request.user).order_by("-synthetic", "pseudonym")
+    # the centre's own patients first, then the synthetic demo cohort (else a new patient is on page 2)
+    patients = patients_for(request.user).order_by("synthetic", "pseudonym")
     if query:
         patients = patients.filter(pseudonym__icontains=query)
     page = Paginator(patients, 50).get_page(request.GET.get("page"))
@@ -80,6 +83,25 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     return render(request, "web/form.html", {"form": form, "title": "New patient"})
 
 
+@needs(Permission.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def patient_status(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    """Update vital status, last contact, death, consent and family history (audited with before and after);
+    a refused form keeps what was typed."""
+    patient = visible_patient(request.user, pseudonym)
+    form = PatientStatusForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Status of {patient.pseudonym} saved.")
+        return redirect("patient", pseudonym=patient.pseudonym)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": f"Vital status and last contact — {patient.pseudonym}"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def oi_history(patient: Any) -> list[dict[str, Any]]:
     """The OI score at each assessment, partial scores kept partial (registry.oi)."""
     rows = []
@@ -99,10 +121,11 @@ def patient_page(request: HttpRequest, pseudonym: str) -> HttpResponse:
         "diagnoses": patient.diagnoses.all(),
         "phenotypes": patient.phenotypes.order_by("onset_date"),
         "assessments": patient.assessments.order_by("-created_at"),
-        "transplants": patient.transplants.order_by("day0"),
+        "transplants": patient.transplants.order_by("day0", "sequence").prefetch_related("chimerism"),
         "courses": patient.immunosuppression.order_by("start"),
         "supportive": patient.supportive_care.order_by("start"),
-        "visits": patient.visits.order_by("visit_date"),
+        "therapies": patient.gene_cell_therapy.order_by("infusion_date"),
+        "visits": patient.visits.order_by("visit_date").prefetch_related("labs"),
         "oi": oi_history(patient),
     }
     return render(request, "web/patient.html", context)
@@ -136,6 +159,23 @@ def _registry_form(
 def hsct_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
     """Add a transplant."""
     return _registry_form(request, pseudonym, HsctForm, "New HSCT", "Transplant")
+
+
+@needs(Permission.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def chimerism_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    """Add a chimerism measurement after one of the patient's transplants."""
+    patient = visible_patient(request.user, pseudonym)
+    transplants = patient.transplants.order_by("day0", "sequence")
+    if not transplants.exists():
+        messages.error(request, "Record the transplant first: chimerism is measured after one.")
+        return redirect("patient", pseudonym=patient.pseudonym)
+    form = ChimerismForm(request.POST or None, transplants=transplants)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Chimerism added to {patient.pseudonym}.")
+        return redirect("patient", pseudonym=patient.pseudonym)
+    return render(request, "web/form.html", {"form": form, "title": f"New chimerism — {patient.pseudonym}"})
 
 
 @needs(Permission.EDIT_REGISTRY)

@@ -1,0 +1,286 @@
+"""A registry coordinator enters a whole patient through the pages, as published (the IPEX case report the
+reference note cites, treatment-followup.md: a cord graft after treosulfan/fludarabine/thiotepa/ATG rejected,
+a second transplant from the 6/10 mother, αβ T-cell depleted, after busulfan/fludarabine/cyclophosphamide,
+full donor chimerism): every value typed is shown on the patient's page and returned by the API; the death
+and the last contact can be recorded; impossible statuses are refused with the typed values kept."""
+
+from __future__ import annotations
+
+from webworld import World
+
+PATIENT = "PUB-IPEX-1"
+
+
+def _post(client: object, path: str, data: dict[str, str]) -> None:
+    response = client.post(f"/patients/{PATIENT}/{path}", data)  # type: ignore[attr-defined]
+    assert response.status_code == 302, response.content.decode()[-2000:]
+
+
+def _enter_the_patient(client: object) -> None:
+    response = client.post(  # type: ignore[attr-defined]
+        "/patients/new/",
+        {
+            "pseudonym": PATIENT,
+            "centre": __import__("ipexpath.registry.models", fromlist=["Centre"])
+            .Centre.objects.get(code="centre-a")
+            .pk,
+            "sex": "male",
+            "birth_year": "2015",
+            "birth_month": "3",
+            "consent": "given",
+            "consent_date": "2015-06-02",
+            "familial_case": "true",
+            "consanguinity": "false",
+        },
+    )
+    assert response.status_code == 302
+    _post(
+        client,
+        "diagnosis/new/",
+        {
+            "disease": "OMIM:304790",
+            "onset_date": "2015-04-10",
+            "diagnosis_date": "2015-07-01",
+            "genetic_confirmation": "on",
+            "confirmation_date": "2015-07-20",
+            "variant_hgvs": "FOXP3 c.1150G>A",
+            "variant_class": "Pathogenic",
+        },
+    )
+    _post(
+        client,
+        "immunosuppression/new/",
+        {
+            "drug": "sirolimus",
+            "drug_class": "mTOR inhibitor",
+            "dose": "1 mg/m²/day",
+            "start": "2015-07-05",
+            "stop": "2015-10-01",
+            "stop_reason": "conditioning for HSCT",
+            "response": "partial",
+        },
+    )
+    _post(client, "supportive/new/", {"kind": "insulin", "detail": "basal-bolus", "start": "2015-05-01"})
+    _post(
+        client,
+        "hsct/new/",
+        {
+            "sequence": "1",
+            "kind": "first",
+            "day0": "2015-10-10",
+            "donor_type": "mismatched_unrelated",
+            "hla_match": "5/6",
+            "stem_cell_source": "cord_blood",
+            "graft_manipulation": "none",
+            "cd34_dose_per_kg": "0.21",
+            "conditioning_intensity": "full",
+            "conditioning_regimen": "treosulfan/fludarabine/thiotepa",
+            "serotherapy": "ATG",
+            "gvhd_prophylaxis": "ciclosporin/MMF",
+            "chronic_gvhd": "",
+            "graft_failure": "primary",
+            "graft_failure_date": "2015-11-20",
+        },
+    )
+    _post(
+        client,
+        "hsct/new/",
+        {
+            "sequence": "2",
+            "kind": "second",
+            "day0": "2016-01-15",
+            "donor_type": "haploidentical",
+            "hla_match": "6/10",
+            "stem_cell_source": "peripheral_blood",
+            "graft_manipulation": "αβ T-cell depleted",
+            "cd34_dose_per_kg": "12.5",
+            "conditioning_intensity": "full",
+            "conditioning_regimen": "busulfan/fludarabine/cyclophosphamide 1 g/m²",
+            "serotherapy": "ATG (Grafalon)",
+            "neutrophil_engraftment": "2016-01-29",
+            "platelet_engraftment": "2016-02-10",
+            "acute_gvhd_grade": "2",
+            "chronic_gvhd": "mild",
+            "graft_failure": "none",
+        },
+    )
+    from ipexpath.registry.models import Hsct
+
+    second = Hsct.objects.get(sequence=2)
+    _post(
+        client,
+        "chimerism/new/",
+        {
+            "transplant": str(second.pk),
+            "measured_on": "2016-04-15",
+            "lineage": "treg",
+            "donor_percent": "100",
+            "method": "STR",
+        },
+    )
+    _post(
+        client,
+        "visits/new/",
+        {
+            "visit_date": "2017-01-20",
+            "weight_kg": "11.2",
+            "height_cm": "84.5",
+            "weight_z": "-1.4",
+            "height_z": "-0.9",
+            "active_autoimmunity": "false",
+            "manifestations": "hp:0001891, HP:0001891",
+            "infections": "CMV reactivation",
+            "qol_instrument": "PedsQL",
+            "qol_score": "78",
+        },
+    )
+    _post(
+        client,
+        "oi/new/",
+        {
+            "assessed_on": "2015-10-01",
+            "timepoint": "pre_HSCT",
+            "assessor": "Dr A",
+            "intractable_diarrhea": "true",
+            "malnutrition": "true",
+            "liver_dysfunction": "false",
+            "respiratory_impairment": "false",
+            "kidney_dysfunction": "false",
+        },
+    )
+
+
+def test_every_field_typed_is_shown_and_returned(world: World) -> None:
+    client = world.client("registry_coordinator")
+    _enter_the_patient(client)
+    status = client.get(f"/patients/{PATIENT}/status/").content.decode()
+    assert '<option value="true" selected>yes</option>' in status  # the form shows what is stored
+    _post(
+        client,
+        "status/",
+        {
+            "vital_status": "alive",
+            "last_follow_up": "2018-03-01",
+            "consent": "given",
+            "consent_date": "2015-06-02",
+            "familial_case": "true",
+            "consanguinity": "false",
+        },
+    )
+    page = client.get(f"/patients/{PATIENT}/").content.decode()
+    for shown in (
+        "born 2015-03",
+        "last contact: 2018-03-01",
+        "familial case: yes",
+        "parents consanguineous: no",
+        "2015-06-02",  # consent date
+        "onset 2015-04-10",
+        "(2015-07-20)",  # confirmation date
+        "mTOR inhibitor",
+        "conditioning for HSCT",
+        "umbilical cord blood",
+        "CD34+ 0.21 × 10⁶/kg",
+        "treosulfan/fludarabine/thiotepa",
+        "ATG; ciclosporin/MMF",
+        "primary graft failure (2015-11-20)",
+        "αβ T-cell depleted",
+        "haploidentical (6/10)",
+        "2016-01-29; 2016-02-10",
+        "regulatory T cells (CD4+CD25+FOXP3+) 100.0 % donor (STR)",
+        "HP:0001891",
+        "CMV reactivation",
+        "78.0 (PedsQL)",
+        "2 of 5 (low, 0-2)",
+        "Dr A",
+        "basal-bolus",
+    ):
+        assert shown in page, shown
+    assert page.count("HP:0001891") == 1  # the same id typed twice is kept once
+    detail = client.get(f"/api/patients/{PATIENT}").json()
+    assert detail["status"]["last_follow_up"] == "2018-03-01" and detail["status"]["familial_case"] is True
+    assert detail["diagnoses"][0]["confirmation_date"] == "2015-07-20"
+    assert detail["immunosuppression"][0]["stop_reason"] == "conditioning for HSCT"
+    assert detail["supportive_care"][0]["detail"] == "basal-bolus"
+    assert [h["graft_manipulation"] for h in detail["transplants"]] == ["none", "αβ T-cell depleted"]
+    assert detail["chimerism"][0]["lineage"] == "treg" and detail["chimerism"][0]["donor_percent"] == 100
+    assert detail["visits"][0]["qol_score"] == 78 and detail["visits"][0]["autoimmune_manifestations"] == [
+        "HP:0001891"
+    ]
+
+
+def test_death_is_recorded_and_impossible_statuses_are_refused(world: World) -> None:
+    from ipexpath.registry.models import AuditEvent, Patient
+
+    client = world.client("registry_coordinator")
+    _enter_the_patient(client)
+    # a death before the visit already recorded: refused, nothing saved, the typed cause kept
+    refused = client.post(
+        f"/patients/{PATIENT}/status/",
+        {
+            "vital_status": "deceased",
+            "death_date": "2016-12-01",
+            "death_category": "infection",
+            "cause_of_death": "adenovirus pneumonia",
+            "consent": "not_applicable_deceased",
+        },
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "before the visit of 2017-01-20" in text
+    assert "adenovirus pneumonia" in text
+    assert Patient.objects.get(pseudonym=PATIENT).vital_status == "alive"
+    # a date of death with the status still 'alive'
+    alive = client.post(
+        f"/patients/{PATIENT}/status/",
+        {"vital_status": "alive", "death_date": "2017-02-01", "consent": "given"},
+    )
+    assert alive.status_code == 400 and "not &#x27;deceased&#x27;" in alive.content.decode()
+    # the death itself
+    _post(
+        client,
+        "status/",
+        {
+            "vital_status": "deceased",
+            "death_date": "2017-03-01",
+            "last_follow_up": "2017-03-01",
+            "death_category": "infection",
+            "cause_of_death": "adenovirus pneumonia",
+            "consent": "not_applicable_deceased",
+        },
+    )
+    page = client.get(f"/patients/{PATIENT}/").content.decode()
+    assert "died 2017-03-01 (cause: infection — adenovirus pneumonia)" in page
+    change = AuditEvent.objects.filter(model="Patient", action="update", patient_pseudonym=PATIENT).last()
+    assert change.before["vital_status"] == "alive" and change.after["death_date"] == "2017-03-01"
+    # a visit after the death is refused from then on
+    late = client.post(f"/patients/{PATIENT}/visits/new/", {"visit_date": "2017-04-01"})
+    assert late.status_code == 200 and "after the patient&#x27;s death" in late.content.decode()
+
+
+def test_status_api_has_the_pages_checks(world: World) -> None:
+    client = world.client("registry_coordinator")
+    url = f"/api/patients/{world.patient_a}/status"
+    bad = client.put(
+        url, {"vital_status": "alive", "death_date": "2025-06-01"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "deceased" in bad.json()["detail"]
+    ok = client.put(
+        url,
+        {"vital_status": "deceased", "death_date": "2025-06-01", "death_category": "transplant_related"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["death_date"] == "2025-06-01"
+    detail = client.get(f"/api/patients/{world.patient_a}").json()
+    assert detail["vital_status"] == "deceased" and detail["status"]["death_category"] == "transplant_related"
+
+
+def test_a_single_centre_user_has_the_centre_chosen_and_sees_new_patients_first(world: World) -> None:
+    from ipexpath.registry.models import Centre, Patient
+
+    client = world.client("registry_coordinator")
+    form = client.get("/patients/new/").content.decode()
+    centre = Centre.objects.get(code="centre-a")
+    assert f'<option value="{centre.pk}" selected>' in form
+    for n in range(60):  # more synthetic patients than one page holds
+        Patient.objects.create(pseudonym=f"SYN-{n:05d}", centre=centre, birth_year=2010, synthetic=True)
+    listing = client.get("/").content.decode()
+    assert world.patient_a in listing  # the centre's own patient is on the first page
