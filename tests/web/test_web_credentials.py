@@ -75,12 +75,60 @@ def test_password_reset_and_token_commands_notify_the_user(world: World) -> None
     details = list(
         AuditEvent.objects.filter(action="credential").order_by("at").values_list("detail", flat=True)
     )
-    assert [d.split(": ", 1)[1].split(" (by")[0] for d in details] == [
+    assert [d.split(": ", 1)[1].split(" (by")[0].split(", expiring")[0] for d in details] == [
         "your password was reset",
         "an API token was issued (lab sync)",
         "1 API token(s) were revoked",
     ]
+    assert ", expiring 20" in details[1]
     assert _sign_in(world, "clinician")[1].request["PATH_INFO"] == "/signin/"  # the old password is refused
     _, page = _sign_in(world, "clinician", NEW_PASSWORD)
     text = page.content.decode()
     assert text.count("Since your last sign-in") == 3 and "your password was reset" in text
+
+
+def test_api_tokens_expire_and_an_expired_token_is_refused_with_a_clear_401(world: World) -> None:
+    """A token lasts 90 days by default (--days N otherwise, 1 to 365); the expiry is shown when it is
+    issued, in `users tokens` and on the Users page; past it the API answers 401 saying the token expired,
+    and the refusal is audited with the token's user."""
+    import datetime as dt
+    import json
+    import time
+
+    from django.utils import timezone
+
+    from ipexpath.registry.models import AuditEvent
+    from ipexpath.web.models import ApiToken
+
+    issued = _cli("token", "clinician", "--label", "lab sync")
+    assert issued.returncode == 0, issued.stderr
+    token = issued.stdout.strip()
+    row = ApiToken.objects.get(digest=ApiToken.hash(token))
+    assert abs((row.expires_at - row.created_at) - dt.timedelta(days=90)) < dt.timedelta(seconds=1)
+    assert f"expires on {row.expires_at:%Y-%m-%d %H:%M} UTC" in issued.stderr
+    short = json.loads(_cli("token", "read_only", "--days", "7", "--json").stdout)
+    assert short["expires_at"].startswith(f"{timezone.now() + dt.timedelta(days=7):%Y-%m-%d}")
+    refused = _cli("token", "clinician", "--days", "0")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    listed = _cli("tokens", "clinician")
+    assert (
+        listed.returncode == 0 and "active" in listed.stdout and f"{row.expires_at:%Y-%m-%d}" in listed.stdout
+    )
+
+    api = world.client()
+    assert api.get("/api/patients", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    expired = api.get("/api/patients", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert expired.status_code == 401 and "This API token expired on" in expired.json()["detail"]
+    assert "invalid_token" in expired["WWW-Authenticate"]
+    denied = AuditEvent.objects.filter(action="denied", model="ApiToken").get()
+    assert denied.actor == "clinician" and "expired API token (lab sync)" in denied.detail
+    assert json.loads(_cli("tokens", "clinician", "--json").stdout)["tokens"][0]["state"] == "expired"
+
+    admin = world.client("administrator")
+    session = admin.session
+    session["ipexpath_auth_at"] = time.time()  # just signed in: no re-authentication asked
+    session.save()
+    users = admin.get("/users/").content.decode()
+    row.refresh_from_db()
+    assert f"lab sync: expired, expired {row.expires_at:%Y-%m-%d}" in users

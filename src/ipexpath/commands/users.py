@@ -84,9 +84,16 @@ def list_(as_json: bool) -> None:
 @command.command("token")
 @click.argument("name")
 @click.option("--label", default="", help="What the token is for.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 365),
+    default=None,
+    help="Days until the token expires (default IPEXPATH_API_TOKEN_DAYS, 90; at most 365).",
+)
 @json_option
-def token(name: str, label: str, as_json: bool) -> None:
-    """Issue an API bearer token for a user (shown once; only its hash is stored)."""
+def token(name: str, label: str, days: int | None, as_json: bool) -> None:
+    """Issue an API bearer token for a user (shown once; only its hash is stored); it expires after --days
+    (the token alone goes to standard output, its expiry to standard error)."""
     _ready()
     from django.contrib.auth import get_user_model
 
@@ -95,20 +102,55 @@ def token(name: str, label: str, as_json: bool) -> None:
     user = get_user_model().objects.filter(username=name).first()
     if user is None:
         raise InputError(f"No user '{name}'.")
-    text = ApiToken.issue(user, label)
+    text = ApiToken.issue(user, label, days)
+    expires = ApiToken.objects.get(digest=ApiToken.hash(text)).expires_at
     from ipexpath.registry.audit import acting_as
     from ipexpath.web.credentials import changed
 
     with acting_as("ipexpath users", "command line"):
         changed(
             user,
-            f"an API token was issued{f' ({label})' if label else ''}",
+            f"an API token was issued{f' ({label})' if label else ''}, expiring {expires:%Y-%m-%d}",
             "an administrator (command line)",
         )
     if as_json:
-        emit_json({"user": name, "token": text})
+        emit_json({"user": name, "token": text, "expires_at": expires.isoformat()})
     else:
         click.echo(text)
+        click.echo(f"The token expires on {expires:%Y-%m-%d %H:%M} UTC.", err=True)
+
+
+@command.command("tokens")
+@click.argument("name", required=False)
+@json_option
+def tokens(name: str | None, as_json: bool) -> None:
+    """List API tokens (of NAME, or of everyone): label, issued, expires, active / expired / revoked."""
+    _ready()
+    from ipexpath.web.models import ApiToken
+
+    rows = ApiToken.objects.select_related("user").order_by("user__username", "created_at")
+    if name is not None:
+        rows = rows.filter(user=_user(name))
+    listed = [
+        {
+            "user": t.user.get_username(),
+            "label": t.name,
+            "issued": t.created_at.isoformat(),
+            "expires_at": t.expires_at.isoformat(),
+            "state": t.state,
+        }
+        for t in rows
+    ]
+    if as_json:
+        emit_json({"tokens": listed})
+        return
+    if not listed:
+        click.echo("No API tokens.")
+    for t, row in zip(rows, listed, strict=True):
+        click.echo(
+            f"{row['user']:<20} {row['state']:<8} issued {t.created_at:%Y-%m-%d} "
+            f"expires {t.expires_at:%Y-%m-%d %H:%M} UTC  {row['label']}"
+        )
 
 
 def _user(name: str) -> object:

@@ -12,7 +12,9 @@
   doi 10.1093/aje/kwm324). A time-fixed comparison is shown next to it only to show the bias.
 * Survival after HSCT by pre-HSCT organ-involvement group 0–2 vs 3–5 (complete scores only), log-rank and Cox.
 Time zero is the user's choice: treatment start (default, as Barzaghi), birth (Gambineri 2018) or diagnosis.
-Birth dates are the 15th of the birth month (the registry stores year and month only).
+The registry stores the birth year and month only: the day of birth is imputed as the 15th of the month
+(1 July when the month is not known), or the patient's first recorded date when that is earlier, so that no
+age or time from birth is negative; every age derived from it is labelled approximate.
 """
 
 from __future__ import annotations
@@ -77,8 +79,17 @@ def _first_dates(query: Any, field_name: str) -> dict[int, dt.date]:
     return {row["patient_id"]: row["first"] for row in rows}
 
 
-def _birth(patient: m.Patient) -> dt.date:
-    return dt.date(patient.birth_year, patient.birth_month or 7, 15 if patient.birth_month else 1)
+BIRTH_IMPUTATION = (
+    "ages are approximate: the registry keeps the birth year and month only, so the day of birth is taken as "
+    "the 15th of the month (1 July when the month is not known), or the first recorded date when that is "
+    "earlier"
+)
+
+
+def _birth(patient: m.Patient, earliest: dt.date | None = None) -> dt.date:
+    """The imputed birth date (`BIRTH_IMPUTATION`): mid-month, never after the first recorded date."""
+    middle = dt.date(patient.birth_year, patient.birth_month or 7, 15 if patient.birth_month else 1)
+    return min(middle, earliest) if earliest is not None else middle
 
 
 def _years(a: dt.date, b: dt.date) -> float:
@@ -107,6 +118,8 @@ def patient_frame(time_zero: str = "treatment", centres: Iterable[str] | None = 
     first_hsct = _first_dates(m.Hsct.objects.exclude(kind=m.HsctKind.BOOST), "day0")
     first_is = _first_dates(m.ImmunosuppressionCourse.objects, "start")
     first_diagnosis = _first_dates(m.Diagnosis.objects.filter(diagnosis_date__isnull=False), "diagnosis_date")
+    first_onset = _first_dates(m.Diagnosis.objects.filter(onset_date__isnull=False), "onset_date")
+    first_visit: dict[int, dt.date] = {}
     active_visits: dict[int, list[dt.date]] = {}
     latest_visit: dict[int, dt.date] = {}
     query = m.FollowUpVisit.objects.filter(patient__deleted_at__isnull=True)
@@ -114,6 +127,7 @@ def patient_frame(time_zero: str = "treatment", centres: Iterable[str] | None = 
         "patient_id", "visit_date", "active_autoimmunity"
     ):
         latest_visit[patient_id] = day
+        first_visit.setdefault(patient_id, day)
         if active:
             active_visits.setdefault(patient_id, []).append(day)
     pre_hsct: dict[int, list[tuple[dt.date, dict[str, bool | None]]]] = {}
@@ -139,11 +153,17 @@ def patient_frame(time_zero: str = "treatment", centres: Iterable[str] | None = 
         group = "HSCT" if hsct_day else ("IS only" if is_day else "no treatment")
         group_start = hsct_day or is_day  # the treatment that defines the group
         diagnosed = first_diagnosis.get(p.pk)
-        origin = {"treatment": group_start, "birth": _birth(p), "diagnosis": diagnosed}[time_zero]
         died = p.vital_status == m.VitalStatus.DECEASED
         end = p.death_date if died and p.death_date else p.last_follow_up
         if not died and latest_visit.get(p.pk) and (end is None or latest_visit[p.pk] > end):
             end = latest_visit[p.pk]  # a visit proves the patient alive on that day
+        recorded = [
+            d
+            for d in (first_treatment, diagnosed, first_onset.get(p.pk), first_visit.get(p.pk), end)
+            if d is not None
+        ]
+        born = _birth(p, min(recorded) if recorded else None)
+        origin = {"treatment": group_start, "birth": born, "diagnosis": diagnosed}[time_zero]
         if origin is None or end is None or end < origin:
             rows.append({"pseudonym": p.pseudonym, "usable": False, "group": group})
             continue
@@ -177,7 +197,7 @@ def patient_frame(time_zero: str = "treatment", centres: Iterable[str] | None = 
                 "hsct_day": hsct_day,
                 "treatment_start": first_treatment,
                 "t_first_treatment": max(_years(first_treatment, end), 1e-3) if first_treatment else math.nan,
-                "age_at_treatment": _years(_birth(p), group_start) if group_start else math.nan,
+                "age_at_treatment": _years(born, group_start) if group_start else math.nan,
                 "oi_pre_hsct": score.value if score else None,
                 "oi_group": score.group if score else None,
                 "oi_partial": bool(score and not score.complete),
@@ -272,6 +292,7 @@ def analyse(time_zero: str = "treatment", centres: Iterable[str] | None = None) 
     out.results["time_zero"] = {
         "what": "Time zero of every survival time in this report",
         "rule": _origin_rule(time_zero),
+        "birth_dates": BIRTH_IMPUTATION[0].upper() + BIRTH_IMPUTATION[1:] + ".",
     }
     if full.empty or not full["usable"].any():
         out.warnings.append("No patient has both a time zero and a follow-up date; nothing to analyse.")

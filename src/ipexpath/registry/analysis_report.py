@@ -213,6 +213,9 @@ def _html(analysis: Analysis, figures: list[str], synthetic: bool) -> str:
         for row in analysis.cohort_table:
             parts.append("<tr>" + "".join(f"<td>{esc(_fmt(row[k]))}</td>" for k in keys) + "</tr>")
     parts.append("</table>")
+    birth_dates = analysis.results.get("time_zero", {}).get("birth_dates")
+    if birth_dates:
+        parts.append(f"<p>{esc(str(birth_dates))}</p>")
     for key, result in analysis.results.items():
         parts.append(
             f"<h2>{esc(key.replace('_', ' ').capitalize())}</h2><p>{esc(str(result.get('what', '')))}</p>"

@@ -161,6 +161,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
                 "codes_left": second_factor.recovery_codes_left(user),
                 "active": user.is_active,
                 "me": user.pk == request.user.pk,
+                "tokens": list(user.api_tokens.order_by("expires_at")),  # type: ignore[attr-defined]
             }
         )
     audit.record("read", model="User", detail="user list")

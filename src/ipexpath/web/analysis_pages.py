@@ -202,4 +202,15 @@ def cohort_rows(payload: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     if not rows:
         return [], []
     keys = list(rows[0])
-    return [k.replace("_", " ") for k in keys], [[cell(r.get(k)) for k in keys] for r in rows]
+    return [HEADERS.get(k, k.replace("_", " ")) for k in keys], [[cell(r.get(k)) for k in keys] for r in rows]
+
+
+# Cohort-table headers with their units; ages come from imputed birth days (analysis.BIRTH_IMPUTATION)
+HEADERS = {
+    "median_age_at_treatment_years": "median age at treatment (years, approximate)",
+    "age_range_years": "age range at treatment (years, approximate)",
+    "median_follow_up_years": "median follow-up (years)",
+    "pre_hsct_oi_3_5": "pre-HSCT OI 3–5",
+    "pre_hsct_oi_0_2": "pre-HSCT OI 0–2",
+    "pre_hsct_oi_partial": "pre-HSCT OI partial (no group)",
+}

@@ -29,8 +29,13 @@ from ipexpath.web.roles import Permission
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class TokenExpired(Exception):
+    """A bearer token past its expiry: a 401 that says so (and how to get a new one)."""
+
+
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer ipx_…` → the token's user (revoked tokens and inactive users refused)."""
+    """`Authorization: Bearer ipx_…` → the token's user (revoked or expired tokens and inactive users
+    refused; an expired token is audited and answered with a 401 saying it expired)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         """The user of a valid token, else None (401)."""
@@ -39,6 +44,18 @@ class TokenAuth(HttpBearer):
         )
         if found is None or not found.user.is_active:
             return None
+        if found.expired:
+            with acting_as(found.user.get_username(), f"api {client_address(request)}"):
+                audit.record(
+                    "denied",
+                    model="ApiToken",
+                    detail=f"expired API token{f' ({found.name[:60]})' if found.name else ''} used; "
+                    f"it expired on {found.expires_at:%Y-%m-%d %H:%M} UTC",
+                )
+            raise TokenExpired(
+                f"This API token expired on {found.expires_at:%Y-%m-%d %H:%M} UTC. Ask an administrator "
+                "for a new one (ipexpath users token NAME)."
+            )
         request.user = found.user
         return found.user
 
@@ -71,6 +88,13 @@ def endpoint(method: str, path: str, permission: Permission, **kwargs: Any) -> C
         return func
 
     return wrap
+
+
+@api.exception_handler(TokenExpired)
+def _token_expired(request: HttpRequest, exc: TokenExpired) -> HttpResponse:
+    response = api.create_response(request, {"detail": str(exc)}, status=401)
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token", error_description="The token expired"'
+    return response
 
 
 @api.exception_handler(PermissionDenied)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -40,7 +42,10 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=80, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
     revoked = models.BooleanField(default=False)
+
+    MAX_DAYS: ClassVar[int] = 365
 
     @staticmethod
     def hash(token: str) -> str:
@@ -48,11 +53,32 @@ class ApiToken(models.Model):
         return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
     @classmethod
-    def issue(cls, user: models.Model, name: str = "") -> str:
-        """Create a token for `user`; returns the token text (never stored)."""
+    def issue(cls, user: models.Model, name: str = "", days: int | None = None) -> str:
+        """Create a token for `user` valid for `days` (default `IPEXPATH_API_TOKEN_DAYS`, 90); returns the
+        token text (never stored)."""
+        days = settings.API_TOKEN_DAYS if days is None else days
+        if not 1 <= days <= cls.MAX_DAYS:
+            raise ValueError(f"A token lasts 1 to {cls.MAX_DAYS} days.")
         token = "ipx_" + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=cls.hash(token), name=name)
+        now = timezone.now()
+        cls.objects.create(
+            user=user,
+            digest=cls.hash(token),
+            name=name,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
+        )
         return token
+
+    @property
+    def expired(self) -> bool:
+        """True once the expiry has passed (the token is then refused with a 401 saying so)."""
+        return self.expires_at <= timezone.now()
+
+    @property
+    def state(self) -> str:
+        """'revoked', 'expired' or 'active'."""
+        return "revoked" if self.revoked else "expired" if self.expired else "active"
 
 
 class AssessmentDocuments(models.Model):

@@ -210,4 +210,6 @@ MFA_ROLES = [
     if r.strip()
 ]
 REAUTH_MINUTES = int(os.environ.get("IPEXPATH_REAUTH_MINUTES", "5"))
+# API bearer tokens expire: 90 days unless `users token --days N` says otherwise (at most 365)
+API_TOKEN_DAYS = int(os.environ.get("IPEXPATH_API_TOKEN_DAYS", "90"))
 OTP_TOTP_ISSUER = "ipexpath"
