@@ -14,8 +14,9 @@ What a phenopacket carries (every packet is checked by parsing it with the `phen
   value ("at least 2 (3 of 5 items assessed; no group)"), never as a number that would read as complete.
 The registry fields a phenopacket has no place for (consent, familial case, the diagnosis's dates and variant,
 treatment details) travel as JSON in the external reference of the element they belong to (treatments) or in
-`metaData.externalReferences` (`ipexpath:registry/<table>/<index>`), so export then import loses nothing but
-the visits and their laboratory values, which travel by CSV or REDCap. Drug, supportive-care and score codes
+`metaData.externalReferences` (`ipexpath:registry/<table>/<index>`); the follow-up visits and their laboratory
+values, which have no phenopacket element, travel there whole (`ipexpath:registry/visit/<i>`, `…/lab/<i>`), so
+export then import loses nothing. Drug, supportive-care and score codes
 use the local `ipexpath` prefix: no DrugCentral/RxNorm or LOINC code could be verified offline for them, and a
 guessed code would be worse than a local one. A medical action the registry does not know (another procedure
 code, a drug `Treatment`, radiation therapy, an unknown regimen code) is refused with its place named, never
@@ -75,7 +76,8 @@ _FIRST_CLASS = {
     "oi_assessment": {"assessed_on"},
     "chimerism": {"measured_on", "donor_percent"},
 }
-NOT_CARRIED = ("visit", "lab")  # travel by CSV or REDCap
+NOT_CARRIED: tuple[str, ...] = ()  # every table travels (visits and laboratory values as registry JSON)
+FOLLOW_UP_TABLES = ("visit", "lab")  # no phenopacket element: carried whole in metaData.externalReferences
 
 
 def _extra_columns(table: str) -> list[str]:
@@ -250,6 +252,16 @@ def packet_for(pseudonym: str, rows: dict[str, list[Row]]) -> dict[str, Any]:
             }
         )
     packet["measurements"] = measurements
+    for table in FOLLOW_UP_TABLES:  # follow-up visits and their laboratory values, each row whole
+        for index, r in enumerate(rows.get(table, [])):
+            registry_refs.append(
+                {
+                    "id": f"{REGISTRY_PREFIX}{table}/{index}",
+                    "description": json.dumps(
+                        {k: v for k, v in r.items() if k != "patient" and v}, sort_keys=True
+                    ),
+                }
+            )
     packet["metaData"] = {
         "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "createdBy": f"ipexpath {__version__} registry export",
@@ -469,6 +481,17 @@ def read_phenopackets(paths: list[Path], centre: str) -> TableRows:
             row.update(_json_object(refs.get(f"{REGISTRY_PREFIX}diagnosis/{index}"), where))
             data["diagnosis"].append(row)
         _medical_actions(packet, pseudonym, name, data)
+        for table in FOLLOW_UP_TABLES:
+            prefix = f"{REGISTRY_PREFIX}{table}/"
+            numbered = sorted(
+                (int(key.removeprefix(prefix)), text)
+                for key, text in refs.items()
+                if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+            )
+            for index, text in numbered:
+                row = {"patient": pseudonym}
+                row.update(_json_object(text, f"{name}, registry {table} {index + 1}"))
+                data[table].append(row)
         for number, measurement in enumerate(packet.get("measurements") or [], start=1):
             where = f"{name}, measurement {number}"
             assay = (measurement.get("assay") or {}).get("id")
