@@ -1,5 +1,5 @@
-"""Phenopacket v2 exchange: export then import loses nothing (visits and laboratory values included, as registry
-JSON); a partial OI score never reads as a number; an unknown treatment is refused, not dropped."""
+"""Phenopacket v2 exchange: export then import loses nothing (visits and laboratory values included, as
+registry JSON); a partial OI score never reads as a number; an unknown treatment is refused, not dropped."""
 
 from __future__ import annotations
 
@@ -164,7 +164,13 @@ def _rich() -> TableRows:
                 "unit": "%",
                 "loinc": "",
             },
-            {"patient": "PP-2", "visit_date": "2020-03-01", "analyte": "IgE", "value": "1450", "unit": "kU/L"},
+            {
+                "patient": "PP-2",
+                "visit_date": "2020-03-01",
+                "analyte": "IgE",
+                "value": "1450",
+                "unit": "kU/L",
+            },
         ],
         "oi_assessment": [
             {

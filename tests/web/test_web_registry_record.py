@@ -284,3 +284,60 @@ def test_a_single_centre_user_has_the_centre_chosen_and_sees_new_patients_first(
         Patient.objects.create(pseudonym=f"SYN-{n:05d}", centre=centre, birth_year=2010, synthetic=True)
     listing = client.get("/").content.decode()
     assert world.patient_a in listing  # the centre's own patient is on the first page
+
+
+def test_odd_patients_are_refused_on_the_form_not_saved_unreachable(world: World) -> None:
+    """A pseudonym with '/' was saved and then answered a server error (its page could not be addressed);
+    a birth in the future or before 1900 was accepted. Each is now refused with the typed values kept."""
+    from ipexpath.registry.models import Centre, Patient
+
+    client = world.client("registry_coordinator")
+    centre = str(Centre.objects.get(code="centre-a").pk)
+    for pseudonym, year, month, why in (
+        ("ODD/1", "2020", "1", "cannot be a pseudonym"),
+        ("..", "2020", "1", "cannot be a pseudonym"),
+        ("FUT-1", "2099", "1", "not a plausible birth year"),
+        ("OLD-1", "1066", "", "not a plausible birth year"),
+        ("NEXT-1", str(__import__("datetime").date.today().year + 0), "13", "A month is 1 to 12"),
+    ):
+        response = client.post(
+            "/patients/new/",
+            {
+                "pseudonym": pseudonym,
+                "centre": centre,
+                "birth_year": year,
+                "birth_month": month,
+                "sex": "male",
+            },
+        )
+        assert response.status_code == 200 and why in response.content.decode(), pseudonym
+        assert not Patient.objects.filter(pseudonym=pseudonym).exists()
+    ok = client.post(
+        "/patients/new/",
+        {"pseudonym": "OK 1", "centre": centre, "birth_year": "2020", "sex": "male", "consent": "given"},
+    )
+    assert ok.status_code == 302 and client.get("/patients/OK%201/").status_code == 200
+
+
+def test_a_deceased_patient_needs_the_date_of_death(world: World) -> None:
+    client = world.client("registry_coordinator")
+    refused = client.post(
+        f"/patients/{world.patient_a}/status/",
+        {"vital_status": "deceased", "death_category": "infection", "consent": "not_applicable_deceased"},
+    )
+    assert refused.status_code == 400 and "Give the date of death" in refused.content.decode()
+
+
+def test_the_analysis_page_names_its_results_time_zero_and_approximate_ages(world: World) -> None:
+    from ipexpath.registry.store import import_tables
+    from ipexpath.registry.synthetic import CohortSpec, simulate
+
+    import_tables(
+        simulate(CohortSpec(n_hsct=12, n_is=12, seed=3, visits_per_patient=1, centre="centre-a")),
+        detail="test",
+    )
+    page = world.client("registry_coordinator").get("/registry/analysis/").content.decode()
+    assert "The analysis covers the patients of your centres" in page
+    assert "median age at treatment (years, approximate)" in page and "Ages are approximate" in page
+    assert "Disease-free survival</h3>" in page and "HSCT vs immunosuppression</h3>" in page
+    assert "day 0 of the first HSCT" in page  # the time zero rule itself, not only its heading

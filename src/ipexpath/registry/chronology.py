@@ -65,6 +65,16 @@ class Life:
         return f"{self.birth_year}-{self.birth_month:02d}" if self.birth_month else str(self.birth_year)
 
 
+def birth_problem(year: int, month: int | None) -> Problem | None:
+    """A birth year before 1900 or a birth (year, month) after the current month, or None."""
+    today = dt.date.today()
+    if not 1900 <= year <= today.year:
+        return Problem("birth_year", f"{year} is not a plausible birth year (1900 to {today.year}).")
+    if month is not None and 1 <= month <= 12 and (year, month) > (today.year, today.month):
+        return Problem("birth_month", f"{year}-{month:02d} is in the future.")
+    return None
+
+
 def patient_problem(life: Life, values: Mapping[str, Any]) -> Problem | None:
     """The first impossible date of a patient row (death, last follow-up, consent), or None."""
     today = dt.date.today()

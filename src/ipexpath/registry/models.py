@@ -143,6 +143,19 @@ class Centre(models.Model):
         return self.code
 
 
+def pseudonym_problem(pseudonym: str) -> str | None:
+    """Why a pseudonym cannot be used (a '/' or a control character, '.' or '..', spaces around it: the
+    patient's page could not be reached), or None."""
+    if pseudonym != pseudonym.strip() or not pseudonym:
+        return "a pseudonym has no spaces before or after it and is not empty."
+    if "/" in pseudonym or pseudonym in (".", "..") or any(ord(c) < 32 or ord(c) == 127 for c in pseudonym):
+        return (
+            f"'{pseudonym[:64]}' cannot be a pseudonym: use letters, digits, spaces and - _ . : "
+            "(no '/', no control characters, not '.' or '..')."
+        )
+    return None
+
+
 class Patient(RegistryRecord):
     """A pseudonymous patient: no names, birth year and month only (ESID level 1 stores month under 12 y)."""
 
@@ -172,10 +185,15 @@ class Patient(RegistryRecord):
         """Refuse a death, last follow-up or consent before birth or in the future, and a last follow-up
         after death (`registry.chronology`)."""
         super().clean()
-        from ipexpath.registry.chronology import Life, patient_problem
+        from ipexpath.registry.chronology import Life, birth_problem, patient_problem
 
+        if self.pseudonym is not None and (bad_name := pseudonym_problem(self.pseudonym)) is not None:
+            raise ValidationError({"pseudonym": bad_name})
         if self.birth_year is None or (self.birth_month is not None and not 1 <= self.birth_month <= 12):
             return  # the field validation reports these
+        born = birth_problem(self.birth_year, self.birth_month)
+        if born is not None:
+            raise ValidationError({born.column: born.text})
         values = {
             "death_date": self.death_date,
             "last_follow_up": self.last_follow_up,

@@ -19,7 +19,7 @@ from ipexpath.errors import InputError
 from ipexpath.knowledge.ipex import load_ipex_knowledge
 from ipexpath.registry import audit
 from ipexpath.registry import models as m
-from ipexpath.registry.chronology import Life, patient_problem, row_problem
+from ipexpath.registry.chronology import Life, birth_problem, patient_problem, row_problem
 from ipexpath.registry.tables import TABLE_BY_NAME, TABLES, Table, columns, data_fields
 
 Row = dict[str, str]
@@ -107,6 +107,12 @@ def _check_patient(values: dict[str, Any], where: str) -> None:
         raise RegistryInputError(f"{where}, column 'birth_year': {year} is not a plausible birth year.")
     if month is not None and not 1 <= month <= 12:
         raise RegistryInputError(f"{where}, column 'birth_month': {month} is not a month (1-12).")
+    born = birth_problem(year, month)
+    if born is not None:
+        raise RegistryInputError(f"{where}, column '{born.column}': {born.text}")
+    bad_name = m.pseudonym_problem(str(values["pseudonym"]))
+    if bad_name is not None:
+        raise RegistryInputError(f"{where}, column 'pseudonym': {bad_name}")
     if values["vital_status"] == m.VitalStatus.DECEASED and values["death_date"] is None:
         raise RegistryInputError(f"{where}: a deceased patient needs a death_date.")
     if values["death_date"] is not None and values["vital_status"] != m.VitalStatus.DECEASED:

@@ -158,6 +158,16 @@ def _test_lines(result: dict[str, Any]) -> tuple[str, ...]:
     return tuple(lines)
 
 
+TITLES = {
+    "time_zero": "Time zero",
+    "overall_survival": "Overall survival",
+    "disease_free_survival": "Disease-free survival",
+    "transplant_related_mortality": "Transplant-related mortality",
+    "survival_by_oi_group": "Survival after HSCT by pre-HSCT organ-involvement group",
+    "hsct_vs_is": "HSCT vs immunosuppression",
+}
+
+
 def result_views(payload: dict[str, Any]) -> list[ResultView]:
     """The results of analysis.json as tables: KM survival ({group: [points]}) or cumulative incidence
     ({years: point}) at fixed times with 95 % CIs and numbers at risk, then the tests and models."""
@@ -176,8 +186,8 @@ def result_views(payload: dict[str, Any]) -> list[ResultView]:
         views.append(
             ResultView(
                 key=key,
-                title=key.replace("_", " ").capitalize(),
-                what=str(result.get("what") or result.get("rule") or ""),
+                title=TITLES.get(key, key.replace("_", " ").capitalize()),
+                what=": ".join(str(result[k]) for k in ("what", "rule") if result.get(k)),
                 method=str(result.get("method") or ""),
                 estimates=tuple(estimates),
                 tests=_test_lines(result),

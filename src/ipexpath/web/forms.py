@@ -106,6 +106,11 @@ class PatientStatusForm(forms.ModelForm):  # type: ignore[type-arg]
         """A date or cause of death only with the vital status 'deceased'."""
         data = super().clean() or {}
         died = data.get("vital_status") == m.VitalStatus.DECEASED
+        if died and not data.get("death_date"):
+            raise forms.ValidationError(
+                "Give the date of death for a deceased patient (the survival analysis needs it; imports ask "
+                "for it too)."
+            )
         if not died and (data.get("death_date") or data.get("death_category") or data.get("cause_of_death")):
             raise forms.ValidationError(
                 "A date or cause of death is given but the vital status is not 'deceased': choose "

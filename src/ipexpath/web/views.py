@@ -412,6 +412,7 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "view": assessment_view(payload),
             "has_phenopacket": isinstance(payload.get("phenopacket"), dict),
             "entry": entry,
+            "covered": ", ".join(g.strip() for g in str(entry.get("covered") or "").split(",") if g.strip()),
             "chosen_observed": _term_labels(entry.get("hpo", [])[:200]) if entry else [],
             "chosen_excluded": _term_labels(entry.get("excluded", [])[:200]) if entry else [],
             "text_view": marked(recognition) if isinstance(recognition, dict) else None,
