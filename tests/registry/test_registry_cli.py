@@ -170,3 +170,18 @@ def test_backup_and_restore(registry: str, tmp_path: Path) -> None:
     assert export_tables() == before and _counts() == counts
     (tmp_path / "junk.gz").write_bytes(b"not a backup")
     assert run("registry", "restore", str(tmp_path / "junk.gz"))[0] == 2
+
+
+def test_the_data_dictionaries_say_what_each_column_means_with_its_unit() -> None:
+    """A coordinator reading data_dictionary.csv (or REDCap's) finds units and meanings, not the column
+    name repeated ('weight kg', 'day0')."""
+    from ipexpath.registry.redcap import dictionary_text
+    from ipexpath.registry.tables import dictionary_rows
+
+    rows = {(r["table"], r["column"]): r["description"] for r in dictionary_rows()}
+    assert rows[("visit", "weight_kg")] == "Weight in kilograms."
+    assert rows[("hsct", "day0")].startswith("Day 0: date of the stem-cell infusion")
+    assert "unit" in rows[("lab", "value")] and "required when deceased" in rows[("patient", "death_date")]
+    bare = [key for key, text in rows.items() if text.replace(" ", "_") == key[1]]
+    assert not bare, bare
+    assert "Weight in kilograms." in dictionary_text()

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -30,6 +31,7 @@ CHROMIUM = next(
     None,
 )
 PASSWORD = "correct horse battery staple 42"
+CREATE_USER = (sys.executable, "-m", "ipexpath.cli", "users", "create")
 CASE = "WEB-CASE-1"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -42,13 +44,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "ipexpath.cli", *args], input=stdin, capture_output=True, text=True, env=env
-    )
-    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -74,54 +69,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             pytest.fail(f"ipexpath serve did not start: {process.stderr.read() if process.stderr else ''}")
         started = json.loads(line)
         assert started["first_start"] and started["demo_password"]
-        _cli(
-            env,
-            "users",
-            "create",
-            "reader",
-            "--role",
-            "read_only",
-            "--centre",
-            "synthetic-demo",
-            "--password-stdin",
-            stdin=PASSWORD + "\n",
-        )
-        _cli(
-            env,
-            "users",
-            "create",
-            "clinician",
-            "--role",
-            "clinician",
-            "--centre",
-            "synthetic-demo",
-            "--password-stdin",
-            stdin=PASSWORD + "\n",
-        )
-        _cli(
-            env,
-            "users",
-            "create",
-            "coordinator",
-            "--role",
-            "registry_coordinator",
-            "--centre",
-            "synthetic-demo",
-            "--password-stdin",
-            stdin=PASSWORD + "\n",
-        )
-        _cli(
-            env,
-            "users",
-            "create",
-            "elsewhere",
-            "--role",
-            "clinician",
-            "--centre",
-            "other-centre",
-            "--password-stdin",
-            stdin=PASSWORD + "\n",
-        )
+        # the four accounts are created side by side (each command is a Python start and an argon2 hash)
+        creating = [
+            subprocess.Popen(
+                [*CREATE_USER, name, "--role", role, "--centre", centre, "--password-stdin"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for name, role, centre in (
+                ("reader", "read_only", "synthetic-demo"),
+                ("clinician", "clinician", "synthetic-demo"),
+                ("coordinator", "registry_coordinator", "synthetic-demo"),
+                ("elsewhere", "clinician", "other-centre"),
+            )
+        ]
+        for created in creating:
+            _, err = created.communicate(PASSWORD + "\n")
+            assert created.returncode == 0, err
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):  # gunicorn binds right after printing the line
             try:
@@ -133,7 +100,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                 time.sleep(0.1)
         yield {"base": base, "password": started["demo_password"], "key": started["demo_totp_key"]}
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown (SIGTERM waits for idle keep-alives)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -288,6 +255,13 @@ def _care_team_path(browser: Any, server: dict[str, Any]) -> None:
     page.click("main button[type=submit]")
     page.wait_for_url(f"**/patients/{CASE}/")
     assert "at least 2 (4 of 5 items assessed; no group)" in page.inner_text("#oi")
+    page.click("#edit-status")  # the last contact: the end of follow-up of the survival analysis
+    page.fill("input[name=last_follow_up]", "2026-10-01")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/patients/{CASE}/")
+    assert "alive" in page.inner_text("#patient-status") and "last contact: 2026-10-01" in page.inner_text(
+        "#patient-status"
+    )
     _shot(page, "05-patient-record")
 
     page.goto("/registry/analysis/")

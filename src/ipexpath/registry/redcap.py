@@ -16,7 +16,7 @@ from django.db import models
 from ipexpath.errors import InputError
 from ipexpath.files import atomic_write_text
 from ipexpath.registry.store import TableRows
-from ipexpath.registry.tables import TABLE_BY_NAME, TABLES, Table, columns, data_fields
+from ipexpath.registry.tables import TABLE_BY_NAME, TABLES, Table, columns, data_fields, describe
 
 DICTIONARY_HEADER = (
     "Variable / Field Name",
@@ -73,8 +73,8 @@ def _dictionary_row(table: Table, column: str, field_: models.Field | None) -> d
         row["Field Type"] = "notes"
     if isinstance(field_, models.JSONField):
         row["Field Note"] = "HPO ids separated by ';' (BIOPORTAL:HP)"
-    elif field_.help_text:
-        row["Field Note"] = str(field_.help_text)
+    elif describe(table.name, field_) != field_.verbose_name:
+        row["Field Note"] = describe(table.name, field_)
     if not (field_.null or field_.blank or field_.has_default()):
         row["Required Field?"] = "y"
     return row

@@ -72,6 +72,103 @@ def field_type(field: models.Field) -> str:  # type: ignore[type-arg]
     return "text"
 
 
+# What a column means, with its unit, where the model field has no help text (the data dictionaries would
+# otherwise repeat the column name).
+DESCRIPTIONS: dict[tuple[str, str], str] = {
+    ("patient", "pseudonym"): "The patient's pseudonym, never a name (no '/').",
+    ("patient", "sex"): "Sex as the phenopacket schema spells it.",
+    ("patient", "birth_year"): "Year of birth (1900 to this year).",
+    ("patient", "birth_month"): "Month of birth, 1-12 (empty if not known); the registry keeps no birth day.",
+    ("patient", "consent"): "Consent (ESID level 1): signed, withdrawn, or not applicable only if deceased.",
+    ("patient", "consent_date"): "Date the consent was signed.",
+    ("patient", "familial_case"): "Another affected relative (familial case).",
+    ("patient", "consanguinity"): "Parents consanguineous.",
+    ("patient", "vital_status"): "Alive, deceased or unknown at the last contact.",
+    ("patient", "death_date"): "Date of death (required when deceased).",
+    ("patient", "death_category"): "Cause-of-death category (transplant-related deaths are the event of the "
+    "transplant-related mortality analysis).",
+    ("patient", "cause_of_death"): "Cause of death as written.",
+    ("diagnosis", "disease_label"): "Name of the disease (IPEX or an IPEX-like disorder).",
+    ("diagnosis", "gene"): "Gene symbol (HGNC).",
+    ("diagnosis", "onset_date"): "Date of the first symptoms.",
+    ("diagnosis", "diagnosis_date"): "Date of diagnosis (time zero of the 'diagnosis' analysis).",
+    ("diagnosis", "genetic_confirmation"): "Diagnosis confirmed by a genetic test (a clinician's decision).",
+    ("diagnosis", "variant_hgvs"): "The causal variant in HGVS, e.g. FOXP3 NM_014009.4:c.1150G>A.",
+    ("diagnosis", "variant_class"): "ACMG/AMP class of the variant.",
+    ("phenotype", "hpo_id"): "HPO term id, e.g. HP:0002028.",
+    ("phenotype", "label"): "HPO term label.",
+    ("phenotype", "excluded"): "yes = the finding was looked for and is absent.",
+    ("phenotype", "onset_date"): "Date the finding began.",
+    ("phenotype", "recorded_on"): "Date the finding was recorded.",
+    ("hsct", "sequence"): "Transplant number, 1 = the first (boosts numbered too).",
+    (
+        "hsct",
+        "kind",
+    ): "First transplant, second or later (new donor, conditioning) or boost (no conditioning).",
+    ("hsct", "day0"): "Day 0: date of the stem-cell infusion.",
+    ("hsct", "donor_type"): "Donor type (Barzaghi 2018 categories).",
+    ("hsct", "stem_cell_source"): "Graft source.",
+    ("hsct", "graft_manipulation"): "E.g. none, alpha-beta T-cell depleted, CD34+ selected.",
+    (
+        "hsct",
+        "conditioning_intensity",
+    ): "Full (myeloablative) or reduced-intensity (RIC or MIC), by Barzaghi's mapping; none for a boost.",
+    ("hsct", "conditioning_regimen"): "Drugs with doses or AUC, e.g. busulfan/fludarabine/ATG.",
+    ("hsct", "gvhd_prophylaxis"): "GvHD prophylaxis drugs.",
+    ("hsct", "acute_gvhd_system"): "Grading system of the acute GvHD grade.",
+    ("hsct", "chronic_gvhd_system"): "Grading system of the chronic GvHD severity.",
+    ("hsct", "graft_failure"): "None, primary or secondary graft failure (Barzaghi 2018 definitions).",
+    ("hsct", "graft_failure_date"): "Date of graft failure.",
+    ("chimerism", "lineage"): "Cell lineage measured.",
+    ("chimerism", "donor_percent"): "Donor cells, percent (0-100).",
+    ("chimerism", "measured_on"): "Date of the measurement (on or after day 0).",
+    ("immunosuppression", "drug"): "Drug, e.g. sirolimus, tacrolimus, ciclosporin, steroids.",
+    ("immunosuppression", "drug_class"): "Drug class, e.g. mTOR inhibitor, calcineurin inhibitor.",
+    ("immunosuppression", "dose"): "Dose with its unit, e.g. 1 mg/m2/day.",
+    ("immunosuppression", "start"): "Start date (the first course is time zero of the IS group).",
+    ("immunosuppression", "stop"): "Stop date (empty while the course goes on).",
+    ("immunosuppression", "stop_reason"): "Why the course stopped.",
+    ("immunosuppression", "response"): "Response (beneficial = partial or complete disappearance of signs).",
+    ("supportive_care", "kind"): "Kind of supportive care.",
+    ("supportive_care", "detail"): "Detail, e.g. insulin regimen, feed.",
+    ("supportive_care", "start"): "Start date.",
+    ("supportive_care", "stop"): "Stop date (empty while it goes on).",
+    ("gene_cell_therapy", "product"): "Product, e.g. autologous CD4^LVFOXP3 T cells.",
+    ("gene_cell_therapy", "infusion_date"): "Date of infusion.",
+    ("visit", "visit_date"): "Date of the visit.",
+    ("visit", "weight_kg"): "Weight in kilograms.",
+    ("visit", "height_cm"): "Height (or length) in centimetres.",
+    ("visit", "infections"): "Infections since the last visit, as written.",
+    ("visit", "qol_instrument"): "Quality-of-life instrument, e.g. PedsQL.",
+    ("visit", "qol_score"): "Quality-of-life score on the instrument's own scale.",
+    ("lab", "analyte"): "What was measured, e.g. HbA1c, IgE.",
+    ("lab", "value"): "The measured value, in `unit`.",
+    ("lab", "unit"): "Unit of the value as reported (UCUM where possible), e.g. %, kU/L.",
+    ("lab", "loinc"): "LOINC code of the test, when known.",
+    ("gene_cell_therapy", "trial_id"): "Clinical-trial registration id, e.g. NCT number.",
+    ("gene_cell_therapy", "vector"): "Vector, e.g. lentiviral.",
+    ("gene_cell_therapy", "response"): "Response, as written.",
+    ("gene_cell_therapy", "complications"): "Complications, as written.",
+    (
+        "oi_assessment",
+        "intractable_diarrhea",
+    ): "OI item: intractable diarrhoea (yes / no / empty = not assessed).",
+    ("oi_assessment", "malnutrition"): "OI item: malnutrition (yes / no / empty = not assessed).",
+    ("oi_assessment", "liver_dysfunction"): "OI item: liver dysfunction (yes / no / empty = not assessed).",
+    ("oi_assessment", "respiratory_impairment"): "OI item: respiratory impairment (yes / no / empty = not "
+    "assessed).",
+    ("oi_assessment", "kidney_dysfunction"): "OI item: kidney dysfunction (yes / no / empty = not assessed).",
+    ("oi_assessment", "assessed_on"): "Date of the organ-involvement assessment.",
+    ("oi_assessment", "timepoint"): "When, relative to treatment (Barzaghi 2018 time points).",
+    ("oi_assessment", "assessor"): "Who assessed.",
+}
+
+
+def describe(table: str, field: models.Field) -> str:  # type: ignore[type-arg]
+    """The data dictionary's description of a column: its help text, else `DESCRIPTIONS`, else its name."""
+    return str(field.help_text or DESCRIPTIONS.get((table, field.name)) or field.verbose_name)
+
+
 def dictionary_rows() -> list[dict[str, str]]:
     """The CSV data dictionary: table, column, type, required, allowed values, description."""
     rows: list[dict[str, str]] = []
@@ -101,7 +198,7 @@ def dictionary_rows() -> list[dict[str, str]]:
                     "allowed_values": " | ".join(
                         f"{value} = {label}" for value, label in field.choices or ()
                     ),
-                    "description": str(field.help_text or field.verbose_name),
+                    "description": describe(table.name, field),
                 }
             )
     return rows
