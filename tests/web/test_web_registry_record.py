@@ -341,3 +341,25 @@ def test_the_analysis_page_names_its_results_time_zero_and_approximate_ages(worl
     assert "median age at treatment (years, approximate)" in page and "Ages are approximate" in page
     assert "Disease-free survival</h3>" in page and "HSCT vs immunosuppression</h3>" in page
     assert "day 0 of the first HSCT" in page  # the time zero rule itself, not only its heading
+
+
+def test_values_in_the_wrong_unit_are_refused_with_the_unit_named(world: World) -> None:
+    """7,900 typed as kilograms (grams meant) or a CD34 dose as an absolute count were stored as typed."""
+    client = world.client("registry_coordinator")
+    page = client.post(
+        f"/patients/{world.patient_a}/visits/new/",
+        {"visit_date": "2025-09-01", "weight_kg": "7900", "height_cm": "0.845"},
+    )
+    text = page.content.decode()
+    assert page.status_code == 200 and "7900 is not plausible in kilograms" in text
+    assert "0.845 is not plausible in centimetres" in text and 'value="7900"' in text
+    api = client.post(
+        f"/api/patients/{world.patient_a}/hsct",
+        {"day0": "2025-06-01", "cd34_dose_per_kg": 5200000},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "millions of CD34+ cells per kilogram" in api.json()["detail"]
+    ok = client.post(
+        f"/patients/{world.patient_a}/visits/new/", {"visit_date": "2025-09-01", "weight_kg": "7.9"}
+    )
+    assert ok.status_code == 302

@@ -380,6 +380,38 @@ class Hsct(RegistryRecord):
     graft_failure = models.CharField(max_length=10, choices=GraftFailure.choices, default=GraftFailure.NONE)
     graft_failure_date = models.DateField(null=True, blank=True)
 
+    def clean(self) -> None:
+        """The date rules, and a CD34 dose in the unit the field asks for."""
+        super().clean()
+        problem = implausible(self)
+        if problem is not None:
+            raise problem
+
+
+# Bounds that catch a value typed in the wrong unit (grams for kilograms, metres for centimetres, an absolute
+# cell count for a dose per kilogram); they are physical plausibility limits, not clinical thresholds.
+PLAUSIBLE = {
+    "weight_kg": (0.2, 300.0, "kilograms (7.9 for a baby of 7,900 g)"),
+    "height_cm": (20.0, 250.0, "centimetres (84.5 for 0.845 m)"),
+    "weight_z": (-15.0, 15.0, "standard deviations"),
+    "height_z": (-15.0, 15.0, "standard deviations"),
+    "cd34_dose_per_kg": (
+        0.0,
+        1000.0,
+        "millions of CD34+ cells per kilogram of the recipient (5.2, not 5200000)",
+    ),
+}
+
+
+def implausible(row: models.Model) -> ValidationError | None:
+    """A ValidationError naming each value outside `PLAUSIBLE` (likely a unit mistake), or None."""
+    errors = {}
+    for name, (low, high, unit) in PLAUSIBLE.items():
+        value = getattr(row, name, None)
+        if value is not None and not low <= value <= high:
+            errors[name] = f"{value:g} is not plausible in {unit}: check the unit."
+    return ValidationError(errors) if errors else None
+
 
 class ChimerismLineage(models.TextChoices):
     """Lineages for chimerism; Tregs matter in IPEX (Barzaghi 2018: remission with 100 % donor Tregs)."""
@@ -473,6 +505,13 @@ class FollowUpVisit(RegistryRecord):
     infections = models.TextField(blank=True, default="")
     qol_instrument = models.CharField(max_length=80, blank=True, default="")
     qol_score = models.FloatField(null=True, blank=True)
+
+    def clean(self) -> None:
+        """The date rules, and weight, height and z-scores in their units."""
+        super().clean()
+        problem = implausible(self)
+        if problem is not None:
+            raise problem
 
 
 class LabValue(RegistryRecord):
