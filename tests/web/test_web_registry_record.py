@@ -363,3 +363,23 @@ def test_values_in_the_wrong_unit_are_refused_with_the_unit_named(world: World) 
         f"/patients/{world.patient_a}/visits/new/", {"visit_date": "2025-09-01", "weight_kg": "7.9"}
     )
     assert ok.status_code == 302
+
+
+def test_case_entry_shows_the_age_the_registry_implies(world: World) -> None:
+    """The age typed for an assessment can be checked against the registry's birth month."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from ipexpath.web.views import registry_age
+
+    today = dt.date(2026, 11, 30)
+    june = SimpleNamespace(birth_year=2026, birth_month=6)
+    assert registry_age(june, today).startswith("The registry records birth in 2026-06:")
+    assert registry_age(june, today).endswith(
+        "the patient is about 5 months old today (check the age above)."
+    )
+    assert "about 3 years" in registry_age(SimpleNamespace(birth_year=2023, birth_month=1), today)
+    assert "under 1 month" in registry_age(SimpleNamespace(birth_year=2026, birth_month=11), today)
+    assert "month not recorded" in registry_age(SimpleNamespace(birth_year=2020, birth_month=None), today)
+    page = world.client("clinician").get(f"/patients/{world.patient_a}/assess/").content.decode()
+    assert 'id="registry-age">The registry records birth in 2025 (month not recorded).' in page

@@ -330,6 +330,7 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
             "filled": filled,
             "observed_terms": _term_labels(hpo),
             "excluded_terms": _term_labels(excluded),
+            "registry_age": registry_age(patient),
             "max_mb": max_upload_bytes() // (1024 * 1024),
             "max_bytes": max_upload_bytes(),
             "max_vcf_mb": max_vcf_bytes() // (1024 * 1024),
@@ -337,6 +338,25 @@ def case_entry(request: HttpRequest, pseudonym: str) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def registry_age(patient: Any, today: Any = None) -> str:
+    """The patient's age today from the registry's birth year and month, as a check for the age typed (the
+    registry keeps no birth day, so it is given in whole months, 'about')."""
+    import datetime as dt
+
+    today = today or dt.date.today()
+    if not patient.birth_month:
+        return f"The registry records birth in {patient.birth_year} (month not recorded)."
+    months = (today.year - patient.birth_year) * 12 + today.month - patient.birth_month
+    if months < 0:
+        return ""
+    born = f"{patient.birth_year}-{patient.birth_month:02d}"
+    if months < 24:
+        age = f"about {months} month{'s' if months != 1 else ''}" if months else "under 1 month"
+    else:
+        age = f"about {months // 12} years"
+    return f"The registry records birth in {born}: the patient is {age} old today (check the age above)."
 
 
 def _fill_from_phenopacket(request: HttpRequest) -> tuple[list[str], list[str], CaseEntryForm, str]:
