@@ -383,3 +383,43 @@ def test_case_entry_shows_the_age_the_registry_implies(world: World) -> None:
     assert "month not recorded" in registry_age(SimpleNamespace(birth_year=2020, birth_month=None), today)
     page = world.client("clinician").get(f"/patients/{world.patient_a}/assess/").content.decode()
     assert 'id="registry-age">The registry records birth in 2025 (month not recorded).' in page
+
+
+def test_a_row_entered_wrongly_can_be_corrected_and_the_change_is_audited(world: World) -> None:
+    """A mistyped day 0, a visit weight or the diagnosis could only be added to, never corrected."""
+    from ipexpath.registry.models import AuditEvent, Diagnosis, FollowUpVisit, Hsct
+
+    client = world.client("registry_coordinator")
+    _enter_the_patient(client)
+    first = Hsct.objects.get(sequence=1)
+    form = client.get(f"/patients/{PATIENT}/hsct/{first.pk}/edit/").content.decode()
+    assert 'value="2015-10-10"' in form and "treosulfan/fludarabine/thiotepa" in form  # the stored values
+    values = {
+        "sequence": "1",
+        "kind": "first",
+        "day0": "2015-10-12",
+        "donor_type": "mismatched_unrelated",
+        "conditioning_intensity": "full",
+        "graft_failure": "primary",
+        "graft_failure_date": "2015-10-01",  # before the new day 0: refused, nothing saved
+    }
+    refused = client.post(f"/patients/{PATIENT}/hsct/{first.pk}/edit/", values)
+    assert refused.status_code == 400 and Hsct.objects.get(pk=first.pk).day0.isoformat() == "2015-10-10"
+    _post(client, f"hsct/{first.pk}/edit/", values | {"graft_failure_date": "2015-11-20"})
+    first.refresh_from_db()
+    assert first.day0.isoformat() == "2015-10-12" and first.conditioning_regimen.startswith("treosulfan")
+    change = AuditEvent.objects.filter(model="Hsct", action="update", object_pk=str(first.pk)).get()
+    assert change.before["day0"] == "2015-10-10" and change.after["day0"] == "2015-10-12"
+    visit = FollowUpVisit.objects.get()
+    edit = client.get(f"/patients/{PATIENT}/visits/{visit.pk}/edit/").content.decode()
+    assert 'value="HP:0001891"' in edit  # the manifestations typed before
+    _post(client, f"visits/{visit.pk}/edit/", {"visit_date": "2017-01-20", "weight_kg": "11.4"})
+    assert FollowUpVisit.objects.get().weight_kg == 11.4
+    diagnosis = Diagnosis.objects.get()
+    shown = client.get(f"/patients/{PATIENT}/diagnosis/{diagnosis.pk}/edit/").content.decode()
+    assert '<option value="OMIM:304790" selected>' in shown
+    page = client.get(f"/patients/{PATIENT}/").content.decode()
+    assert page.count('class="edit-row"') >= 8
+    assert world.client("read_only").get(f"/patients/{PATIENT}/hsct/{first.pk}/edit/").status_code == 403
+    other = world.client("registry_coordinator").get(f"/patients/{world.patient_a}/hsct/{first.pk}/edit/")
+    assert other.status_code == 404  # a row is corrected only under its own patient

@@ -35,6 +35,7 @@ PAGES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "patients/<str:pseudonym>/"): VIEW,
     ("GET", "patients/<str:pseudonym>/assess/"): ASSESS,
     ("GET", "patients/<str:pseudonym>/status/"): EDIT,
+    ("GET", "patients/<str:pseudonym>/<str:kind>/<int:pk>/edit/"): EDIT,
     ("GET", "patients/<str:pseudonym>/hsct/new/"): EDIT,
     ("GET", "patients/<str:pseudonym>/chimerism/new/"): EDIT,
     ("GET", "patients/<str:pseudonym>/visits/new/"): EDIT,
@@ -116,6 +117,7 @@ def _page_call(client: object, method: str, path: str) -> int:
         .replace("<str:name>", "report.html")
         .replace("<str:time_zero>", "treatment")
         .replace("<str:username>", "no-such-user")
+        .replace("<str:kind>", "hsct")
     )
     url = "/" + concrete
     if path == "registry/analysis/<str:time_zero>/<str:name>":

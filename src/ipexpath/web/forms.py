@@ -483,6 +483,8 @@ class DiagnosisForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["disease"].choices = [
             (i, f"{label} ({i}, {gene})") for i, label, gene in known_diseases()
         ]
+        if self.instance.pk and self.instance.disease_id:  # correcting a diagnosis: its disease is chosen
+            self.fields["disease"].initial = self.instance.disease_id
         self.order_fields(["disease", *self.Meta.fields])
 
     def save(self, commit: bool = True) -> Any:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("patients/<str:pseudonym>/assess/", views.case_entry, name="case_entry"),
     path("patients/<str:pseudonym>/delete/", record_pages.patient_delete, name="patient_delete"),
     path("patients/<str:pseudonym>/status/", views.patient_status, name="patient_status"),
+    path("patients/<str:pseudonym>/<str:kind>/<int:pk>/edit/", views.row_edit, name="row_edit"),
     path("patients/<str:pseudonym>/hsct/new/", views.hsct_new, name="hsct_new"),
     path("patients/<str:pseudonym>/chimerism/new/", views.chimerism_new, name="chimerism_new"),
     path("patients/<str:pseudonym>/visits/new/", views.visit_new, name="visit_new"),

@@ -236,6 +236,47 @@ def oi_new(request: HttpRequest, pseudonym: str) -> HttpResponse:
     return _registry_form(request, pseudonym, OiForm, "New organ-involvement score", "OI assessment")
 
 
+# What a registry row of each kind is corrected with: (form, what it is called). Chimerism is edited under
+# its transplant (the form chooses among the patient's transplants).
+EDITABLE: dict[str, tuple[Any, str]] = {
+    "diagnosis": (DiagnosisForm, "Diagnosis"),
+    "hsct": (HsctForm, "Transplant"),
+    "chimerism": (ChimerismForm, "Chimerism"),
+    "immunosuppression": (ImmunosuppressionForm, "Immunosuppression course"),
+    "supportive": (SupportiveCareForm, "Supportive care"),
+    "visits": (VisitForm, "Visit"),
+    "oi": (OiForm, "OI assessment"),
+}
+
+
+@needs(Permission.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def row_edit(request: HttpRequest, pseudonym: str, kind: str, pk: int) -> HttpResponse:
+    """Correct a registry row already entered (the same form and checks as adding it; audited with before and
+    after); a refused form keeps what was typed and nothing is saved."""
+    patient = visible_patient(request.user, pseudonym)
+    if kind not in EDITABLE:
+        raise Http404("No such kind of record.")
+    form_class, what = EDITABLE[kind]
+    model = form_class._meta.model
+    owner = {"transplant__patient": patient} if kind == "chimerism" else {"patient": patient}
+    row = model.objects.filter(pk=pk, **owner).first()
+    if row is None:
+        raise Http404("No such record for this patient.")
+    extra = {"transplants": patient.transplants.order_by("day0", "sequence")} if kind == "chimerism" else {}
+    form = form_class(request.POST or None, instance=row, **extra)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{what} of {patient.pseudonym} corrected.")
+        return redirect("patient", pseudonym=patient.pseudonym)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": f"Correct: {what.lower()} — {patient.pseudonym}"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 # ------------------------------------------------------------------------------------------------ case entry
 @needs(Permission.ASSESS)
 def term_search(request: HttpRequest) -> HttpResponse:
