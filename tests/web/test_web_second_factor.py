@@ -202,6 +202,15 @@ def test_exporting_the_registry_of_ones_centres(world: World) -> None:
     assert "data_dictionary.csv" in archive.namelist()
     assert AuditEvent.objects.filter(action="export", detail="web csv export of 1 patients").exists()
     assert client.post("/registry/export/", {"format": "nonsense"}).status_code == 400
+    # the synthetic demo patients are left out unless asked for (the box is not ticked by default)
+    from ipexpath.registry.models import Centre, Patient
+
+    Patient.objects.create(
+        pseudonym="SYN-00001", centre=Centre.objects.get(code="centre-a"), birth_year=2020, synthetic=True
+    )
+    plain = zipfile.ZipFile(io.BytesIO(client.post("/registry/export/", {"format": "csv"}).content))
+    assert "SYN-00001" not in plain.read("patient.csv").decode()
+    assert 'name="synthetic" value="1">' in client.get("/registry/export/").content.decode()
 
 
 def test_administrators_reset_a_second_factor_and_deactivate_accounts(world: World) -> None:
