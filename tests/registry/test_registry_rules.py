@@ -278,3 +278,18 @@ def test_the_synthetic_cohort_has_no_negative_age(registry: str) -> None:
         assert frame["usable"].all()
         assert (frame["age_at_treatment"].dropna() >= 0).all()
         assert (frame["time"] > 0).all() and (frame["entry"] >= 0).all()
+
+
+def test_diagnosis_time_zero_says_which_date_it_uses(registry: str) -> None:
+    """The diagnosis time zero is the recorded diagnosis date; it said 'the confirmatory genetic test',
+    which the registry records separately."""
+    from ipexpath.registry.analysis import patient_frame
+
+    data = _boy()
+    data["diagnosis"][0]["confirmation_date"] = "2019-08-01"
+    import_tables(data, detail="test")
+    boy = patient_frame("diagnosis").set_index("pseudonym").loc["T-1"]
+    assert boy["origin"] == dt.date(2019, 5, 1)  # diagnosis_date, not confirmation_date
+    from ipexpath.registry.analysis import _origin_rule
+
+    assert "recorded separately as the confirmation date" in _origin_rule("diagnosis")

@@ -105,7 +105,8 @@ def _origin_rule(time_zero: str) -> str:
         "birth": "birth (as Gambineri 2018), with delayed entry at diagnosis (or at the first treatment when "
         "the diagnosis date is missing): a registry only sees patients who lived long enough to be "
         "diagnosed, so time before entry is not counted at risk (left truncation)",
-        "diagnosis": "the date of diagnosis (CIBMTR form 2402 rule: the confirmatory genetic test)",
+        "diagnosis": "the date of diagnosis as recorded (the diagnosis date; CIBMTR form 2402 would take the "
+        "date of the confirmatory genetic test, recorded separately as the confirmation date)",
     }[time_zero]
 
 
