@@ -339,6 +339,7 @@ def test_the_analysis_page_names_its_results_time_zero_and_approximate_ages(worl
     page = world.client("registry_coordinator").get("/registry/analysis/").content.decode()
     assert "The analysis covers the patients of your centres" in page
     assert "median age at treatment (years, approximate)" in page and "Ages are approximate" in page
+    assert "median follow-up from time zero" in page
     assert "Disease-free survival</h3>" in page and "HSCT vs immunosuppression</h3>" in page
     assert "day 0 of the first HSCT" in page  # the time zero rule itself, not only its heading
 

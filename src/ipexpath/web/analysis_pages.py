@@ -219,7 +219,7 @@ def cohort_rows(payload: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 HEADERS = {
     "median_age_at_treatment_years": "median age at treatment (years, approximate)",
     "age_range_years": "age range at treatment (years, approximate)",
-    "median_follow_up_years": "median follow-up (years)",
+    "median_follow_up_years": "median follow-up from time zero (years, reverse Kaplan–Meier)",
     "pre_hsct_oi_3_5": "pre-HSCT OI 3–5",
     "pre_hsct_oi_0_2": "pre-HSCT OI 0–2",
     "pre_hsct_oi_partial": "pre-HSCT OI partial (no group)",
