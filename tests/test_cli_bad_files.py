@@ -44,6 +44,11 @@ READERS: dict[str, tuple[str, str, list[str]]] = {
         ["classify", "--vcf", VCF, "--family", "{f}"],
     ),
     "classify --ranking": ("ranking.json", '{"results": []}', ["classify", "--vcf", VCF, "--ranking", "{f}"]),
+    "classify --covered": (
+        "covered.bed",
+        "chrX\t49250436\t49264932\tFOXP3\n",
+        ["classify", "--vcf", VCF, "--covered", "{f}"],
+    ),
     "rank --batch": (
         "cases.jsonl",
         json.dumps(json.loads(CASE_TEXT)) + "\n",
@@ -85,6 +90,7 @@ def _expected(reader: str, damage: str) -> str:
             "rank --batch": "holds no case",
             "terms --batch": "holds no note",
             "bench": "holds no readable",
+            "classify --covered": "has no region",
         }.get(reader, "is empty"),
         "folder": "holds no phenopacket .json files"
         if reader in ("rank --batch", "bench")
