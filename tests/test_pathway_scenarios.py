@@ -1082,6 +1082,7 @@ def test_one_lrba_allele_is_not_a_diagnosis_and_two_need_their_phase(
     assert not status["refer_to_specialist"] and not status["refer_for_hsct"]
     assert any("in trans" in c and "Test both parents" in c for c in status["checks"])
     assert "in trans" in text and "phase unknown" in data["genetics"]["variants"][0]["meaning"]
+    assert "First step: IPEX-like disorder: LRBA finding" in text  # the terminal no longer ends in silence
     assert "A test of both parents can tell." in leaflet
     lrba = [
         g["interpretationStatus"]

@@ -101,4 +101,8 @@ def summary_text(assessment: Assessment) -> str:
     firsts = [r.title for r in a.recommendations if r.category in ("referral",)]
     if firsts:
         lines.append("Recommended: " + "; ".join(firsts))
+    else:  # no referral (a carrier girl, an IPEX-like finding): the first step of the report, not silence
+        first = next((r for r in a.recommendations if not r.id.startswith("check.")), None)
+        if first is not None:
+            lines.append(f"First step: {first.title}")
     return "\n".join(lines)
