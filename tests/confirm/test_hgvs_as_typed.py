@@ -80,3 +80,17 @@ def test_impossible_descriptions_are_refused(panel, text: str) -> None:  # type:
 )
 def test_a_stated_base_that_fits_is_accepted(panel, text: str) -> None:  # type: ignore[no-untyped-def]
     assert parse_hgvs_variant(text, panel).hgvs_c in ("c.1150del", "c.1150dup")
+
+
+@pytest.mark.parametrize("typed", ["nm_014009.4:c.1150G>A", "Nm_014009.4:c.1150G>A"])
+def test_lower_case_refseq_prefix_is_read_and_said(panel, typed: str) -> None:  # type: ignore[no-untyped-def]
+    variant = parse_hgvs_variant(typed, panel)
+    assert (variant.transcript, variant.hgvs_c) == ("NM_014009.4", "c.1150G>A")
+    c = _classify(panel, typed)
+    assert c.variant.hgvs_p == "p.Ala384Thr"
+
+
+def test_a_pasted_page_is_refused_without_echoing_it(panel) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as info:
+        parse_hgvs_variant("NM_014009.4:c." + "1" * 5000 + "G>A", panel)
+    assert "5,017 characters" in info.value.message and len(info.value.message) < 200

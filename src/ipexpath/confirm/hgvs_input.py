@@ -551,6 +551,10 @@ def _known_proteins(gene: Gene) -> list[str]:
     return found
 
 
+MAX_HGVS_CHARS = 300  # longer than any small-variant description ipexpath classifies
+_LOWER_ACCESSION = re.compile(r"(?:nm|np|nc|ng|nr)_(?=\d)", re.IGNORECASE)
+
+
 def parse_hgvs_variant(
     text: str, panel: Panel, zygosity: Zygosity = Zygosity.UNKNOWN, build: str = "GRCh38"
 ) -> Variant:
@@ -558,6 +562,15 @@ def parse_hgvs_variant(
     "transcripts."""
     from ipexpath.confirm.transcripts import load_transcripts
 
+    if len(text) > MAX_HGVS_CHARS:  # a small variant's description is short; never echo pages back
+        raise InputError(
+            f"The variant description is {len(text):,} characters long ('{text[:40]}…'); at most "
+            f"{MAX_HGVS_CHARS} are accepted.",
+            f"Give one variant in HGVS, like {_EXAMPLE}.",
+        )
+    lower_prefix = _LOWER_ACCESSION.match(text)
+    if lower_prefix:  # "nm_014009.4:c.…": HGVS writes the RefSeq prefix in capitals; read it so, and say so
+        text = lower_prefix.group(0).upper() + text[lower_prefix.end() :]
     split = _split_input(text)
     if split is None:
         raise InputError(f"'{text}' is not a valid HGVS variant description.", f"Write it like {_EXAMPLE}.")
@@ -565,6 +578,8 @@ def parse_hgvs_variant(
     accession, kind = match.group("acc"), match.group("kind")
     notes: list[str] = []
     input_notes: list[str] = []
+    if lower_prefix:
+        notes.append(f"accession written '{lower_prefix.group(0)}…', read as '{accession}'")
     given_kind = kind
     if kind == "g":
         gene, transcript, c_change, build = _genomic_to_c(text, accession, match.group("change"), panel)
